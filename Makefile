@@ -1,0 +1,99 @@
+# tkt: plain GNU make, no configure step.
+# make [all] | demo | check | bench | install | uninstall | clean | lint | deps
+# SANITIZE=1 builds with -fsanitize=address,undefined; NO_DEPS=1 skips deps.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/tkt
+MANDIR    ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR   ?=
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS       = libcurl jansson yaml-0.1 libmicrohttpd yajl
+
+WARN       = -std=c11 -Wall -Wextra -Werror
+DEFS       = -D_GNU_SOURCE -DTKT_VERSION='"$(VERSION)"' \
+             -DTKT_DATADIR_DEFAULT='"$(DATADIR)"'
+ifeq ($(SANITIZE),1)
+SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(DEFS) -Ilib $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS       = $(PKG_LIBS) -lm -lpthread
+
+BINS = $(patsubst cmd/%.c,cmd/%,$(wildcard cmd/tkt-*.c))
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:.c=.o)
+MANS = $(wildcard man/*.[157])
+
+.PHONY: all demo check bench install uninstall clean lint deps test-v2 test-v3
+
+all: $(BINS)
+
+lib/%.o: lib/%.c $(wildcard lib/*.h)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/libtkt.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+cmd/%: cmd/%.c lib/libtkt.a $(wildcard lib/*.h)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< lib/libtkt.a $(LIBS)
+
+# Installs what is missing, only when something is missing.
+deps:
+ifneq ($(NO_DEPS),1)
+	@sh test/deps.sh
+endif
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh share/tkt/examples/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@TKT_TEST_API=v2 bats --tap test
+
+bench: all
+	@for b in test/bench/*.sh; do sh "$$b" || exit 1; done
+
+lint: all
+	mandoc -Tlint -W warning $(MANS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --std=c11 -Ilib --suppress=missingIncludeSystem lib cmd
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	cp -R share/tkt/. $(DESTDIR)$(DATADIR)
+	for m in $(MANS); do \
+	    s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	install -m 644 completions/tkt.bash $(DESTDIR)$(BASHCOMPDIR)/tkt
+	for b in $(notdir $(BINS)); do \
+	    ln -sf tkt $(DESTDIR)$(BASHCOMPDIR)/$$b; done
+	install -m 644 completions/_tkt $(DESTDIR)$(ZSHCOMPDIR)/_tkt
+	install -m 644 completions/tkt.fish $(DESTDIR)$(FISHCOMPDIR)/tkt.fish
+
+uninstall:
+	for b in $(notdir $(BINS)); do \
+	    rm -f $(DESTDIR)$(BINDIR)/$$b $(DESTDIR)$(BASHCOMPDIR)/$$b; done
+	rm -rf $(DESTDIR)$(DATADIR)
+	for m in $(notdir $(MANS)); do \
+	    s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/tkt $(DESTDIR)$(ZSHCOMPDIR)/_tkt \
+	    $(DESTDIR)$(FISHCOMPDIR)/tkt.fish
+
+clean:
+	rm -f lib/*.o lib/libtkt.a $(BINS) test/bench/*.o

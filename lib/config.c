@@ -1,0 +1,696 @@
+/*
+ * config.c: the YAML configuration (tkt-config(5)), its stores, the
+ * environment overrides, and the secrets rules of SPEC §9.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tkt.h"
+
+#define DEFAULT_SLA (48 * 3600)
+
+static int
+bad(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
+    const char *fmt, const char *a, const char *b)
+{
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, fmt, a, b);
+	if (n != NULL)
+		tkt_error_where(err, "%s:%u:%u", path, n->line, n->col);
+	else
+		tkt_error_where(err, "%s", path);
+	return -1;
+}
+
+static int
+want(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
+    int type, const char *key)
+{
+	static const char *names[] = { "a scalar", "a list", "a mapping" };
+
+	if (n->type == type)
+		return 0;
+	return bad(err, path, n, "%s must be %s", key, names[type]);
+}
+
+/* "5%" or "0.05" into a fraction. */
+static int
+fraction(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end != '\0' || v < 0 || v > 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static char *
+expand_path(const char *p, const char *cfgpath)
+{
+	const char *home;
+	const char *slash;
+
+	if (p[0] == '~' && p[1] == '/' && (home = getenv("HOME")) != NULL)
+		return xasprintf("%s%s", home, p + 1);
+	if (p[0] == '/' || cfgpath == NULL ||
+	    (slash = strrchr(cfgpath, '/')) == NULL)
+		return xstrdup(p);
+	return xasprintf("%.*s/%s", (int)(slash - cfgpath), cfgpath, p);
+}
+
+static int
+parse_list(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
+    const char *key, char ***out, size_t *nout)
+{
+	if (n->type == TKT_Y_SCALAR) {
+		/* A comma list is accepted as well as a YAML list. */
+		char *dup = xstrdup(n->value), *tok, *save = NULL;
+
+		for (tok = strtok_r(dup, ", ", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", ", &save)) {
+			*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+			(*out)[(*nout)++] = xstrdup(tok);
+		}
+		free(dup);
+		return 0;
+	}
+	if (want(err, path, n, TKT_Y_SEQ, key) == -1)
+		return -1;
+	for (size_t i = 0; i < n->nitems; i++) {
+		if (want(err, path, n->items[i], TKT_Y_SCALAR, key) == -1)
+			return -1;
+		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+		(*out)[(*nout)++] = xstrdup(n->items[i]->value);
+	}
+	return 0;
+}
+
+static int
+parse_vars(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
+    struct tkt_vars *vars)
+{
+	if (want(err, path, n, TKT_Y_MAP, "vars") == -1)
+		return -1;
+	for (size_t i = 0; i + 1 < n->nitems; i += 2) {
+		if (want(err, path, n->items[i + 1], TKT_Y_SCALAR, "a var") == -1)
+			return -1;
+		tkt_vars_set(vars, n->items[i]->value, n->items[i + 1]->value);
+	}
+	return 0;
+}
+
+static int
+parse_sla(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
+    int64_t *out)
+{
+	if (want(err, path, n, TKT_Y_SCALAR, "sla") == -1)
+		return -1;
+	if (tkt_duration_parse(n->value, out) == -1 || *out <= 0)
+		return bad(err, path, n,
+		    "sla: '%s' is not a duration (e.g. 48h, 2d)%s", n->value, "");
+	return 0;
+}
+
+static int
+parse_store(struct tkt_config *c, struct tkt_error *err, const char *path,
+    const struct tkt_ynode *key, const struct tkt_ynode *n)
+{
+	struct tkt_store *s;
+
+	if (want(err, path, n, TKT_Y_MAP, "a store") == -1)
+		return -1;
+	c->stores = xreallocarray(c->stores, c->nstores + 1, sizeof(*c->stores));
+	s = &c->stores[c->nstores++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(key->value);
+	s->sla = -1;
+	snprintf(s->where, sizeof(s->where), "%s:%u:%u", path, key->line, key->col);
+	for (size_t i = 0; i + 1 < n->nitems; i += 2) {
+		const char *k = n->items[i]->value;
+		struct tkt_ynode *v = n->items[i + 1];
+
+		if (strcmp(k, "sla") == 0) {
+			if (parse_sla(err, path, v, &s->sla) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(k, "vars") == 0) {
+			if (parse_vars(err, path, v, &s->vars) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(k, "required_locales") == 0) {
+			if (parse_list(err, path, v, k, &s->required_locales,
+			    &s->nrequired_locales) == -1)
+				return -1;
+			continue;
+		}
+		if (want(err, path, v, TKT_Y_SCALAR, k) == -1)
+			return -1;
+		if (strcmp(k, "api") == 0) {
+			if (strcmp(v->value, "v2") != 0 && strcmp(v->value, "v3") != 0)
+				return bad(err, path, v,
+				    "api: '%s' is not v2 or v3%s", v->value, "");
+			free(s->api);
+			s->api = xstrdup(v->value);
+		} else if (strcmp(k, "url") == 0) {
+			free(s->url);
+			s->url = xstrdup(v->value);
+			if (tkt_origin_check(s->url, err) == -1) {
+				tkt_error_where(err, "%s:%u:%u", path, v->line, v->col);
+				return -1;
+			}
+		} else if (strcmp(k, "token_file") == 0) {
+			free(s->token_file);
+			s->token_file = expand_path(v->value, path);
+		} else if (strcmp(k, "token_env") == 0) {
+			free(s->token_env);
+			s->token_env = xstrdup(v->value);
+		} else if (strcmp(k, "token") == 0) {
+			return bad(err, path, n->items[i],
+			    "a token is never written in the config; use token_file "
+			    "(mode 0600) or token_env%s%s", "", "");
+		} else
+			return bad(err, path, n->items[i],
+			    "unknown store setting '%s'%s", k, "");
+	}
+	return 0;
+}
+
+static int
+parse_health(struct tkt_config *c, struct tkt_error *err, const char *path,
+    const struct tkt_ynode *n)
+{
+	if (want(err, path, n, TKT_Y_MAP, "health") == -1)
+		return -1;
+	for (size_t i = 0; i + 1 < n->nitems; i += 2) {
+		const char *k = n->items[i]->value;
+		struct tkt_ynode *v = n->items[i + 1];
+		double *warn, *crit;
+
+		if (strcmp(k, "late_rate") == 0) {
+			warn = &c->late_warning;
+			crit = &c->late_critical;
+		} else if (strcmp(k, "csat") == 0) {
+			warn = &c->csat_warning;
+			crit = &c->csat_critical;
+		} else
+			return bad(err, path, n->items[i],
+			    "unknown health band '%s' (late_rate, csat)%s", k, "");
+		if (want(err, path, v, TKT_Y_MAP, k) == -1)
+			return -1;
+		for (size_t j = 0; j + 1 < v->nitems; j += 2) {
+			const char *b = v->items[j]->value;
+			struct tkt_ynode *bv = v->items[j + 1];
+			double *dst;
+
+			if (strcmp(b, "warning") == 0)
+				dst = warn;
+			else if (strcmp(b, "critical") == 0)
+				dst = crit;
+			else
+				return bad(err, path, v->items[j],
+				    "unknown band '%s' (warning, critical)%s", b, "");
+			if (bv->type != TKT_Y_SCALAR || fraction(bv->value, dst) == -1)
+				return bad(err, path, bv,
+				    "%s: not a fraction or a percentage (e.g. 5%%)%s",
+				    b, "");
+		}
+	}
+	return 0;
+}
+
+static int
+parse_root(struct tkt_config *c, struct tkt_error *err, const char *path,
+    const struct tkt_ynode *root)
+{
+	if (root == NULL)
+		return 0;
+	if (want(err, path, root, TKT_Y_MAP, "the configuration") == -1)
+		return -1;
+	for (size_t i = 0; i + 1 < root->nitems; i += 2) {
+		const char *k = root->items[i]->value;
+		struct tkt_ynode *v = root->items[i + 1];
+
+		if (strcmp(k, "stores") == 0) {
+			if (want(err, path, v, TKT_Y_MAP, k) == -1)
+				return -1;
+			for (size_t j = 0; j + 1 < v->nitems; j += 2)
+				if (parse_store(c, err, path, v->items[j],
+				    v->items[j + 1]) == -1)
+					return -1;
+		} else if (strcmp(k, "default_store") == 0) {
+			if (want(err, path, v, TKT_Y_SCALAR, k) == -1)
+				return -1;
+			free(c->default_store);
+			c->default_store = xstrdup(v->value);
+		} else if (strcmp(k, "sla") == 0) {
+			if (parse_sla(err, path, v, &c->sla) == -1)
+				return -1;
+		} else if (strcmp(k, "health") == 0) {
+			if (parse_health(c, err, path, v) == -1)
+				return -1;
+		} else if (strcmp(k, "templates") == 0) {
+			size_t first = c->ntemplate_dirs;
+
+			if (parse_list(err, path, v, k, &c->template_dirs,
+			    &c->ntemplate_dirs) == -1)
+				return -1;
+			for (size_t j = first; j < c->ntemplate_dirs; j++) {
+				char *e = expand_path(c->template_dirs[j], path);
+
+				free(c->template_dirs[j]);
+				c->template_dirs[j] = e;
+			}
+		} else if (strcmp(k, "vars") == 0) {
+			if (parse_vars(err, path, v, &c->vars) == -1)
+				return -1;
+		} else if (strcmp(k, "required_locales") == 0) {
+			if (parse_list(err, path, v, k, &c->required_locales,
+			    &c->nrequired_locales) == -1)
+				return -1;
+		} else
+			return bad(err, path, root->items[i],
+			    "unknown setting '%s'%s", k, "");
+	}
+	if (c->default_store != NULL) {
+		size_t i;
+
+		for (i = 0; i < c->nstores; i++)
+			if (strcmp(c->stores[i].name, c->default_store) == 0)
+				break;
+		if (i == c->nstores)
+			return bad(err, path, tkt_yaml_get(root, "default_store"),
+			    "default_store '%s' is not among the stores%s",
+			    c->default_store, "");
+	}
+	return 0;
+}
+
+static void
+env_store(struct tkt_config *c)
+{
+	struct tkt_store *s;
+
+	c->stores = xreallocarray(c->stores, c->nstores + 1, sizeof(*c->stores));
+	s = &c->stores[c->nstores++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup("env");
+	s->sla = -1;
+	snprintf(s->where, sizeof(s->where), "the environment");
+}
+
+int
+tkt_config_load(struct tkt_config *c, struct tkt_error *err)
+{
+	const char *env, *xdg, *home;
+	char *path = NULL;
+	int explicit = 0;
+	struct tkt_ydoc *doc = NULL;
+
+	memset(c, 0, sizeof(*c));
+	c->sla = DEFAULT_SLA;
+	c->late_warning = 0.05;
+	c->late_critical = 0.45;
+	c->csat_warning = 0.85;
+	c->csat_critical = 0.60;
+	if ((env = getenv("TKT_CONFIG")) != NULL && *env != '\0') {
+		path = xstrdup(env);
+		explicit = 1;
+	} else if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg == '/')
+		path = xasprintf("%s/tkt/config.yaml", xdg);
+	else if ((home = getenv("HOME")) != NULL)
+		path = xasprintf("%s/.config/tkt/config.yaml", home);
+	if (path != NULL && (explicit || access(path, F_OK) == 0)) {
+		if ((doc = tkt_yaml_load(path, err)) == NULL) {
+			free(path);
+			return -1;
+		}
+		c->path = path;
+		if (parse_root(c, err, path, doc->root) == -1) {
+			tkt_yaml_free(doc);
+			return -1;
+		}
+		tkt_yaml_free(doc);
+	} else
+		free(path);
+	if (c->nstores == 0 && (env = getenv("TKT_API_URL")) != NULL && *env != '\0')
+		env_store(c);
+	for (size_t i = 0; i < c->nstores; i++) {
+		struct tkt_store *s = &c->stores[i];
+
+		if (s->sla < 0)
+			s->sla = c->sla;
+		if (s->api == NULL)
+			s->api = xstrdup("v2");
+		for (size_t j = 0; j < c->vars.n; j++)
+			if (tkt_vars_get(&s->vars, c->vars.v[j].name) == NULL)
+				tkt_vars_set(&s->vars, c->vars.v[j].name,
+				    c->vars.v[j].value);
+		if (s->nrequired_locales == 0)
+			for (size_t j = 0; j < c->nrequired_locales; j++) {
+				s->required_locales = xreallocarray(
+				    s->required_locales, j + 1, sizeof(char *));
+				s->required_locales[j] =
+				    xstrdup(c->required_locales[j]);
+				s->nrequired_locales = j + 1;
+			}
+	}
+	return 0;
+}
+
+void
+tkt_config_free(struct tkt_config *c)
+{
+	for (size_t i = 0; i < c->nstores; i++) {
+		struct tkt_store *s = &c->stores[i];
+
+		free(s->name);
+		free(s->api);
+		free(s->url);
+		free(s->token_file);
+		free(s->token_env);
+		if (s->token != NULL) {
+			explicit_bzero(s->token, strlen(s->token));
+			free(s->token);
+		}
+		tkt_vars_free(&s->vars);
+		for (size_t j = 0; j < s->nrequired_locales; j++)
+			free(s->required_locales[j]);
+		free(s->required_locales);
+	}
+	free(c->stores);
+	for (size_t j = 0; j < c->ntemplate_dirs; j++)
+		free(c->template_dirs[j]);
+	free(c->template_dirs);
+	for (size_t j = 0; j < c->nrequired_locales; j++)
+		free(c->required_locales[j]);
+	free(c->required_locales);
+	tkt_vars_free(&c->vars);
+	free(c->default_store);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Applies TKT_API_URL, TKT_API to the chosen store. */
+static int
+apply_env(struct tkt_store *s, struct tkt_error *err)
+{
+	const char *v;
+
+	if ((v = getenv("TKT_API_URL")) != NULL && *v != '\0') {
+		if (tkt_origin_check(v, err) == -1) {
+			tkt_error_where(err, "TKT_API_URL");
+			return -1;
+		}
+		free(s->url);
+		s->url = xstrdup(v);
+	}
+	if ((v = getenv("TKT_API")) != NULL && *v != '\0') {
+		if (strcmp(v, "v2") != 0 && strcmp(v, "v3") != 0) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "TKT_API: '%s' is not v2 or v3", v);
+			return -1;
+		}
+		free(s->api);
+		s->api = xstrdup(v);
+	}
+	if (s->url == NULL) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "store '%s' has no url (set url in %s, or TKT_API_URL)",
+		    s->name, s->where);
+		return -1;
+	}
+	return 0;
+}
+
+struct tkt_store *
+tkt_config_store(struct tkt_config *c, const char *name, struct tkt_error *err)
+{
+	struct tkt_store *s = NULL;
+
+	if (name == NULL && (name = getenv("TKT_STORE")) != NULL && *name == '\0')
+		name = NULL;
+	if (c->nstores == 0) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "no store configured: set TKT_API_URL and TKT_TOKEN, or add "
+		    "a store to %s (see tkt-config(5)); to try tkt on a local "
+		    "sandbox, run 'make demo' or start tkt-sandbox -p 0",
+		    c->path ? c->path : "~/.config/tkt/config.yaml");
+		return NULL;
+	}
+	if (name == NULL)
+		name = c->default_store;
+	if (name == NULL && c->nstores > 1) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "%zu stores are configured and no default_store: choose one "
+		    "with -s NAME", c->nstores);
+		return NULL;
+	}
+	if (name == NULL)
+		s = &c->stores[0];
+	for (size_t i = 0; s == NULL && i < c->nstores; i++)
+		if (strcmp(c->stores[i].name, name) == 0)
+			s = &c->stores[i];
+	if (s == NULL) {
+		struct tkt_buf b;
+
+		tkt_buf_init(&b);
+		for (size_t i = 0; i < c->nstores; i++)
+			tkt_buf_printf(&b, "%s%s", i ? ", " : "", c->stores[i].name);
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "no store named '%s' (configured: %s)", name, b.s);
+		tkt_buf_free(&b);
+		return NULL;
+	}
+	if (apply_env(s, err) == -1)
+		return NULL;
+	return s;
+}
+
+static char *
+trim_token(char *t)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*t))
+		t++;
+	n = strlen(t);
+	while (n > 0 && isspace((unsigned char)t[n - 1]))
+		t[--n] = '\0';
+	return t;
+}
+
+static int
+read_token_file(struct tkt_store *s, struct tkt_error *err)
+{
+	struct stat st;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(s->token_file, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "token file %s: %s", s->token_file, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "token file %s is open to group or others (mode %04o); "
+		    "run: chmod 600 %s", s->token_file,
+		    (unsigned)(st.st_mode & 07777), s->token_file);
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "token file %s: %s", s->token_file, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	s->token = xstrdup(trim_token(buf));
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+int
+tkt_store_token(struct tkt_store *s, struct tkt_error *err)
+{
+	const char *v;
+
+	if (s->token != NULL)
+		return 0;
+	if ((v = getenv("TKT_TOKEN")) != NULL && *v != '\0') {
+		s->token = xstrdup(v);
+	} else if (s->token_env != NULL) {
+		if ((v = getenv(s->token_env)) == NULL || *v == '\0') {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "store '%s': token_env names %s, which is not set",
+			    s->name, s->token_env);
+			return -1;
+		}
+		s->token = xstrdup(v);
+	} else if (s->token_file != NULL) {
+		if (read_token_file(s, err) == -1)
+			return -1;
+	}
+	if (s->token == NULL || *s->token == '\0') {
+		free(s->token);
+		s->token = NULL;
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "store '%s' has no token: set token_file or token_env in the "
+		    "config, or TKT_TOKEN", s->name);
+		return -1;
+	}
+	for (const char *p = s->token; *p; p++)
+		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "store '%s': the token has a space or a control "
+			    "character", s->name);
+			explicit_bzero(s->token, strlen(s->token));
+			free(s->token);
+			s->token = NULL;
+			return -1;
+		}
+	return 0;
+}
+
+static int
+is_loopback(const char *host, size_t n)
+{
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	if (n == 5 && strncmp(host, "[::1]", 5) == 0)
+		return 1;
+	if (n >= 4 && strncmp(host, "127.", 4) == 0) {
+		for (size_t i = 4; i < n; i++)
+			if (!isdigit((unsigned char)host[i]) && host[i] != '.')
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+int
+tkt_origin_check(const char *url, struct tkt_error *err)
+{
+	const char *p, *host, *hend;
+	int https;
+
+	if (strncasecmp(url, "https://", 8) == 0) {
+		https = 1;
+		host = url + 8;
+	} else if (strncasecmp(url, "http://", 7) == 0) {
+		https = 0;
+		host = url + 7;
+	} else {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "'%s' is not an http or https origin", url);
+		return -1;
+	}
+	if (*host == '[') {
+		hend = strchr(host, ']');
+		if (hend == NULL)
+			goto bad;
+		hend++;
+	} else {
+		hend = host;
+		while (*hend != '\0' && *hend != ':' && *hend != '/' &&
+		    *hend != '?' && *hend != '#' && *hend != '@')
+			hend++;
+	}
+	if (hend == host)
+		goto bad;
+	p = hend;
+	if (*p == ':') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p != '\0') {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "'%s' is not an origin: give scheme://host[:port] with no "
+		    "path and no trailing slash (tkt adds /api/v2/…)", url);
+		return -1;
+	}
+	if (!https && !is_loopback(host, (size_t)(hend - host))) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "'%s': plain http is refused except to loopback; use https",
+		    url);
+		return -1;
+	}
+	return 0;
+bad:
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+	    "'%s' is not a valid origin", url);
+	return -1;
+}
+
+int
+tkt_same_origin(const char *url, const char *origin)
+{
+	size_t n = strlen(origin);
+
+	if (strncasecmp(url, origin, n) != 0)
+		return 0;
+	return url[n] == '/' || url[n] == '?' || url[n] == '\0';
+}
+
+const char *
+tkt_vars_get(const struct tkt_vars *v, const char *name)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i].name, name) == 0)
+			return v->v[i].value;
+	return NULL;
+}
+
+void
+tkt_vars_set(struct tkt_vars *v, const char *name, const char *value)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i].name, name) == 0) {
+			free(v->v[i].value);
+			v->v[i].value = xstrdup(value);
+			return;
+		}
+	v->v = xreallocarray(v->v, v->n + 1, sizeof(*v->v));
+	v->v[v->n].name = xstrdup(name);
+	v->v[v->n].value = xstrdup(value);
+	v->n++;
+}
+
+void
+tkt_vars_free(struct tkt_vars *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->v[i].name);
+		free(v->v[i].value);
+	}
+	free(v->v);
+	v->v = NULL;
+	v->n = 0;
+}

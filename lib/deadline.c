@@ -1,0 +1,49 @@
+/*
+ * deadline.c: the one deadline rule of SPEC §4.  A buyer message is
+ * answered by the first MERCHANT reply after it; replies from Wish's
+ * support or live chat do not stop the clock.
+ */
+#include <string.h>
+
+#include "tkt.h"
+
+int
+tkt_sender_kind(const char *sender)
+{
+	if (sender == NULL)
+		return TKT_S_OTHER;
+	if (strcmp(sender, "USER") == 0)
+		return TKT_S_USER;
+	if (strcmp(sender, "MERCHANT") == 0)
+		return TKT_S_MERCHANT;
+	return TKT_S_OTHER;
+}
+
+time_t
+tkt_waiting_since(const struct tkt_reply_ev *ev, size_t n, int awaiting)
+{
+	time_t since = (time_t)-1;
+
+	if (!awaiting)
+		return (time_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		if (ev[i].sender == TKT_S_MERCHANT)
+			since = (time_t)-1;
+		else if (ev[i].sender == TKT_S_USER && since == (time_t)-1)
+			since = ev[i].at;
+	}
+	return since;
+}
+
+void
+tkt_answer_times(const struct tkt_reply_ev *ev, size_t n, time_t *answered)
+{
+	time_t next = (time_t)-1;
+
+	/* Walk backwards: each message's answer is the next MERCHANT reply. */
+	for (size_t i = n; i-- > 0;) {
+		answered[i] = ev[i].sender == TKT_S_USER ? next : (time_t)-1;
+		if (ev[i].sender == TKT_S_MERCHANT)
+			next = ev[i].at;
+	}
+}

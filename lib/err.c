@@ -1,0 +1,183 @@
+/*
+ * err.c: the err(3)-style printers every binary shares, the error record
+ * library functions fill, and the exit-status merge rule of SPEC §2.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tkt.h"
+
+static const char *progname = "tkt";
+
+void
+tkt_setprogname(const char *argv0)
+{
+	const char *p;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	p = strrchr(argv0, '/');
+	progname = p ? p + 1 : argv0;
+}
+
+const char *
+tkt_getprogname(void)
+{
+	return progname;
+}
+
+void
+tkt_error_clear(struct tkt_error *e)
+{
+	if (e == NULL)
+		return;
+	memset(e, 0, sizeof(*e));
+}
+
+void
+tkt_error_set(struct tkt_error *e, int status, int kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return;
+	e->status = status;
+	e->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+void
+tkt_error_where(struct tkt_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->where, sizeof(e->where), fmt, ap);
+	va_end(ap);
+}
+
+void
+tkt_error_print(const struct tkt_error *e)
+{
+	char extra[192] = "";
+
+	if (e->request_id[0] != '\0')
+		snprintf(extra, sizeof(extra), " (request id %s)", e->request_id);
+	if (e->where[0] != '\0')
+		tkt_warnx("%s: %s%s", e->where, e->msg, extra);
+	else
+		tkt_warnx("%s%s", e->msg, extra);
+}
+
+/* When outcomes mix, the first that applies wins: 4, 2, 3, 1, 0. */
+int
+tkt_exit_merge(int a, int b)
+{
+	static const int rank[] = { 0, 1, 3, 2, 4 };
+
+	if (a < 0 || a > 4)
+		return b;
+	if (b < 0 || b > 4)
+		return a;
+	return rank[a] >= rank[b] ? a : b;
+}
+
+const char *
+tkt_ekind_name(int kind)
+{
+	switch (kind) {
+	case TKT_E_LOCAL:
+		return "local";
+	case TKT_E_REMOTE:
+		return "remote";
+	case TKT_E_REFUSED:
+		return "refused";
+	case TKT_E_NETWORK:
+		return "network";
+	case TKT_E_USAGE:
+		return "usage";
+	default:
+		return "none";
+	}
+}
+
+void
+tkt_vwarnx(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+tkt_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tkt_vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+void
+tkt_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(saved));
+}
+
+void
+tkt_errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tkt_vwarnx(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+tkt_err(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(saved));
+	exit(status);
+}
+
+int
+tkt_close_stdout(void)
+{
+	int bad;
+
+	bad = fflush(stdout) != 0 || ferror(stdout);
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad && errno != EPIPE) {
+		tkt_warn("write error on stdout");
+		return 1;
+	}
+	return bad;
+}

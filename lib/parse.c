@@ -1,0 +1,285 @@
+/*
+ * parse.c: the one checked parser for numbers, durations and times, and
+ * the clock every tool shares (--now, $TKT_NOW).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tkt.h"
+
+int
+tkt_num_parse(const char *s, long long min, long long max, long long *out,
+    const char **errstr)
+{
+	char *end;
+	long long v;
+
+	*errstr = NULL;
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s)) {
+		*errstr = "invalid";
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		*errstr = "invalid";
+		return -1;
+	}
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+tkt_duration_parse(const char *s, int64_t *out)
+{
+	int64_t total = 0;
+	int any = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	while (*s != '\0') {
+		int64_t n = 0, unit;
+
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		while (isdigit((unsigned char)*s)) {
+			if (n > (INT64_MAX - 9) / 10)
+				return -1;
+			n = n * 10 + (*s++ - '0');
+		}
+		switch (*s) {
+		case '\0':
+			if (any)
+				return -1;	/* "1h30" is ambiguous */
+			unit = 1;
+			break;
+		case 's':
+			unit = 1;
+			s++;
+			break;
+		case 'm':
+			unit = 60;
+			s++;
+			break;
+		case 'h':
+			unit = 3600;
+			s++;
+			break;
+		case 'd':
+			unit = 86400;
+			s++;
+			break;
+		case 'w':
+			unit = 7 * 86400;
+			s++;
+			break;
+		default:
+			return -1;
+		}
+		if (n > INT64_MAX / unit || total > INT64_MAX - n * unit)
+			return -1;
+		total += n * unit;
+		any = 1;
+	}
+	*out = total;
+	return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int
+digits(const char *s, size_t n, size_t at, size_t cnt, int *out)
+{
+	int v = 0;
+
+	if (at + cnt > n)
+		return -1;
+	for (size_t i = at; i < at + cnt; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int
+tkt_time_parsen(const char *s, size_t n, time_t *out)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
+	size_t i;
+	int64_t t;
+
+	if (digits(s, n, 0, 4, &y) || n < 10 || s[4] != '-' ||
+	    digits(s, n, 5, 2, &mo) || s[7] != '-' || digits(s, n, 8, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return -1;
+	i = 10;
+	if (i < n) {
+		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
+			return -1;
+		if (digits(s, n, 11, 2, &h) || n < 19 || s[13] != ':' ||
+		    digits(s, n, 14, 2, &mi) || s[16] != ':' ||
+		    digits(s, n, 17, 2, &sec))
+			return -1;
+		if (h > 23 || mi > 59 || sec > 60)
+			return -1;
+		i = 19;
+		if (i < n && s[i] == '.') {
+			i++;
+			if (i >= n || !isdigit((unsigned char)s[i]))
+				return -1;
+			while (i < n && isdigit((unsigned char)s[i]))
+				i++;
+		}
+		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+			i++;
+		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
+			int oh, om, sign = s[i] == '-' ? -1 : 1;
+
+			if (digits(s, n, i + 1, 2, &oh) || i + 3 >= n ||
+			    s[i + 3] != ':' || digits(s, n, i + 4, 2, &om) ||
+			    oh > 23 || om > 59)
+				return -1;
+			off = sign * (oh * 3600 + om * 60);
+			i += 6;
+		}
+		if (i != n)
+			return -1;
+	}
+	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) - off;
+	*out = (time_t)t;
+	return 0;
+}
+
+int
+tkt_time_parse(const char *s, time_t *out)
+{
+	if (s == NULL)
+		return -1;
+	return tkt_time_parsen(s, strlen(s), out);
+}
+
+char *
+tkt_time_format(time_t t, char buf[21])
+{
+	int64_t days = (int64_t)t / 86400, rem = (int64_t)t % 86400;
+	int64_t z, era, y;
+	unsigned doe, yoe, doy, mp, d, m;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	char tmp[64];
+
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y,
+	    m % 100, d % 100, (int)(rem / 3600), (int)(rem % 3600 / 60),
+	    (int)(rem % 60));
+	memcpy(buf, tmp, 20);
+	buf[20] = '\0';
+	return buf;
+}
+
+char *
+tkt_duration_human(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = -s;
+	if (s < 60)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else if (s % 86400 / 3600 == 0 || s >= 7 * 86400)
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+	else
+		snprintf(buf, len, "%lldd%lldh", (long long)(s / 86400),
+		    (long long)(s % 86400 / 3600));
+	return buf;
+}
+
+int
+tkt_since_parse(const char *s, time_t now, time_t *out)
+{
+	int64_t d;
+
+	if (tkt_duration_parse(s, &d) == 0) {
+		*out = now - (time_t)d;
+		return 0;
+	}
+	return tkt_time_parse(s, out);
+}
+
+static time_t fixed_now = (time_t)-1;
+
+int
+tkt_now_init(const char *opt, struct tkt_error *err)
+{
+	const char *v = opt, *what = "--now";
+
+	if (v == NULL) {
+		v = getenv("TKT_NOW");
+		what = "TKT_NOW";
+	}
+	if (v == NULL || *v == '\0') {
+		fixed_now = (time_t)-1;
+		return 0;
+	}
+	if (tkt_time_parse(v, &fixed_now) == -1) {
+		fixed_now = (time_t)-1;
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "%s: '%s' is not a time (want RFC 3339, e.g. 2026-11-23T09:00:00Z)",
+		    what, v);
+		return -1;
+	}
+	return 0;
+}
+
+time_t
+tkt_now(void)
+{
+	return fixed_now != (time_t)-1 ? fixed_now : time(NULL);
+}

@@ -1,0 +1,385 @@
+/*
+ * tkt.h: the one public header of libtkt.
+ *
+ * Sections are named after the file that defines them.  Ownership follows
+ * jansson's words: a function returns a *new* reference (the caller frees
+ * it), a *borrowed* one (valid as long as its owner), or *steals* one.
+ * Library functions never print and never exit (the x* allocators aside);
+ * they return 0/-1 or NULL and fill a struct tkt_error.
+ */
+#ifndef TKT_H
+#define TKT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#ifndef TKT_VERSION
+#define TKT_VERSION "0.1.0"
+#endif
+
+#if defined(__GNUC__)
+#define TKT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define TKT_NORETURN __attribute__((noreturn))
+#else
+#define TKT_PRINTF(a, b)
+#define TKT_NORETURN
+#endif
+
+/* err.c */
+
+/* The exit-status table of every binary; when outcomes mix, see tkt_exit_merge. */
+enum tkt_exit {
+	TKT_EXIT_OK = 0,	/* success */
+	TKT_EXIT_NO = 1,	/* some records failed, nothing matched, a check failed */
+	TKT_EXIT_USAGE = 2,	/* usage or configuration error; nothing done */
+	TKT_EXIT_REMOTE = 3,	/* remote failure after retries, no record succeeded */
+	TKT_EXIT_TOKEN = 4	/* the marketplace refused the token */
+};
+
+/* Error kinds of an action result (SPEC §6) and of remote failures. */
+enum tkt_ekind {
+	TKT_E_NONE = 0,
+	TKT_E_LOCAL,		/* bad input, policy, not awaiting the merchant */
+	TKT_E_REMOTE,		/* the API answered with an error */
+	TKT_E_REFUSED,		/* the token was refused */
+	TKT_E_NETWORK,		/* no usable answer */
+	TKT_E_USAGE		/* configuration or usage */
+};
+
+struct tkt_error {
+	int status;		/* enum tkt_exit this error implies */
+	int kind;		/* enum tkt_ekind */
+	long http;		/* HTTP status, 0 if none */
+	long code;		/* marketplace code, 0 if none */
+	char where[512];	/* "file:line" or "file:line:col", may be "" */
+	char request_id[128];	/* Wish-Request-Id, may be "" */
+	char msg[1024];
+};
+
+void		 tkt_setprogname(const char *argv0);
+const char	*tkt_getprogname(void);
+void		 tkt_error_clear(struct tkt_error *);
+void		 tkt_error_set(struct tkt_error *, int status, int kind,
+		    const char *fmt, ...) TKT_PRINTF(4, 5);
+void		 tkt_error_where(struct tkt_error *, const char *fmt, ...)
+		    TKT_PRINTF(2, 3);
+/* Prints "prog: where: msg (request id …)" for a filled error. */
+void		 tkt_error_print(const struct tkt_error *);
+int		 tkt_exit_merge(int a, int b);
+const char	*tkt_ekind_name(int kind);
+
+void		 tkt_warn(const char *fmt, ...) TKT_PRINTF(1, 2);
+void		 tkt_warnx(const char *fmt, ...) TKT_PRINTF(1, 2);
+void		 tkt_vwarnx(const char *fmt, va_list);
+TKT_NORETURN void tkt_err(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
+TKT_NORETURN void tkt_errx(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
+/* Flushes and closes stdout; returns nonzero (and warns) on a failed write. */
+int		 tkt_close_stdout(void);
+
+/* xmalloc.c: allocation that exits with status 2 when memory runs out. */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xrealloc(void *, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+char		*xasprintf(const char *fmt, ...) TKT_PRINTF(1, 2);
+
+/* buf.c: a growable byte buffer, always NUL-terminated. */
+struct tkt_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	tkt_buf_init(struct tkt_buf *);
+void	tkt_buf_free(struct tkt_buf *);
+void	tkt_buf_reset(struct tkt_buf *);
+void	tkt_buf_grow(struct tkt_buf *, size_t more);
+void	tkt_buf_add(struct tkt_buf *, const void *, size_t);
+void	tkt_buf_addc(struct tkt_buf *, int);
+void	tkt_buf_adds(struct tkt_buf *, const char *);
+void	tkt_buf_printf(struct tkt_buf *, const char *fmt, ...) TKT_PRINTF(2, 3);
+/* Steals the bytes: returns a new string, leaves the buffer empty. */
+char	*tkt_buf_take(struct tkt_buf *);
+
+/* json.c: writing JSON text into a buffer, and escaping. */
+void	tkt_json_str(struct tkt_buf *, const char *, size_t);
+void	tkt_json_strz(struct tkt_buf *, const char *);	/* NULL writes null */
+
+#define TKT_JW_DEPTH 32
+struct tkt_jw {
+	struct tkt_buf	*b;		/* borrowed */
+	int		 depth;
+	unsigned char	 first[TKT_JW_DEPTH];
+	int		 after_key;
+};
+
+void	tkt_jw_init(struct tkt_jw *, struct tkt_buf *);
+void	tkt_jw_obj(struct tkt_jw *);
+void	tkt_jw_obj_end(struct tkt_jw *);
+void	tkt_jw_arr(struct tkt_jw *);
+void	tkt_jw_arr_end(struct tkt_jw *);
+void	tkt_jw_key(struct tkt_jw *, const char *);
+void	tkt_jw_str(struct tkt_jw *, const char *);	/* NULL writes null */
+void	tkt_jw_strn(struct tkt_jw *, const char *, size_t);
+void	tkt_jw_null(struct tkt_jw *);
+void	tkt_jw_bool(struct tkt_jw *, int);
+void	tkt_jw_int(struct tkt_jw *, long long);
+void	tkt_jw_double(struct tkt_jw *, double);
+void	tkt_jw_time(struct tkt_jw *, time_t);	/* (time_t)-1 writes null */
+void	tkt_jw_raw(struct tkt_jw *, const char *, size_t);	/* a JSON value */
+
+/* parse.c: the one checked parser for numbers, durations and times. */
+/* Like strtonum(3): 0 on success, -1 with *errstr "invalid", "too small", "too large". */
+int	tkt_num_parse(const char *, long long min, long long max,
+	    long long *out, const char **errstr);
+/* "90m", "48h", "2d", "1w", "30s"; a bare number is seconds.  Seconds out. */
+int	tkt_duration_parse(const char *, int64_t *out);
+/* RFC 3339 ("…Z", "…+02:00", fractions allowed) or zone-less UTC; "YYYY-MM-DD" is midnight UTC. */
+int	tkt_time_parse(const char *, time_t *out);
+int	tkt_time_parsen(const char *, size_t, time_t *out);
+/* "YYYY-MM-DDTHH:MM:SSZ" into a 21-byte buffer. */
+char	*tkt_time_format(time_t, char buf[21]);
+/* A duration for a person: "3h", "2d 4h", "45m". */
+char	*tkt_duration_human(int64_t secs, char *buf, size_t len);
+/* --since: a duration back from now, or a time. */
+int	tkt_since_parse(const char *, time_t now, time_t *out);
+/* "now" for every tool: --now, else $TKT_NOW, else the clock.  -1 on a bad value. */
+int	tkt_now_init(const char *opt, struct tkt_error *);
+time_t	tkt_now(void);
+
+/* utf8.c */
+/* Returns the offset of the first invalid byte, or (size_t)-1 if valid. */
+size_t	tkt_utf8_check(const char *, size_t);
+size_t	tkt_utf8_count(const char *, size_t);	/* code points */
+
+/* datadir.c: where share/tkt is ($TKT_DATADIR, beside the binary, or PREFIX). */
+const char *tkt_datadir(void);
+/* A new string: datadir "/" name. */
+char	*tkt_datafile(const char *name);
+
+/* yaml.c: a small YAML document tree with positions, for config and templates. */
+enum tkt_ytype { TKT_Y_SCALAR, TKT_Y_SEQ, TKT_Y_MAP };
+
+struct tkt_ynode {
+	int			 type;
+	char			*value;		/* scalar text, NUL-terminated */
+	size_t			 len;
+	int			 plain;		/* an unquoted scalar */
+	unsigned		 line, col;	/* 1-based */
+	struct tkt_ynode	**items;	/* SEQ: values; MAP: key, value, key, value … */
+	size_t			 nitems;
+};
+
+struct tkt_ydoc {
+	char			*path;
+	struct tkt_ynode	*root;		/* NULL for an empty document */
+};
+
+/* Returns a new document, or NULL with err ("path:line:col: …"). */
+struct tkt_ydoc		*tkt_yaml_load(const char *path, struct tkt_error *);
+struct tkt_ydoc		*tkt_yaml_loadbuf(const char *name, const char *, size_t,
+			    struct tkt_error *);
+void			 tkt_yaml_free(struct tkt_ydoc *);
+/* Borrowed: the value of key in a map, or NULL. */
+struct tkt_ynode	*tkt_yaml_get(const struct tkt_ynode *, const char *key);
+
+/* config.c: configuration, stores and secrets (tkt-config(5)). */
+struct tkt_var {
+	char	*name;
+	char	*value;
+};
+
+struct tkt_vars {
+	struct tkt_var	*v;
+	size_t		 n;
+};
+
+struct tkt_store {
+	char		*name;
+	char		*api;		/* "v2" or "v3" */
+	char		*url;		/* origin: scheme://host[:port] */
+	char		*token_file;
+	char		*token_env;
+	char		*token;		/* loaded by tkt_store_token */
+	int64_t		 sla;		/* seconds */
+	struct tkt_vars	 vars;		/* store vars over global vars */
+	char		**required_locales;
+	size_t		 nrequired_locales;
+	char		 where[256];	/* where it was configured */
+};
+
+struct tkt_config {
+	char		*path;		/* the file read, or NULL */
+	struct tkt_store *stores;
+	size_t		 nstores;
+	char		*default_store;
+	int64_t		 sla;
+	double		 late_warning, late_critical;	/* fractions */
+	double		 csat_warning, csat_critical;
+	char		**template_dirs;
+	size_t		 ntemplate_dirs;
+	struct tkt_vars	 vars;
+	char		**required_locales;
+	size_t		 nrequired_locales;
+};
+
+/* Reads $TKT_CONFIG or $XDG_CONFIG_HOME/tkt/config.yaml (a missing default file is empty). */
+int		 tkt_config_load(struct tkt_config *, struct tkt_error *);
+void		 tkt_config_free(struct tkt_config *);
+/* Borrowed: the store by name (NULL: -s, $TKT_STORE, default_store, the only one). */
+struct tkt_store *tkt_config_store(struct tkt_config *, const char *name,
+		    struct tkt_error *);
+/* Loads store->token under the secrets rules of SPEC §9. */
+int		 tkt_store_token(struct tkt_store *, struct tkt_error *);
+/* Checks an origin: http(s), no path; plain http only to loopback. */
+int		 tkt_origin_check(const char *url, struct tkt_error *);
+/* Does url have exactly this origin (scheme, host, port)? */
+int		 tkt_same_origin(const char *url, const char *origin);
+const char	*tkt_vars_get(const struct tkt_vars *, const char *name);
+void		 tkt_vars_set(struct tkt_vars *, const char *name, const char *value);
+void		 tkt_vars_free(struct tkt_vars *);
+
+/* record.c: the only reader and writer of JSON lines (tkt-record(5)). */
+enum tkt_jtype {
+	TKT_J_NULL, TKT_J_FALSE, TKT_J_TRUE, TKT_J_NUMBER, TKT_J_STRING,
+	TKT_J_OBJECT, TKT_J_ARRAY
+};
+
+#define TKT_J_NONE UINT32_MAX
+
+/*
+ * A parsed line as a flat tree of nodes.  Node 0 is the root object.
+ * Strings and keys are decoded into rec->strs; numbers keep their raw text.
+ * Every node keeps its byte span in the line, so fields can be spliced.
+ */
+struct tkt_jnode {
+	uint32_t	 type;
+	uint32_t	 parent;
+	uint32_t	 next;		/* next sibling, or TKT_J_NONE */
+	uint32_t	 child;		/* first child, or TKT_J_NONE */
+	uint32_t	 nchild;
+	uint32_t	 key, keylen;	/* offsets into strs (members of objects) */
+	uint32_t	 str, strlen;	/* strings (decoded) and numbers (raw) */
+	uint32_t	 start, end;	/* value span in the line */
+	uint32_t	 kstart;	/* where the member's key starts */
+};
+
+struct tkt_rec {
+	const char		*line;		/* borrowed: the bytes, no newline */
+	size_t			 len;
+	const char		*name;		/* "<stdin>" or a path */
+	uintmax_t		 lineno;
+	struct tkt_jnode	*nodes;
+	uint32_t		 nnodes, capnodes;
+	char			*strs;
+	size_t			 strslen, strscap;
+	int			 tree;		/* nodes were built */
+};
+
+/* Reader flags: how much of each line to build (every line is validated). */
+#define TKT_RD_TREE	0x1	/* every node */
+#define TKT_RD_TOP	0x2	/* the root and its members only (enough to splice) */
+
+struct tkt_reader;
+
+/* A reader over the named operands ("-" is stdin; none is stdin). */
+struct tkt_reader	*tkt_reader_new(char **paths, int npaths, int flags);
+void			 tkt_reader_free(struct tkt_reader *);
+/*
+ * Next record: 1 and *rec (borrowed, valid until the next call), 0 at the
+ * end, -1 for a bad line or an unreadable file (err says where; call again
+ * to go on).
+ */
+int			 tkt_reader_next(struct tkt_reader *, struct tkt_rec **,
+			    struct tkt_error *);
+/* Is the reader about to read stdin from a terminal? */
+int			 tkt_reader_stdin_tty(const struct tkt_reader *);
+
+/* Parses one line into rec (a new tree in rec's arenas); -1 with err. */
+int			 tkt_rec_parse(struct tkt_rec *, const char *, size_t,
+			    int flags, struct tkt_error *);
+void			 tkt_rec_init(struct tkt_rec *);
+void			 tkt_rec_free(struct tkt_rec *);
+/* Borrowed node of key in object node obj, or NULL. */
+const struct tkt_jnode	*tkt_rec_get(const struct tkt_rec *,
+			    const struct tkt_jnode *obj, const char *key);
+/* Dotted path from the root ("buyer.name"), or NULL. */
+const struct tkt_jnode	*tkt_rec_path(const struct tkt_rec *, const char *path);
+const struct tkt_jnode	*tkt_rec_child(const struct tkt_rec *,
+			    const struct tkt_jnode *);
+const struct tkt_jnode	*tkt_rec_next(const struct tkt_rec *,
+			    const struct tkt_jnode *);
+/* Borrowed decoded string of a string node (NULL for others). */
+const char		*tkt_rec_str(const struct tkt_rec *,
+			    const struct tkt_jnode *, size_t *len);
+const char		*tkt_rec_key(const struct tkt_rec *,
+			    const struct tkt_jnode *, size_t *len);
+/* Top-level string field, NULL when absent, null or not a string. */
+const char		*tkt_rec_field(const struct tkt_rec *, const char *key);
+/* A time field ("…Z"), or (time_t)-1. */
+time_t			 tkt_rec_time(const struct tkt_rec *,
+			    const struct tkt_jnode *);
+
+/* One top-level field to add or replace; val is JSON text (NULL deletes). */
+struct tkt_edit {
+	const char	*key;
+	const char	*val;
+	size_t		 len;
+};
+
+/* Appends rec's line with the edits applied, byte for byte elsewhere, plus "\n". */
+void	tkt_rec_splice(const struct tkt_rec *, const struct tkt_edit *, size_t,
+	    struct tkt_buf *);
+/* Writes one line to stdout; -1 (errno set) on a failed write. */
+int	tkt_out_line(const char *, size_t);
+/* Sets up stdout for record output (buffering). */
+void	tkt_out_init(void);
+
+/* wishmap.c: share/tkt/wish-v2-map, v2 strings to record values and back. */
+struct tkt_wishmap;
+
+struct tkt_wishmap	*tkt_wishmap_load(const char *path, struct tkt_error *);
+/* Borrowed: the shared map from the data dir, loaded once; NULL with err. */
+struct tkt_wishmap	*tkt_wishmap_default(struct tkt_error *);
+void			 tkt_wishmap_free(struct tkt_wishmap *);
+/* Record value for a v2 string of a table ("state", "sender"), or NULL. */
+const char		*tkt_wishmap_in(const struct tkt_wishmap *,
+			    const char *table, const char *v2);
+/* The first v2 string for a record value, or NULL. */
+const char		*tkt_wishmap_out(const struct tkt_wishmap *,
+			    const char *table, const char *value);
+/* The type for a v2 label by prefix, or NULL. */
+const char		*tkt_wishmap_label(const struct tkt_wishmap *,
+			    const char *label);
+
+/* deadline.c: the one deadline rule (SPEC §4). */
+struct tkt_reply_ev {
+	int	 sender;	/* enum below */
+	time_t	 at;
+};
+
+enum { TKT_S_OTHER, TKT_S_USER, TKT_S_MERCHANT };
+
+/* waiting_since, or -1; replies oldest first. */
+time_t	tkt_waiting_since(const struct tkt_reply_ev *, size_t n,
+	    int awaiting_merchant);
+int	tkt_sender_kind(const char *sender);
+/* For each USER reply, when the first MERCHANT reply after it came (or -1). */
+void	tkt_answer_times(const struct tkt_reply_ev *, size_t n, time_t *answered);
+
+/*
+ * The parts below are declared in their own files while they are being
+ * built, one per area, and included here: tkt.h stays the one header.
+ */
+#include "tkt_http.h"
+#include "tkt_wish.h"
+#include "tkt_sandbox.h"
+#include "tkt_template.h"
+#include "tkt_metrics.h"
+
+#endif /* TKT_H */

@@ -1,0 +1,1 @@
+/* tkt_metrics.h: part of tkt.h (see there); include tkt.h, not this. */
