@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tkt.h"
 
@@ -180,4 +181,26 @@ tkt_close_stdout(void)
 		return 1;
 	}
 	return bad;
+}
+
+void
+tkt_print_version(void)
+{
+	printf("%s (tkt) %s\n", progname, TKT_VERSION);
+}
+
+int
+tkt_want_table(int opt)
+{
+	if (opt >= 0)
+		return opt;
+	return isatty(STDOUT_FILENO);
+}
+
+int
+tkt_want_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 }

@@ -76,6 +76,12 @@ void		 tkt_warnx(const char *fmt, ...) TKT_PRINTF(1, 2);
 void		 tkt_vwarnx(const char *fmt, va_list);
 TKT_NORETURN void tkt_err(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
 TKT_NORETURN void tkt_errx(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
+/* Prints "tkt-list (tkt) 0.1.0" on stdout. */
+void		 tkt_print_version(void);
+/* Table or JSON lines: opt is -1 (auto: a table on a tty), 0 (--json), 1 (--table). */
+int		 tkt_want_table(int opt);
+/* Colour on stdout: a tty and NO_COLOR unset or empty. */
+int		 tkt_want_color(void);
 /* Flushes and closes stdout; returns nonzero (and warns) on a failed write. */
 int		 tkt_close_stdout(void);
 
