@@ -39,15 +39,25 @@ MANS = $(wildcard man/*.[157])
 
 all: $(BINS)
 
+ifneq ($(V),1)
+Q = @
+SAY = @echo
+else
+SAY = @true
+endif
+
 lib/%.o: lib/%.c $(wildcard lib/*.h)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(SAY) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 lib/libtkt.a: $(LIBOBJ)
-	rm -f $@
-	$(AR) rcs $@ $(LIBOBJ)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(LIBOBJ)
 
 cmd/%: cmd/%.c lib/libtkt.a $(wildcard lib/*.h)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< lib/libtkt.a $(LIBS)
+	$(SAY) "  CCLD    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< lib/libtkt.a $(LIBS)
 
 # Installs what is missing, only when something is missing.
 deps:

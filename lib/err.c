@@ -204,3 +204,11 @@ tkt_want_color(void)
 
 	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 }
+
+void
+tkt_usage(int status, const char *synopsis)
+{
+	fflush(stdout);
+	fprintf(status ? stderr : stdout, "usage: %s\n", synopsis);
+	exit(status);
+}

@@ -673,6 +673,20 @@ tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
 		}
 		rd->rec.name = rd->name;
 		rd->rec.lineno = rd->lineno;
+		rd->rec.bare = 0;
+		if ((rd->flags & TKT_RD_BAREID) && line[skip_sep(line, 0, len)] != '{') {
+			size_t b = skip_sep(line, 0, len), e = len;
+
+			while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+				e--;
+			rd->rec.line = line + b;
+			rd->rec.len = e - b;
+			rd->rec.nnodes = 0;
+			rd->rec.tree = 0;
+			rd->rec.bare = 1;
+			*out = &rd->rec;
+			return 1;
+		}
 		if (tkt_rec_parse(&rd->rec, line, len, rd->flags, err) == -1) {
 			tkt_error_where(err, "%s:%ju", rd->name, rd->lineno);
 			return -1;

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <time.h>
 
+struct curl_slist;
+
 #ifndef TKT_VERSION
 #define TKT_VERSION "0.1.0"
 #endif
@@ -76,6 +78,8 @@ void		 tkt_warnx(const char *fmt, ...) TKT_PRINTF(1, 2);
 void		 tkt_vwarnx(const char *fmt, va_list);
 TKT_NORETURN void tkt_err(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
 TKT_NORETURN void tkt_errx(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
+/* "usage: …" on stdout and exit 0 (status 0), else on stderr and exit status. */
+TKT_NORETURN void tkt_usage(int status, const char *synopsis);
 /* Prints "tkt-list (tkt) 0.1.0" on stdout. */
 void		 tkt_print_version(void);
 /* Table or JSON lines: opt is -1 (auto: a table on a tty), 0 (--json), 1 (--table). */
@@ -285,11 +289,13 @@ struct tkt_rec {
 	char			*strs;
 	size_t			 strslen, strscap;
 	int			 tree;		/* nodes were built */
+	int			 bare;		/* a bare id line (TKT_RD_BAREID) */
 };
 
 /* Reader flags: how much of each line to build (every line is validated). */
 #define TKT_RD_TREE	0x1	/* every node */
 #define TKT_RD_TOP	0x2	/* the root and its members only (enough to splice) */
+#define TKT_RD_BAREID	0x4	/* a line not starting with '{' is a bare id (rec->bare) */
 
 struct tkt_reader;
 
@@ -345,6 +351,40 @@ void	tkt_rec_splice(const struct tkt_rec *, const struct tkt_edit *, size_t,
 int	tkt_out_line(const char *, size_t);
 /* Sets up stdout for record output (buffering). */
 void	tkt_out_init(void);
+
+/* strs.c: comma lists of option values ("--state a,b --state c"). */
+struct tkt_strs {
+	char	**v;
+	size_t	 n;
+};
+
+void	tkt_strs_addlist(struct tkt_strs *, const char *commalist);
+int	tkt_strs_has(const struct tkt_strs *, const char *);
+/* A locale filter: "fr" matches "fr" and "fr-CA"; "fr-CA" only itself. */
+int	tkt_strs_locale(const struct tkt_strs *, const char *locale);
+void	tkt_strs_free(struct tkt_strs *);
+
+/* table.c: what a person sees on a terminal. */
+void	tkt_table_header(FILE *, int color);
+void	tkt_table_row(FILE *, const struct tkt_rec *, int color);
+void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
+
+/* list.c: the tkt-list driver. */
+struct tkt_list_opts {
+	const char	*store;
+	char		**operands;
+	int		 noperands;
+	int		 all, overdue, exists, thread, raw, verbose;
+	int		 table;		/* -1 auto, 0 --json, 1 --table */
+	struct tkt_strs	 states, types, locales;
+	const char	*since;
+	const char	*due_within;
+	long long	 limit;		/* 0: no limit */
+	int		 parallel;
+};
+
+/* Runs tkt-list; prints its own messages; returns the exit status. */
+int	tkt_list_main(struct tkt_list_opts *);
 
 /* wishmap.c: share/tkt/wish-v2-map, v2 strings to record values and back. */
 struct tkt_wishmap;

@@ -1,1 +1,82 @@
 /* tkt_http.h: part of tkt.h (see there); include tkt.h, not this. */
+
+/* http.c: the only code that calls libcurl; a curl-multi engine. */
+enum tkt_method { TKT_GET, TKT_POST, TKT_PUT };
+
+/* What a finished request came to. */
+enum tkt_outcome {
+	TKT_HTTP_DONE,		/* an HTTP answer, any status */
+	TKT_HTTP_NOTSENT,	/* no answer; the request never reached the server */
+	TKT_HTTP_UNKNOWN,	/* no answer after the request may have been applied */
+	TKT_HTTP_FATAL		/* no answer, and retrying cannot help (TLS, size) */
+};
+
+struct tkt_http_opts {
+	long	 connect_timeout_ms;	/* 0: 10 s, or $TKT_CONNECT_TIMEOUT */
+	long	 timeout_ms;		/* 0: 60 s, or $TKT_TIMEOUT */
+	int	 parallel;		/* transfers in flight; 0: 1 */
+	double	 rate;			/* starts per second; 0: unlimited */
+	int	 retries;		/* -1: 4, or $TKT_RETRIES */
+	long	 backoff_ms;		/* first backoff; 0: 250 ms */
+	long	 max_wait_ms;		/* cap on any server-asked wait; 0: 60 s */
+	size_t	 max_body;		/* 0: 64 MiB */
+	void	(*log)(void *, const char *);	/* -v: one line per attempt */
+	void	*logarg;
+};
+
+struct tkt_http_req {
+	/* Filled by the caller. */
+	int		 method;
+	char		*url;		/* new: freed by tkt_http_req_free */
+	char		*body;		/* new, may be NULL */
+	size_t		 bodylen;
+	const char	*ctype;		/* borrowed */
+	const char	*bearer;	/* borrowed token for Authorization */
+	int		 may_repeat;	/* safe to send twice (reads) */
+	void		(*done)(struct tkt_http_req *, void *);
+	void		*arg;
+	void		*user;		/* the caller's, untouched */
+	/* Filled by the engine before done() is called. */
+	int		 outcome;
+	long		 status;
+	struct tkt_buf	 resp;
+	char		 request_id[128];
+	char		 errmsg[256];	/* for outcomes other than DONE */
+	int		 attempts;
+	double		 secs;		/* of the last attempt */
+	/* Private to http.c. */
+	void		*easy;
+	struct tkt_http *eng;
+	struct curl_slist *hdrs;
+	int64_t		 not_before_ms;
+	struct tkt_http_req *qnext;
+	double		 retry_after;	/* seconds, -1 if none */
+	long		 rl_remaining;
+	double		 rl_reset;	/* absolute, seconds since epoch; 0 none */
+};
+
+struct tkt_http;
+
+/* A new engine; NULL with err when libcurl cannot start. */
+struct tkt_http	*tkt_http_new(const struct tkt_http_opts *, struct tkt_error *);
+void		 tkt_http_free(struct tkt_http *);
+/* Queues req (the caller keeps ownership of req itself). */
+void		 tkt_http_submit(struct tkt_http *, struct tkt_http_req *);
+/* Queues req again after a backoff, if attempts remain; 0 if queued, -1 if not. */
+int		 tkt_http_retry(struct tkt_http *, struct tkt_http_req *);
+/* Runs until nothing is queued or in flight (done() may submit more). */
+int		 tkt_http_run(struct tkt_http *);
+/* Stops: queued requests are dropped, in-flight ones abandoned. */
+void		 tkt_http_stop(struct tkt_http *);
+int		 tkt_http_stopped(const struct tkt_http *);
+/* Frees what the engine filled and owns (url, body, resp, handles). */
+void		 tkt_http_req_free(struct tkt_http_req *);
+/* A copy of url with any access_token value replaced by "…" (new). */
+char		*tkt_http_redact(const char *url);
+/* Percent-encodes s into b (form and query values). */
+void		 tkt_url_encode(struct tkt_buf *, const char *s);
+/* Counters for -v and benchmarks. */
+struct tkt_http_stats {
+	unsigned long	 requests, retries, http429, connects;
+};
+void		 tkt_http_stats(const struct tkt_http *, struct tkt_http_stats *);

@@ -1,1 +1,41 @@
 /* tkt_wish.h: part of tkt.h (see there); include tkt.h, not this. */
+
+/* wish.c: the Wish API's envelope, errors and URLs (both versions). */
+
+/* Is this marketplace code a refused token (SPEC §2)? */
+int	tkt_wish_token_code(long code);
+/*
+ * Checks a finished request's answer: parses the {code,data,message}
+ * envelope into env (TKT_RD_TREE) and fills err on any failure (network,
+ * HTTP status, non-zero code, malformed body).  0 when code is 0.
+ * err->status is 4 for a refused token, 3 for remote failures, 1 for a
+ * refusal of this one request (a 4xx with a code, e.g. not found).
+ */
+int	tkt_wish_envelope(const struct tkt_http_req *, struct tkt_rec *env,
+	    struct tkt_error *);
+/* A new URL: origin "/api/" api "/" path ["?" query]. */
+char	*tkt_wish_url(const struct tkt_store *, const char *path,
+	    const char *query);
+
+/* wish2.c: API v2 to tkt records. */
+struct tkt_norm {
+	const struct tkt_store	*store;		/* borrowed */
+	const struct tkt_wishmap *map;		/* borrowed */
+	int			 raw;		/* add "raw" */
+	/* Filled per ticket, for filters and warnings. */
+	const char		*state;		/* borrowed, static */
+	const char		*state_raw;	/* borrowed from the tree, or NULL */
+	const char		*type;		/* static */
+	char			 locale[36];
+	time_t			 updated_at, waiting_since, due_at;
+	int			 bad_time;	/* a time could not be read */
+};
+
+/*
+ * Appends the record of the v2 Ticket object t (a node of env) to out as
+ * one JSON line with "\n".  Returns -1 (err) when t is not a ticket.
+ */
+int	tkt_wish2_record(const struct tkt_rec *env, const struct tkt_jnode *t,
+	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+/* Parses v2's image_urls string forms into url strings appended to w. */
+void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

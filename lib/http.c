@@ -1,0 +1,620 @@
+/*
+ * http.c: the only code that calls libcurl.  One curl multi handle drives
+ * every transfer: several in flight over reused connections, retries and
+ * rate-limit waits kept as timestamps in a queue (nothing sleeps), the
+ * server's Wish-Rate-Limit-* and Retry-After headers honoured for every
+ * later start, so a run does not provoke the 429s it could avoid.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "tkt.h"
+
+struct tkt_http {
+	CURLM			*multi;
+	struct tkt_http_opts	 o;
+	struct tkt_http_req	*ready, *ready_tail;	/* FIFO */
+	struct tkt_http_req	*delayed;		/* sorted by not_before */
+	int			 inflight;
+	int64_t			 next_slot_ms;		/* rate limiter */
+	int64_t			 hold_until_ms;		/* server asked to wait */
+	int			 stopped;
+	uint64_t		 rng;
+	struct tkt_http_stats	 st;
+	char			 ua[64];
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long
+env_ms(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	int64_t secs;
+	long long ms;
+	const char *es;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	/* "500ms" or a duration ("2s", "1m"). */
+	if (strlen(v) > 2 && strcmp(v + strlen(v) - 2, "ms") == 0) {
+		char tmp[32];
+
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)strlen(v) - 2, v);
+		if (tkt_num_parse(tmp, 1, 86400000, &ms, &es) == 0)
+			return (long)ms;
+		return dflt;
+	}
+	if (tkt_duration_parse(v, &secs) == 0 && secs > 0 && secs < 86400)
+		return (long)secs * 1000;
+	return dflt;
+}
+
+struct tkt_http *
+tkt_http_new(const struct tkt_http_opts *o, struct tkt_error *err)
+{
+	static int inited;
+	struct tkt_http *h;
+	const char *v;
+
+	if (!inited) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "libcurl failed to start");
+			return NULL;
+		}
+		inited = 1;
+	}
+	h = xcalloc(1, sizeof(*h));
+	if (o != NULL)
+		h->o = *o;
+	else
+		h->o.retries = -1;
+	if (h->o.connect_timeout_ms <= 0)
+		h->o.connect_timeout_ms = env_ms("TKT_CONNECT_TIMEOUT", 10000);
+	if (h->o.timeout_ms <= 0)
+		h->o.timeout_ms = env_ms("TKT_TIMEOUT", 60000);
+	if (h->o.parallel <= 0)
+		h->o.parallel = 1;
+	if (h->o.retries < 0) {
+		long long r;
+		const char *es;
+
+		h->o.retries = 4;
+		if ((v = getenv("TKT_RETRIES")) != NULL &&
+		    tkt_num_parse(v, 0, 20, &r, &es) == 0)
+			h->o.retries = (int)r;
+	}
+	if (h->o.backoff_ms <= 0)
+		h->o.backoff_ms = 250;
+	if (h->o.max_wait_ms <= 0)
+		h->o.max_wait_ms = 60000;
+	if (h->o.max_body == 0)
+		h->o.max_body = 64u << 20;
+	h->rng = (uint64_t)now_ms() * 6364136223846793005ULL + (uint64_t)getpid();
+	snprintf(h->ua, sizeof(h->ua), "tkt/%s", TKT_VERSION);
+	if ((h->multi = curl_multi_init()) == NULL) {
+		free(h);
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "libcurl failed to start");
+		return NULL;
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)h->o.parallel);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->o.parallel + 2);
+	return h;
+}
+
+void
+tkt_http_req_free(struct tkt_http_req *r)
+{
+	if (r == NULL)
+		return;
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->hdrs);
+	free(r->url);
+	free(r->body);
+	tkt_buf_free(&r->resp);
+	r->easy = NULL;
+	r->hdrs = NULL;
+	r->url = r->body = NULL;
+}
+
+void
+tkt_http_free(struct tkt_http *h)
+{
+	if (h == NULL)
+		return;
+	curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+void
+tkt_http_stats(const struct tkt_http *h, struct tkt_http_stats *st)
+{
+	*st = h->st;
+}
+
+static double
+rnd01(struct tkt_http *h)
+{
+	h->rng ^= h->rng << 13;
+	h->rng ^= h->rng >> 7;
+	h->rng ^= h->rng << 17;
+	return (double)(h->rng >> 11) / (double)(1ULL << 53);
+}
+
+static void
+enqueue(struct tkt_http *h, struct tkt_http_req *r)
+{
+	r->qnext = NULL;
+	if (r->not_before_ms <= now_ms()) {
+		if (h->ready_tail != NULL)
+			h->ready_tail->qnext = r;
+		else
+			h->ready = r;
+		h->ready_tail = r;
+		return;
+	}
+	/* Delayed requests are few (retries); a sorted list is enough. */
+	struct tkt_http_req **pp = &h->delayed;
+
+	while (*pp != NULL && (*pp)->not_before_ms <= r->not_before_ms)
+		pp = &(*pp)->qnext;
+	r->qnext = *pp;
+	*pp = r;
+}
+
+void
+tkt_http_submit(struct tkt_http *h, struct tkt_http_req *r)
+{
+	r->attempts = 0;
+	r->not_before_ms = 0;
+	enqueue(h, r);
+}
+
+int
+tkt_http_retry(struct tkt_http *h, struct tkt_http_req *r)
+{
+	int64_t wait;
+
+	if (h->stopped || r->attempts > h->o.retries)
+		return -1;
+	if (r->retry_after >= 0)
+		wait = (int64_t)(r->retry_after * 1000);
+	else {
+		/* Exponential backoff with jitter: base * 2^(n-1) * [0.5, 1.5). */
+		double b = (double)h->o.backoff_ms *
+		    (double)(1u << (r->attempts > 10 ? 10 : r->attempts - 1));
+
+		wait = (int64_t)(b * (0.5 + rnd01(h)));
+	}
+	if (wait > h->o.max_wait_ms)
+		wait = h->o.max_wait_ms;
+	r->not_before_ms = now_ms() + wait;
+	h->st.retries++;
+	enqueue(h, r);
+	return 0;
+}
+
+void
+tkt_http_stop(struct tkt_http *h)
+{
+	h->stopped = 1;
+}
+
+int
+tkt_http_stopped(const struct tkt_http *h)
+{
+	return h->stopped;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct tkt_http_req *r = arg;
+	size_t len = size * n;
+
+	if (r->resp.len + len > r->eng->o.max_body)
+		return 0;	/* curl fails the transfer: CURLE_WRITE_ERROR */
+	tkt_buf_add(&r->resp, p, len);
+	return len;
+}
+
+/* A header value as seconds to wait: delta seconds, Unix time or an HTTP date. */
+static double
+wait_secs(const char *v, size_t n)
+{
+	char tmp[64], *end;
+	double d;
+	time_t t;
+
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	errno = 0;
+	d = strtod(tmp, &end);
+	if (end != tmp && *end == '\0' && errno == 0 && d >= 0) {
+		if (d >= 1e9)
+			d -= (double)time(NULL);
+		return d < 0 ? 0 : d;
+	}
+	if ((t = curl_getdate(tmp, NULL)) != -1) {
+		d = difftime(t, time(NULL));
+		return d < 0 ? 0 : d;
+	}
+	return -1;
+}
+
+static int
+header_is(const char *p, size_t n, const char *name, const char **val,
+    size_t *vlen)
+{
+	size_t k = strlen(name);
+
+	if (n <= k || strncasecmp(p, name, k) != 0 || p[k] != ':')
+		return 0;
+	p += k + 1;
+	n -= k + 1;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\n' ||
+	    p[n - 1] == ' '))
+		n--;
+	*val = p;
+	*vlen = n;
+	return 1;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct tkt_http_req *r = arg;
+	size_t len = size * n, vlen;
+	const char *v;
+	double w;
+
+	if (header_is(p, len, "Wish-Request-Id", &v, &vlen)) {
+		if (vlen >= sizeof(r->request_id))
+			vlen = sizeof(r->request_id) - 1;
+		memcpy(r->request_id, v, vlen);
+		r->request_id[vlen] = '\0';
+	} else if (header_is(p, len, "Wish-Rate-Limit-Remaining", &v, &vlen)) {
+		r->rl_remaining = strtol(v, NULL, 10);
+	} else if (header_is(p, len, "Wish-Rate-Limit-Reset", &v, &vlen)) {
+		if ((w = wait_secs(v, vlen)) >= 0)
+			r->rl_reset = w;
+	} else if (header_is(p, len, "Retry-After", &v, &vlen)) {
+		if ((w = wait_secs(v, vlen)) >= 0)
+			r->retry_after = w;
+	}
+	return len;
+}
+
+static const char *
+method_name(int m)
+{
+	return m == TKT_POST ? "POST" : m == TKT_PUT ? "PUT" : "GET";
+}
+
+static int
+start(struct tkt_http *h, struct tkt_http_req *r)
+{
+	CURL *e;
+	char auth[4200];
+
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+	if ((e = curl_easy_init()) == NULL)
+		return -1;
+	r->easy = e;
+	r->eng = h;
+	tkt_buf_reset(&r->resp);
+	r->request_id[0] = '\0';
+	r->errmsg[0] = '\0';
+	r->status = 0;
+	r->retry_after = -1;
+	r->rl_remaining = -1;
+	r->rl_reset = -1;
+	r->attempts++;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, h->ua);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)h->o.max_body);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	r->hdrs = curl_slist_append(r->hdrs, "Accept: application/json");
+	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
+	if (r->bearer != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", r->bearer);
+		r->hdrs = curl_slist_append(r->hdrs, auth);
+		explicit_bzero(auth, sizeof(auth));
+	}
+	if (r->method != TKT_GET) {
+		char ct[128];
+
+		snprintf(ct, sizeof(ct), "Content-Type: %s",
+		    r->ctype ? r->ctype : "application/x-www-form-urlencoded");
+		r->hdrs = curl_slist_append(r->hdrs, ct);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->bodylen);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+		if (r->method == TKT_PUT)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
+	}
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
+		return -1;
+	h->inflight++;
+	h->st.requests++;
+	return 0;
+}
+
+static void
+log_attempt(struct tkt_http *h, struct tkt_http_req *r)
+{
+	char *u, line[1024];
+	const char *path;
+
+	if (h->o.log == NULL)
+		return;
+	u = tkt_http_redact(r->url);
+	path = strstr(u, "://");
+	path = path ? strchr(path + 3, '/') : NULL;
+	if (r->outcome == TKT_HTTP_DONE)
+		snprintf(line, sizeof(line),
+		    "%s %s %ld %.0fms request-id=%s remaining=%ld reset=%.3g%s",
+		    method_name(r->method), path ? path : u, r->status,
+		    r->secs * 1000, r->request_id[0] ? r->request_id : "-",
+		    r->rl_remaining, r->rl_reset < 0 ? 0 : r->rl_reset,
+		    r->attempts > 1 ? " (retry)" : "");
+	else
+		snprintf(line, sizeof(line), "%s %s failed after %.0fms: %s%s",
+		    method_name(r->method), path ? path : u, r->secs * 1000,
+		    r->errmsg, r->attempts > 1 ? " (retry)" : "");
+	free(u);
+	h->o.log(h->o.logarg, line);
+}
+
+/* Decides what a finished attempt came to and whether to try again. */
+static void
+finish(struct tkt_http *h, struct tkt_http_req *r, CURLcode rc)
+{
+	CURL *e = r->easy;
+	curl_off_t reqsize = 0;
+	double secs = 0;
+	int again = 0;
+
+	curl_multi_remove_handle(h->multi, e);
+	h->inflight--;
+	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &secs);
+	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &reqsize);
+	r->secs = secs;
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+		r->outcome = TKT_HTTP_DONE;
+	} else {
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s",
+		    curl_easy_strerror(rc));
+		switch (rc) {
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_RESOLVE_PROXY:
+		case CURLE_COULDNT_CONNECT:
+			r->outcome = TKT_HTTP_NOTSENT;
+			break;
+		case CURLE_WRITE_ERROR:
+		case CURLE_FILESIZE_EXCEEDED:
+			snprintf(r->errmsg, sizeof(r->errmsg),
+			    "response larger than %zu bytes", h->o.max_body);
+			r->outcome = TKT_HTTP_FATAL;
+			break;
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_UNSUPPORTED_PROTOCOL:
+		case CURLE_URL_MALFORMAT:
+			r->outcome = TKT_HTTP_FATAL;
+			break;
+		default:
+			r->outcome = reqsize > 0 ? TKT_HTTP_UNKNOWN :
+			    TKT_HTTP_NOTSENT;
+		}
+	}
+	if (r->outcome == TKT_HTTP_DONE && r->status == 429)
+		h->st.http429++;
+	/* The server's word on when to start again holds for every request. */
+	if (r->outcome == TKT_HTTP_DONE && r->rl_remaining == 0 &&
+	    r->rl_reset >= 0) {
+		int64_t until = now_ms() + (int64_t)(r->rl_reset * 1000 + 1);
+
+		if (until > now_ms() + h->o.max_wait_ms)
+			until = now_ms() + h->o.max_wait_ms;
+		if (until > h->hold_until_ms)
+			h->hold_until_ms = until;
+	}
+	if (r->status == 429 && r->retry_after < 0 && r->rl_reset >= 0)
+		r->retry_after = r->rl_reset;
+	log_attempt(h, r);
+	if (r->outcome == TKT_HTTP_DONE && r->status == 429)
+		again = 1;	/* refused before it was applied */
+	else if (r->outcome == TKT_HTTP_NOTSENT)
+		again = 1;
+	else if (r->may_repeat && (r->outcome == TKT_HTTP_UNKNOWN ||
+	    (r->outcome == TKT_HTTP_DONE && r->status >= 500)))
+		again = 1;
+	if (again && tkt_http_retry(h, r) == 0)
+		return;
+	if (r->done != NULL)
+		r->done(r, r->arg);
+}
+
+/* Starts what may start now; returns ms until something else may start. */
+static long
+start_ready(struct tkt_http *h)
+{
+	int64_t t = now_ms();
+	long wait = -1;
+
+	while (h->delayed != NULL && h->delayed->not_before_ms <= t) {
+		struct tkt_http_req *r = h->delayed;
+
+		h->delayed = r->qnext;
+		r->not_before_ms = 0;
+		enqueue(h, r);
+	}
+	while (h->ready != NULL && h->inflight < h->o.parallel) {
+		struct tkt_http_req *r = h->ready;
+
+		if (h->hold_until_ms > t) {
+			wait = (long)(h->hold_until_ms - t);
+			break;
+		}
+		if (h->o.rate > 0 && h->next_slot_ms > t) {
+			wait = (long)(h->next_slot_ms - t);
+			break;
+		}
+		h->ready = r->qnext;
+		if (h->ready == NULL)
+			h->ready_tail = NULL;
+		if (h->o.rate > 0) {
+			int64_t step = (int64_t)(1000.0 / h->o.rate);
+
+			h->next_slot_ms = (h->next_slot_ms > t - step ?
+			    h->next_slot_ms : t) + step;
+		}
+		if (start(h, r) == -1) {
+			r->outcome = TKT_HTTP_FATAL;
+			snprintf(r->errmsg, sizeof(r->errmsg),
+			    "libcurl could not start the request");
+			if (r->done != NULL)
+				r->done(r, r->arg);
+		}
+	}
+	if (h->delayed != NULL) {
+		long d = (long)(h->delayed->not_before_ms - t);
+
+		if (wait < 0 || d < wait)
+			wait = d < 0 ? 0 : d;
+	}
+	return wait;
+}
+
+int
+tkt_http_run(struct tkt_http *h)
+{
+	for (;;) {
+		int running = 0, left, numfds;
+		long wait, ct = -1;
+		CURLMsg *m;
+
+		if (h->stopped) {
+			/* Abandon what is in flight; the callers free their requests. */
+			h->ready = h->ready_tail = h->delayed = NULL;
+			return 0;
+		}
+		wait = start_ready(h);
+		if (h->inflight == 0 && h->ready == NULL && h->delayed == NULL)
+			return 0;
+		curl_multi_perform(h->multi, &running);
+		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+			struct tkt_http_req *r = NULL;
+
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&r);
+			finish(h, r, m->data.result);
+			if (h->stopped)
+				break;
+		}
+		if (h->stopped)
+			continue;
+		wait = start_ready(h);
+		if (h->inflight == 0 && h->ready == NULL && h->delayed == NULL)
+			return 0;
+		curl_multi_timeout(h->multi, &ct);
+		if (h->inflight > 0 && (ct >= 0 && (wait < 0 || ct < wait)))
+			wait = ct;
+		if (wait < 0 || wait > 1000)
+			wait = 1000;
+		curl_multi_poll(h->multi, NULL, 0, (int)wait, &numfds);
+	}
+}
+
+char *
+tkt_http_redact(const char *url)
+{
+	struct tkt_buf b;
+	const char *p = url;
+
+	tkt_buf_init(&b);
+	while (*p != '\0') {
+		const char *q = strstr(p, "access_token=");
+
+		if (q == NULL || (q != url && q[-1] != '?' && q[-1] != '&')) {
+			if (q == NULL) {
+				tkt_buf_adds(&b, p);
+				break;
+			}
+			tkt_buf_add(&b, p, (size_t)(q - p) + 13);
+			p = q + 13;
+			continue;
+		}
+		tkt_buf_add(&b, p, (size_t)(q - p) + 13);
+		tkt_buf_adds(&b, "…");
+		p = q + 13;
+		p += strcspn(p, "&#");
+	}
+	return tkt_buf_take(&b);
+}
+
+void
+tkt_url_encode(struct tkt_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			tkt_buf_addc(b, c);
+		else {
+			tkt_buf_addc(b, '%');
+			tkt_buf_addc(b, hex[c >> 4]);
+			tkt_buf_addc(b, hex[c & 15]);
+		}
+	}
+}

@@ -1,0 +1,201 @@
+/*
+ * table.c: tickets as a person reads them on a terminal: one row per
+ * ticket, or the whole conversation.  Local time, relative ages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tkt.h"
+
+#define RED	"\033[31m"
+#define YELLOW	"\033[33m"
+#define BOLD	"\033[1m"
+#define DIM	"\033[2m"
+#define RESET	"\033[0m"
+#define SOON	(6 * 3600)
+
+static int
+width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	long long v;
+	const char *es;
+
+	if (c != NULL && tkt_num_parse(c, 20, 10000, &v, &es) == 0)
+		return (int)v;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 20)
+		return ws.ws_col;
+	return 0;	/* no limit */
+}
+
+static const char *
+str(const struct tkt_rec *r, const char *path, const char *dflt)
+{
+	const char *s = tkt_rec_str(r, tkt_rec_path(r, path), NULL);
+
+	return s ? s : dflt;
+}
+
+static void
+localtm(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (t == (time_t)-1 || localtime_r(&t, &tm) == NULL)
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%b %d %H:%M", &tm);
+}
+
+/* "overdue 3h", "in 5h", or "-"; *level 2 overdue, 1 soon, 0 else. */
+static void
+due_text(time_t due, char *buf, size_t len, int *level)
+{
+	char d[32];
+	time_t now = tkt_now();
+
+	*level = 0;
+	if (due == (time_t)-1) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	tkt_duration_human((int64_t)(due - now), d, sizeof(d));
+	if (now > due) {
+		*level = 2;
+		snprintf(buf, len, "overdue %s", d);
+	} else {
+		*level = due - now <= SOON;
+		snprintf(buf, len, "in %s", d);
+	}
+}
+
+/* Writes s cut to at most max code points (0: no cut), one line. */
+static void
+put_cut(FILE *fp, const char *s, int max)
+{
+	int cps = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c & 0xc0) != 0x80) {
+			if (max > 0 && cps == max - 1 && strlen(s) > 1 &&
+			    tkt_utf8_count(s, strlen(s)) > 1) {
+				fputs("…", fp);
+				return;
+			}
+			cps++;
+		}
+		fputc(c == '\n' || c == '\r' || c == '\t' ? ' ' : c, fp);
+	}
+}
+
+static const char *
+short_type(const char *t)
+{
+	if (strcmp(t, "POST_CUSTOMER_SUPPORT") == 0)
+		return "POST_CS";
+	return t;
+}
+
+void
+tkt_table_header(FILE *fp, int color)
+{
+	fprintf(fp, "%s%-24s  %-12s  %-18s  %-6s  %-12s  %-12s  %s%s\n",
+	    color ? BOLD : "", "ID", "TYPE", "STATE", "LOCALE", "WAITING",
+	    "DUE", "SUBJECT", color ? RESET : "");
+}
+
+void
+tkt_table_row(FILE *fp, const struct tkt_rec *r, int color)
+{
+	char waiting[32], due[48];
+	int level, w = width(), used = 24 + 2 + 12 + 2 + 18 + 2 + 6 + 2 + 12 + 2 + 12 + 2;
+	const struct tkt_jnode *root = &r->nodes[0];
+
+	localtm(tkt_rec_time(r, tkt_rec_get(r, root, "waiting_since")), waiting,
+	    sizeof(waiting));
+	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), due,
+	    sizeof(due), &level);
+	fprintf(fp, "%-24s  %-12s  %-18s  %-6s  %-12s  ", str(r, "id", "-"),
+	    short_type(str(r, "type", "-")), str(r, "state", "-"),
+	    str(r, "locale", "und"), waiting);
+	if (color && level > 0)
+		fprintf(fp, "%s%-12s%s  ", level == 2 ? RED : YELLOW, due, RESET);
+	else
+		fprintf(fp, "%-12s  ", due);
+	put_cut(fp, str(r, "subject", ""), w > used + 10 ? w - used : (w ? 10 : 0));
+	fputc('\n', fp);
+}
+
+/* Each line of a message, indented. */
+static void
+put_text(FILE *fp, const char *indent, const char *s)
+{
+	fputs(indent, fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '\r')
+			continue;
+		fputc(*s, fp);
+		if (*s == '\n' && s[1] != '\0')
+			fputs(indent, fp);
+	}
+	fputc('\n', fp);
+}
+
+void
+tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
+{
+	const struct tkt_jnode *root = &r->nodes[0], *reps, *c;
+	char due[48], when[32];
+	int level;
+
+	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), due,
+	    sizeof(due), &level);
+	fprintf(fp, "%s%s%s  %s  %s  %s", color ? BOLD : "", str(r, "id", "-"),
+	    color ? RESET : "", str(r, "type", "-"), str(r, "state", "-"),
+	    str(r, "locale", "und"));
+	if (level > 0)
+		fprintf(fp, "  %s%s%s", color ? (level == 2 ? RED : YELLOW) : "",
+		    due, color ? RESET : "");
+	fprintf(fp, "\nSubject: %s\n", str(r, "subject", ""));
+	if (tkt_rec_str(r, tkt_rec_path(r, "sub_label"), NULL) != NULL)
+		fprintf(fp, "Label: %s\n", str(r, "sub_label", ""));
+	reps = tkt_rec_get(r, root, "replies");
+	for (c = tkt_rec_child(r, reps); c != NULL; c = tkt_rec_next(r, c)) {
+		const char *snd = tkt_rec_str(r, tkt_rec_get(r, c, "sender"), NULL);
+		const char *msg = tkt_rec_str(r, tkt_rec_get(r, c, "message"), NULL);
+		const char *tr = tkt_rec_str(r, tkt_rec_get(r, c,
+		    "translated_message"), NULL);
+		const struct tkt_jnode *imgs = tkt_rec_get(r, c, "images");
+
+		localtm(tkt_rec_time(r, tkt_rec_get(r, c, "at")), when,
+		    sizeof(when));
+		fprintf(fp, "\n  %s%s  %s", color ? DIM : "", when,
+		    color ? RESET : "");
+		if (snd != NULL && strcmp(snd, "USER") == 0)
+			fprintf(fp, "%sbuyer%s%s%s\n", color ? BOLD : "",
+			    color ? RESET : "",
+			    tkt_rec_path(r, "buyer.name") &&
+			    tkt_rec_str(r, tkt_rec_path(r, "buyer.name"), NULL) ?
+			    " · " : "", str(r, "buyer.name", ""));
+		else
+			fprintf(fp, "%s\n", snd ? snd : "?");
+		put_text(fp, "    ", msg ? msg : "");
+		if (tr != NULL && (msg == NULL || strcmp(tr, msg) != 0)) {
+			fprintf(fp, "    %s[translation]%s\n", color ? DIM : "",
+			    color ? RESET : "");
+			put_text(fp, "    ", tr);
+		}
+		if (imgs != NULL && imgs->nchild > 0)
+			fprintf(fp, "    [%u image%s]\n", imgs->nchild,
+			    imgs->nchild == 1 ? "" : "s");
+	}
+	fputc('\n', fp);
+}
