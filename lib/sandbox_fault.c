@@ -113,6 +113,7 @@ tkt_faults_parse(const char *spec, uint64_t seed, struct tkt_error *err)
 		char *orig = xstrdup(tok);
 
 		f->r = xreallocarray(f->r, f->n + 1, sizeof(*f->r));
+		memset(&f->r[f->n], 0, sizeof(f->r[f->n]));
 		if (*tok == '\0' || parse_rule(tok, &f->r[f->n]) == -1) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 			    "--faults: bad rule '%s' (want KIND[:PROB][@PATH] or "
