@@ -1,0 +1,81 @@
+/*
+ * tkt-sandbox: a fake Wish Merchant API v2 on 127.0.0.1, for tests, demos
+ * and benchmarks.  Reads nothing; writes its origin as the one line on
+ * stdout, then serves until SIGTERM or SIGINT.  Flags: -p PORT, -d FILE,
+ * --token, --seed, --tickets, --now, --rate N/s, --faults SPEC.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tkt.h"
+
+static const char usage_text[] =
+    "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN] [--seed N]\n"
+    "                   [--tickets N] [--now TIME] [--rate N/s] [--faults SPEC]\n";
+
+enum { O_TOKEN = 256, O_SEED, O_TICKETS, O_NOW, O_RATE, O_FAULTS, O_VERSION };
+
+static const struct option longopts[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "data", required_argument, NULL, 'd' },
+	{ "token", required_argument, NULL, O_TOKEN },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "tickets", required_argument, NULL, O_TICKETS },
+	{ "now", required_argument, NULL, O_NOW },
+	{ "rate", required_argument, NULL, O_RATE },
+	{ "faults", required_argument, NULL, O_FAULTS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+ready(const char *origin, void *arg)
+{
+	(void)arg;
+	printf("%s\n", origin);
+	fflush(stdout);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tkt_sandbox_opts o = { .ready = ready };
+	struct tkt_error err;
+	int ch;
+
+	tkt_setprogname(argv[0]);
+	while ((ch = getopt_long(argc, argv, "p:d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': o.port = optarg; break;
+		case 'd': o.file = optarg; break;
+		case O_TOKEN: o.token = optarg; break;
+		case O_SEED: o.seed = optarg; break;
+		case O_TICKETS: o.tickets = optarg; break;
+		case O_NOW: o.now = optarg; break;
+		case O_RATE: o.rate = optarg; break;
+		case O_FAULTS: o.faults = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return TKT_EXIT_OK;
+		case O_VERSION:
+			tkt_print_version();
+			return TKT_EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return TKT_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		tkt_warnx("unexpected operand '%s'", argv[optind]);
+		fputs(usage_text, stderr);
+		return TKT_EXIT_USAGE;
+	}
+	tkt_error_clear(&err);
+	if (tkt_sandbox_run(&o, &err) == -1) {
+		tkt_error_print(&err);
+		return TKT_EXIT_USAGE;
+	}
+	return tkt_close_stdout() ? TKT_EXIT_USAGE : TKT_EXIT_OK;
+}
