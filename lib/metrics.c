@@ -266,30 +266,33 @@ struct fields {
 static void
 read_fields(const struct tkt_rec *r, struct fields *f)
 {
+#define F(k, f) { k, sizeof(k) - 1, offsetof(struct fields, f) }
 	static const struct {
 		const char	*k;
-		size_t		 off;
+		size_t		 len, off;
 	} tab[] = {
-		{ "id", offsetof(struct fields, id) },
-		{ "state", offsetof(struct fields, state) },
-		{ "type", offsetof(struct fields, type) },
-		{ "locale", offsetof(struct fields, locale) },
-		{ "sub_label", offsetof(struct fields, sub_label) },
-		{ "store", offsetof(struct fields, store) },
-		{ "opened_at", offsetof(struct fields, opened) },
-		{ "updated_at", offsetof(struct fields, updated) },
-		{ "closed_at", offsetof(struct fields, closed) },
-		{ "replies", offsetof(struct fields, replies) },
-		{ "csat", offsetof(struct fields, csat) },
+		F("id", id),
+		F("state", state),
+		F("type", type),
+		F("locale", locale),
+		F("sub_label", sub_label),
+		F("store", store),
+		F("opened_at", opened),
+		F("updated_at", updated),
+		F("closed_at", closed),
+		F("replies", replies),
+		F("csat", csat),
 	};
 
+#undef F
 	memset(f, 0, sizeof(*f));
 	for (const struct tkt_jnode *c = tkt_rec_child(r, &r->nodes[0]); c;
 	    c = tkt_rec_next(r, c)) {
 		const char *k = r->strs + c->key;
 
 		for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-			if (k[0] == tab[i].k[0] && strcmp(k, tab[i].k) == 0) {
+			if (c->keylen == tab[i].len &&
+			    memcmp(k, tab[i].k, c->keylen) == 0) {
 				*(const struct tkt_jnode **)((char *)f +
 				    tab[i].off) = c;
 				break;
