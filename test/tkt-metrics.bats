@@ -423,3 +423,17 @@ t2  due 2026-11-23T16:00:00Z  Size?" ]
 	FAKE_STATUS=3 run -3 "$alert" --now 2026-11-23T12:00:00Z
 	FAKE_STATUS=1 run -2 "$alert" --now 2026-11-23T12:00:00Z
 }
+
+@test "the man page's pipelines run, with records in place of tkt-list" {
+	local n=0 line
+	while IFS= read -r line; do
+		line=${line#.Dl }
+		[[ "$line" == "tkt-list "* ]] || continue
+		line="cat '$M/mixed.jsonl' |${line#*|}"
+		run bash -c "$line"
+		[ "$status" -le 1 ] || { echo "$line: $status $output"; return 1; }
+		[ -n "$output" ]
+		n=$((n + 1))
+	done <"$TKT_ROOT/man/tkt-metrics.1"
+	[ "$n" -eq 4 ]
+}
