@@ -77,6 +77,7 @@ main(int argc, char *argv[])
 		case O_FAIL:
 			if (tkt_failif_parse(&fail, optarg, &err) == -1) {
 				tkt_error_print(&err);
+				tkt_failif_free(&fail);
 				return TKT_EXIT_USAGE;
 			}
 			break;

@@ -531,10 +531,15 @@ tkt_metrics_finish(struct tkt_metrics *m)
 		percentiles(&g->first, &g->pfirst);
 		percentiles(&g->next, &g->pnext);
 		percentiles(&g->resol, &g->presol);
-		qsort(g->states.v, g->states.n, sizeof(g->states.v[0]), count_cmp);
-		qsort(g->types.v, g->types.n, sizeof(g->types.v[0]), count_cmp);
+		if (g->states.n > 1)
+			qsort(g->states.v, g->states.n, sizeof(g->states.v[0]),
+			    count_cmp);
+		if (g->types.n > 1)
+			qsort(g->types.v, g->types.n, sizeof(g->types.v[0]),
+			    count_cmp);
 	}
-	qsort(m->g, m->ng, sizeof(m->g[0]), group_cmp);
+	if (m->ng > 1)
+		qsort(m->g, m->ng, sizeof(m->g[0]), group_cmp);
 	free(m->hash);
 	m->hash = NULL;
 	m->hcap = 0;
@@ -1107,7 +1112,7 @@ tkt_metrics_run(const struct tkt_metrics_opts *o, char **paths, int npaths)
 	else
 		for (size_t g = 0; g < m->ng; g++)
 			tkt_metrics_json(m, g, &b);
-	if (tkt_out_line(b.s, b.len) == -1)
+	if (b.len > 0 && tkt_out_line(b.s, b.len) == -1)
 		status = TKT_EXIT_NO;
 	tkt_buf_free(&b);
 
