@@ -47,3 +47,23 @@ tkt_answer_times(const struct tkt_reply_ev *ev, size_t n, time_t *answered)
 			next = ev[i].at;
 	}
 }
+
+time_t
+tkt_due_at(time_t waiting_since, int64_t sla)
+{
+	if (waiting_since == (time_t)-1)
+		return (time_t)-1;
+	return waiting_since + (time_t)sla;
+}
+
+int
+tkt_message_status(time_t at, time_t answered, int awaiting, time_t now,
+    int64_t sla)
+{
+	/* "On time" is at most sla after the message: exactly 48 h is on time. */
+	if (answered != (time_t)-1)
+		return answered - at > (time_t)sla ? TKT_MSG_LATE : TKT_MSG_ONTIME;
+	if (awaiting && now - at > (time_t)sla)
+		return TKT_MSG_LATE;
+	return TKT_MSG_PENDING;
+}

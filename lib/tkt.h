@@ -417,6 +417,19 @@ time_t	tkt_waiting_since(const struct tkt_reply_ev *, size_t n,
 int	tkt_sender_kind(const char *sender);
 /* For each USER reply, when the first MERCHANT reply after it came (or -1). */
 void	tkt_answer_times(const struct tkt_reply_ev *, size_t n, time_t *answered);
+/* waiting_since + sla, or -1 when nothing is waiting.  Overdue: now > due. */
+time_t	tkt_due_at(time_t waiting_since, int64_t sla);
+
+/* One buyer message under the rule: not due yet, answered on time, or late. */
+enum { TKT_MSG_PENDING, TKT_MSG_ONTIME, TKT_MSG_LATE };
+
+/*
+ * A message answered (answered != -1) is on time when the answer came at
+ * most sla after it, else late; an unanswered one is late once it waits
+ * past sla on a ticket awaiting the merchant, else not due yet.
+ */
+int	tkt_message_status(time_t at, time_t answered, int awaiting,
+	    time_t now, int64_t sla);
 
 /*
  * The parts below are declared in their own files while they are being

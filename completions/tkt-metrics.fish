@@ -1,0 +1,11 @@
+# tkt-metrics: fish completion fragment (merged into completions/tkt.fish).
+complete -c tkt-metrics -s b -l by -x -a 'type locale sub_label store day week' -d 'One object per group'
+complete -c tkt-metrics -l since -x -d 'Records updated since (30d or a time)'
+complete -c tkt-metrics -l sla -x -a '24h 48h 2d' -d 'Answer time allowed'
+complete -c tkt-metrics -l due-within -x -a '6h 24h' -d 'Due-soon window'
+complete -c tkt-metrics -l fail-if -x -a 'late_rate>5% overdue>0 csat<60%' -d 'Exit 1 when a comparison holds'
+complete -c tkt-metrics -l now -x -d 'Use this time as now'
+complete -c tkt-metrics -l json -d 'JSON lines'
+complete -c tkt-metrics -l table -d 'A table'
+complete -c tkt-metrics -s h -l help -d 'Print usage'
+complete -c tkt-metrics -l version -d 'Print the version'
