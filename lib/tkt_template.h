@@ -169,9 +169,10 @@ struct tkt_lint	*tkt_lint_new(char **required_locales, size_t nrequired,
 		    struct tkt_error *);
 void		 tkt_lint_free(struct tkt_lint *);
 /*
- * Lints one file; returns a new array of *n findings in file order
- * (tkt_findings_free releases it).
+ * Lints one file: *out is a new array of *n findings in file order
+ * (tkt_findings_free releases it).  -1 with err when the file cannot be
+ * read; a file that is not YAML is a "syntax" finding.
  */
-struct tkt_finding *tkt_lint_file(struct tkt_lint *, const char *path,
-		    size_t *n);
+int		 tkt_lint_file(struct tkt_lint *, const char *path,
+		    struct tkt_finding **out, size_t *n, struct tkt_error *);
 void		 tkt_findings_free(struct tkt_finding *, size_t n);
