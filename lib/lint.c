@@ -561,15 +561,32 @@ check_policy(const struct tkt_lint *l, const struct tkt_tmpl *t, size_t vi,
 	for (size_t i = 0; i < nh && i < TKT_POL_NRULES; i++) {
 		unsigned line, col;
 		size_t len = hits[i].len > 60 ? 60 : hits[i].len;
+		struct tkt_buf q;
+		int sp = 0;
 
 		while (len < hits[i].len && len > 0 &&
 		    ((unsigned char)s[hits[i].off + len] & 0xc0) == 0x80)
 			len--;
+		/* The quote stays on one line: blanks collapse to one space. */
+		tkt_buf_init(&q);
+		for (size_t j = 0; j < len; j++) {
+			char c = s[hits[i].off + j];
+
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+				sp = 1;
+			else {
+				if (sp && q.len > 0)
+					tkt_buf_addc(&q, ' ');
+				sp = 0;
+				tkt_buf_addc(&q, c);
+			}
+		}
 		tkt_tmpl_variant_pos(t, vi, hits[i].off, &line, &col);
 		add(o, line, col, TKT_SEV_ERROR,
 		    tkt_policy_rule_name(hits[i].rule), loc,
-		    "%s: \"%.*s\" (lint/%s:%u)", policy_msg[hits[i].rule],
-		    (int)len, s + hits[i].off, hits[i].list, hits[i].lineno);
+		    "%s: \"%s\" (lint/%s:%u)", policy_msg[hits[i].rule],
+		    q.s ? q.s : "", hits[i].list, hits[i].lineno);
+		tkt_buf_free(&q);
 	}
 }
 

@@ -620,6 +620,16 @@ slurp(const char *path, struct tkt_buf *b, struct tkt_error *err)
 	return 0;
 }
 
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct tkt_tmpl_diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
 struct tkt_tmpl *
 tkt_tmpl_load(const char *path, struct tkt_error *err)
 {
@@ -640,6 +650,8 @@ tkt_tmpl_load(const char *path, struct tkt_error *err)
 	t = xcalloc(1, sizeof(*t));
 	t->path = xstrdup(path);
 	load_root(t, doc->root, raw.s ? raw.s : "", raw.len);
+	if (t->nd > 1)
+		qsort(t->d, t->nd, sizeof(*t->d), diag_cmp);
 	tkt_yaml_free(doc);
 	tkt_buf_free(&raw);
 	return t;
