@@ -448,3 +448,134 @@ lint_one() {
 	lint_one fr 'Vous pouvez modifier votre ÉVALUATION ici.'
 	[[ "$output" == *"review-policy"* ]]
 }
+
+# --- the README's CI recipe ----------------------------------------------------
+
+@test "the README's CI recipe passes clean templates and fails on a finding" {
+	recipe="$BATS_TEST_TMPDIR/repo/ci/lint-templates.sh"
+	mkdir -p "$BATS_TEST_TMPDIR/repo/ci" "$BATS_TEST_TMPDIR/repo/templates"
+	awk '/<!-- ci-recipe/ { on = 1; next } on && /^```sh/ { inb = 1; next }
+	    inb && /^```/ { exit } inb' "$TKT_ROOT/doc-fragments/README-template.md" >"$recipe"
+	grep -q 'tkt-template lint --strict' "$recipe"
+	for loc in en fr de es it; do
+		printf '  %s: "Thank you, {{buyer.name|%s}}."\n' "$loc" "$loc"
+	done | { printf 'name: thanks\ndefault_locale: en\nbody:\n'; cat; } \
+	    >"$BATS_TEST_TMPDIR/repo/templates/thanks.yaml"
+	cd "$BATS_TEST_TMPDIR/repo"
+	run -0 sh ci/lint-templates.sh
+	[ "$output" = "templates: all clean" ]
+	printf 'name: draft\ndefault_locale: en\nbody:\n  en: "Hi {{buyer.name|}}"\n' >templates/draft.yaml
+	run -1 sh ci/lint-templates.sh
+	[[ "$output" == *"templates/draft.yaml:4:11: warning: empty-default:"* ]]
+	[[ "$output" == *"templates/draft.yaml:3:1: error: missing-locale: no text for required locale fr"* ]]
+	[[ "$output" != *"all clean"* ]]
+}
+
+# --- the shipped library ---------------------------------------------------------
+
+shipped() {
+	export TKT_DATADIR="$TKT_ROOT/share/tkt"
+	ls "$TKT_DATADIR"/templates/*.yaml >/dev/null 2>&1 ||
+		skip "no shipped templates in this tree yet"
+}
+
+@test "the shipped library has at least 15 templates, each in en, fr, de, es and it" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	run -0 --separate-stderr tkt-template list --json
+	[ "$(printf '%s\n' "$output" | wc -l)" -ge 15 ]
+	[ "$(printf '%s\n' "$output" | jq -c 'select((.locales | index("en") and index("fr") and index("de") and index("es") and index("it")) | not) | .name')" = "" ]
+}
+
+@test "every shipped template passes lint --strict with en, fr, de, es, it required" {
+	shipped
+	run -0 tkt-template lint --strict --require-locales en,fr,de,es,it "$TKT_DATADIR"/templates/*.yaml
+	[ -z "$output" ]
+}
+
+@test "every shipped template and locale renders its golden text" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	local g="$T/golden" n=0
+	for f in "$TKT_DATADIR"/templates/*.yaml; do
+		name=$(tkt-template list --json | jq -r --arg p "$f" 'select(.path == $p) | .name')
+		[ -n "$name" ] || { echo "not listed: $f"; return 1; }
+		for loc in $(tkt-template list --json | jq -r --arg n "$name" 'select(.name == $n) | .locales[]'); do
+			[ -f "$g/$name.$loc.txt" ] || { echo "no golden $name.$loc.txt (regen.sh)"; return 1; }
+			tkt-template render -t "$f" -l "$loc" "$g/record.jsonl" | jq -j .reply.text >"$BATS_TEST_TMPDIR/got"
+			diff -u "$g/$name.$loc.txt" "$BATS_TEST_TMPDIR/got" || { echo "golden differs: $name.$loc"; return 1; }
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -ge 75 ]
+}
+
+@test "the shipped match rules answer the sandbox's kinds of tickets" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	# The golden record (an ORDER ticket about an item not received) must
+	# find a template by itself.
+	run -0 --separate-stderr tkt-template render --auto "$T/golden/record.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -r '.reply.template != null and .reply.text != null')" = true ]
+}
+
+# wordlist_case KIND: lints every sentence of the LANG.KIND fixtures with the
+# shipped word lists, one template per sentence, and prints one line per
+# sentence: "LANG RULE-EXPECTED RULES-FOUND SENTENCE".
+wordlist_case() {
+	local kind=$1 dir="$BATS_TEST_TMPDIR/wl" i=0 f lang rule text
+	mkdir -p "$dir"
+	for f in "$T"/lint/*."$kind"; do
+		lang=$(basename "$f" ".$kind")
+		while IFS=$'\t' read -r rule text; do
+			case $rule in ''|'#'*) continue ;; esac
+			# A pass line is a sentence, or RULE<TAB>sentence (the rule it
+			# nearly breaks).
+			if [ "$kind" = pass ]; then
+				case $rule in
+				review-policy|review-incentive|off-marketplace|payment-request) ;;
+				*) text=$rule${text:+$'\t'$text} ;;
+				esac
+				rule=-
+			fi
+			i=$((i + 1))
+			printf 'name: w%d\ndefault_locale: %s\nbody:\n  %s: |\n    %s\n' \
+			    "$i" "$lang" "$lang" "$text" >"$dir/$i.yaml"
+			printf '%s\t%s\t%s\t%s\n' "$i" "$lang" "$rule" "$text" >>"$dir/index"
+		done <"$f"
+	done
+	[ "$i" -gt 0 ]
+	tkt-template lint --json "$dir"/*.yaml >"$dir/found" || true
+}
+
+@test "every sentence of the LANG.fire fixtures fires its rule with the shipped word lists" {
+	shipped
+	ls "$T"/lint/*.fire >/dev/null 2>&1 || skip "no word-list fixtures yet"
+	wordlist_case fire
+	local bad=0 langs
+	while IFS=$'\t' read -r i lang rule text; do
+		jq -e --arg f "$BATS_TEST_TMPDIR/wl/$i.yaml" --arg r "$rule" \
+		    'select(.file == $f and .rule == $r)' "$BATS_TEST_TMPDIR/wl/found" >/dev/null ||
+		    { echo "did not fire: $lang $rule: $text"; bad=1; }
+	done <"$BATS_TEST_TMPDIR/wl/index"
+	langs=$(cut -f2 "$BATS_TEST_TMPDIR/wl/index" | sort -u | wc -l)
+	[ "$langs" -ge 3 ]
+	[ "$bad" = 0 ]
+}
+
+@test "no sentence of the LANG.pass fixtures fires a policy rule" {
+	shipped
+	ls "$T"/lint/*.pass >/dev/null 2>&1 || skip "no word-list fixtures yet"
+	wordlist_case pass
+	local bad=0
+	while IFS=$'\t' read -r i lang rule text; do
+		if jq -e --arg f "$BATS_TEST_TMPDIR/wl/$i.yaml" \
+		    'select(.file == $f and (.rule | test("review|marketplace|payment|scaffolding")))' \
+		    "$BATS_TEST_TMPDIR/wl/found" >/dev/null; then
+			echo "fired on an innocent sentence: $lang: $text"
+			bad=1
+		fi
+	done <"$BATS_TEST_TMPDIR/wl/index"
+	[ "$(cut -f2 "$BATS_TEST_TMPDIR/wl/index" | sort -u | wc -l)" -ge 3 ]
+	[ "$bad" = 0 ]
+}
