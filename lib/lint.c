@@ -809,7 +809,8 @@ tkt_lint_file(struct tkt_lint *l, const char *path, struct tkt_finding **res,
 	free(ps);
 	tkt_vars_free(&vars);
 	tkt_tmpl_free(t);
-	qsort(o.f, o.n, sizeof(*o.f), finding_cmp);
+	if (o.n > 1)
+		qsort(o.f, o.n, sizeof(*o.f), finding_cmp);
 	*res = o.f;
 	*nres = o.n;
 	return 0;

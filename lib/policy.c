@@ -310,7 +310,8 @@ tkt_policy_load(const char *dir, struct tkt_error *err)
 		names[nnames++] = xstrdup(nm);
 	}
 	closedir(d);
-	qsort(names, nnames, sizeof(*names), name_cmp);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), name_cmp);
 	p->l = xcalloc(nnames ? nnames : 1, sizeof(*p->l));
 	for (size_t i = 0; i < nnames; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);

@@ -1150,7 +1150,8 @@ load_dir(struct tkt_tmplset *set, const char *dir, int must,
 			names[n++] = xasprintf("%s/%s", dir, de->d_name);
 		}
 	closedir(d);
-	qsort(names, n, sizeof(*names), str_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), str_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct tkt_tmpl *t;
 
