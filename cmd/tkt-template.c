@@ -111,9 +111,11 @@ parse_opts(int argc, char **argv, const char *shorts, const int *allowed,
 			if (eq == NULL || eq == optarg)
 				tkt_errx(TKT_EXIT_USAGE,
 				    "-D %s: expected NAME=VALUE", optarg);
-			name = xstrndup(optarg, (size_t)(eq - optarg));
-			tkt_vars_set(&o->defs, name, eq + 1);
-			free(name);
+			else {
+				name = xstrndup(optarg, (size_t)(eq - optarg));
+				tkt_vars_set(&o->defs, name, eq + 1);
+				free(name);
+			}
 			break;
 		}
 		case O_JSON:
@@ -499,9 +501,11 @@ cmd_show(int argc, char **argv, struct opts *o)
 
 		if (fp == NULL)
 			tkt_err(TKT_EXIT_USAGE, "%s", tkt_tmpl_path(t));
-		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-			fwrite(buf, 1, n, stdout);
-		fclose(fp);
+		else {
+			while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+				fwrite(buf, 1, n, stdout);
+			fclose(fp);
+		}
 	} else {
 		vi = tkt_tmpl_pick(t, o->locale, &pk);
 		tkt_tmpl_variant(t, (size_t)vi, &text, &len);

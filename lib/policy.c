@@ -158,6 +158,10 @@ tkt_policy_fold(const char *text, size_t len, struct tkt_buf *out, size_t **mapp
 
 	tkt_buf_reset(out);
 	tkt_buf_grow(out, len + 2);
+	if (mapp != NULL) {
+		cap = 2 * len + 16;	/* a fold at most doubles a character */
+		map = xreallocarray(NULL, cap, sizeof(*map));
+	}
 	EMIT(' ', 0);
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
@@ -404,6 +408,11 @@ tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
 				hits[nhits].off = len;
 			if (hits[nhits].off + hits[nhits].len > len)
 				hits[nhits].len = len - hits[nhits].off;
+			/* End on a whole character. */
+			while (hits[nhits].off + hits[nhits].len < len &&
+			    ((unsigned char)text[hits[nhits].off +
+			    hits[nhits].len] & 0xc0) == 0x80)
+				hits[nhits].len++;
 			hits[nhits].list = l->lang;
 			hits[nhits].lineno = e->lineno;
 			nhits++;
