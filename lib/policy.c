@@ -408,6 +408,15 @@ tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
 				hits[nhits].off = len;
 			if (hits[nhits].off + hits[nhits].len > len)
 				hits[nhits].len = len - hits[nhits].off;
+			/* Context the expression matched around the words is not quoted. */
+			while (hits[nhits].len > 1 && strchr(" ,.;:!?\"'()[]",
+			    text[hits[nhits].off]) != NULL) {
+				hits[nhits].off++;
+				hits[nhits].len--;
+			}
+			while (hits[nhits].len > 1 && strchr(" ,.;:!?\"'()[]",
+			    text[hits[nhits].off + hits[nhits].len - 1]) != NULL)
+				hits[nhits].len--;
 			/* End on a whole character. */
 			while (hits[nhits].off + hits[nhits].len < len &&
 			    ((unsigned char)text[hits[nhits].off +
