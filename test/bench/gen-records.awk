@@ -6,10 +6,11 @@ BEGIN {
 	seed = 42
 	split("en fr fr-CA de es it pt ja", loc, " ")
 	split("Zoé Martin|Jürgen Groß|Ana Núñez|Luca Rossi|Mary O'Brien|Sam *Lee*", name, "|")
-	split("ORDER POST_CUSTOMER_SUPPORT PRE_PURCHASE", type, " ")
-	split("TRACKING ORDER_STATUS REFUND DAMAGED SIZE", subl, " ")
+	split("ORDER POST_CUSTOMER_SUPPORT ORDER POST_CUSTOMER_SUPPORT PRE_PURCHASE", type, " ")
+	# Mostly the sub-labels the shipped templates answer, some they do not.
+	split("Where Is My Order|Item Not Received|Item Damaged|Tracking Request|Shipping Delay|Size Question", subl, "|")
 	for (i = 1; i <= n; i++) {
-		l = loc[rnd(8) + 1]; t = type[rnd(3) + 1]; s = subl[rnd(5) + 1]
+		l = loc[rnd(8) + 1]; t = type[rnd(5) + 1]; s = subl[rnd(6) + 1]
 		printf "{\"id\":\"5f3c%08d\",\"store\":\"main\",\"api\":\"v2\",\"type\":\"%s\",\"type_inferred\":true,", i, t
 		printf "\"state\":\"AWAITING_MERCHANT\",\"subject\":\"Where is my order %d?\",\"label\":null,\"sub_label\":\"%s\",", i, s
 		printf "\"refund_reason\":null,\"opened_at\":\"2026-11-20T10:00:00Z\",\"updated_at\":\"2026-11-22T08:30:00Z\",\"closed_at\":null,\"closed_by\":null,"
