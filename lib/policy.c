@@ -1,0 +1,433 @@
+/*
+ * policy.c: the marketplace policy check on a final text (SPEC §1, §7):
+ * no asking to change a review, no incentive for one, no contact off the
+ * marketplace, no payment details.  The phrases are data (one word list
+ * per language under share/tkt/lint/), POSIX extended regular expressions
+ * matched against folded text: lowercase, Latin accents removed, blanks
+ * collapsed.  The folding is done here, byte by byte, so that neither the
+ * match nor the fold depends on the C library's locale (setlocale is never
+ * called; regcomp sees the C locale, where every byte is a character).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tkt.h"
+
+static const char *rule_names[TKT_POL_NRULES] = {
+	"review-policy", "review-incentive", "off-marketplace", "payment-request"
+};
+
+struct pentry {
+	int		 rule;
+	unsigned	 lineno;
+	regex_t		 re;		/* REG_NOSUB: does it match? */
+	regex_t		 re_pos;	/* where, for the message */
+};
+
+struct plist {
+	char		*lang;
+	struct pentry	*e;
+	size_t		 n;
+};
+
+struct tkt_policy {
+	struct plist	*l;
+	size_t		 n;
+};
+
+const char *
+tkt_policy_rule_name(int rule)
+{
+	if (rule < 0 || rule >= TKT_POL_NRULES)
+		return "policy";
+	return rule_names[rule];
+}
+
+int
+tkt_policy_rule_find(const char *name)
+{
+	for (int i = 0; i < TKT_POL_NRULES; i++)
+		if (strcmp(rule_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Latin-1 Supplement and Latin Extended-A (U+00C0–U+017F) without their
+ * marks, lowercase; "" keeps the character as it is (×, ÷).
+ */
+static const char *
+latin_base(unsigned cp)
+{
+	static const char *l1[64] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c",	/* C0 */
+		"e", "e", "e", "e", "i", "i", "i", "i",		/* C8 */
+		"d", "n", "o", "o", "o", "o", "o", "",		/* D0 */
+		"o", "u", "u", "u", "u", "y", "th", "ss",	/* D8 */
+		"a", "a", "a", "a", "a", "a", "ae", "c",	/* E0 */
+		"e", "e", "e", "e", "i", "i", "i", "i",		/* E8 */
+		"d", "n", "o", "o", "o", "o", "o", "",		/* F0 */
+		"o", "u", "u", "u", "u", "y", "th", "y"		/* F8 */
+	};
+	/* Latin Extended-A by ranges: first code point of each run. */
+	static const struct {
+		unsigned	 from;
+		const char	*base;
+	} xa[] = {
+		{ 0x100, "a" }, { 0x106, "c" }, { 0x10e, "d" }, { 0x112, "e" },
+		{ 0x11c, "g" }, { 0x124, "h" }, { 0x128, "i" }, { 0x132, "ij" },
+		{ 0x134, "j" }, { 0x136, "k" }, { 0x139, "l" }, { 0x143, "n" },
+		{ 0x14c, "o" }, { 0x152, "oe" }, { 0x154, "r" }, { 0x15a, "s" },
+		{ 0x162, "t" }, { 0x168, "u" }, { 0x174, "w" }, { 0x176, "y" },
+		{ 0x179, "z" }, { 0x17f, "s" }, { 0x180, NULL }
+	};
+
+	if (cp >= 0xc0 && cp < 0x100)
+		return l1[cp - 0xc0];
+	for (size_t i = 0; xa[i].base != NULL; i++)
+		if (cp >= xa[i].from && cp < xa[i + 1].from)
+			return xa[i].base;
+	return NULL;
+}
+
+static int
+is_space_cp(unsigned cp)
+{
+	return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xa0 ||
+	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x3000 ||
+	    cp == 0x2028 || cp == 0x2029;
+}
+
+/* Decodes one UTF-8 character; an invalid byte is taken as itself. */
+static size_t
+decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	size_t k;
+	unsigned c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0)
+		k = 2;
+	else if ((c & 0xf0) == 0xe0)
+		k = 3;
+	else if ((c & 0xf8) == 0xf0)
+		k = 4;
+	else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	if (k > n) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	*cp = c & (0x7f >> k);
+	for (size_t j = 1; j < k; j++) {
+		if ((s[j] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return 1;
+		}
+		*cp = *cp << 6 | (s[j] & 0x3f);
+	}
+	return k;
+}
+
+void
+tkt_policy_fold(const char *text, size_t len, struct tkt_buf *out, size_t **mapp)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t *map = NULL, cap = 0;
+	int space = 1;
+
+#define EMIT(c, from) do {						\
+	tkt_buf_addc(out, (c));						\
+	if (mapp != NULL) {						\
+		if (out->len > cap) {					\
+			cap = out->len * 2 + 16;			\
+			map = xreallocarray(map, cap, sizeof(*map));	\
+		}							\
+		map[out->len - 1] = (from);				\
+	}								\
+} while (0)
+
+	tkt_buf_reset(out);
+	tkt_buf_grow(out, len + 2);
+	if (mapp != NULL) {
+		cap = 2 * len + 16;	/* a fold at most doubles a character */
+		map = xreallocarray(NULL, cap, sizeof(*map));
+	}
+	EMIT(' ', 0);
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = decode(s + i, len - i, &cp);
+		const char *b;
+
+		if (is_space_cp(cp)) {
+			if (!space)
+				EMIT(' ', i);
+			space = 1;
+			i += k;
+			continue;
+		}
+		space = 0;
+		if (cp < 0x80)
+			EMIT(cp >= 'A' && cp <= 'Z' ? (int)cp + 32 : (int)cp, i);
+		else if (cp == 0x2018 || cp == 0x2019)
+			EMIT('\'', i);
+		else if (cp == 0x201c || cp == 0x201d)
+			EMIT('"', i);
+		else if ((b = latin_base(cp)) != NULL && *b != '\0')
+			for (; *b != '\0'; b++)
+				EMIT(*b, i);
+		else
+			for (size_t j = 0; j < k; j++)
+				EMIT(s[i + j], i + j);
+		i += k;
+	}
+	if (!space)
+		EMIT(' ', len);
+#undef EMIT
+	if (mapp != NULL)
+		*mapp = map;
+}
+
+static void
+list_free(struct plist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		regfree(&l->e[i].re);
+		regfree(&l->e[i].re_pos);
+	}
+	free(l->e);
+	free(l->lang);
+}
+
+static int
+list_load(struct plist *l, const char *path, const char *lang,
+    struct tkt_error *err)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	int rc = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->lang = xstrdup(lang);
+	if ((fp = fopen(path, "r")) == NULL) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s",
+		    strerror(errno));
+		tkt_error_where(err, "%s", path);
+		return -1;
+	}
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		char *tab, *p = line;
+		struct pentry *e;
+		int rule, ec;
+
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((tab = strchr(p, '\t')) == NULL) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "expected RULE<TAB>REGEX");
+			rc = -1;
+			break;
+		}
+		*tab++ = '\0';
+		if ((rule = tkt_policy_rule_find(p)) == -1) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "unknown rule '%s'", p);
+			rc = -1;
+			break;
+		}
+		while (*tab == '\t')
+			tab++;
+		l->e = xreallocarray(l->e, l->n + 1, sizeof(*l->e));
+		e = &l->e[l->n];
+		e->rule = rule;
+		e->lineno = lineno;
+		if ((ec = regcomp(&e->re, tab, REG_EXTENDED | REG_ICASE |
+		    REG_NOSUB)) != 0 || (ec = regcomp(&e->re_pos, tab,
+		    REG_EXTENDED | REG_ICASE)) != 0) {
+			char msg[256];
+
+			regerror(ec, &e->re, msg, sizeof(msg));
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "bad regular expression: %s", msg);
+			rc = -1;
+			break;
+		}
+		l->n++;
+	}
+	if (rc == -1)
+		tkt_error_where(err, "%s:%u", path, lineno);
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct tkt_policy *
+tkt_policy_load(const char *dir, struct tkt_error *err)
+{
+	struct tkt_policy *p = xcalloc(1, sizeof(*p));
+	char *own = NULL, **names = NULL;
+	size_t nnames = 0;
+	DIR *d;
+	struct dirent *de;
+
+	if (dir == NULL)
+		dir = own = tkt_datafile("lint");
+	if ((d = opendir(dir)) == NULL) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "cannot read the word lists: %s", strerror(errno));
+		tkt_error_where(err, "%s", dir);
+		free(own);
+		free(p);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *nm = de->d_name;
+
+		/* A list is named after its language: "fr", "pt-BR", "any". */
+		if (nm[0] == '.' || strspn(nm, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_") != strlen(nm))
+			continue;
+		names = xreallocarray(names, nnames + 1, sizeof(*names));
+		names[nnames++] = xstrdup(nm);
+	}
+	closedir(d);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), name_cmp);
+	p->l = xcalloc(nnames ? nnames : 1, sizeof(*p->l));
+	for (size_t i = 0; i < nnames; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		int rc = list_load(&p->l[p->n], path, names[i], err);
+
+		free(path);
+		p->n++;
+		if (rc == -1) {
+			for (size_t j = i; j < nnames; j++)
+				free(names[j]);
+			free(names);
+			free(own);
+			tkt_policy_free(p);
+			return NULL;
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(own);
+	return p;
+}
+
+void
+tkt_policy_free(struct tkt_policy *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		list_free(&p->l[i]);
+	free(p->l);
+	free(p);
+}
+
+static const struct plist *
+find_list(const struct tkt_policy *p, const char *lang, size_t n)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strlen(p->l[i].lang) == n &&
+		    strncasecmp(p->l[i].lang, lang, n) == 0)
+			return &p->l[i];
+	return NULL;
+}
+
+size_t
+tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
+    const char *locale, struct tkt_policy_hit *hits, size_t maxhits)
+{
+	const struct plist *lang = NULL;
+	struct tkt_buf f;
+	size_t *map = NULL, nhits = 0;
+	int fired[TKT_POL_NRULES] = { 0 };
+	size_t nfired = 0;
+
+	if (locale != NULL && strcmp(locale, "und") != 0)
+		lang = find_list(p, locale, strcspn(locale, "-_"));
+	tkt_buf_init(&f);
+	tkt_policy_fold(text, len, &f, &map);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plist *l = &p->l[i];
+
+		if (lang != NULL && l != lang && strcmp(l->lang, "any") != 0)
+			continue;
+		for (size_t j = 0; j < l->n; j++) {
+			const struct pentry *e = &l->e[j];
+			regmatch_t m[1];
+			size_t so, eo;
+
+			if (fired[e->rule] || regexec(&e->re, f.s, 0, NULL, 0) != 0)
+				continue;
+			fired[e->rule] = 1;
+			nfired++;
+			if (nhits >= maxhits)
+				continue;
+			so = 0;
+			eo = f.len;
+			if (regexec(&e->re_pos, f.s, 1, m, 0) == 0) {
+				so = (size_t)m[0].rm_so;
+				eo = (size_t)m[0].rm_eo;
+			}
+			/* The spaces the fold added are not in the text. */
+			while (so + 1 < eo && f.s[so] == ' ')
+				so++;
+			while (eo > so + 1 && f.s[eo - 1] == ' ')
+				eo--;
+			hits[nhits].rule = e->rule;
+			hits[nhits].off = so < f.len ? map[so] : len;
+			hits[nhits].len = eo > so ? map[eo - 1] + 1 -
+			    hits[nhits].off : 0;
+			if (hits[nhits].off > len)
+				hits[nhits].off = len;
+			if (hits[nhits].off + hits[nhits].len > len)
+				hits[nhits].len = len - hits[nhits].off;
+			/* Context the expression matched around the words is not quoted. */
+			while (hits[nhits].len > 1 && strchr(" ,.;:!?\"'()[]",
+			    text[hits[nhits].off]) != NULL) {
+				hits[nhits].off++;
+				hits[nhits].len--;
+			}
+			while (hits[nhits].len > 1 && strchr(" ,.;:!?\"'()[]",
+			    text[hits[nhits].off + hits[nhits].len - 1]) != NULL)
+				hits[nhits].len--;
+			/* End on a whole character. */
+			while (hits[nhits].off + hits[nhits].len < len &&
+			    ((unsigned char)text[hits[nhits].off +
+			    hits[nhits].len] & 0xc0) == 0x80)
+				hits[nhits].len++;
+			hits[nhits].list = l->lang;
+			hits[nhits].lineno = e->lineno;
+			nhits++;
+		}
+	}
+	free(map);
+	tkt_buf_free(&f);
+	return nfired;
+}

@@ -1,0 +1,581 @@
+#!/usr/bin/env bats
+# tkt-template: render, lint, list, show.  Unit tests use the fixture
+# templates and word lists of test/fixtures/template in a data dir of their
+# own; the shipped library (share/tkt/templates, share/tkt/lint) has its own
+# tests at the end: golden renders, lint --strict, and the word-list
+# fixtures that must fire and must pass.
+
+load test_helper
+
+T="$FIXTURES/template"
+
+setup() {
+	# A data dir with the record field list and the test word lists only,
+	# so that shipped templates cannot answer a fixture ticket.
+	DATA="$BATS_TEST_TMPDIR/data"
+	mkdir -p "$DATA"
+	cp "$TKT_ROOT/share/tkt/record-fields" "$DATA/"
+	cp -R "$T/lists" "$DATA/lint"
+	export TKT_DATADIR="$DATA"
+	write_config <<-EOF
+	templates:
+	  - $T/templates
+	stores:
+	  main:
+	    url: http://127.0.0.1:9
+	    token_env: NONE
+	    vars:
+	      signature: The Main Street team
+	  other:
+	    url: http://127.0.0.1:9
+	    token_env: NONE
+	vars:
+	  signature: Global team
+	  store: Global shop
+	EOF
+}
+
+# reply_of N FILE: the reply object of the Nth output line.
+reply_of() {
+	sed -n "${1}p" "$2" | jq -c .reply
+}
+
+# lint_one LOCALE TEXT [more lint options]: lints a one-variant template.
+lint_one() {
+	local loc=$1 text=$2
+	shift 2
+	{
+		printf 'name: one\ndefault_locale: %s\nbody:\n  %s: |\n' "$loc" "$loc"
+		printf '%s\n' "$text" | sed 's/^/    /'
+	} >"$BATS_TEST_TMPDIR/one.yaml"
+	run tkt-template lint "$@" "$BATS_TEST_TMPDIR/one.yaml"
+}
+
+# --- usage -----------------------------------------------------------------
+
+@test "prints usage and exits 2 without a command" {
+	run -2 tkt-template
+	[[ "$output" == *"usage: tkt-template render (-t NAME | --auto)"* ]]
+}
+
+@test "--help prints usage on stdout and exits 0" {
+	run -0 --separate-stderr tkt-template --help
+	[[ "$output" == *"tkt-template lint [--json] [--strict]"* ]]
+	[ -z "$stderr" ]
+}
+
+@test "--version names the program" {
+	run -0 tkt-template --version
+	[[ "$output" == "tkt-template (tkt) "* ]]
+}
+
+@test "an unknown command exits 2 and names it" {
+	run -2 tkt-template frobnicate
+	[[ "$output" == *"tkt-template: unknown command 'frobnicate'"* ]]
+}
+
+@test "render needs exactly one of -t and --auto" {
+	run -2 tkt-template render </dev/null
+	[[ "$output" == *"render: give either -t NAME or --auto"* ]]
+	run -2 tkt-template render -t plain --auto </dev/null
+	[[ "$output" == *"give either -t NAME or --auto"* ]]
+}
+
+@test "an option of another command is refused with exit 2" {
+	run -2 tkt-template list --strict
+	[[ "$output" == *"list: --strict: not an option of this command"* ]]
+}
+
+@test "-D without NAME=VALUE is a usage error" {
+	run -2 tkt-template render -t plain -D store </dev/null
+	[[ "$output" == *"-D store: expected NAME=VALUE"* ]]
+}
+
+@test "-t with an unknown name exits 2 and points at list" {
+	run -2 tkt-template render -t nosuch </dev/null
+	[[ "$output" == *"no template named 'nosuch' (tkt-template list shows them)"* ]]
+}
+
+# --- render ----------------------------------------------------------------
+
+@test "--auto gives each ticket the first template whose match fits" {
+	run -1 --separate-stderr tkt-template render --auto "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 4 ]
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | jq -r .reply.template)" = tracking ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | jq -r .reply.template)" = refund ]
+}
+
+@test "a ticket no template fits passes through with reply.error and exit 1" {
+	run -1 --separate-stderr tkt-template render --auto "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	[ "$(reply_of 3 "$BATS_TEST_TMPDIR/out")" = '{"template":null,"error":"no template matches this ticket (type PRE_PURCHASE, sub_label null, label null, state AWAITING_MERCHANT, locale ja)"}' ]
+	[[ "$stderr" == *"tkt-template: $T/records.jsonl:3: ticket t3: no template matches this ticket"* ]]
+}
+
+@test "a missing value without a default is an error naming template, locale, placeholder and ticket" {
+	run -1 --separate-stderr tkt-template render --auto "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	[ "$(reply_of 4 "$BATS_TEST_TMPDIR/out")" = '{"template":"refund","error":"template refund, locale en: missing value for {{buyer.name}}"}' ]
+	[[ "$stderr" == *"records.jsonl:4: ticket t4: template refund, locale en: missing value for {{buyer.name}}"* ]]
+	! sed -n 4p "$BATS_TEST_TMPDIR/out" | jq -e .reply.text
+}
+
+@test "the stream goes on after a failed record and the others succeed" {
+	run -1 --separate-stderr tkt-template render --auto "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | jq -r .reply.text)" = "Hallo Jürgen, wir haben Bestellung o9 erstattet." ]
+}
+
+@test "record values are escaped for Markdown; sections iterate orders; inverted sections fill gaps" {
+	run -1 --separate-stderr tkt-template render --auto "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	sed -n 1p "$BATS_TEST_TMPDIR/out" | jq -r .reply.text >"$BATS_TEST_TMPDIR/text"
+	cat >"$BATS_TEST_TMPDIR/want" <<-'EOF'
+	Bonjour Zoé \*Star\*,
+
+	- T_shirt \[XL\] : suivi LP00_12
+	- votre article : pas encore expédié
+
+	Salutations,
+	The Main Street team
+
+	EOF
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/text"
+}
+
+@test "comments and standalone section lines leave no blank line behind" {
+	run -0 --separate-stderr tkt-template render -t tracking -l en "$T/records.jsonl"
+	text=$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.text)
+	[[ "$text" != *"{{"* ]]
+	[[ "$text" == *$'there,\n\n- T_shirt'* ]] || [[ "$text" == *$'Star\\*,\n\n- T_shirt'* ]]
+	[[ "$text" != *$'\n\n\n'* ]]
+}
+
+@test "fr-CA gets its own text, de-AT falls back to de, ja to default_locale, and each says so" {
+	run -0 --separate-stderr tkt-template render -t tracking "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["fr-CA","fr-CA",false]' ]
+	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/out" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["en","ja",true]' ]
+	run -0 --separate-stderr tkt-template render -t refund "$T/records.jsonl" --auto 2>/dev/null || true
+	run -1 --separate-stderr tkt-template render -t refund "$T/records.jsonl"
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["de","de-AT",true]' ]
+}
+
+@test "fr-CA falls back to fr when the template has no fr-CA text" {
+	sed 's/"locale":"fr-CA"/"locale":"fr-BE"/' "$T/records.jsonl" | head -1 >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-template render --auto "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["fr","fr-BE",true]' ]
+	[[ "$(printf '%s\n' "$output" | jq -r .reply.text)" == *"Cordialement,"* ]]
+}
+
+@test "-l overrides the buyer's locale" {
+	run -0 --separate-stderr tkt-template render -t tracking -l fr "$T/records.jsonl"
+	[ "$(printf '%s\n' "$output" | sed -n 1p | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["fr","fr",false]' ]
+}
+
+@test "a default stands in for a null value and vars are inserted as written" {
+	run -0 --separate-stderr tkt-template render -t plain -D 'store=Shop_1 *best*' "$T/records.jsonl"
+	[ "$(printf '%s\n' "$output" | sed -n 3p | jq -r .reply.text)" = "Thank you, dear customer. Store: Shop_1 *best*" ]
+}
+
+@test "store vars win over global vars, and -D over both" {
+	run -0 --separate-stderr tkt-template render -t tracking -l en "$T/records.jsonl"
+	[[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.text)" == *"The Main Street team"* ]]
+	sed 's/"store":"main"/"store":"other"/' "$T/records.jsonl" >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-template render -t tracking -l en "$BATS_TEST_TMPDIR/in"
+	[[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.text)" == *"Global team"* ]]
+	run -0 --separate-stderr tkt-template render -t tracking -l en -D signature=Me "$T/records.jsonl"
+	[[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.text)" == *$'\nMe' ]]
+}
+
+@test "a var with neither value nor default is a per-record error" {
+	write_config <<-EOF
+	templates:
+	  - $T/templates
+	EOF
+	run -1 --separate-stderr tkt-template render -t plain "$T/records.jsonl"
+	[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.error)" = "template plain, locale en: no value for {{vars.store}}" ]
+	[[ "$stderr" == *"ticket t1: template plain, locale en: no value for {{vars.store}}"* ]]
+}
+
+@test "a reply over 2000 code points is an error for that record only" {
+	long=$(printf 'é%.0s' $(seq 1 1990))
+	{
+		printf '{"id":"L1","subject":"%s","orders":[{"id":"a","product_name":"x"}],"locale":"en"}\n' "$long"
+		printf '{"id":"L2","subject":"short","orders":[],"locale":"en"}\n'
+	} >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t "$T/long.yaml" "$BATS_TEST_TMPDIR/in"
+	[[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.error)" == "template long, locale en: the reply is 5982 characters, over the limit of 2000" ]]
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -r .reply.text)" = $'\nshort short short' ]
+	[[ "$stderr" == *"ticket L1: template long, locale en: the reply is 5982 characters"* ]]
+}
+
+@test "every byte outside reply passes through unchanged" {
+	run -0 --separate-stderr tkt-template render -t plain -D store=S "$T/records-pass.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	# Line 1 had no reply: the output is the input with reply appended.
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | sed 's/,"reply":{[^}]*}}$/}/')" = "$(sed -n 1p "$T/records-pass.jsonl")" ]
+	# Line 2 had one: it is replaced where it stood.
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | sed 's/"reply":{[^}]*}/"reply":X/')" = "$(sed -n 2p "$T/records-pass.jsonl" | sed 's/"reply":{[^}]*}/"reply":X/')" ]
+	grep -q '"price":6.69,' "$BATS_TEST_TMPDIR/out"
+	grep -q 'caf\\u00e9 \\"q\\" \\/' "$BATS_TEST_TMPDIR/out"
+	grep -q '"z_last":1e3' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a line that is not JSON is reported with its line number and the stream goes on" {
+	printf '{"id":"a","locale":"en"}\nnot json\n{"id":"b","locale":"en"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"tkt-template: $BATS_TEST_TMPDIR/in:2: invalid JSON"* ]]
+}
+
+@test "a broken template in the search path stops render with file:line:col and exit 2" {
+	write_config <<-EOF
+	templates:
+	  - $T/bad
+	EOF
+	run -2 --separate-stderr tkt-template render --auto </dev/null
+	[[ "$stderr" == *"tkt-template: $T/bad/keys.yaml:2:17: default_locale 'de' has no text in body (tkt-template lint says more)"* ]]
+	[ -z "$output" ]
+}
+
+@test "-t takes a template file by path" {
+	run -0 --separate-stderr tkt-template render -t "$T/templates/30-byname.yaml" -D store=S "$T/records-pass.jsonl"
+	[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.text)" = "Thank you, Ann. Store: S" ]
+}
+
+@test "a name found twice in the search path: the first directory wins" {
+	mkdir -p "$BATS_TEST_TMPDIR/first"
+	printf 'name: plain\ndefault_locale: en\nbody:\n  en: "First {{buyer.name|x}}"\n' >"$BATS_TEST_TMPDIR/first/p.yaml"
+	write_config <<-EOF
+	templates:
+	  - $BATS_TEST_TMPDIR/first
+	  - $T/templates
+	EOF
+	run -0 --separate-stderr tkt-template render -t plain "$T/records-pass.jsonl"
+	[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.text)" = "First Ann" ]
+}
+
+# --- list and show -----------------------------------------------------------
+
+@test "list prints one JSON line per template in search-path order" {
+	run -0 --separate-stderr tkt-template list
+	[ "$(printf '%s\n' "$output" | jq -r .name | tr '\n' ' ')" = "tracking refund plain " ]
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c .match)" = '{"type":["ORDER"],"locale":["de","en"]}' ]
+	[ "$(printf '%s\n' "$output" | sed -n 3p | jq -c '[.match,.locales]')" = '[null,["en"]]' ]
+}
+
+@test "list --table prints a header and one row per template" {
+	run -0 tkt-template list --table
+	[[ "${lines[0]}" == NAME*AUTO*DEF*LOCALES*DESCRIPTION ]]
+	[[ "${lines[1]}" == tracking*yes*en*en,fr,fr-CA*"Tracking numbers for each order" ]]
+}
+
+@test "show NAME prints the template file" {
+	run -0 tkt-template show refund
+	[ "$output" = "$(cat "$T/templates/20-refund.yaml")" ]
+}
+
+@test "show NAME -l picks the text by the locale chain and says when it falls back" {
+	run -0 --separate-stderr tkt-template show tracking -l fr-CA
+	[[ "$output" == *"Salutations,"* ]]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr tkt-template show tracking -l es
+	[[ "$output" == "Hello {{buyer.name|there}},"* ]]
+	[ "$stderr" = "tkt-template: tracking has no text for es; showing en" ]
+}
+
+@test "show an unknown template exits 2" {
+	run -2 tkt-template show nosuch
+	[[ "$output" == *"no template named 'nosuch'"* ]]
+}
+
+# --- lint: syntax and structure ----------------------------------------------
+
+@test "lint reports a YAML error at file:line:col" {
+	run -1 tkt-template lint "$T/bad/yaml.yaml"
+	[[ "$output" == "$T/bad/yaml.yaml:6:4: error: syntax: did not find expected key"* ]]
+}
+
+@test "lint reports an unclosed section and a stray end tag at their positions" {
+	run -1 tkt-template lint "$T/bad/unclosed.yaml"
+	[ "${lines[0]}" = "$T/bad/unclosed.yaml:6:5: error: syntax: '{{#orders}}' is not closed" ]
+	[ "${lines[1]}" = "$T/bad/unclosed.yaml:9:13: error: syntax: '{{/orders}}' closes no section" ]
+}
+
+@test "lint reports unknown keys, a default_locale without text and triple mustaches" {
+	run -1 tkt-template lint "$T/bad/keys.yaml"
+	[ "${lines[0]}" = "$T/bad/keys.yaml:2:17: error: syntax: default_locale 'de' has no text in body" ]
+	[ "${lines[1]}" = "$T/bad/keys.yaml:3:1: error: syntax: unknown key 'mtach'" ]
+	[[ "${lines[2]}" == "$T/bad/keys.yaml:6:11: error: syntax: '{{{' is not supported"* ]]
+}
+
+@test "lint of a file that cannot be read exits 2" {
+	run -2 tkt-template lint "$BATS_TEST_TMPDIR/none.yaml"
+	[[ "$output" == *"none.yaml: No such file or directory"* ]]
+}
+
+@test "lint without files is a usage error" {
+	run -2 tkt-template lint
+	[[ "$output" == *"lint: name the template files to check"* ]]
+}
+
+@test "lint of a clean template prints nothing and exits 0" {
+	run -0 tkt-template lint "$T/templates/10-tracking.yaml" "$T/templates/30-byname.yaml"
+	[ -z "$output" ]
+}
+
+# --- lint: each rule fires, and its near miss does not -----------------------
+
+@test "unknown-field fires on a misspelt field, not on a field inside its section" {
+	lint_one en 'Hi {{buyer.nmae|x}}'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"one.yaml:5:8: error: unknown-field: {{buyer.nmae}}: no such field in a record"* ]]
+	lint_one fr '{{#orders}}{{product_name|article}} {{id}} {{subject}}{{/orders}}'
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "nullable-field fires without default or guard; a default or a guard is a near miss" {
+	lint_one de 'Hallo {{buyer.name}}'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"one.yaml:5:11: error: nullable-field: {{buyer.name}} may be null"* ]]
+	lint_one de 'Hallo {{buyer.name|Kunde}} {{#buyer.name}}{{buyer.name}}{{/buyer.name}}'
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	lint_one es '{{#orders}}{{tracking_number}}{{/orders}}'
+	[[ "$output" == *"nullable-field: {{tracking_number}} may be null"* ]]
+	lint_one es '{{#orders}}{{#tracking_number}}{{tracking_number}}{{/tracking_number}}{{/orders}}'
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "scaffolding fires on draft leftovers in several languages" {
+	for text in 'Dear [Buyer First Name],' 'Hola [xxx],' 'Ref XXX' 'TODO: translate' 'Bonjour {name}' 'Hallo %s'; do
+		lint_one en "$text"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"error: scaffolding: leftover scaffolding"* ]] || { echo "did not fire: $text"; false; }
+	done
+}
+
+@test "scaffolding near misses: sizes, Spanish 'todo', percentages, one-letter brackets" {
+	for text in 'Talla XXXL disponible.' 'Todo está bien, gracias.' 'Lo tenemos todo.' 'Remise de 10 % sur tout.' '100% Baumwolle, Größe [M].' 'Hi {{buyer.name|there}}'; do
+		lint_one es "$text"
+		[ "$status" -eq 0 ] || { echo "fired: $text: $output"; false; }
+	done
+}
+
+@test "policy rules fire in en, fr and de with the list and line that matched" {
+	lint_one en 'Could you please update your review?'
+	[[ "$output" == *"one.yaml:5:22: error: review-policy: asks the buyer to change, remove or improve a review: \"update your review\" (lint/en:2)"* ]]
+	lint_one fr 'Pourriez-vous MODIFIER votre avis ?'
+	[[ "$output" == *"error: review-policy:"*'"MODIFIER votre avis" (lint/fr:1)'* ]]
+	lint_one de 'Bitte Bewertung ändern.'
+	[[ "$output" == *"error: review-policy:"*'"Bewertung ändern" (lint/de:1)'* ]]
+	lint_one en 'We give a coupon for a 5-star rating.'
+	[[ "$output" == *"error: review-incentive:"* ]]
+	lint_one fr 'Écrivez-nous sur WhatsApp.'
+	[[ "$output" == *"error: off-marketplace:"*"(lint/any:2)"* ]]
+	lint_one fr 'Envoyez le numéro de carte.'
+	[[ "$output" == *"error: payment-request:"*'"numéro de carte"'* ]]
+}
+
+@test "policy near misses in en, fr and de do not fire" {
+	for pair in 'en|We read every review and keep improving.' 'fr|Votre avis nous aide, merci.' 'de|Ihre Bewertung ist uns wichtig.' 'en|Your refund is on its way.'; do
+		lint_one "${pair%%|*}" "${pair#*|}"
+		[ "$status" -eq 0 ] || { echo "fired: $pair: $output"; false; }
+	done
+}
+
+@test "a variant is checked with its own language's list plus any, not another language's" {
+	lint_one en 'Bitte Bewertung ändern.'
+	[ "$status" -eq 0 ]
+	lint_one de 'mail me at a@b.example'
+	[[ "$output" == *"off-marketplace"*"(lint/any:1)"* ]]
+}
+
+@test "length fires when worst-case values pass 2000 code points, not below" {
+	run -1 tkt-template lint "$T/long.yaml"
+	[ "$output" = "$T/long.yaml:4:3: error: length: renders to 2266 characters with worst-case values (over 2000)" ]
+	lint_one en '{{subject}} {{subject}}'
+	[ "$status" -eq 0 ]
+}
+
+@test "missing-locale fires for a required locale without text; fr satisfies fr-CA" {
+	lint_one en 'Hi' --require-locales en,de
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"one.yaml:3:1: error: missing-locale: no text for required locale de"* ]]
+	printf 'name: f\ndefault_locale: en\nbody:\n  en: "Hi"\n  fr: "Salut"\n' >"$BATS_TEST_TMPDIR/f.yaml"
+	run -0 tkt-template lint --require-locales en,fr-CA --strict "$BATS_TEST_TMPDIR/f.yaml"
+	[ -z "$output" ]
+	run -1 tkt-template lint --require-locales fr-CA "$T/templates/20-refund.yaml"
+	[[ "$output" == *"missing-locale: no text for required locale fr-CA"* ]]
+}
+
+@test "required locales default to the config's" {
+	write_config <<-EOF
+	required_locales: [en, it]
+	EOF
+	run -1 tkt-template lint "$T/templates/30-byname.yaml"
+	[[ "$output" == *"missing-locale: no text for required locale it"* ]]
+	run -0 tkt-template lint --require-locales en "$T/templates/30-byname.yaml"
+}
+
+@test "placeholder-mismatch fires when a variant's placeholders differ; a different default is a near miss" {
+	printf 'name: m\ndefault_locale: en\nbody:\n  en: "Hi {{buyer.name|there}} {{orders.0.id}}"\n  it: "Ciao {{buyer.name|a te}}"\n  es: "Hola {{buyer.name|amigo}} {{orders.0.id}}"\n' >"$BATS_TEST_TMPDIR/m.yaml"
+	run -1 tkt-template lint "$BATS_TEST_TMPDIR/m.yaml"
+	[ "$output" = "$BATS_TEST_TMPDIR/m.yaml:5:3: error: placeholder-mismatch: placeholders differ from default_locale en: no {{orders[].id}}" ]
+}
+
+@test "empty-default is a warning: exit 0, exit 1 with --strict" {
+	lint_one it 'Ciao {{buyer.name|}}'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"one.yaml:5:10: warning: empty-default: {{buyer.name|}} has an empty default"* ]]
+	lint_one it 'Ciao {{buyer.name|}}' --strict
+	[ "$status" -eq 1 ]
+	lint_one it 'Ciao {{buyer.name|amico}}' --strict
+	[ "$status" -eq 0 ]
+}
+
+@test "lint --json prints one object per finding with every field" {
+	lint_one fr 'Bonjour {{buyer.name|}}' --json
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -c '[(.file|test("one.yaml$")), .line, .col, .severity, .rule, .locale]')" = '[true,5,13,"warning","empty-default","fr"]' ]
+	[[ "$(printf '%s\n' "$output" | jq -r .message)" == "{{buyer.name|}} has an empty default"* ]]
+}
+
+@test "folding: case, accents, typographic apostrophes and line breaks do not hide a phrase" {
+	lint_one fr $'Merci de\n   SUPPRIMER   votre\névaluation.'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:6:8: error: review-policy: asks the buyer to change, remove or improve a review: \"SUPPRIMER votre évaluation\" (lint/fr:1)" ]
+	lint_one fr 'Vous pouvez modifier votre ÉVALUATION ici.'
+	[[ "$output" == *"review-policy"* ]]
+}
+
+# --- the README's CI recipe ----------------------------------------------------
+
+@test "the README's CI recipe passes clean templates and fails on a finding" {
+	recipe="$BATS_TEST_TMPDIR/repo/ci/lint-templates.sh"
+	mkdir -p "$BATS_TEST_TMPDIR/repo/ci" "$BATS_TEST_TMPDIR/repo/templates"
+	awk '/<!-- ci-recipe/ { on = 1; next } on && /^```sh/ { inb = 1; next }
+	    inb && /^```/ { exit } inb' "$TKT_ROOT/doc-fragments/README-template.md" >"$recipe"
+	grep -q 'tkt-template lint --strict' "$recipe"
+	for loc in en fr de es it; do
+		printf '  %s: "Thank you, {{buyer.name|%s}}."\n' "$loc" "$loc"
+	done | { printf 'name: thanks\ndefault_locale: en\nbody:\n'; cat; } \
+	    >"$BATS_TEST_TMPDIR/repo/templates/thanks.yaml"
+	cd "$BATS_TEST_TMPDIR/repo"
+	run -0 sh ci/lint-templates.sh
+	[ "$output" = "templates: all clean" ]
+	printf 'name: draft\ndefault_locale: en\nbody:\n  en: "Hi {{buyer.name|}}"\n' >templates/draft.yaml
+	run -1 sh ci/lint-templates.sh
+	[[ "$output" == *"templates/draft.yaml:4:11: warning: empty-default:"* ]]
+	[[ "$output" == *"templates/draft.yaml:3:1: error: missing-locale: no text for required locale fr"* ]]
+	[[ "$output" != *"all clean"* ]]
+}
+
+# --- the shipped library ---------------------------------------------------------
+
+shipped() {
+	export TKT_DATADIR="$TKT_ROOT/share/tkt"
+	ls "$TKT_DATADIR"/templates/*.yaml >/dev/null 2>&1 ||
+		skip "no shipped templates in this tree yet"
+}
+
+@test "the shipped library has at least 15 templates, each in en, fr, de, es and it" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	run -0 --separate-stderr tkt-template list --json
+	[ "$(printf '%s\n' "$output" | wc -l)" -ge 15 ]
+	[ "$(printf '%s\n' "$output" | jq -c 'select((.locales | index("en") and index("fr") and index("de") and index("es") and index("it")) | not) | .name')" = "" ]
+}
+
+@test "every shipped template passes lint --strict with en, fr, de, es, it required" {
+	shipped
+	run -0 tkt-template lint --strict --require-locales en,fr,de,es,it "$TKT_DATADIR"/templates/*.yaml
+	[ -z "$output" ]
+}
+
+@test "every shipped template and locale renders its golden text" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	local g="$T/golden" n=0
+	for f in "$TKT_DATADIR"/templates/*.yaml; do
+		name=$(tkt-template list --json | jq -r --arg p "$f" 'select(.path == $p) | .name')
+		[ -n "$name" ] || { echo "not listed: $f"; return 1; }
+		for loc in $(tkt-template list --json | jq -r --arg n "$name" 'select(.name == $n) | .locales[]'); do
+			[ -f "$g/$name.$loc.txt" ] || { echo "no golden $name.$loc.txt (regen.sh)"; return 1; }
+			tkt-template render -t "$f" -l "$loc" "$g/record.jsonl" | jq -j .reply.text >"$BATS_TEST_TMPDIR/got"
+			diff -u "$g/$name.$loc.txt" "$BATS_TEST_TMPDIR/got" || { echo "golden differs: $name.$loc"; return 1; }
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -ge 5 ]
+}
+
+@test "the shipped match rules answer the sandbox's kinds of tickets" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	# The golden record (an ORDER ticket about an item not received) must
+	# find a template by itself.
+	run -0 --separate-stderr tkt-template render --auto "$T/golden/record.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -r '.reply.template != null and .reply.text != null')" = true ]
+}
+
+# wordlist_case KIND: lints every sentence of the LANG.KIND fixtures with the
+# shipped word lists, one template per sentence, and prints one line per
+# sentence: "LANG RULE-EXPECTED RULES-FOUND SENTENCE".
+wordlist_case() {
+	local kind=$1 dir="$BATS_TEST_TMPDIR/wl" i=0 f lang rule text
+	mkdir -p "$dir"
+	for f in "$T"/lint/*."$kind"; do
+		lang=$(basename "$f" ".$kind")
+		while IFS=$'\t' read -r rule text; do
+			case $rule in ''|'#'*) continue ;; esac
+			# A pass line is a sentence, or RULE<TAB>sentence (the rule it
+			# nearly breaks).
+			if [ "$kind" = pass ]; then
+				case $rule in
+				review-policy|review-incentive|off-marketplace|payment-request) ;;
+				*) text=$rule${text:+$'\t'$text} ;;
+				esac
+				rule=-
+			fi
+			i=$((i + 1))
+			printf 'name: w%d\ndefault_locale: %s\nbody:\n  %s: |\n    %s\n' \
+			    "$i" "$lang" "$lang" "$text" >"$dir/$i.yaml"
+			printf '%s\t%s\t%s\t%s\n' "$i" "$lang" "$rule" "$text" >>"$dir/index"
+		done <"$f"
+	done
+	[ "$i" -gt 0 ]
+	tkt-template lint --json "$dir"/*.yaml >"$dir/found" || true
+}
+
+@test "every sentence of the LANG.fire fixtures fires its rule with the shipped word lists" {
+	shipped
+	ls "$T"/lint/*.fire >/dev/null 2>&1 || skip "no word-list fixtures yet"
+	wordlist_case fire
+	local bad=0 langs
+	while IFS=$'\t' read -r i lang rule text; do
+		jq -e --arg f "$BATS_TEST_TMPDIR/wl/$i.yaml" --arg r "$rule" \
+		    'select(.file == $f and .rule == $r)' "$BATS_TEST_TMPDIR/wl/found" >/dev/null ||
+		    { echo "did not fire: $lang $rule: $text"; bad=1; }
+	done <"$BATS_TEST_TMPDIR/wl/index"
+	langs=$(cut -f2 "$BATS_TEST_TMPDIR/wl/index" | sort -u | wc -l)
+	[ "$langs" -ge 3 ]
+	[ "$bad" = 0 ]
+}
+
+@test "no sentence of the LANG.pass fixtures fires a policy rule" {
+	shipped
+	ls "$T"/lint/*.pass >/dev/null 2>&1 || skip "no word-list fixtures yet"
+	wordlist_case pass
+	local bad=0
+	while IFS=$'\t' read -r i lang rule text; do
+		if jq -e --arg f "$BATS_TEST_TMPDIR/wl/$i.yaml" \
+		    'select(.file == $f and (.rule | test("review|marketplace|payment|scaffolding")))' \
+		    "$BATS_TEST_TMPDIR/wl/found" >/dev/null; then
+			echo "fired on an innocent sentence: $lang: $text"
+			bad=1
+		fi
+	done <"$BATS_TEST_TMPDIR/wl/index"
+	[ "$(cut -f2 "$BATS_TEST_TMPDIR/wl/index" | sort -u | wc -l)" -ge 3 ]
+	[ "$bad" = 0 ]
+}
