@@ -234,18 +234,6 @@ submit_page(struct lister *L, char *url)
 
 static int next_id(struct lister *, char **id, char *where, size_t wlen);
 
-static int
-valid_id(const char *s, size_t n)
-{
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
-		    s[i] == '&' || s[i] == '?' || s[i] == '#' || s[i] == '/')
-			return 0;
-	return 1;
-}
-
 static void fill(struct lister *);
 
 static void
@@ -360,7 +348,7 @@ next_id(struct lister *L, char **id, char *where, size_t wlen)
 			}
 			snprintf(where, wlen, "%s:%ju", r->name, r->lineno);
 			if (r->bare) {
-				if (!valid_id(r->line, r->len)) {
+				if (!tkt_id_valid(r->line, r->len)) {
 					tkt_warnx("%s: not a ticket id: '%.*s'", where,
 					    (int)(r->len > 40 ? 40 : r->len), r->line);
 					L->status = tkt_exit_merge(L->status,
@@ -373,7 +361,7 @@ next_id(struct lister *L, char **id, char *where, size_t wlen)
 			}
 			const char *s = tkt_rec_field(r, "id");
 
-			if (s == NULL || !valid_id(s, strlen(s))) {
+			if (s == NULL || !tkt_id_valid(s, strlen(s))) {
 				tkt_warnx("%s: the record has no valid \"id\"", where);
 				L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
 				L->failed++;
@@ -400,7 +388,7 @@ next_id(struct lister *L, char **id, char *where, size_t wlen)
 			continue;
 		}
 		where[0] = '\0';
-		if (!valid_id(op, strlen(op))) {
+		if (!tkt_id_valid(op, strlen(op))) {
 			tkt_warnx("not a ticket id: '%s'", op);
 			L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
 			L->failed++;

@@ -352,6 +352,9 @@ int	tkt_out_line(const char *, size_t);
 /* Sets up stdout for record output (buffering). */
 void	tkt_out_init(void);
 
+/* id.c: a ticket or order id that is safe in a URL (1-64 printable bytes, no &?#/). */
+int	tkt_id_valid(const char *, size_t);
+
 /* strs.c: comma lists of option values ("--state a,b --state c"). */
 struct tkt_strs {
 	char	**v;
