@@ -443,5 +443,6 @@ int	tkt_message_status(time_t at, time_t answered, int awaiting,
 #include "tkt_sandbox.h"
 #include "tkt_template.h"
 #include "tkt_metrics.h"
+#include "tkt_action.h"
 
 #endif /* TKT_H */

@@ -1,0 +1,82 @@
+/*
+ * tkt-close: reads tkt records (or bare ticket ids) and closes each
+ * ticket; prints every record again with "result".  --refund first
+ * refunds the ticket's orders (--order, --reason, --note); --reopen -m
+ * REASON re-opens instead; -n plans without sending.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "tkt.h"
+
+static const char synopsis[] =
+    "tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]]\n"
+    "                 [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
+    "                 [file ...]\n"
+    "       tkt-close --reopen -m reason [-nv] [--force] [-P n] [--rate n/s]\n"
+    "                 [-s store] [--now time] [file ...]";
+
+int
+main(int argc, char *argv[])
+{
+	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN };
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "parallel", required_argument, NULL, 'P' },
+		{ "store", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "refund", no_argument, NULL, O_REFUND },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "note", required_argument, NULL, O_NOTE },
+		{ "order", required_argument, NULL, O_ORDER },
+		{ "reopen", no_argument, NULL, O_REOPEN },
+		{ "force", no_argument, NULL, TKT_OPT_FORCE },
+		{ "rate", required_argument, NULL, TKT_OPT_RATE },
+		{ "now", required_argument, NULL, TKT_OPT_NOW },
+		{ "version", no_argument, NULL, TKT_OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tkt_action_opts o = { .action = TKT_ACT_CLOSE };
+	struct tkt_error e;
+	const char *now = NULL;
+	int c, status;
+
+	tkt_setprogname(argv[0]);
+	while ((c = getopt_long(argc, argv, "hm:nP:s:v", longopts, NULL)) != -1) {
+		if (tkt_action_option(&o, c, optarg, &now))
+			continue;
+		switch (c) {
+		case 'h': tkt_usage(0, synopsis); break;
+		case 'm': o.text = optarg; break;
+		case O_REFUND: o.refund = 1; break;
+		case O_REASON: o.reason = optarg; break;
+		case O_NOTE: o.note = optarg; break;
+		case O_ORDER: tkt_strs_addlist(&o.orders, optarg); break;
+		case O_REOPEN: o.action = TKT_ACT_REOPEN; break;
+		case TKT_OPT_VERSION: tkt_print_version(); return 0;
+		default: tkt_usage(TKT_EXIT_USAGE, synopsis);
+		}
+	}
+	if (o.action == TKT_ACT_REOPEN && o.refund)
+		tkt_errx(TKT_EXIT_USAGE, "--reopen and --refund exclude each other");
+	if (o.action == TKT_ACT_REOPEN && (o.text == NULL || *o.text == '\0'))
+		tkt_errx(TKT_EXIT_USAGE, "--reopen needs -m REASON: API v2 sends "
+		    "the reason to the buyer");
+	if (o.action != TKT_ACT_REOPEN && o.text != NULL)
+		tkt_errx(TKT_EXIT_USAGE, "-m goes with --reopen (to reply, use "
+		    "tkt-reply --resolve)");
+	if (!o.refund && (o.reason || o.note || o.orders.n))
+		tkt_errx(TKT_EXIT_USAGE, "--reason, --note and --order go with "
+		    "--refund");
+	o.operands = argv + optind;
+	o.noperands = argc - optind;
+	if (tkt_now_init(now, &e) == -1) {
+		tkt_error_print(&e);
+		return TKT_EXIT_USAGE;
+	}
+	status = tkt_action_main(&o);
+	tkt_strs_free(&o.orders);
+	return tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_NO : 0);
+}
