@@ -148,14 +148,22 @@ is_done(struct actor *A, struct job *j, struct step *s)
 	return 0;
 }
 
-/* Parses a GET /ticket answer into A->view; -1 with e. */
+/*
+ * Parses a GET /ticket answer into A->view; -1 with e, or 1 when a
+ * malformed answer was queued again (a cut answer to a read is worth
+ * another try).
+ */
 static int
-read_ticket(struct actor *A, const struct tkt_http_req *r, struct tkt_error *e)
+read_ticket(struct actor *A, struct tkt_http_req *r, struct tkt_error *e)
 {
 	const struct tkt_jnode *t;
 
-	if (tkt_wish_envelope(r, &A->env, e) == -1)
+	if (tkt_wish_envelope(r, &A->env, e) == -1) {
+		if (e->status == TKT_EXIT_REMOTE && r->outcome == TKT_HTTP_DONE &&
+		    r->status < 400 && tkt_http_retry(A->http, r) == 0)
+			return 1;
 		return -1;
+	}
 	t = tkt_rec_get(&A->env, &A->env.nodes[0], "data");
 	tkt_buf_reset(&A->tmp);
 	if (tkt_wish2_record(&A->env, t, &A->nm, &A->tmp, e) == -1)
@@ -556,8 +564,11 @@ static void
 on_pre(struct actor *A, struct job *j)
 {
 	struct tkt_error e;
+	int rc;
 
-	if (read_ticket(A, &j->req, &e) == -1) {
+	if ((rc = read_ticket(A, &j->req, &e)) == 1)
+		return;
+	if (rc == -1) {
 		fail(A, j, &e);
 		return;
 	}
@@ -585,17 +596,13 @@ on_send(struct actor *A, struct job *j)
 	}
 	/*
 	 * A definite refusal (a 4xx with a code) may say it is done already
-	 * (closed, refunded), or follow a send whose outcome we could not
-	 * know: the read-back decides.  A first reply refused is refused.
+	 * (closed, refunded), or answer a copy of a send that was applied:
+	 * libcurl sends a request again by itself when a reused connection
+	 * dies before the answer.  The read-back decides; it is not resent.
 	 */
 	if (r->outcome == TKT_HTTP_DONE && r->status >= 400 && r->status < 500 &&
-	    e.code != 0) {
-		if (s->act == TKT_ACT_REPLY && s->sends == 1) {
-			fail(A, j, &e);
-			return;
-		}
+	    e.code != 0)
 		s->definite = 1;
-	}
 	s->err = e;
 	get_ticket(A, j, PH_CHECK);
 }
@@ -605,9 +612,14 @@ on_check(struct actor *A, struct job *j)
 {
 	struct step *s = &j->steps[j->cur];
 	struct tkt_error e;
+	int rc;
 
-	if (read_ticket(A, &j->req, &e) == -1) {
-		if (e.status != TKT_EXIT_TOKEN) {
+	if ((rc = read_ticket(A, &j->req, &e)) == 1)
+		return;
+	if (rc == -1) {
+		if (s->definite && e.status != TKT_EXIT_TOKEN)
+			e = s->err;
+		else if (e.status != TKT_EXIT_TOKEN) {
 			struct tkt_error w = s->err;
 
 			snprintf(w.msg, sizeof(w.msg), "%.400s; the outcome is "
@@ -637,11 +649,6 @@ req_done(struct tkt_http_req *r, void *arg)
 	struct job *j = r->user;
 
 	if (tkt_http_stopped(A->http))
-		return;
-	/* A malformed answer to a read is worth another try. */
-	if (r->method == TKT_GET && r->outcome == TKT_HTTP_DONE &&
-	    r->status == 200 && (r->resp.len == 0 || r->resp.s[0] != '{') &&
-	    tkt_http_retry(A->http, r) == 0)
 		return;
 	switch (j->phase) {
 	case PH_PRE: on_pre(A, j); break;
