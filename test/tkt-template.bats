@@ -455,7 +455,7 @@ lint_one() {
 	recipe="$BATS_TEST_TMPDIR/repo/ci/lint-templates.sh"
 	mkdir -p "$BATS_TEST_TMPDIR/repo/ci" "$BATS_TEST_TMPDIR/repo/templates"
 	awk '/<!-- ci-recipe/ { on = 1; next } on && /^```sh/ { inb = 1; next }
-	    inb && /^```/ { exit } inb' "$TKT_ROOT/doc-fragments/README-template.md" >"$recipe"
+	    inb && /^```/ { exit } inb' "$TKT_ROOT/README.md" >"$recipe"
 	grep -q 'tkt-template lint --strict' "$recipe"
 	for loc in en fr de es it; do
 		printf '  %s: "Thank you, {{buyer.name|%s}}."\n' "$loc" "$loc"
