@@ -343,3 +343,16 @@ YAML
 	run -2 --separate-stderr env -u TKT_API_URL tkt-list
 	[[ "$stderr" == *"config.yaml:4:5: a token is never written in the config; use token_file (mode 0600) or token_env" ]]
 }
+
+@test "the man page's EXAMPLES run as written" {
+	local ex
+	ex=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh SEE ALSO/p' "$TKT_ROOT/man/tkt-list.1" |
+	    sed -n 's/^\.Dl //p' | sed 's/\\(dq/"/g' | grep -v '^tkt-list$')
+	[ "$(printf '%s\n' "$ex" | wc -l)" -ge 6 ]
+	while IFS= read -r line; do
+		run bash -c "set -o pipefail; $line" </dev/null
+		[ "$status" -eq 0 ] || [[ "$line" == *"-e >/dev/null"* && "$status" -eq 1 ]] ||
+		    { echo "failed ($status): $line"; echo "$output"; return 1; }
+	done <<<"$ex"
+	run -0 bash -c 'tkt-list | head -n 3'
+}
