@@ -44,7 +44,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tkt_list_opts o = { .table = -1 };
-	struct tkt_error e;
+	struct tkt_error e = { 0 };
 	const char *now = NULL, *es;
 	long long n;
 	int c, status;

@@ -52,7 +52,7 @@ main(int argc, char *argv[])
 	    .due_within = 6 * 3600 };
 	struct tkt_failif fail = { NULL, 0 };
 	struct tkt_config cfg;
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 	const char *since = NULL, *now = NULL;
 	int c, table = -1, status;
 

@@ -42,7 +42,7 @@ int
 main(int argc, char *argv[])
 {
 	struct tkt_sandbox_opts o = { .ready = ready };
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 	int ch;
 
 	tkt_setprogname(argv[0]);

@@ -149,7 +149,7 @@ find_template(const struct tkt_tmplset *set, const char *name,
     struct tkt_tmpl **own)
 {
 	struct tkt_tmpl *t;
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 	size_t n = strlen(name);
 
 	*own = NULL;
@@ -177,7 +177,7 @@ find_template(const struct tkt_tmplset *set, const char *name,
 static void
 load_all(struct tkt_config *cfg, struct tkt_tmplset *set)
 {
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 
 	tkt_error_clear(&err);
 	if (tkt_config_load(cfg, &err) == -1) {
@@ -200,7 +200,7 @@ render_one(struct tkt_rec *r, const struct opts *o, struct tkt_config *cfg,
 	struct tkt_tmpl *t = fixed;
 	struct tkt_locale_pick pk;
 	struct tkt_render_env env;
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 	struct tkt_jw w;
 	struct tkt_edit ed;
 	const char *store = tkt_rec_field(r, "store"), *id;
@@ -283,7 +283,7 @@ cmd_render(int argc, char **argv, struct opts *o)
 	struct tkt_tmpl *fixed = NULL, *own = NULL;
 	struct tkt_reader *rd;
 	struct tkt_rec *r;
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 	struct tkt_buf text, reply, line;
 	int i, rc, status = TKT_EXIT_OK;
 
@@ -366,7 +366,7 @@ cmd_lint(int argc, char **argv, struct opts *o)
 	static const int allowed[] = { O_JSON, O_STRICT, O_REQ, 0 };
 	struct tkt_config cfg;
 	struct tkt_lint *l;
-	struct tkt_error err;
+	struct tkt_error err = { 0 };
 	struct tkt_buf b;
 	int i, status = TKT_EXIT_OK;
 

@@ -128,18 +128,25 @@ tkt_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "prog: message: strerror(saved)" */
+static void
+vwarn(int saved, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, ": %s\n", strerror(saved));
+}
+
 void
 tkt_warn(const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(saved, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(saved));
 }
 
 void
@@ -159,12 +166,9 @@ tkt_err(int status, const char *fmt, ...)
 	va_list ap;
 	int saved = errno;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(saved, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(saved));
 	exit(status);
 }
 

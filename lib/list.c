@@ -209,6 +209,8 @@ page_done(struct tkt_http_req *r, void *arg)
 		}
 		emit(L);
 	}
+	/* Each page reaches a pipe before the next one is fetched. */
+	fflush(stdout);
 	if (nexturl != NULL && !tkt_http_stopped(L->http))
 		submit_page(L, nexturl);
 	else

@@ -260,6 +260,7 @@ tkt_now_init(const char *opt, struct tkt_error *err)
 {
 	const char *v = opt, *what = "--now";
 
+	tkt_error_clear(err);
 	if (v == NULL) {
 		v = getenv("TKT_NOW");
 		what = "TKT_NOW";

@@ -59,7 +59,8 @@ str_add(struct tkt_rec *r, const void *p, size_t n)
 		r->strscap = cap;
 	}
 	off = (uint32_t)r->strslen;
-	memcpy(r->strs + off, p, n);
+	if (n > 0)
+		memcpy(r->strs + off, p, n);
 	r->strs[off + n] = '\0';
 	r->strslen += n + 1;
 	return off;

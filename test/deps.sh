@@ -16,6 +16,7 @@ make:make:make:make:make
 pkg-config:pkg-config:pkgconf-pkg-config:pkgconf:pkg-config
 bats:bats:bats:bats:bats-core
 jq:jq:jq:jq:jq
+python3:python3:python3:python3:python3
 mandoc:mandoc:mandoc:mandoc:mandoc"
 
 if command -v apt-get >/dev/null 2>&1; then col=3

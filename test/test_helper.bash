@@ -59,3 +59,23 @@ write_config() {
 	mkdir -p "$XDG_CONFIG_HOME/tkt"
 	cat >"$XDG_CONFIG_HOME/tkt/config.yaml"
 }
+
+# start_fake ROUTES: serves canned answers (test/fakewish.py) and points
+# TKT_API_URL at them.
+start_fake() {
+	local out="$BATS_TEST_TMPDIR/fake.$RANDOM" i
+	python3 "$TKT_ROOT/test/fakewish.py" "$1" >"$out" 2>&1 3>&- &
+	FAKE_PID=$!
+	for i in $(seq 1 200); do
+		[ -s "$out" ] && break
+		sleep 0.025
+	done
+	FAKE_URL=$(head -n 1 "$out")
+	export FAKE_URL FAKE_PID TKT_API_URL="$FAKE_URL" TKT_TOKEN="$TEST_TOKEN"
+}
+
+stop_fake() {
+	[ -n "${FAKE_PID:-}" ] && kill "$FAKE_PID" 2>/dev/null
+	wait "${FAKE_PID:-}" 2>/dev/null
+	FAKE_PID=
+}

@@ -455,7 +455,7 @@ lint_one() {
 	recipe="$BATS_TEST_TMPDIR/repo/ci/lint-templates.sh"
 	mkdir -p "$BATS_TEST_TMPDIR/repo/ci" "$BATS_TEST_TMPDIR/repo/templates"
 	awk '/<!-- ci-recipe/ { on = 1; next } on && /^```sh/ { inb = 1; next }
-	    inb && /^```/ { exit } inb' "$TKT_ROOT/doc-fragments/README-template.md" >"$recipe"
+	    inb && /^```/ { exit } inb' "$TKT_ROOT/README.md" >"$recipe"
 	grep -q 'tkt-template lint --strict' "$recipe"
 	for loc in en fr de es it; do
 		printf '  %s: "Thank you, {{buyer.name|%s}}."\n' "$loc" "$loc"
@@ -552,13 +552,13 @@ wordlist_case() {
 	shipped
 	ls "$T"/lint/*.fire >/dev/null 2>&1 || skip "no word-list fixtures yet"
 	wordlist_case fire
-	local bad=0 langs
+	local bad=0 langs wl="$BATS_TEST_TMPDIR/wl"
+	jq -r '"\(.file)\t\(.rule)"' "$wl/found" >"$wl/hits"
 	while IFS=$'\t' read -r i lang rule text; do
-		jq -e --arg f "$BATS_TEST_TMPDIR/wl/$i.yaml" --arg r "$rule" \
-		    'select(.file == $f and .rule == $r)' "$BATS_TEST_TMPDIR/wl/found" >/dev/null ||
+		grep -qxF "$wl/$i.yaml	$rule" "$wl/hits" ||
 		    { echo "did not fire: $lang $rule: $text"; bad=1; }
-	done <"$BATS_TEST_TMPDIR/wl/index"
-	langs=$(cut -f2 "$BATS_TEST_TMPDIR/wl/index" | sort -u | wc -l)
+	done <"$wl/index"
+	langs=$(cut -f2 "$wl/index" | sort -u | wc -l)
 	[ "$langs" -ge 3 ]
 	[ "$bad" = 0 ]
 }
@@ -567,15 +567,15 @@ wordlist_case() {
 	shipped
 	ls "$T"/lint/*.pass >/dev/null 2>&1 || skip "no word-list fixtures yet"
 	wordlist_case pass
-	local bad=0
+	local bad=0 wl="$BATS_TEST_TMPDIR/wl"
+	jq -r 'select(.rule | test("review|marketplace|payment|scaffolding")) | .file' \
+	    "$wl/found" >"$wl/hits"
 	while IFS=$'\t' read -r i lang rule text; do
-		if jq -e --arg f "$BATS_TEST_TMPDIR/wl/$i.yaml" \
-		    'select(.file == $f and (.rule | test("review|marketplace|payment|scaffolding")))' \
-		    "$BATS_TEST_TMPDIR/wl/found" >/dev/null; then
+		if grep -qxF "$wl/$i.yaml" "$wl/hits"; then
 			echo "fired on an innocent sentence: $lang: $text"
 			bad=1
 		fi
-	done <"$BATS_TEST_TMPDIR/wl/index"
-	[ "$(cut -f2 "$BATS_TEST_TMPDIR/wl/index" | sort -u | wc -l)" -ge 3 ]
+	done <"$wl/index"
+	[ "$(cut -f2 "$wl/index" | sort -u | wc -l)" -ge 3 ]
 	[ "$bad" = 0 ]
 }

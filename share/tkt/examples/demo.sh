@@ -1,0 +1,72 @@
+#!/bin/sh
+# demo.sh: what `make demo` runs.  Starts tkt-sandbox with about 200
+# realistic tickets on a free loopback port, runs the main pipelines
+# against it, and stops it again (no process is left behind).
+set -eu
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+PATH="$top/cmd:$PATH"
+TKT_DATADIR="$top/share/tkt"
+TKT_CONFIG=/dev/null		# the demo never reads or writes your config
+TKT_NOW=${TKT_NOW:-2026-11-23T12:00:00Z}
+export PATH TKT_DATADIR TKT_CONFIG TKT_NOW
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+tkt-sandbox -p 0 --token demo-token --seed 42 --tickets 200 --now "$TKT_NOW" \
+    >"$tmp/origin" 2>"$tmp/sandbox.err" &
+pid=$!
+i=0
+while [ ! -s "$tmp/origin" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+TKT_API_URL=$(head -n 1 "$tmp/origin")
+TKT_TOKEN=demo-token
+export TKT_API_URL TKT_TOKEN
+[ -n "$TKT_API_URL" ] || { cat "$tmp/sandbox.err" >&2; exit 2; }
+
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+printf 'tkt demo: a sandbox with 200 tickets at %s, "now" is %s\n' \
+    "$TKT_API_URL" "$TKT_NOW"
+
+say "tkt-list --table | head -n 15          # what waits for an answer"
+tkt-list --table | head -n 15
+
+id=$(tkt-list --overdue --limit 1 | jq -r .id)
+say "tkt-list --thread $id            # one conversation"
+tkt-list --thread "$id"
+
+say "tkt-list --type ORDER | jq -r '[.id, .locale, .sub_label] | @tsv' | head -n 5"
+if command -v jq >/dev/null 2>&1; then
+	tkt-list --type ORDER | jq -r '[.id, .locale, .sub_label] | @tsv' | head -n 5
+else
+	echo "(jq is not installed)"
+fi
+
+say "tkt-list --overdue | wc -l; tkt-list --due-within 6h | wc -l"
+printf 'overdue now:          %s\n' "$(tkt-list --overdue | wc -l)"
+printf 'due within 6 hours:   %s\n' "$(tkt-list --due-within 6h | wc -l)"
+
+if command -v tkt-template >/dev/null 2>&1; then
+	say "tkt-list --limit 3 | tkt-template render --auto | jq -r .reply.text   # replies in the buyer's language"
+	tkt-list --limit 3 | tkt-template render --auto | jq -r .reply.text
+fi
+
+if command -v tkt-metrics >/dev/null 2>&1; then
+	say "tkt-list | tkt-metrics --table            # the numbers that keep the store open"
+	tkt-list | tkt-metrics --table
+fi
+
+if [ -x "$top/cmd/tkt-reply" ]; then
+	say "tkt-list --limit 3 | tkt-template render --auto | tkt-reply -n   # plan replies, send nothing"
+	tkt-list --limit 3 | tkt-template render --auto | tkt-reply -n | cut -c1-160
+	say "tkt-list --limit 3 | tkt-template render --auto | tkt-reply --resolve   # reply, then close"
+	tkt-list --limit 3 | tkt-template render --auto | tkt-reply --resolve | cut -c1-160
+	printf 'awaiting an answer now: %s\n' "$(tkt-list | wc -l)"
+fi
+printf '\nThe sandbox is stopped.  Try it yourself: tkt-sandbox -p 0 (see tkt-sandbox(1)).\n'
