@@ -427,14 +427,17 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 			locale = tkt_rec_field(rec, "locale");
 		if (tkt_policy_check(A->policy, j->text, len, locale, hits,
 		    TKT_POL_NRULES) > 0) {
-			char why[300];
+			struct tkt_buf q;
 
-			snprintf(why, sizeof(why), "%s: \"%.*s\" (--no-check sends "
-			    "it anyway)", tkt_policy_rule_name(hits[0].rule),
-			    (int)(hits[0].len > 60 ? 60 : hits[0].len),
-			    j->text + hits[0].off);
-			local_fail(A, j, "the reply breaks the marketplace "
-			    "policy: %s", why);
+			tkt_buf_init(&q);
+			tkt_policy_quote(j->text, len, &hits[0], &q);
+			tkt_error_clear(&e);
+			tkt_error_set(&e, TKT_EXIT_NO, TKT_E_LOCAL, "the reply "
+			    "%s: \"%s\" (lint/%s:%u; --no-check sends it anyway)",
+			    tkt_policy_rule_desc(hits[0].rule), q.s,
+			    hits[0].list, hits[0].lineno);
+			tkt_buf_free(&q);
+			fail(A, j, &e);
 			return -1;
 		}
 	}

@@ -544,50 +544,27 @@ check_scaffolding(const struct tkt_tmpl *t, size_t vi, const char *loc,
 	}
 }
 
-static const char *policy_msg[TKT_POL_NRULES] = {
-	"asks the buyer to change, remove or improve a review",
-	"offers something in exchange for a review",
-	"sends the buyer off the marketplace",
-	"asks for payment details"
-};
-
 static void
 check_policy(const struct tkt_lint *l, const struct tkt_tmpl *t, size_t vi,
     const char *loc, const char *s, size_t n, struct out *o)
 {
 	struct tkt_policy_hit hits[TKT_POL_NRULES];
 	size_t nh = tkt_policy_check(l->pol, s, n, loc, hits, TKT_POL_NRULES);
+	struct tkt_buf q;
 
+	tkt_buf_init(&q);
 	for (size_t i = 0; i < nh && i < TKT_POL_NRULES; i++) {
 		unsigned line, col;
-		size_t len = hits[i].len > 60 ? 60 : hits[i].len;
-		struct tkt_buf q;
-		int sp = 0;
 
-		while (len < hits[i].len && len > 0 &&
-		    ((unsigned char)s[hits[i].off + len] & 0xc0) == 0x80)
-			len--;
-		/* The quote stays on one line: blanks collapse to one space. */
-		tkt_buf_init(&q);
-		for (size_t j = 0; j < len; j++) {
-			char c = s[hits[i].off + j];
-
-			if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-				sp = 1;
-			else {
-				if (sp && q.len > 0)
-					tkt_buf_addc(&q, ' ');
-				sp = 0;
-				tkt_buf_addc(&q, c);
-			}
-		}
+		tkt_policy_quote(s, n, &hits[i], &q);
 		tkt_tmpl_variant_pos(t, vi, hits[i].off, &line, &col);
 		add(o, line, col, TKT_SEV_ERROR,
 		    tkt_policy_rule_name(hits[i].rule), loc,
-		    "%s: \"%s\" (lint/%s:%u)", policy_msg[hits[i].rule],
-		    q.s ? q.s : "", hits[i].list, hits[i].lineno);
-		tkt_buf_free(&q);
+		    "%s: \"%s\" (lint/%s:%u)",
+		    tkt_policy_rule_desc(hits[i].rule), q.s,
+		    hits[i].list, hits[i].lineno);
 	}
+	tkt_buf_free(&q);
 }
 
 /* The variant's text with every tag blanked out, offsets unchanged. */

@@ -47,6 +47,64 @@ tkt_policy_rule_name(int rule)
 	return rule_names[rule];
 }
 
+static const char *rule_descs[TKT_POL_NRULES] = {
+	"asks the buyer to change, remove or improve a review",
+	"offers something in exchange for a review",
+	"sends the buyer off the marketplace",
+	"asks for payment details"
+};
+
+const char *
+tkt_policy_rule_desc(int rule)
+{
+	if (rule < 0 || rule >= TKT_POL_NRULES)
+		return "breaks the marketplace policy";
+	return rule_descs[rule];
+}
+
+/* Bytes a quoted word is widened over: letters, digits, e-mail and URL punctuation, UTF-8. */
+static int
+wordbyte(unsigned char c)
+{
+	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("@._%+-/:", c) != NULL;
+}
+
+void
+tkt_policy_quote(const char *text, size_t len, const struct tkt_policy_hit *h,
+    struct tkt_buf *out)
+{
+	size_t b = h->off, e = h->off + h->len, n;
+	int sp = 0;
+
+	/* A rule may match a word's last letter and the dot after it: quote the word. */
+	while (b > 0 && h->off - b < 40 && wordbyte((unsigned char)text[b - 1]))
+		b--;
+	while (e < len && e - (h->off + h->len) < 40 &&
+	    wordbyte((unsigned char)text[e]))
+		e++;
+	while (e > b && strchr(".:", text[e - 1]) != NULL && e > h->off + h->len)
+		e--;
+	n = e - b > 60 ? 60 : e - b;
+	while (n < e - b && n > 0 && ((unsigned char)text[b + n] & 0xc0) == 0x80)
+		n--;
+	/* The quote stays on one line: blanks collapse to one space. */
+	tkt_buf_reset(out);
+	tkt_buf_adds(out, "");
+	for (size_t j = 0; j < n; j++) {
+		char c = text[b + j];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			sp = 1;
+		else {
+			if (sp && out->len > 0)
+				tkt_buf_addc(out, ' ');
+			sp = 0;
+			tkt_buf_addc(out, c);
+		}
+	}
+}
+
 int
 tkt_policy_rule_find(const char *name)
 {

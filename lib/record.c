@@ -634,6 +634,19 @@ fill(struct tkt_reader *rd, struct tkt_error *err)
 	return 0;
 }
 
+/*
+ * A reader's error is its own: the code, HTTP status and request id a
+ * caller's earlier error left in *err must not be printed with it.
+ */
+static int
+reader_fail(struct tkt_error *err)
+{
+	err->http = 0;
+	err->code = 0;
+	err->request_id[0] = '\0';
+	return -1;
+}
+
 int
 tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
     struct tkt_error *err)
@@ -646,12 +659,12 @@ tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
 			if (rd->idx >= rd->npaths)
 				return 0;
 			if (open_next(rd, err) == -1)
-				return -1;
+				return reader_fail(err);
 		}
 		nl = memchr(rd->buf + rd->start, '\n', rd->end - rd->start);
 		if (nl == NULL && !rd->eof) {
 			if (fill(rd, err) == -1)
-				return -1;
+				return reader_fail(err);
 			continue;
 		}
 		if (nl == NULL && rd->start == rd->end) {
@@ -670,7 +683,7 @@ tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
 			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
 			    "line longer than 4 GiB");
 			tkt_error_where(err, "%s:%ju", rd->name, rd->lineno);
-			return -1;
+			return reader_fail(err);
 		}
 		rd->rec.name = rd->name;
 		rd->rec.lineno = rd->lineno;
@@ -690,7 +703,7 @@ tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
 		}
 		if (tkt_rec_parse(&rd->rec, line, len, rd->flags, err) == -1) {
 			tkt_error_where(err, "%s:%ju", rd->name, rd->lineno);
-			return -1;
+			return reader_fail(err);
 		}
 		*out = &rd->rec;
 		return 1;

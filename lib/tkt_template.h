@@ -38,6 +38,14 @@ size_t			 tkt_policy_check(const struct tkt_policy *,
 			    const char *text, size_t len, const char *locale,
 			    struct tkt_policy_hit *hits, size_t maxhits);
 const char		*tkt_policy_rule_name(int rule);
+/* What a rule forbids, in words: "sends the buyer off the marketplace". */
+const char		*tkt_policy_rule_desc(int rule);
+/*
+ * Quotes a hit for a one-line message into out (reset first): the whole
+ * word around the match, at most 60 bytes, blanks squeezed.
+ */
+void			 tkt_policy_quote(const char *text, size_t len,
+			    const struct tkt_policy_hit *, struct tkt_buf *out);
 /* The rule for a name, or -1. */
 int			 tkt_policy_rule_find(const char *name);
 /*
