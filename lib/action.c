@@ -211,9 +211,11 @@ form_body(struct actor *A, struct job *j, struct step *s, struct tkt_buf *b)
 }
 
 static void req_done(struct tkt_http_req *, void *);
+static void fail(struct actor *, struct job *, const struct tkt_error *);
 
+/* Sets j->req up for a request; the caller queues it. */
 static void
-submit(struct actor *A, struct job *j, int method, char *url, struct tkt_buf *body)
+prepare(struct actor *A, struct job *j, int method, char *url, struct tkt_buf *body)
 {
 	tkt_http_req_free(&j->req);
 	memset(&j->req, 0, sizeof(j->req));
@@ -229,7 +231,7 @@ submit(struct actor *A, struct job *j, int method, char *url, struct tkt_buf *bo
 	j->req.done = req_done;
 	j->req.arg = A;
 	j->req.user = j;
-	tkt_http_submit(A->http, &j->req);
+	j->req.retry_after = -1;
 }
 
 static void
@@ -241,7 +243,8 @@ get_ticket(struct actor *A, struct job *j, int phase)
 	tkt_buf_adds(&q, "id=");
 	tkt_url_encode(&q, j->id);
 	j->phase = phase;
-	submit(A, j, TKT_GET, tkt_wish_url(A->store, "ticket", q.s), NULL);
+	prepare(A, j, TKT_GET, tkt_wish_url(A->store, "ticket", q.s), NULL);
+	tkt_http_submit(A->http, &j->req);
 	tkt_buf_free(&q);
 }
 
@@ -255,7 +258,20 @@ send_step(struct actor *A, struct job *j)
 	form_body(A, j, s, &b);
 	s->sends++;
 	j->phase = PH_SEND;
-	submit(A, j, TKT_POST, tkt_wish_url(A->store, act_paths[s->act], NULL), &b);
+	prepare(A, j, TKT_POST, tkt_wish_url(A->store, act_paths[s->act], NULL),
+	    &b);
+	if (s->sends == 1) {
+		tkt_http_submit(A->http, &j->req);
+		return;
+	}
+	/*
+	 * A send again (the read-back showed the first was not applied) waits
+	 * the engine's backoff, so a failing server is not hammered; the
+	 * engine's retry limit (TKT_RETRIES) bounds the sends.
+	 */
+	j->req.attempts = s->sends - 1;
+	if (tkt_http_retry(A->http, &j->req) == -1)
+		fail(A, j, &s->err);
 }
 
 /* The job's life. */

@@ -100,7 +100,7 @@ tkt_http_new(const struct tkt_http_opts *o, struct tkt_error *err)
 			h->o.retries = (int)r;
 	}
 	if (h->o.backoff_ms <= 0)
-		h->o.backoff_ms = 250;
+		h->o.backoff_ms = env_ms("TKT_BACKOFF", 250);
 	if (h->o.max_wait_ms <= 0)
 		h->o.max_wait_ms = 60000;
 	if (h->o.max_body == 0)

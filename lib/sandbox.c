@@ -780,7 +780,7 @@ respond(struct MHD_Connection *c, struct req *r, struct answer *a, int html)
 
 	if (!r->admitted || f429) {
 		snprintf(rem, sizeof(rem), "0");
-		snprintf(reset, sizeof(reset), "%.3f", f429 ? 1.0 : r->reset);
+		snprintf(reset, sizeof(reset), "%.3f", f429 ? 0.25 : r->reset);
 	} else if (r->sb->rl != NULL) {
 		snprintf(rem, sizeof(rem), "%ld", r->remaining);
 		snprintf(reset, sizeof(reset), "%.3f", r->reset);

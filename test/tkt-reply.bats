@@ -1,0 +1,449 @@
+#!/usr/bin/env bats
+# tkt-reply: texts, checks, the result, dry run, the journal, safe retries
+# under faults, and every error a user can hit.
+
+load test_helper
+
+TEXT="Thank you for your message. We are looking into it right now."
+
+setup() {
+	export TKT_NOW="$TEST_NOW"
+	STORE="$BATS_TEST_TMPDIR/store.jsonl"
+	start_sandbox -d "$STORE" --seed 7 --tickets 60 --now "$TEST_NOW"
+}
+
+teardown() {
+	stop_sandbox
+	stop_fake
+}
+
+# awaiting N: N action-required records, in the sandbox's order.
+awaiting() {
+	tkt-list --limit "$1"
+}
+
+# ours ID [TEXT]: how many MERCHANT replies with TEXT the ticket has now.
+ours() {
+	tkt-list "$1" | jq --arg t "${2:-$TEXT}" \
+	    '[.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length'
+}
+
+state_of() {
+	tkt-list "$1" | jq -r .state
+}
+
+# The store file grows by one line per change the sandbox makes.
+changes() {
+	wc -l <"$STORE"
+}
+
+@test "replies to each record with -m; every record comes back in input order with result" {
+	awaiting 5 >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 5 ]
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/in") <(printf '%s\n' "$output" | jq -r .id)
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.action == "reply" and
+	    .result.ok == true and .result.at == "2026-11-23T12:00:00Z" and
+	    (.result | has("error") | not) and (.result.steps | length) == 1 and
+	    .result.steps[0].action == "reply" and .result.steps[0].ok == true and
+	    (.result.steps[0].request_id | length) > 0)'
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$id")" -eq 1 ]
+		[ "$(state_of "$id")" = AWAITING_USER ]
+	done
+}
+
+@test "the input record passes through byte for byte; only result is added" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	local i=0 line
+	while IFS= read -r line; do
+		i=$((i + 1))
+		[[ "${lines[i - 1]}" == "${line%\}},\"result\":{"* ]] ||
+		    { echo "line $i changed"; return 1; }
+	done <"$BATS_TEST_TMPDIR/in"
+}
+
+@test "sends reply.text written by tkt-template render, in the buyer's language" {
+	run -0 --separate-stderr bash -c 'tkt-list --limit 4 | tkt-template render --auto | tkt-reply'
+	[ "${#lines[@]}" -eq 4 ]
+	local i id text
+	for i in 0 1 2 3; do
+		id=$(printf '%s\n' "${lines[i]}" | jq -r .id)
+		text=$(printf '%s\n' "${lines[i]}" | jq -c .reply.text)
+		[ "$(printf '%s\n' "${lines[i]}" | jq .result.ok)" = true ]
+		[ "$(tkt-list "$id" | jq --argjson t "$text" \
+		    '[.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length')" -eq 1 ]
+	done
+}
+
+@test "-t NAME renders the template for each ticket before sending" {
+	id=$(awaiting 1 | jq -r .id)
+	tkt-list "$id" | tkt-template render -t polite-close >"$BATS_TEST_TMPDIR/want"
+	text=$(jq -c .reply.text "$BATS_TEST_TMPDIR/want")
+	run -0 tkt-reply -t polite-close <<<"$id"
+	[ "$(tkt-list "$id" | jq --argjson t "$text" \
+	    '[.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length')" -eq 1 ]
+}
+
+@test "--resolve replies, then closes: two steps, both ok" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply --resolve -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok and
+	    ([.result.steps[].action] == ["reply", "close"]) and
+	    all(.result.steps[]; .ok))'
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$id")" -eq 1 ]
+		[ "$(state_of "$id")" = CLOSED ]
+	done
+}
+
+@test "bare ids and records mixed in one stream; an id comes back as {id, result}" {
+	awaiting 4 >"$BATS_TEST_TMPDIR/all"
+	{ sed -n 1p "$BATS_TEST_TMPDIR/all"; sed -n 2p "$BATS_TEST_TMPDIR/all" | jq -r .id
+	  sed -n 3p "$BATS_TEST_TMPDIR/all"; sed -n 4p "$BATS_TEST_TMPDIR/all" | jq -r .id; } >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply -m "$TEXT" <"$BATS_TEST_TMPDIR/in"
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/all") <(printf '%s\n' "$output" | jq -r .id)
+	[ "$(printf '%s\n' "${lines[1]}" | jq -c 'keys')" = '["id","result"]' ]
+	[ "$(printf '%s\n' "${lines[2]}" | jq -r .subject)" != null ]
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/all"); do
+		[ "$(ours "$id")" -eq 1 ]
+	done
+}
+
+@test "a record without reply.text and no -m or -t is a local error; the others are sent" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	tkt-list --limit 3 | tkt-template render -t polite-close >"$BATS_TEST_TMPDIR/r"
+	{ sed -n 1p "$BATS_TEST_TMPDIR/r"; sed -n 2p "$BATS_TEST_TMPDIR/in"; sed -n 3p "$BATS_TEST_TMPDIR/r"; } >"$BATS_TEST_TMPDIR/mix"
+	id2=$(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .id)
+	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/mix"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/mix:2: ticket $id2: no reply text: the record has no reply.text (render it with tkt-template, or give -m or -t)" ]
+	[ "$(printf '%s\n' "${lines[1]}" | jq -c '.result | {ok, kind: .error.kind, steps}')" = '{"ok":false,"kind":"local","steps":[]}' ]
+	[ "$(printf '%s\n' "${lines[0]}" | jq .result.ok)" = true ]
+	[ "$(printf '%s\n' "${lines[2]}" | jq .result.ok)" = true ]
+}
+
+@test "a render error in reply.error is quoted and nothing is sent" {
+	before=$(changes)
+	awaiting 1 | jq -c '.reply = {"error": "no template matches"}' >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: no reply text: no template matches" ]
+	[ "$(changes)" -eq "$before" ]
+}
+
+@test "a reply over 2000 code points is a local error; 2000 exactly is sent" {
+	id=$(awaiting 2 | jq -r .id | sed -n 1p)
+	id2=$(awaiting 2 | jq -r .id | sed -n 2p)
+	long=$(printf 'é%.0s' $(seq 1 2001))
+	run -1 --separate-stderr tkt-reply --no-check -m "$long" <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is too long: 2001 characters, more than 2000" ]
+	[ "$(printf '%s\n' "$output" | jq -c '.result.error')" = '{"kind":"local","message":"the reply is too long: 2001 characters, more than 2000"}' ]
+	run -0 tkt-reply --no-check -m "${long%é}" <<<"$id2"
+	[ "$(ours "$id2" "${long%é}")" -eq 1 ]
+}
+
+@test "a reply that breaks the marketplace policy is refused per record; --no-check sends it" {
+	id=$(awaiting 1 | jq -r .id)
+	bad="Please write to me at shop.owner@gmail.com instead."
+	before=$(changes)
+	run -1 --separate-stderr tkt-reply -m "$bad" <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"shop.owner@gmail.com\" (lint/any:14; --no-check sends it anyway)" ]
+	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = local ]
+	[ "$(changes)" -eq "$before" ]
+	run -0 tkt-reply --no-check -m "$bad" <<<"$id"
+	[ "$(ours "$id" "$bad")" -eq 1 ]
+}
+
+@test "an empty reply and a reply that is not UTF-8 are local errors" {
+	id=$(awaiting 1 | jq -r .id)
+	run -1 --separate-stderr tkt-reply -m "" <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is empty" ]
+	run -1 --separate-stderr tkt-reply -m "$(printf 'caf\351')" <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is not valid UTF-8" ]
+}
+
+@test "a ticket not awaiting the merchant is a local error, by record and by id" {
+	id=$(jq -r 'select(.state == "AWAITING_USER") | .id' "$STORE" | head -n 1)
+	[ -n "$id" ]
+	before=$(changes)
+	run -1 --separate-stderr tkt-reply -m "$TEXT" <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	tkt-list "$id" >"$BATS_TEST_TMPDIR/rec"
+	run -1 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/rec"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/rec:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$(changes)" -eq "$before" ]
+}
+
+@test "an unknown ticket is a refused per-record error with Wish's code and request id" {
+	run -1 --separate-stderr tkt-reply -m "$TEXT" <<<"0123456789abcdef01234567"
+	[[ "$stderr" == "tkt-reply: <stdin>:1: ticket 0123456789abcdef01234567: No 'Ticket' Found with id: '0123456789abcdef01234567' (code 1004, HTTP 400) (request id "*")" ]]
+	printf '%s\n' "$output" | jq -e '.result.error | .code == 1004 and .http == 400 and (.request_id | length) > 0'
+}
+
+@test "dry run sends nothing, not even a read, and prints the exact request without the token" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	tkt-list >"$BATS_TEST_TMPDIR/before"
+	before=$(changes)
+	run -0 --separate-stderr tkt-reply -n -v -m "Hi & bye" "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	[ "$(changes)" -eq "$before" ]
+	diff "$BATS_TEST_TMPDIR/before" <(tkt-list)
+	id=$(sed -n 1p "$BATS_TEST_TMPDIR/in" | jq -r .id)
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c .result.request)" = "{\"method\":\"POST\",\"path\":\"/api/v2/ticket/reply\",\"body\":\"id=$id&reply=Hi%20%26%20bye\"}" ]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.dry_run == true and .result.ok == true)'
+	[[ "$output" != *"$TEST_TOKEN"* ]]
+	[ ! -e "$XDG_STATE_HOME/tkt/journal" ] || [ ! -s "$XDG_STATE_HOME/tkt/journal" ]
+}
+
+@test "dry run of --resolve shows both requests; a bare id with -t cannot be planned" {
+	id=$(awaiting 1 | jq -r .id)
+	run -0 tkt-reply -n --resolve -m "$TEXT" <<<"$id"
+	[ "$(printf '%s\n' "$output" | jq -c '[.result.steps[].request.path]')" = '["/api/v2/ticket/reply","/api/v2/ticket/close"]' ]
+	run -1 --separate-stderr tkt-reply -n -t polite-close <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it" ]
+}
+
+@test "a re-run skips what the journal says was done and sends nothing" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	before=$(changes)
+	run -0 --separate-stderr tkt-reply -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	[ "$(changes)" -eq "$before" ]
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok == true and
+	    .result.skipped == true and .result.steps[0].skipped == true)'
+	[ "$(wc -l <"$XDG_STATE_HOME/tkt/journal")" -eq 3 ]
+	# A dry run consults the journal too.
+	run -0 tkt-reply -n -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped == true and (.result | has("request") | not))'
+}
+
+@test "the journal line names store, ticket, action, waiting_since, text hash and time" {
+	awaiting 1 >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	w=$(jq -r .waiting_since "$BATS_TEST_TMPDIR/in")
+	run -0 awk -F '\t' '{ print NF, $1, $2, $3, $4, length($5), $6 }' "$XDG_STATE_HOME/tkt/journal"
+	[ "$output" = "6 env $id reply $w 16 2026-11-23T12:00:00Z" ]
+}
+
+@test "the same template answering a later buyer message is not skipped" {
+	awaiting 1 >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	# The buyer writes again: the ticket awaits the merchant once more.
+	jq -c --arg id "$id" 'select(.id == $id)' "$STORE" | tail -n 1 |
+	    jq -c '.state = "AWAITING_MERCHANT" | .replies += [{"sender": "USER",
+	    "at": "2026-11-23T11:30:00Z", "message": "Any news?",
+	    "translated_message": "Any news?", "translated_message_zh": "有消息吗？",
+	    "images": []}]' >>"$STORE"
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+	tkt-list "$id" >"$BATS_TEST_TMPDIR/again"
+	[ "$(jq -r .waiting_since "$BATS_TEST_TMPDIR/again")" = 2026-11-23T11:30:00Z ]
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/again"
+	[ "$(printf '%s\n' "$output" | jq -c .result.skipped)" = null ]
+	[ "$(ours "$id")" -eq 2 ]
+	[ "$(wc -l <"$XDG_STATE_HOME/tkt/journal")" -eq 2 ]
+}
+
+@test "--force sends again what the journal says was done" {
+	awaiting 1 >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	# A fresh sandbox with the same seed: the ticket as it was before.
+	stop_sandbox
+	STORE="$BATS_TEST_TMPDIR/store2.jsonl"
+	start_sandbox -d "$STORE" --seed 7 --tickets 60 --now "$TEST_NOW"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq .result.skipped)" = true ]
+	[ "$(ours "$id")" -eq 0 ]
+	run -0 tkt-reply --force -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -c '[.result.ok, .result.skipped]')" = '[true,null]' ]
+	[ "$(ours "$id")" -eq 1 ]
+}
+
+@test "a later action tool replaces an earlier result" {
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	run -0 bash -c "tkt-reply -n -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-reply -m '$TEXT'"
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == true and (.result | has("dry_run") | not))'
+	[ "$(printf '%s\n' "${lines[0]}" | grep -o '"result":' | wc -l)" -eq 1 ]
+}
+
+@test "two runs at once on one journal: each ticket gets exactly one reply" {
+	awaiting 12 >"$BATS_TEST_TMPDIR/in"
+	tkt-reply -P 2 -m "$TEXT" "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/a" 2>&1 &
+	a=$!
+	tkt-reply -P 2 -m "$TEXT" "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/b" 2>&1 &
+	b=$!
+	wait "$a"
+	wait "$b"
+	[ "$(cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | jq -s 'map(select(.result.ok)) | length')" -eq 24 ]
+	[ "$(cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | jq -s 'map(select(.result.skipped)) | length')" -eq 12 ]
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$id")" -eq 1 ]
+	done
+	[ "$(wc -l <"$XDG_STATE_HOME/tkt/journal")" -eq 12 ]
+}
+
+@test "a reply dropped after the server saved it is read back and counted once" {
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'drop-after:1@/api/v2/ticket/reply'
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok)'
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$id")" -eq 1 ]
+	done
+}
+
+@test "a 500, 503, 429 or a drop before the server acted is sent again after a read-back" {
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults 'nth=2:500,nth=4:503,nth=6:429,nth=8:drop-before'
+	awaiting 4 >"$BATS_TEST_TMPDIR/in"
+	export TKT_RETRIES=4
+	run -0 --separate-stderr tkt-reply -P 1 -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 4 and all(.[]; .result.ok)'
+	[[ "$stderr" == *"POST /api/v2/ticket/reply 500"* ]]
+	[[ "$stderr" == *"GET /api/v2/ticket?id="* ]]
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$id")" -eq 1 ]
+	done
+}
+
+@test "a cut, malformed answer to a write is settled by the read-back" {
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'garbage:1@/api/v2/ticket/reply'
+	id=$(awaiting 1 | jq -r .id)
+	run -0 tkt-reply -m "$TEXT" <<<"$id"
+	[ "$(ours "$id")" -eq 1 ]
+}
+
+@test "remote failure that retries cannot cure: exit 3 when nothing succeeded, 1 when some did" {
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults '500:1@/api/v2/ticket/reply'
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	export TKT_RETRIES=1
+	run -3 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": Internal Server Error (code 9000, HTTP 500) (request id "* ]]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == false and .result.error.kind == "remote" and .result.error.http == 500)'
+	# One ticket that can be answered and one that cannot: exit 1.
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'nth=2:500,nth=3:500,nth=4:500,nth=5:500,nth=6:500'
+	run -1 tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+}
+
+@test "nobody listening: a network error per record, exit 3" {
+	stop_sandbox
+	export TKT_API_URL=http://127.0.0.1:9 TKT_RETRIES=0 TKT_CONNECT_TIMEOUT=500ms
+	run -3 --separate-stderr tkt-reply -m "$TEXT" <<<"0123456789abcdef01234567"
+	[[ "$stderr" == "tkt-reply: <stdin>:1: ticket 0123456789abcdef01234567: "*"onnect"* ]]
+	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = network ]
+}
+
+@test "a refused token stops the run at once with exit 4" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	before=$(changes)
+	TKT_TOKEN=wrong-token run -4 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[[ "$stderr" == *"the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it)"* ]]
+	[[ "$stderr" != *wrong-token* ]]
+	[ "$(changes)" -eq "$before" ]
+}
+
+@test "bad input lines are reported with their position and the stream goes on" {
+	awaiting 2 >"$BATS_TEST_TMPDIR/ok"
+	{ sed -n 1p "$BATS_TEST_TMPDIR/ok"; echo '{"id": '; echo '{"subject":"no id"}'
+	  echo 'not an id!'; sed -n 2p "$BATS_TEST_TMPDIR/ok"; } >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-reply -m "$TEXT" <"$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 4 ]
+	[ "$(printf '%s\n' "$stderr" | sed -n 1p | cut -d: -f1-3)" = "tkt-reply: <stdin>:2" ]
+	[[ "$stderr" == *"tkt-reply: <stdin>:3: ticket : the record has no valid \"id\""* ]]
+	[[ "$stderr" == *"tkt-reply: <stdin>:4: ticket not an id!: not a ticket id"* ]]
+	[[ "$stderr" != *"request id"* ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq .result.ok)" = true ]
+	[ "$(printf '%s\n' "${lines[3]}" | jq .result.ok)" = true ]
+}
+
+@test "-P and --rate: many tickets in parallel, in input order, all answered" {
+	awaiting 30 >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply -P 8 --rate 200/s -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/in") <(printf '%s\n' "$output" | jq -r .id)
+	printf '%s\n' "$output" | jq -e -s 'length == 30 and all(.[]; .result.ok)'
+}
+
+@test "a sandbox rate limit provokes no 429 from tkt-reply -P 8" {
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --rate 20/s
+	awaiting 25 >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 25 and all(.[]; .result.ok)'
+	[[ "$stderr" != *" 429 "* ]]
+}
+
+@test "usage errors exit 2 and send nothing" {
+	before=$(changes)
+	run -2 --separate-stderr tkt-reply -m a -t ack
+	[ "$stderr" = "tkt-reply: -m and -t exclude each other" ]
+	run -2 --separate-stderr tkt-reply -t no-such-template </dev/null
+	[ "$stderr" = "tkt-reply: -t no-such-template: no such template" ]
+	run -2 --separate-stderr tkt-reply -P 0 -m a
+	[[ "$stderr" == "tkt-reply: -P: '0' is "*"(1 to 64)" ]]
+	run -2 --separate-stderr tkt-reply --rate fast -m a
+	[[ "$stderr" == "tkt-reply: --rate: 'fast' is not a rate"* ]]
+	run -2 --separate-stderr tkt-reply --bogus
+	[[ "$stderr" == *"usage: tkt-reply"* ]]
+	run -2 --separate-stderr tkt-reply --now yesterday -m a
+	[[ "$stderr" == "tkt-reply: "*"yesterday"* ]]
+	[ "$(changes)" -eq "$before" ]
+}
+
+@test "configuration errors exit 2: no token, unknown store, a v3 store" {
+	run -2 --separate-stderr env -u TKT_TOKEN tkt-reply -m a </dev/null
+	[[ "$stderr" == "tkt-reply: "*"token"* ]]
+	run -2 --separate-stderr tkt-reply -s nosuch -m a </dev/null
+	[[ "$stderr" == "tkt-reply: "*"nosuch"* ]]
+	run -2 --separate-stderr env TKT_API=v3 tkt-reply -m a </dev/null
+	[ "$stderr" = "tkt-reply: store 'env' uses API v3, which this version of tkt-reply does not speak yet (only v2)" ]
+}
+
+@test "-h prints the usage on stdout and exits 0; --version prints the version" {
+	run -0 tkt-reply -h
+	[[ "$output" == "usage: tkt-reply [-nv] [-m text | -t name] [--resolve]"* ]]
+	run -0 tkt-reply --version
+	[[ "$output" == "tkt-reply (tkt) "[0-9]* ]]
+}
+
+@test "no progress line and nothing on stderr when stderr is not a terminal" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+}
+
+@test "fault soak: 2,000 tickets through --resolve -P 8 with about 20 % faults, each answered and closed exactly once" {
+	stop_sandbox
+	STORE="$BATS_TEST_TMPDIR/soak.jsonl"
+	start_sandbox -d "$STORE" --seed 21 --tickets 4200 --now "$TEST_NOW"
+	tkt-list --limit 2000 | jq -r .id >"$BATS_TEST_TMPDIR/ids"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" -eq 2000 ]
+	stop_sandbox
+	start_sandbox -d "$STORE" --seed 22 --now "$TEST_NOW" --faults \
+	    '500:0.05,503:0.05,429:0.01,drop-before:0.04,drop-after:0.04,slow=100:0.02'
+	export TKT_RETRIES=8 TKT_TIMEOUT=5s TKT_BACKOFF=20ms
+	run --separate-stderr tkt-reply --resolve -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/ids"
+	echo "$stderr" | head -n 5
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2000 ]
+	diff "$BATS_TEST_TMPDIR/ids" <(printf '%s\n' "$output" | jq -r .id)
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok)'
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+	run -0 bash -c "tkt-list - <'$BATS_TEST_TMPDIR/ids' | jq -r --arg t '$TEXT' \
+	    '[.state, ([.replies[] | select(.sender == \"MERCHANT\" and .message == \$t)] | length)] | @tsv' |
+	    sort | uniq -c"
+	[ "$(echo $output)" = "2000 CLOSED 1" ]
+}
