@@ -661,14 +661,35 @@ on_check(struct actor *A, struct job *j)
 	send_step(A, j);
 }
 
+/*
+ * A request that was in flight when the run stopped: a write that went
+ * through is confirmed (and journalled) and one refused is failed; the
+ * rest is left for drain() to describe.
+ */
+static void
+stopped_done(struct actor *A, struct job *j)
+{
+	struct tkt_error e;
+
+	if (j->phase != PH_SEND)
+		return;
+	if (tkt_wish_envelope(&j->req, &A->env, &e) == 0)
+		step_ok(A, j, &j->steps[j->cur]);
+	else if (j->req.outcome == TKT_HTTP_DONE && j->req.status >= 400 &&
+	    j->req.status < 500)
+		fail(A, j, &e);
+}
+
 static void
 req_done(struct tkt_http_req *r, void *arg)
 {
 	struct actor *A = arg;
 	struct job *j = r->user;
 
-	if (tkt_http_stopped(A->http))
+	if (tkt_http_stopped(A->http)) {
+		stopped_done(A, j);
 		return;
+	}
 	switch (j->phase) {
 	case PH_PRE: on_pre(A, j); break;
 	case PH_SEND: on_send(A, j); break;
@@ -824,8 +845,9 @@ progress(struct actor *A, int last)
 		fputc('\n', stderr);
 }
 
+/* Prints the job's record with its result; quiet: no message on stderr. */
 static void
-emit(struct actor *A, struct job *j)
+emit(struct actor *A, struct job *j, int quiet)
 {
 	struct tkt_edit ed;
 	struct tkt_error perr;
@@ -849,7 +871,8 @@ emit(struct actor *A, struct job *j)
 		struct tkt_error e = j->err;
 
 		tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
-		tkt_error_print(&e);
+		if (!quiet)
+			tkt_error_print(&e);
 		A->failed++;
 		A->status = tkt_exit_merge(A->status, e.status);
 	} else
@@ -887,7 +910,7 @@ pump(struct actor *A)
 		int moved = 0;
 
 		while (A->count > 0 && A->jobs[A->head].done) {
-			emit(A, &A->jobs[A->head]);
+			emit(A, &A->jobs[A->head], 0);
 			job_free(&A->jobs[A->head]);
 			A->head = (A->head + 1) % A->njobs;
 			A->count--;
@@ -917,6 +940,47 @@ pump(struct actor *A)
 			break;
 	}
 	A->pumping = 0;
+}
+
+/*
+ * The token was refused and the run stopped at once: the records already
+ * read still come out, in order, each saying what became of it; one line
+ * on stderr sums them up.
+ */
+static void
+drain(struct actor *A)
+{
+	long long unsent = 0, unknown = 0;
+
+	for (; A->count > 0; A->count--, A->head = (A->head + 1) % A->njobs) {
+		struct job *j = &A->jobs[A->head];
+		struct tkt_error e;
+		int quiet = 0;
+
+		if (!j->done) {
+			tkt_error_clear(&e);
+			if ((j->phase == PH_SEND && j->req.attempts > 0) ||
+			    j->phase == PH_CHECK) {
+				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+				    "the run stopped (the token was refused) "
+				    "while its %s was sent: the outcome is unknown",
+				    act_names[j->steps[j->cur].act]);
+				unknown++;
+			} else {
+				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+				    "not sent: the run stopped (the token was "
+				    "refused)");
+				quiet = 1;
+				unsent++;
+			}
+			fail(A, j, &e);
+		}
+		emit(A, j, quiet);
+		job_free(j);
+	}
+	if (unsent + unknown > 0)
+		tkt_warnx("stopped: %lld record%s read but not sent, %lld with "
+		    "an unknown outcome", unsent, unsent == 1 ? "" : "s", unknown);
 }
 
 static int
@@ -1010,6 +1074,8 @@ tkt_action_main(struct tkt_action_opts *o)
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		pump(&A);
 		tkt_http_run(A.http);
+		if (tkt_http_stopped(A.http))
+			drain(&A);
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);

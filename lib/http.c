@@ -541,11 +541,16 @@ tkt_http_run(struct tkt_http *h)
 		CURLMsg *m;
 
 		if (h->stopped) {
-			/* Abandon what is in flight; the callers free their requests. */
+			/*
+			 * Nothing new starts; what is in flight is let finish
+			 * (its callbacks still run), so that nobody is left to
+			 * guess whether a write went through.
+			 */
 			h->ready = h->ready_tail = h->delayed = NULL;
-			return 0;
+			if (h->inflight == 0)
+				return 0;
 		}
-		wait = start_ready(h);
+		wait = h->stopped ? -1 : start_ready(h);
 		if (h->inflight == 0 && h->ready == NULL && h->delayed == NULL)
 			return 0;
 		curl_multi_perform(h->multi, &running);
@@ -557,12 +562,11 @@ tkt_http_run(struct tkt_http *h)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&r);
 			finish(h, r, m->data.result);
-			if (h->stopped)
-				break;
 		}
 		if (h->stopped)
-			continue;
-		wait = start_ready(h);
+			h->ready = h->ready_tail = h->delayed = NULL;
+		else
+			wait = start_ready(h);
 		if (h->inflight == 0 && h->ready == NULL && h->delayed == NULL)
 			return 0;
 		curl_multi_timeout(h->multi, &ct);
