@@ -41,6 +41,7 @@ struct job {
 	char		*text;		/* reply text or re-open reason */
 	char		 hash[17];
 	char		*waiting;	/* waiting_since answered, or NULL */
+	char		*updated;	/* updated_at seen, or NULL */
 	long		 nprior;	/* MERCHANT replies with our text before */
 	int		 known;		/* replies/orders known (record or pre-read) */
 	struct step	*steps;
@@ -183,6 +184,23 @@ journal_text(const struct job *j, const struct step *s, char h[17])
 	else
 		tkt_text_hash("", 0, h);
 	return h;
+}
+
+/*
+ * The journal's time field: a reply answers the buyer's message that
+ * made the ticket wait (so the same text may answer a later one); a state
+ * change acts on the ticket as it was last updated (so a ticket closed,
+ * re-opened and closed again is not skipped); a refund is money and is
+ * never repeated, whatever happened since.
+ */
+static const char *
+journal_when(const struct job *j, const struct step *s)
+{
+	if (s->act == TKT_ACT_REPLY)
+		return j->waiting;
+	if (s->act == TKT_ACT_REFUND)
+		return NULL;
+	return j->updated;
 }
 
 /* --reason, else the ticket's refund_reason (kept in j->text). */
@@ -329,7 +347,7 @@ step_ok(struct actor *A, struct job *j, struct step *s)
 	s->at = tkt_now();
 	snprintf(s->rid, sizeof(s->rid), "%s", j->req.request_id);
 	if (tkt_journal_add(A->journal, A->store->name, j->id,
-	    act_names[s->act], j->waiting, journal_text(j, s, h), s->at,
+	    act_names[s->act], journal_when(j, s), journal_text(j, s, h), s->at,
 	    &e) == -1) {
 		fail(A, j, &e);
 		return;
@@ -350,7 +368,7 @@ check_journal(struct actor *A, struct job *j)
 		struct step *s = &j->steps[i];
 
 		if (!s->ok && tkt_journal_has(A->journal, A->store->name, j->id,
-		    act_names[s->act], j->waiting, journal_text(j, s, h)))
+		    act_names[s->act], journal_when(j, s), journal_text(j, s, h)))
 			s->skipped = 1;
 	}
 }
@@ -471,9 +489,12 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *rec)
 	struct tkt_action_opts *o = A->o;
 	const char *state = rec ? tkt_rec_field(rec, "state") : NULL;
 	const char *w = rec ? tkt_rec_field(rec, "waiting_since") : NULL;
+	const char *u = rec ? tkt_rec_field(rec, "updated_at") : NULL;
 
 	free(j->waiting);
 	j->waiting = w ? xstrdup(w) : NULL;
+	free(j->updated);
+	j->updated = u ? xstrdup(u) : NULL;
 	if (o->action == TKT_ACT_REPLY) {
 		if (rec == NULL && A->tmpl != NULL) {
 			local_fail(A, j, "-t needs the ticket to render: a dry run "
@@ -891,6 +912,7 @@ job_free(struct job *j)
 	free(j->id);
 	free(j->text);
 	free(j->waiting);
+	free(j->updated);
 	memset(j, 0, sizeof(*j));
 }
 

@@ -26,7 +26,7 @@ struct jent {
 
 struct tkt_journal {
 	char		*path;
-	int		 fd;
+	int		 fd, torn;
 	struct jent	*b[NBUCKET];
 };
 
@@ -114,8 +114,10 @@ load(struct tkt_journal *j, struct tkt_error *err)
 	for (char *p = b.s, *nl; p < b.s + b.len; p = nl + 1) {
 		char *t;
 
-		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL)
-			break;	/* a torn last line */
+		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL) {
+			j->torn = 1;	/* a torn last line */
+			break;
+		}
 		*nl = '\0';
 		/* The key is the first five fields; the time is not part of it. */
 		if ((t = strrchr(p, '\t')) != NULL && t > p) {
@@ -172,6 +174,9 @@ tkt_journal_open(const char *path, int readonly, int *waited,
 		tkt_journal_close(j);
 		return NULL;
 	}
+	/* A line torn by a crash is ended, so that the next one stands alone. */
+	if (!readonly && j->torn && write(j->fd, "\n", 1) != 1)
+		goto fail;
 	return j;
 fail:
 	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "journal %s: %s",
