@@ -2,7 +2,8 @@
  * tkt-close: reads tkt records (or bare ticket ids) and closes each
  * ticket; prints every record again with "result".  --refund first
  * refunds the ticket's orders (--order, --reason, --note); --reopen -m
- * REASON re-opens instead; -n plans without sending.
+ * REASON re-opens instead (the reason passes tkt-reply's checks unless
+ * --no-check); -n plans without sending.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,13 +14,13 @@ static const char synopsis[] =
     "tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]]\n"
     "                 [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
     "                 [file ...]\n"
-    "       tkt-close --reopen -m reason [-nv] [--force] [-P n] [--rate n/s]\n"
-    "                 [-s store] [--now time] [file ...]";
+    "       tkt-close --reopen -m reason [-nv] [--no-check] [--force] [-P n]\n"
+    "                 [--rate n/s] [-s store] [--now time] [file ...]";
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN };
+	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN, O_NOCHECK };
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -32,6 +33,7 @@ main(int argc, char *argv[])
 		{ "note", required_argument, NULL, O_NOTE },
 		{ "order", required_argument, NULL, O_ORDER },
 		{ "reopen", no_argument, NULL, O_REOPEN },
+		{ "no-check", no_argument, NULL, O_NOCHECK },
 		{ "force", no_argument, NULL, TKT_OPT_FORCE },
 		{ "rate", required_argument, NULL, TKT_OPT_RATE },
 		{ "now", required_argument, NULL, TKT_OPT_NOW },
@@ -55,6 +57,7 @@ main(int argc, char *argv[])
 		case O_NOTE: o.note = optarg; break;
 		case O_ORDER: tkt_strs_addlist(&o.orders, optarg); break;
 		case O_REOPEN: o.action = TKT_ACT_REOPEN; break;
+		case O_NOCHECK: o.no_check = 1; break;
 		case TKT_OPT_VERSION: tkt_print_version(); return 0;
 		default: tkt_usage(TKT_EXIT_USAGE, synopsis);
 		}
@@ -67,6 +70,8 @@ main(int argc, char *argv[])
 	if (o.action != TKT_ACT_REOPEN && o.text != NULL)
 		tkt_errx(TKT_EXIT_USAGE, "-m goes with --reopen (to reply, use "
 		    "tkt-reply --resolve)");
+	if (o.no_check && o.action != TKT_ACT_REOPEN)
+		tkt_errx(TKT_EXIT_USAGE, "--no-check goes with --reopen");
 	if (!o.refund && (o.reason || o.note || o.orders.n))
 		tkt_errx(TKT_EXIT_USAGE, "--reason, --note and --order go with "
 		    "--refund");

@@ -385,8 +385,9 @@ add_step(struct job *j, int act, const char *order)
 }
 
 /*
- * The text of a reply from -m, -t or the record's reply.text; checks it.
- * 0, or -1 after failing the job.  rec is the ticket (input or read).
+ * The text of a reply (or of a re-open reason, which v2 sends as one)
+ * from -m, -t or the record's reply.text; checks it.  0, or -1 after
+ * failing the job.  rec is the ticket (input or read), or NULL.
  */
 static int
 reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
@@ -400,7 +401,7 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 	tkt_error_clear(&e);
 	if (o->text != NULL)
 		j->text = xstrdup(o->text);
-	else if (A->tmpl != NULL) {
+	else if (A->tmpl != NULL && rec != NULL) {
 		struct tkt_locale_pick pk;
 		struct tkt_render_env env;
 		const char *store = tkt_rec_field(rec, "store");
@@ -480,11 +481,14 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 
 /*
  * Everything that needs the ticket: the text, the checks, the steps, the
- * journal.  rec is the input record or the ticket read before sending;
- * NULL for a bare id in a dry run.  0, or -1 after failing the job.
+ * journal.  in is the input record (NULL for a bare id): the text comes
+ * from it.  rec is the ticket as it is now: the one read before sending,
+ * else the input record; NULL for a bare id in a dry run.  0, or -1 after
+ * failing the job.
  */
 static int
-plan(struct actor *A, struct job *j, const struct tkt_rec *rec)
+plan(struct actor *A, struct job *j, const struct tkt_rec *in,
+    const struct tkt_rec *rec)
 {
 	struct tkt_action_opts *o = A->o;
 	const char *state = rec ? tkt_rec_field(rec, "state") : NULL;
@@ -501,7 +505,7 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *rec)
 			    "with a bare id cannot fetch it%s", "");
 			return -1;
 		}
-		if (reply_text(A, j, rec) == -1)
+		if (reply_text(A, j, in ? in : rec) == -1)
 			return -1;
 		if (state != NULL && strcmp(state, "AWAITING_MERCHANT") != 0) {
 			local_fail(A, j, "not awaiting the merchant (state %s): "
@@ -514,8 +518,8 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *rec)
 		if (o->resolve)
 			add_step(j, TKT_ACT_CLOSE, NULL);
 	} else if (o->action == TKT_ACT_REOPEN) {
-		j->text = xstrdup(o->text);
-		tkt_text_hash(j->text, strlen(j->text), j->hash);
+		if (reply_text(A, j, rec) == -1)
+			return -1;
 		add_step(j, TKT_ACT_REOPEN, NULL);
 	} else if (o->action == TKT_ACT_APPEAL)
 		add_step(j, TKT_ACT_APPEAL, NULL);
@@ -588,14 +592,19 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		    "the record has no valid \"id\"%s", "");
 		return;
 	}
-	need_read = r->bare && !A->o->dry_run &&
-	    (A->o->action == TKT_ACT_REPLY ||
-	    (A->o->refund && A->o->orders.n == 0));
+	/*
+	 * A bare id is read first when the action needs the ticket.  So is
+	 * every ticket under --force: the read-back recognises our reply as
+	 * one that was not there before, which a stale record cannot tell.
+	 */
+	need_read = !A->o->dry_run && (A->o->action == TKT_ACT_REPLY ||
+	    (A->o->refund && A->o->orders.n == 0)) &&
+	    (r->bare || A->o->force);
 	if (need_read) {
 		get_ticket(A, j, PH_PRE);
 		return;
 	}
-	if (plan(A, j, r->bare ? NULL : r) == -1)
+	if (plan(A, j, r->bare ? NULL : r, r->bare ? NULL : r) == -1)
 		return;
 	advance(A, j);
 }
@@ -612,7 +621,13 @@ on_pre(struct actor *A, struct job *j)
 		fail(A, j, &e);
 		return;
 	}
-	if (plan(A, j, &A->view) == -1)
+	/* Under --force a record is read again; its text stays the input's. */
+	if (j->line != NULL && tkt_rec_parse(&A->in, j->line, j->len,
+	    TKT_RD_TREE, &e) == -1) {
+		fail(A, j, &e);
+		return;
+	}
+	if (plan(A, j, j->line ? &A->in : NULL, &A->view) == -1)
 		return;
 	advance(A, j);
 }
@@ -1028,7 +1043,8 @@ setup(struct actor *A)
 	if ((A->nm.map = tkt_wishmap_default(&e)) == NULL)
 		goto usage;
 	A->nm.store = A->store;
-	if (o->action == TKT_ACT_REPLY && !o->no_check &&
+	if ((o->action == TKT_ACT_REPLY || o->action == TKT_ACT_REOPEN) &&
+	    !o->no_check &&
 	    (A->policy = tkt_policy_load(NULL, &e)) == NULL)
 		goto usage;
 	if (o->tmpl != NULL) {

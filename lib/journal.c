@@ -33,7 +33,7 @@ struct tkt_journal {
 void
 tkt_text_hash(const char *s, size_t n, char out[17])
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 14695981039346656037ULL;
 
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];

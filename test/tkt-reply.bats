@@ -266,6 +266,17 @@ changes() {
 	[ "$(ours "$id")" -eq 1 ]
 }
 
+@test "--force reads the ticket again: a stale record is not taken for an answer" {
+	awaiting 1 >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	before=$(changes)
+	run -1 --separate-stderr tkt-reply --force -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$(changes)" -eq "$before" ]
+	[ "$(ours "$id")" -eq 1 ]
+}
+
 @test "a later action tool replaces an earlier result" {
 	awaiting 2 >"$BATS_TEST_TMPDIR/in"
 	run -0 bash -c "tkt-reply -n -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-reply -m '$TEXT'"
