@@ -21,7 +21,7 @@ static const char *act_names[] = { "reply", "close", "appeal", "reopen",
 static const char *act_paths[] = { "ticket/reply", "ticket/close",
     "ticket/appeal-to-wish-support", "ticket/re-open", "order/refund" };
 
-enum { PH_NONE, PH_PRE, PH_SEND, PH_CHECK };
+enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK };
 
 struct step {
 	int		 act;
@@ -34,6 +34,7 @@ struct step {
 
 struct job {
 	int		 used, done, failed;
+	int		 claimed, waited;	/* the journal's claim on the ticket */
 	char		*line;		/* the input record, or NULL for a bare id */
 	size_t		 len;
 	char		*id;
@@ -108,6 +109,50 @@ count_ours(const struct tkt_rec *r, const char *text)
 			n++;
 	}
 	return n;
+}
+
+/*
+ * The waiting_since a reply of text answers (SPEC §4), also when the
+ * ticket is read after our reply: a last MERCHANT reply with our text and
+ * no buyer message after it is taken as not yet there.  NULL if none.
+ */
+static const char *
+answered_since(const struct tkt_rec *r, const char *text)
+{
+	const struct tkt_jnode *reps = tkt_rec_get(r, &r->nodes[0], "replies"), *x;
+	const struct tkt_jnode *lastm = NULL, *prevm = NULL;
+	int user_after = 0;
+
+	for (x = tkt_rec_child(r, reps); x != NULL; x = tkt_rec_next(r, x)) {
+		const char *s = str_of(r, x, "sender");
+
+		if (s != NULL && strcmp(s, "MERCHANT") == 0) {
+			prevm = lastm;
+			lastm = x;
+			user_after = 0;
+		} else if (s != NULL && strcmp(s, "USER") == 0)
+			user_after = 1;
+	}
+	if (lastm != NULL && !user_after && text != NULL) {
+		size_t len;
+		const char *m = tkt_rec_str(r, tkt_rec_get(r, lastm, "message"), &len);
+
+		if (m != NULL && len == strlen(text) && memcmp(m, text, len) == 0)
+			lastm = prevm;
+		else
+			return NULL;	/* answered by someone else's reply */
+	}
+	/* The earliest USER reply after lastm. */
+	x = lastm != NULL ? tkt_rec_next(r, lastm) : tkt_rec_child(r, reps);
+	for (; x != NULL; x = tkt_rec_next(r, x)) {
+		const char *s = str_of(r, x, "sender");
+
+		if (s != NULL && strcmp(s, "MERCHANT") == 0)
+			break;
+		if (s != NULL && strcmp(s, "USER") == 0)
+			return str_of(r, x, "at");
+	}
+	return NULL;
 }
 
 static const char *
@@ -299,9 +344,11 @@ static void pump(struct actor *);
 static void
 finish(struct actor *A, struct job *j)
 {
-	(void)A;
 	j->done = 1;
 	j->phase = PH_NONE;
+	if (j->claimed)
+		tkt_journal_release(A->journal, A->store->name, j->id);
+	j->claimed = 0;
 }
 
 static void
@@ -492,11 +539,8 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 {
 	struct tkt_action_opts *o = A->o;
 	const char *state = rec ? tkt_rec_field(rec, "state") : NULL;
-	const char *w = rec ? tkt_rec_field(rec, "waiting_since") : NULL;
 	const char *u = rec ? tkt_rec_field(rec, "updated_at") : NULL;
 
-	free(j->waiting);
-	j->waiting = w ? xstrdup(w) : NULL;
 	free(j->updated);
 	j->updated = u ? xstrdup(u) : NULL;
 	if (o->action == TKT_ACT_REPLY) {
@@ -507,16 +551,24 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 		}
 		if (reply_text(A, j, in ? in : rec) == -1)
 			return -1;
-		if (state != NULL && strcmp(state, "AWAITING_MERCHANT") != 0) {
+		if (rec != NULL) {
+			const char *w = answered_since(rec, j->text);
+
+			j->nprior = count_ours(rec, j->text);
+			j->waiting = w ? xstrdup(w) : NULL;
+		}
+		add_step(j, TKT_ACT_REPLY, NULL);
+		if (o->resolve)
+			add_step(j, TKT_ACT_CLOSE, NULL);
+		/* A reply done before is skipped, whatever the state now. */
+		check_journal(A, j);
+		if (!j->steps[0].skipped && state != NULL &&
+		    strcmp(state, "AWAITING_MERCHANT") != 0) {
 			local_fail(A, j, "not awaiting the merchant (state %s): "
 			    "only such a ticket can be replied to", state);
 			return -1;
 		}
-		if (rec != NULL)
-			j->nprior = count_ours(rec, j->text);
-		add_step(j, TKT_ACT_REPLY, NULL);
-		if (o->resolve)
-			add_step(j, TKT_ACT_CLOSE, NULL);
+		return 0;
 	} else if (o->action == TKT_ACT_REOPEN) {
 		if (reply_text(A, j, rec) == -1)
 			return -1;
@@ -571,11 +623,12 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 }
 
 /* A new job for a record read (TKT_RD_TREE) or a bare id. */
+static void claim(struct actor *, struct job *, const struct tkt_rec *);
+
 static void
 start(struct actor *A, struct job *j, struct tkt_rec *r)
 {
 	const char *id = r->bare ? NULL : tkt_rec_field(r, "id");
-	int need_read;
 
 	memset(j, 0, sizeof(*j));
 	j->used = 1;
@@ -592,19 +645,60 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		    "the record has no valid \"id\"%s", "");
 		return;
 	}
-	/*
-	 * A bare id is read first when the action needs the ticket.  So is
-	 * every ticket under --force: the read-back recognises our reply as
-	 * one that was not there before, which a stale record cannot tell.
-	 */
-	need_read = !A->o->dry_run && (A->o->action == TKT_ACT_REPLY ||
-	    (A->o->refund && A->o->orders.n == 0)) &&
-	    (r->bare || A->o->force);
-	if (need_read) {
+	claim(A, j, r->bare ? NULL : r);
+}
+
+/*
+ * Claims the ticket in the journal, then begins: the ticket is read first
+ * when the action needs it and the input does not give it (a bare id), or
+ * cannot be trusted to (--force: the read-back recognises our reply as one
+ * that was not there before, which a stale record cannot tell); else the
+ * plan is made from the record.  r is the input record, NULL for a bare
+ * id or when the claim had to wait (it is parsed again from j->line).
+ */
+static void
+claim(struct actor *A, struct job *j, const struct tkt_rec *r)
+{
+	struct tkt_action_opts *o = A->o;
+	struct tkt_error e;
+	int rc;
+
+	tkt_error_clear(&e);
+	if ((rc = tkt_journal_claim(A->journal, A->store->name, j->id,
+	    &e)) == -1) {
+		fail(A, j, &e);
+		return;
+	}
+	if (rc == 1) {
+		/* Another run, or an earlier line, is at this ticket. */
+		if (o->verbose && !j->waited)
+			tkt_warnx("%s: ticket %s: waiting for the run working "
+			    "on it", j->where, j->id);
+		j->waited = 1;
+		tkt_http_req_free(&j->req);
+		memset(&j->req, 0, sizeof(j->req));
+		j->req.done = req_done;
+		j->req.arg = A;
+		j->req.user = j;
+		j->phase = PH_CLAIM;
+		tkt_http_after(A->http, &j->req, 20);
+		return;
+	}
+	j->claimed = 1;
+	if (!o->dry_run && (o->action == TKT_ACT_REPLY ||
+	    (o->refund && o->orders.n == 0)) && (j->line == NULL || o->force)) {
 		get_ticket(A, j, PH_PRE);
 		return;
 	}
-	if (plan(A, j, r->bare ? NULL : r, r->bare ? NULL : r) == -1)
+	if (r == NULL && j->line != NULL) {
+		if (tkt_rec_parse(&A->in, j->line, j->len, TKT_RD_TREE,
+		    &e) == -1) {
+			fail(A, j, &e);
+			return;
+		}
+		r = &A->in;
+	}
+	if (plan(A, j, r, r) == -1)
 		return;
 	advance(A, j);
 }
@@ -727,6 +821,7 @@ req_done(struct tkt_http_req *r, void *arg)
 		return;
 	}
 	switch (j->phase) {
+	case PH_CLAIM: claim(A, j, NULL); break;
 	case PH_PRE: on_pre(A, j); break;
 	case PH_SEND: on_send(A, j); break;
 	case PH_CHECK: on_check(A, j); break;
@@ -1026,7 +1121,6 @@ setup(struct actor *A)
 	struct tkt_action_opts *o = A->o;
 	struct tkt_http_opts ho;
 	struct tkt_error e;
-	int waited;
 
 	tkt_error_clear(&e);
 	if (tkt_config_load(&A->cfg, &e) == -1 ||
@@ -1066,11 +1160,8 @@ setup(struct actor *A)
 			    o->orders.v[i]);
 			return TKT_EXIT_USAGE;
 		}
-	if ((A->journal = tkt_journal_open(o->journal, o->dry_run, &waited,
-	    &e)) == NULL)
+	if ((A->journal = tkt_journal_open(o->journal, o->dry_run, &e)) == NULL)
 		goto usage;
-	if (waited && o->verbose)
-		tkt_warnx("waited for another run to release the journal");
 	memset(&ho, 0, sizeof(ho));
 	ho.retries = -1;
 	ho.parallel = o->parallel > 0 ? o->parallel : 4;

@@ -188,6 +188,13 @@ tkt_http_submit(struct tkt_http *h, struct tkt_http_req *r)
 	enqueue(h, r);
 }
 
+void
+tkt_http_after(struct tkt_http *h, struct tkt_http_req *r, long ms)
+{
+	r->not_before_ms = now_ms() + (ms > 0 ? ms : 1);
+	enqueue(h, r);
+}
+
 int
 tkt_http_retry(struct tkt_http *h, struct tkt_http_req *r)
 {
@@ -493,6 +500,12 @@ start_ready(struct tkt_http *h)
 
 		h->delayed = r->qnext;
 		r->not_before_ms = 0;
+		if (r->url == NULL) {
+			/* A timer (tkt_http_after): its time has come. */
+			if (r->done != NULL)
+				r->done(r, r->arg);
+			continue;
+		}
 		enqueue(h, r);
 	}
 	while (h->ready != NULL && h->inflight < h->o.parallel) {

@@ -1,13 +1,21 @@
 /*
  * journal.c: the journal of confirmed actions, so that a re-run (after a
  * crash, from cron, by a colleague) does not answer a buyer twice.  One
- * tab-separated line per action: store, ticket, action, the waiting_since
- * it answered ("-" for none), the text's hash, the time.  A writer holds
- * an exclusive flock(2) for its whole run: concurrent runs wait, and the
- * second sees what the first did.
+ * tab-separated line per action: store, ticket, action, the time it acted
+ * on ("-" for none), the text's hash, the time.
+ *
+ * Runs share the file without holding it for long: a run claims a ticket
+ * (a write lock on one byte far past the end, chosen by the ticket's
+ * hash) before it checks the journal for it and holds the claim until it
+ * is done with it.  Two runs on the same tickets take turns ticket by
+ * ticket, and the second sees what the first did; two tools in one
+ * pipeline never wait for each other, since the first is done with a
+ * ticket before the second reads it.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+
+#include <fcntl.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +26,8 @@
 #include "tkt.h"
 
 #define NBUCKET 4096
+#define CLAIMBASE ((off_t)1 << 40)	/* claim bytes start here */
+#define CLAIMSPAN ((off_t)1 << 30)
 
 struct jent {
 	char		*key;
@@ -26,8 +36,11 @@ struct jent {
 
 struct tkt_journal {
 	char		*path;
-	int		 fd, torn;
+	int		 fd, readonly;
+	off_t		 off;		/* bytes read so far (whole lines) */
 	struct jent	*b[NBUCKET];
+	char		**claimed;	/* "store\tticket" claimed by this run */
+	size_t		 nclaimed;
 };
 
 void
@@ -96,28 +109,41 @@ default_path(void)
 	return xasprintf("%s/.local/state/tkt/journal", home ? home : ".");
 }
 
-/* Reads every line; a line that is not ours is ignored. */
+/*
+ * Reads the lines added since the last call (all of them at first); a
+ * line that is not ours is ignored, a last line without its newline is
+ * left for later.  *torn is set when such a line was left.
+ */
 static int
-load(struct tkt_journal *j, struct tkt_error *err)
+load(struct tkt_journal *j, int *torn, struct tkt_error *err)
 {
 	struct tkt_buf b;
 	char chunk[65536];
 	ssize_t n;
+	off_t at = j->off;
 
+	*torn = 0;
+	if (j->fd == -1)
+		return 0;
 	tkt_buf_init(&b);
-	if (lseek(j->fd, 0, SEEK_SET) == -1)
-		goto fail;
-	while ((n = read(j->fd, chunk, sizeof(chunk))) > 0)
+	while ((n = pread(j->fd, chunk, sizeof(chunk), at)) > 0) {
 		tkt_buf_add(&b, chunk, (size_t)n);
-	if (n == -1)
-		goto fail;
+		at += n;
+	}
+	if (n == -1) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "journal %s: %s",
+		    j->path, strerror(errno));
+		tkt_buf_free(&b);
+		return -1;
+	}
 	for (char *p = b.s, *nl; p < b.s + b.len; p = nl + 1) {
 		char *t;
 
 		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL) {
-			j->torn = 1;	/* a torn last line */
+			*torn = 1;
 			break;
 		}
+		j->off += nl + 1 - p;
 		*nl = '\0';
 		/* The key is the first five fields; the time is not part of it. */
 		if ((t = strrchr(p, '\t')) != NULL && t > p) {
@@ -131,58 +157,130 @@ load(struct tkt_journal *j, struct tkt_error *err)
 	}
 	tkt_buf_free(&b);
 	return 0;
-fail:
-	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s", j->path,
-	    strerror(errno));
-	tkt_buf_free(&b);
-	return -1;
 }
 
 struct tkt_journal *
-tkt_journal_open(const char *path, int readonly, int *waited,
-    struct tkt_error *err)
+tkt_journal_open(const char *path, int readonly, struct tkt_error *err)
 {
 	struct tkt_journal *j = xcalloc(1, sizeof(*j));
+	int torn;
 
-	*waited = 0;
 	j->path = path ? xstrdup(path) : default_path();
 	j->fd = -1;
+	j->readonly = readonly;
 	if (readonly) {
-		if ((j->fd = open(j->path, O_RDONLY | O_CLOEXEC)) == -1) {
-			if (errno == ENOENT)
-				return j;
+		if ((j->fd = open(j->path, O_RDONLY | O_CLOEXEC)) == -1 &&
+		    errno != ENOENT)
 			goto fail;
-		}
-		if (flock(j->fd, LOCK_SH | LOCK_NB) == -1) {
-			*waited = 1;
-			if (flock(j->fd, LOCK_SH) == -1)
-				goto fail;
-		}
 	} else {
 		if (mkdirs(j->path) == -1)
 			goto fail;
 		if ((j->fd = open(j->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
 		    0600)) == -1)
 			goto fail;
-		if (flock(j->fd, LOCK_EX | LOCK_NB) == -1) {
-			*waited = 1;
-			if (flock(j->fd, LOCK_EX) == -1)
-				goto fail;
-		}
 	}
-	if (load(j, err) == -1) {
+	if (load(j, &torn, err) == -1) {
 		tkt_journal_close(j);
 		return NULL;
 	}
-	/* A line torn by a crash is ended, so that the next one stands alone. */
-	if (!readonly && j->torn && write(j->fd, "\n", 1) != 1)
-		goto fail;
+	/*
+	 * A line torn by a crash is ended, so that the next one stands alone;
+	 * under the file lock, so that no other run's line is cut in two.
+	 */
+	if (torn && !readonly) {
+		if (flock(j->fd, LOCK_EX) == -1)
+			goto fail;
+		if (load(j, &torn, err) == -1) {
+			tkt_journal_close(j);
+			return NULL;
+		}
+		if (torn && write(j->fd, "\n", 1) != 1)
+			goto fail;
+		j->off = lseek(j->fd, 0, SEEK_END);
+		flock(j->fd, LOCK_UN);
+	}
 	return j;
 fail:
 	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "journal %s: %s",
 	    j->path, strerror(errno));
 	tkt_journal_close(j);
 	return NULL;
+}
+
+/* The claims of this run are few (the jobs in flight): a list will do. */
+static ssize_t
+claimed_at(const struct tkt_journal *j, const char *key)
+{
+	for (size_t i = 0; i < j->nclaimed; i++)
+		if (strcmp(j->claimed[i], key) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static off_t
+claim_byte(const char *key)
+{
+	char h[17];
+
+	tkt_text_hash(key, strlen(key), h);
+	return CLAIMBASE + (off_t)(strtoull(h + 8, NULL, 16) % (uint64_t)CLAIMSPAN);
+}
+
+int
+tkt_journal_claim(struct tkt_journal *j, const char *store,
+    const char *ticket, struct tkt_error *err)
+{
+	char *key = xasprintf("%s\t%s", store, ticket);
+	struct flock fl;
+	int torn;
+
+	if (claimed_at(j, key) != -1) {
+		free(key);
+		return 1;
+	}
+	if (!j->readonly) {
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		fl.l_start = claim_byte(key);
+		fl.l_len = 1;
+		if (fcntl(j->fd, F_SETLK, &fl) == -1) {
+			free(key);
+			if (errno == EACCES || errno == EAGAIN)
+				return 1;
+			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
+			    "journal %s: %s", j->path, strerror(errno));
+			return -1;
+		}
+	}
+	j->claimed = xreallocarray(j->claimed, j->nclaimed + 1,
+	    sizeof(*j->claimed));
+	j->claimed[j->nclaimed++] = key;
+	/* What other runs did meanwhile. */
+	return load(j, &torn, err);
+}
+
+void
+tkt_journal_release(struct tkt_journal *j, const char *store,
+    const char *ticket)
+{
+	char *key = xasprintf("%s\t%s", store, ticket);
+	ssize_t i = claimed_at(j, key);
+	struct flock fl;
+
+	if (i != -1) {
+		free(j->claimed[i]);
+		j->claimed[i] = j->claimed[--j->nclaimed];
+	}
+	if (i != -1 && !j->readonly) {
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_UNLCK;
+		fl.l_whence = SEEK_SET;
+		fl.l_start = claim_byte(key);
+		fl.l_len = 1;
+		fcntl(j->fd, F_SETLK, &fl);
+	}
+	free(key);
 }
 
 void
@@ -198,6 +296,9 @@ tkt_journal_close(struct tkt_journal *j)
 			free(e->key);
 			free(e);
 		}
+	for (size_t i = 0; i < j->nclaimed; i++)
+		free(j->claimed[i]);
+	free(j->claimed);
 	free(j->path);
 	free(j);
 }

@@ -4,14 +4,24 @@
 struct tkt_journal;
 
 /*
- * Opens $XDG_STATE_HOME/tkt/journal (path NULL) and reads it under a
- * lock: exclusive for a run that writes (held until tkt_journal_close, so
- * concurrent runs wait), shared for a dry run (readonly; a missing file is
- * empty).  *waited is set when another run held the lock.  New, or NULL
- * with err.
+ * Opens $XDG_STATE_HOME/tkt/journal (path NULL), creating it unless
+ * readonly (a dry run; a missing file is empty), and reads it.  New, or
+ * NULL with err.
  */
 struct tkt_journal	*tkt_journal_open(const char *path, int readonly,
-			    int *waited, struct tkt_error *);
+			    struct tkt_error *);
+/*
+ * Claims a ticket for this run before the journal is checked for it:
+ * 0 when claimed (and the lines other runs added since are read), 1 when
+ * another run, or another job of this one, holds it (try again later),
+ * -1 with err.
+ */
+int			 tkt_journal_claim(struct tkt_journal *,
+			    const char *store, const char *ticket,
+			    struct tkt_error *);
+/* Ends a claim; the ticket may be claimed again. */
+void			 tkt_journal_release(struct tkt_journal *,
+			    const char *store, const char *ticket);
 void			 tkt_journal_close(struct tkt_journal *);
 /* Was this action confirmed before?  waiting may be NULL. */
 int			 tkt_journal_has(const struct tkt_journal *,

@@ -62,6 +62,11 @@ struct tkt_http	*tkt_http_new(const struct tkt_http_opts *, struct tkt_error *);
 void		 tkt_http_free(struct tkt_http *);
 /* Queues req (the caller keeps ownership of req itself). */
 void		 tkt_http_submit(struct tkt_http *, struct tkt_http_req *);
+/*
+ * A timer: req's done callback runs after ms milliseconds, from inside
+ * tkt_http_run, without any request being sent (req->url must be NULL).
+ */
+void		 tkt_http_after(struct tkt_http *, struct tkt_http_req *, long ms);
 /* Queues req again after a backoff, if attempts remain; 0 if queued, -1 if not. */
 int		 tkt_http_retry(struct tkt_http *, struct tkt_http_req *);
 /* Runs until nothing is queued or in flight (done() may submit more). */

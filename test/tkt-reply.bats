@@ -221,6 +221,26 @@ changes() {
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped == true and (.result | has("request") | not))'
 }
 
+@test "two action tools in one pipeline do not wait for each other" {
+	awaiting 20 >"$BATS_TEST_TMPDIR/in"
+	run -0 timeout 30 bash -c "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-close"
+	printf '%s\n' "$output" | jq -e -s 'length == 20 and all(.[]; .result.action == "close" and .result.ok)'
+	run -0 timeout 30 bash -c "tkt-reply -n -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-close -n"
+	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$id")" -eq 1 ]
+	done
+}
+
+@test "the same ticket twice in one input is answered once" {
+	awaiting 1 >"$BATS_TEST_TMPDIR/one"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/one")
+	cat "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/one" >"$BATS_TEST_TMPDIR/in"
+	echo "$id" >>"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-reply -P 4 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -c '[.result.ok, .result.skipped]' | tr '\n' ' ')" = '[true,null] [true,true] [true,true] ' ]
+	[ "$(ours "$id")" -eq 1 ]
+}
+
 @test "the journal line names store, ticket, action, waiting_since, text hash and time" {
 	awaiting 1 >"$BATS_TEST_TMPDIR/in"
 	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
