@@ -65,3 +65,24 @@ run_examples() {
 @test "tkt-appeal(1)'s EXAMPLES run as written against the sandbox" {
 	run_examples tkt-appeal.1 5
 }
+
+@test "README's action recipes run as written against the sandbox" {
+	local n=0 ex dir
+	while IFS= read -r -d '' ex; do
+		n=$((n + 1))
+		dir="$BATS_TEST_TMPDIR/readme$n"
+		mkdir -p "$dir"
+		start_sandbox --seed 7 --now "$TEST_NOW"
+		run env XDG_STATE_HOME="$dir/state" TKT_NOW="$TEST_NOW" \
+		    bash -c "cd '$dir' && set -eo pipefail; $ex" </dev/null
+		stop_sandbox
+		[ "$status" -eq 0 ] || { printf 'recipe %d failed (%d):\n%s\n%s\n' \
+		    "$n" "$status" "$ex" "$output"; return 1; }
+		# Something was done: the journal has lines.
+		[ -s "$dir/state/tkt/journal" ] || { echo "recipe $n did nothing"; return 1; }
+	done < <(awk '/^<!-- action-recipe:/ { want = 1; next }
+	    want && /^```sh/ { on = 1; blk = ""; next }
+	    on && /^```/ { printf "%s%c", blk, 0; on = 0; want = 0; next }
+	    on { blk = blk $0 "\n" }' "$TKT_ROOT/README.md")
+	[ "$n" -eq 3 ]
+}
