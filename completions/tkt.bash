@@ -100,20 +100,20 @@ _tkt_action()
 	local own=$1 cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	-s|--store) COMPREPLY=($(compgen -W "$(_tkt_stores)" -- "$cur")); return ;;
-	-t) COMPREPLY=($(compgen -W "$(_tkt_template_names)" -- "$cur")); return ;;
-	-P) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
+	-t|--template) COMPREPLY=($(compgen -W "$(_tkt_template_names)" -- "$cur")); return ;;
+	-P|--parallel) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
 	--rate) COMPREPLY=($(compgen -W "1/s 5/s 10/s" -- "$cur")); return ;;
-	-m|--now|--reason|--note|--order) return ;;
+	-m|--message|--now|--reason|--note|--order) return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-n -P --rate --force -s --store -v --verbose
-		    --now --json -h --help --version $own" -- "$cur"))
+		COMPREPLY=($(compgen -W "-n --dry-run -P --parallel --rate --force
+		    -s --store -v --verbose --now -h --help --version $own" -- "$cur"))
 	else
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
 }
-_tkt_reply() { _tkt_action "-m -t --resolve --no-check"; }
-_tkt_close() { _tkt_action "--reopen -m --refund --reason --note --order"; }
+_tkt_reply() { _tkt_action "-m --message -t --template --resolve --no-check"; }
+_tkt_close() { _tkt_action "--reopen -m --message --refund --reason --note --order"; }
 _tkt_appeal() { _tkt_action ""; }
 complete -F _tkt_reply tkt-reply
 complete -F _tkt_close tkt-close

@@ -11,6 +11,9 @@ TKT_NOW=${TKT_NOW:-2026-11-23T12:00:00Z}
 export PATH TKT_DATADIR TKT_CONFIG TKT_NOW
 
 tmp=$(mktemp -d)
+# The action tools' journal goes here, never into your own state directory.
+XDG_STATE_HOME="$tmp/state"
+export XDG_STATE_HOME
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
@@ -62,11 +65,33 @@ if command -v tkt-metrics >/dev/null 2>&1; then
 	tkt-list | tkt-metrics --table
 fi
 
-if [ -x "$top/cmd/tkt-reply" ]; then
-	say "tkt-list --limit 3 | tkt-template render --auto | tkt-reply -n   # plan replies, send nothing"
-	tkt-list --limit 3 | tkt-template render --auto | tkt-reply -n | cut -c1-160
-	say "tkt-list --limit 3 | tkt-template render --auto | tkt-reply --resolve   # reply, then close"
-	tkt-list --limit 3 | tkt-template render --auto | tkt-reply --resolve | cut -c1-160
-	printf 'awaiting an answer now: %s\n' "$(tkt-list | wc -l)"
+if [ -x "$top/cmd/tkt-reply" ] && command -v jq >/dev/null 2>&1; then
+	cd "$tmp"
+	before=$(tkt-list | wc -l)
+	say "tkt-list --limit 5 | tkt-template render --auto >todo.jsonl   # five tickets, a reply each"
+	tkt-list --limit 5 | tkt-template render --auto >todo.jsonl
+	jq -r '[.id, .reply.template, .reply.locale, .buyer.name] | @tsv' todo.jsonl
+
+	say "tkt-reply -n --resolve todo.jsonl   # dry run: plan, check, send nothing"
+	tkt-reply -n --resolve todo.jsonl |
+	    jq -r '[.id, (if .result.ok then "would send" else "would fail: " + .result.error.message end),
+	        (.result.steps | map(.request.path) | join(" then "))] | @tsv'
+	printf 'the first request, exactly (without the token):\n'
+	tkt-reply -n --resolve todo.jsonl | head -n 1 |
+	    jq -c '.result.request | .body = .body[:90] + "..."'
+
+	say "tkt-reply --resolve todo.jsonl   # send each reply, then close the ticket"
+	tkt-reply --resolve todo.jsonl >sent.jsonl || echo "(tkt-reply exited $?: see the failures below)"
+	jq -r '[.id, (.result.steps | map(.action + (if .ok then " ok" else " FAILED" end)) | join(", ")),
+	    "request " + (.result.steps[0].request_id // "-"), (.result.error.message // empty)] | @tsv' sent.jsonl
+
+	say "cat \$XDG_STATE_HOME/tkt/journal   # what was confirmed: store, ticket, action, waiting_since, hash, time"
+	cat "$XDG_STATE_HOME/tkt/journal"
+
+	say "tkt-reply --resolve todo.jsonl   # the same run again: the journal skips it all"
+	tkt-reply --resolve todo.jsonl |
+	    jq -r '[.id, (if .result.skipped then "skipped, nothing sent" else "SENT AGAIN" end)] | @tsv'
+	printf 'awaiting an answer: %s before, %s now\n' "$before" "$(tkt-list | wc -l)"
+	cd "$top"
 fi
 printf '\nThe sandbox is stopped.  Try it yourself: tkt-sandbox -p 0 (see tkt-sandbox(1)).\n'
