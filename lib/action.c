@@ -309,6 +309,7 @@ step_ok(struct actor *A, struct job *j, struct step *s)
 	struct tkt_error e;
 	char h[17];
 
+	tkt_error_clear(&e);
 	s->ok = 1;
 	s->at = tkt_now();
 	snprintf(s->rid, sizeof(s->rid), "%s", j->req.request_id);
@@ -879,7 +880,10 @@ pump(struct actor *A)
 		if (A->count < A->njobs && !A->exhausted) {
 			struct tkt_rec *r;
 			struct tkt_error e;
-			int rc = tkt_reader_next(A->rd, &r, &e);
+			int rc;
+
+			tkt_error_clear(&e);
+			rc = tkt_reader_next(A->rd, &r, &e);
 
 			if (rc == 0)
 				A->exhausted = 1;
