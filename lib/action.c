@@ -995,6 +995,27 @@ tkt_action_main(struct tkt_action_opts *o)
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		pump(&A);
 		tkt_http_run(A.http);
+		if (tkt_http_stopped(A.http)) {
+			/*
+			 * The token was refused and the run stopped at once.
+			 * The job that saw it need not be first in the window:
+			 * print every finished one, say how many did not finish.
+			 */
+			int left = 0;
+
+			for (int i = 0; i < A.count; i++) {
+				struct job *j = &A.jobs[(A.head + i) % A.njobs];
+
+				if (j->done)
+					emit(&A, j);
+				else
+					left++;
+			}
+			if (left > 0)
+				tkt_warnx("stopped: %d record%s read did not finish "
+				    "(run again once the token is renewed)", left,
+				    left == 1 ? "" : "s");
+		}
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);
