@@ -545,8 +545,10 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		j->id = xstrdup(id ? id : "");
 	}
 	if (!tkt_id_valid(j->id, strlen(j->id))) {
-		local_fail(A, j, r->bare ? "not a ticket id%s" :
-		    "the record has no valid \"id\"%s", "");
+		if (r->bare)
+			local_fail(A, j, "not a ticket id: '%.200s'", j->id);
+		else
+			local_fail(A, j, "the record has no valid \"id\"%s", "");
 		return;
 	}
 	need_read = r->bare && !A->o->dry_run &&
@@ -830,7 +832,10 @@ emit(struct actor *A, struct job *j)
 	if (j->failed) {
 		struct tkt_error e = j->err;
 
-		tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
+		if (tkt_id_valid(j->id, strlen(j->id)))
+			tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
+		else
+			tkt_error_where(&e, "%s", j->where);
 		tkt_error_print(&e);
 		A->failed++;
 		A->status = tkt_exit_merge(A->status, e.status);
