@@ -483,8 +483,20 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *rec)
 	else {
 		if (o->refund) {
 			if (o->orders.n > 0)
-				for (size_t i = 0; i < o->orders.n; i++)
-					add_step(j, TKT_ACT_REFUND, o->orders.v[i]);
+				for (size_t i = 0; i < o->orders.n; i++) {
+					const char *id = o->orders.v[i], *st;
+
+					/* Only the ticket's own orders, and never twice. */
+					st = rec ? order_state(rec, id) : "";
+					if (st == NULL) {
+						local_fail(A, j, "--order %s is not an "
+						    "order of this ticket", id);
+						return -1;
+					}
+					add_step(j, TKT_ACT_REFUND, id);
+					if (strcmp(st, "REFUNDED") == 0)
+						j->steps[j->nsteps - 1].skipped = 1;
+				}
 			else if (rec == NULL) {
 				local_fail(A, j, "--refund of a bare id in a dry "
 				    "run: give records, or --order ID%s", "");
@@ -553,7 +565,7 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 	}
 	need_read = r->bare && !A->o->dry_run &&
 	    (A->o->action == TKT_ACT_REPLY ||
-	    (A->o->refund && A->o->orders.n == 0));
+	    A->o->refund);
 	if (need_read) {
 		get_ticket(A, j, PH_PRE);
 		return;
