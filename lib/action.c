@@ -140,7 +140,9 @@ is_done(struct actor *A, struct job *j, struct step *s)
 	case TKT_ACT_APPEAL:
 		return st && strcmp(st, "AWAITING_WISH") == 0;
 	case TKT_ACT_REOPEN:
-		return st && strcmp(st, "AWAITING_MERCHANT") == 0;
+		/* v2 posts the reason: an open ticket without it was not re-opened by us. */
+		return st && strcmp(st, "AWAITING_MERCHANT") == 0 &&
+		    count_ours(&A->view, j->text) > j->nprior;
 	case TKT_ACT_REFUND:
 		os = order_state(&A->view, s->order);
 		return os && strcmp(os, "REFUNDED") == 0;
@@ -477,6 +479,8 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *rec)
 	} else if (o->action == TKT_ACT_REOPEN) {
 		j->text = xstrdup(o->text);
 		tkt_text_hash(j->text, strlen(j->text), j->hash);
+		if (rec != NULL)
+			j->nprior = count_ours(rec, j->text);
 		add_step(j, TKT_ACT_REOPEN, NULL);
 	} else if (o->action == TKT_ACT_APPEAL)
 		add_step(j, TKT_ACT_APPEAL, NULL);
@@ -564,7 +568,7 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		return;
 	}
 	need_read = r->bare && !A->o->dry_run &&
-	    (A->o->action == TKT_ACT_REPLY ||
+	    (A->o->action == TKT_ACT_REPLY || A->o->action == TKT_ACT_REOPEN ||
 	    A->o->refund);
 	if (need_read) {
 		get_ticket(A, j, PH_PRE);
