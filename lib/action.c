@@ -186,7 +186,9 @@ is_done(struct actor *A, struct job *j, struct step *s)
 	case TKT_ACT_APPEAL:
 		return st && strcmp(st, "AWAITING_WISH") == 0;
 	case TKT_ACT_REOPEN:
-		return st && strcmp(st, "AWAITING_MERCHANT") == 0;
+		/* v2 posts the reason: an open ticket without it was not re-opened by us. */
+		return st && strcmp(st, "AWAITING_MERCHANT") == 0 &&
+		    count_ours(&A->view, j->text) > j->nprior;
 	case TKT_ACT_REFUND:
 		os = order_state(&A->view, s->order);
 		return os && strcmp(os, "REFUNDED") == 0;
@@ -390,6 +392,7 @@ step_ok(struct actor *A, struct job *j, struct step *s)
 	struct tkt_error e;
 	char h[17];
 
+	tkt_error_clear(&e);
 	s->ok = 1;
 	s->at = tkt_now();
 	snprintf(s->rid, sizeof(s->rid), "%s", j->req.request_id);
@@ -572,14 +575,28 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 	} else if (o->action == TKT_ACT_REOPEN) {
 		if (reply_text(A, j, rec) == -1)
 			return -1;
+		if (rec != NULL)
+			j->nprior = count_ours(rec, j->text);
 		add_step(j, TKT_ACT_REOPEN, NULL);
 	} else if (o->action == TKT_ACT_APPEAL)
 		add_step(j, TKT_ACT_APPEAL, NULL);
 	else {
 		if (o->refund) {
 			if (o->orders.n > 0)
-				for (size_t i = 0; i < o->orders.n; i++)
-					add_step(j, TKT_ACT_REFUND, o->orders.v[i]);
+				for (size_t i = 0; i < o->orders.n; i++) {
+					const char *id = o->orders.v[i], *st;
+
+					/* Only the ticket's own orders, and never twice. */
+					st = rec ? order_state(rec, id) : "";
+					if (st == NULL) {
+						local_fail(A, j, "--order %s is not an "
+						    "order of this ticket", id);
+						return -1;
+					}
+					add_step(j, TKT_ACT_REFUND, id);
+					if (strcmp(st, "REFUNDED") == 0)
+						j->steps[j->nsteps - 1].skipped = 1;
+				}
 			else if (rec == NULL) {
 				local_fail(A, j, "--refund of a bare id in a dry "
 				    "run: give records, or --order ID%s", "");
@@ -641,8 +658,10 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		j->id = xstrdup(id ? id : "");
 	}
 	if (!tkt_id_valid(j->id, strlen(j->id))) {
-		local_fail(A, j, r->bare ? "not a ticket id%s" :
-		    "the record has no valid \"id\"%s", "");
+		if (r->bare)
+			local_fail(A, j, "not a ticket id: '%.200s'", j->id);
+		else
+			local_fail(A, j, "the record has no valid \"id\"%s", "");
 		return;
 	}
 	claim(A, j, r->bare ? NULL : r);
@@ -686,7 +705,8 @@ claim(struct actor *A, struct job *j, const struct tkt_rec *r)
 	}
 	j->claimed = 1;
 	if (!o->dry_run && (o->action == TKT_ACT_REPLY ||
-	    (o->refund && o->orders.n == 0)) && (j->line == NULL || o->force)) {
+	    o->action == TKT_ACT_REOPEN || o->refund) &&
+	    (j->line == NULL || o->force)) {
 		get_ticket(A, j, PH_PRE);
 		return;
 	}
@@ -1001,7 +1021,10 @@ emit(struct actor *A, struct job *j, int quiet)
 	if (j->failed) {
 		struct tkt_error e = j->err;
 
-		tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
+		if (tkt_id_valid(j->id, strlen(j->id)))
+			tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
+		else
+			tkt_error_where(&e, "%s", j->where);
 		if (!quiet)
 			tkt_error_print(&e);
 		A->failed++;
@@ -1053,7 +1076,10 @@ pump(struct actor *A)
 		if (A->count < A->njobs && !A->exhausted) {
 			struct tkt_rec *r;
 			struct tkt_error e;
-			int rc = tkt_reader_next(A->rd, &r, &e);
+			int rc;
+
+			tkt_error_clear(&e);
+			rc = tkt_reader_next(A->rd, &r, &e);
 
 			if (rc == 0)
 				A->exhausted = 1;
