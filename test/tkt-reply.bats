@@ -400,8 +400,8 @@ changes() {
 	run -1 --separate-stderr tkt-reply -m "$TEXT" <"$BATS_TEST_TMPDIR/in"
 	[ "${#lines[@]}" -eq 4 ]
 	[ "$(printf '%s\n' "$stderr" | sed -n 1p | cut -d: -f1-3)" = "tkt-reply: <stdin>:2" ]
-	[[ "$stderr" == *"tkt-reply: <stdin>:3: ticket : the record has no valid \"id\""* ]]
-	[[ "$stderr" == *"tkt-reply: <stdin>:4: ticket not an id!: not a ticket id"* ]]
+	[[ "$stderr" == *"tkt-reply: <stdin>:3: the record has no valid \"id\""* ]]
+	[[ "$stderr" == *"tkt-reply: <stdin>:4: not a ticket id: 'not an id!'"* ]]
 	[[ "$stderr" != *"request id"* ]]
 	[ "$(printf '%s\n' "${lines[0]}" | jq .result.ok)" = true ]
 	[ "$(printf '%s\n' "${lines[3]}" | jq .result.ok)" = true ]
