@@ -68,7 +68,8 @@ struct actor {
 	int			 njobs, head, count, exhausted, pumping;
 	long long		 succeeded, failed;
 	int			 status, progress;
-	time_t			 started, lastprog;
+	double			 started, lastprog;	/* monotonic seconds */
+	int			 shown;		/* a progress line is on the tty */
 };
 
 const char *
@@ -979,21 +980,43 @@ result_json(struct actor *A, struct job *j, struct tkt_buf *b)
 	tkt_buf_free(&body);
 }
 
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The progress line on a terminal: rewritten at most every 0.2 s, wiped
+ * before a message, ended by the last one.
+ */
 static void
 progress(struct actor *A, int last)
 {
-	time_t now = time(NULL);
-	double secs;
+	double now = mono(), secs = now - A->started;
 
-	if (!A->progress || (!last && now == A->lastprog))
+	if (!A->progress || (!last && now - A->lastprog < 0.2))
 		return;
 	A->lastprog = now;
-	secs = difftime(now, A->started);
-	fprintf(stderr, "\r%s: %lld done, %lld failed, %.1f/s ",
-	    tkt_getprogname(), A->succeeded, A->failed,
-	    secs > 0 ? (double)(A->succeeded + A->failed) / secs : 0.0);
+	fprintf(stderr, "\r\033[K%s: %lld done, %lld failed",
+	    tkt_getprogname(), A->succeeded, A->failed);
+	if (secs >= 0.2)
+		fprintf(stderr, ", %.0f/s",
+		    (double)(A->succeeded + A->failed) / secs);
+	A->shown = 1;
 	if (last)
 		fputc('\n', stderr);
+}
+
+static void
+progress_wipe(struct actor *A)
+{
+	if (A->shown)
+		fputs("\r\033[K", stderr);
+	A->shown = 0;
 }
 
 /* Prints the job's record with its result; quiet: no message on stderr. */
@@ -1025,8 +1048,10 @@ emit(struct actor *A, struct job *j, int quiet)
 			tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
 		else
 			tkt_error_where(&e, "%s", j->where);
-		if (!quiet)
+		if (!quiet) {
+			progress_wipe(A);
 			tkt_error_print(&e);
+		}
 		A->failed++;
 		A->status = tkt_exit_merge(A->status, e.status);
 	} else
@@ -1136,6 +1161,7 @@ drain(struct actor *A)
 		emit(A, j, quiet);
 		job_free(j);
 	}
+	progress_wipe(A);
 	if (unsent + unknown > 0)
 		tkt_warnx("stopped: %lld record%s read but not sent, %lld with "
 		    "an unknown outcome", unsent, unsent == 1 ? "" : "s", unknown);
@@ -1224,7 +1250,7 @@ tkt_action_main(struct tkt_action_opts *o)
 			tkt_warnx("reading ticket records or ids from the "
 			    "terminal (end with ^D)");
 		A.progress = isatty(STDERR_FILENO) && !o->verbose;
-		A.started = time(NULL);
+		A.started = A.lastprog = mono();
 		A.njobs = (o->parallel > 0 ? o->parallel : 4) * 4;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		pump(&A);
