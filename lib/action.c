@@ -847,7 +847,13 @@ req_done(struct tkt_http_req *r, void *arg)
 	case PH_SEND: on_send(A, j); break;
 	case PH_CHECK: on_check(A, j); break;
 	}
-	pump(A);
+	/* The engine's tick prints what finished, after one fsync for all. */
+}
+
+static void
+tick(void *arg)
+{
+	pump(arg);
 }
 
 /* Output, in input order. */
@@ -1083,9 +1089,16 @@ job_free(struct job *j)
 static void
 pump(struct actor *A)
 {
+	struct tkt_error e;
+
 	if (A->pumping)
 		return;
 	A->pumping = 1;
+	/* Confirmed actions reach the disk before their results are printed. */
+	if (tkt_journal_sync(A->journal, &e) == -1) {
+		tkt_error_print(&e);
+		A->status = tkt_exit_merge(A->status, TKT_EXIT_NO);
+	}
 	for (;;) {
 		int moved = 0;
 
@@ -1134,6 +1147,12 @@ static void
 drain(struct actor *A)
 {
 	long long unsent = 0, unknown = 0;
+	struct tkt_error se;
+
+	if (tkt_journal_sync(A->journal, &se) == -1) {
+		tkt_error_print(&se);
+		A->status = tkt_exit_merge(A->status, TKT_EXIT_NO);
+	}
 
 	for (; A->count > 0; A->count--, A->head = (A->head + 1) % A->njobs) {
 		struct job *j = &A->jobs[A->head];
@@ -1220,6 +1239,8 @@ setup(struct actor *A)
 	ho.rate = o->rate;
 	if (o->verbose)
 		ho.log = vlog;
+	ho.tick = tick;
+	ho.tickarg = A;
 	if ((A->http = tkt_http_new(&ho, &e)) == NULL)
 		goto usage;
 	return TKT_EXIT_OK;

@@ -26,6 +26,7 @@ struct tkt_http {
 	int64_t			 next_slot_ms;		/* rate limiter */
 	int64_t			 hold_until_ms;		/* server asked to wait */
 	int			 stopped;
+	int			 fired;			/* a timer ran */
 	uint64_t		 rng;
 	struct tkt_http_stats	 st;
 	char			 ua[64];
@@ -502,6 +503,7 @@ start_ready(struct tkt_http *h)
 		r->not_before_ms = 0;
 		if (r->url == NULL) {
 			/* A timer (tkt_http_after): its time has come. */
+			h->fired = 1;
 			if (r->done != NULL)
 				r->done(r, r->arg);
 			continue;
@@ -545,11 +547,17 @@ start_ready(struct tkt_http *h)
 	return wait;
 }
 
+static int
+idle(const struct tkt_http *h)
+{
+	return h->inflight == 0 && h->ready == NULL && h->delayed == NULL;
+}
+
 int
 tkt_http_run(struct tkt_http *h)
 {
 	for (;;) {
-		int running = 0, left, numfds;
+		int running = 0, left, numfds, answered = 0;
 		long wait, ct = -1;
 		CURLMsg *m;
 
@@ -563,9 +571,18 @@ tkt_http_run(struct tkt_http *h)
 			if (h->inflight == 0)
 				return 0;
 		}
+		if (h->o.tick != NULL)
+			h->o.tick(h->o.tickarg);
+		h->fired = 0;
 		wait = h->stopped ? -1 : start_ready(h);
-		if (h->inflight == 0 && h->ready == NULL && h->delayed == NULL)
-			return 0;
+		if (idle(h) || h->fired) {
+			/* What the timers did may have queued more, or ended it. */
+			if (h->o.tick != NULL)
+				h->o.tick(h->o.tickarg);
+			wait = h->stopped ? -1 : start_ready(h);
+			if (idle(h))
+				return 0;
+		}
 		curl_multi_perform(h->multi, &running);
 		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
 			struct tkt_http_req *r = NULL;
@@ -575,13 +592,10 @@ tkt_http_run(struct tkt_http *h)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&r);
 			finish(h, r, m->data.result);
+			answered = 1;
 		}
-		if (h->stopped)
-			h->ready = h->ready_tail = h->delayed = NULL;
-		else
-			wait = start_ready(h);
-		if (h->inflight == 0 && h->ready == NULL && h->delayed == NULL)
-			return 0;
+		if (answered)
+			continue;	/* the tick, then what may start now */
 		curl_multi_timeout(h->multi, &ct);
 		if (h->inflight > 0 && (ct >= 0 && (wait < 0 || ct < wait)))
 			wait = ct;

@@ -36,7 +36,7 @@ struct jent {
 
 struct tkt_journal {
 	char		*path;
-	int		 fd, readonly;
+	int		 fd, readonly, dirty;
 	off_t		 off;		/* bytes read so far (whole lines) */
 	struct jent	*b[NBUCKET];
 	char		**claimed;	/* "store\tticket" claimed by this run */
@@ -288,8 +288,11 @@ tkt_journal_close(struct tkt_journal *j)
 {
 	if (j == NULL)
 		return;
-	if (j->fd != -1)
-		close(j->fd);	/* releases the lock */
+	if (j->fd != -1) {
+		if (j->dirty)
+			fsync(j->fd);
+		close(j->fd);	/* releases the claims */
+	}
 	for (size_t i = 0; i < NBUCKET; i++)
 		for (struct jent *e = j->b[i], *n; e != NULL; e = n) {
 			n = e->next;
@@ -338,8 +341,7 @@ tkt_journal_add(struct tkt_journal *j, const char *store, const char *ticket,
 		}
 		off += (size_t)n;
 	}
-	if (fsync(j->fd) == -1)
-		goto fail;
+	j->dirty = 1;
 	free(line);
 	return 0;
 fail:
@@ -347,4 +349,18 @@ fail:
 	    strerror(errno));
 	free(line);
 	return -1;
+}
+
+int
+tkt_journal_sync(struct tkt_journal *j, struct tkt_error *err)
+{
+	if (j == NULL || !j->dirty)
+		return 0;
+	j->dirty = 0;
+	if (fsync(j->fd) == -1) {
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "journal %s: fsync: %s",
+		    j->path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -28,11 +28,19 @@ int			 tkt_journal_has(const struct tkt_journal *,
 			    const char *store, const char *ticket,
 			    const char *action, const char *waiting,
 			    const char *hash);
-/* Appends one line and fsyncs it; -1 with err. */
+/*
+ * Appends one line (the file has it at once, for every other run); it
+ * reaches the disk at the next tkt_journal_sync.  -1 with err.
+ */
 int			 tkt_journal_add(struct tkt_journal *, const char *store,
 			    const char *ticket, const char *action,
 			    const char *waiting, const char *hash, time_t at,
 			    struct tkt_error *);
+/*
+ * fsyncs what was added since the last call: one fsync for many actions,
+ * before their results are printed.  -1 with err.
+ */
+int			 tkt_journal_sync(struct tkt_journal *, struct tkt_error *);
 /* A 64-bit FNV-1a hash of text as 16 hex digits. */
 void			 tkt_text_hash(const char *, size_t, char out[17]);
 

@@ -22,6 +22,13 @@ struct tkt_http_opts {
 	size_t	 max_body;		/* 0: 64 MiB */
 	void	(*log)(void *, const char *);	/* -v: one line per attempt */
 	void	*logarg;
+	/*
+	 * Called once per turn of tkt_http_run, after the callbacks of the
+	 * requests that finished and before new ones start: the place for
+	 * work done once for many answers (an fsync, printing in order).
+	 */
+	void	(*tick)(void *);
+	void	*tickarg;
 };
 
 struct tkt_http_req {
