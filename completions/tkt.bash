@@ -113,7 +113,7 @@ _tkt_action()
 	fi
 }
 _tkt_reply() { _tkt_action "-m --message -t --template --resolve --no-check"; }
-_tkt_close() { _tkt_action "--reopen -m --message --refund --reason --note --order"; }
+_tkt_close() { _tkt_action "--reopen -m --message --no-check --refund --reason --note --order"; }
 _tkt_appeal() { _tkt_action ""; }
 complete -F _tkt_reply tkt-reply
 complete -F _tkt_close tkt-close

@@ -84,5 +84,5 @@ run_examples() {
 	    want && /^```sh/ { on = 1; blk = ""; next }
 	    on && /^```/ { printf "%s%c", blk, 0; on = 0; want = 0; next }
 	    on { blk = blk $0 "\n" }' "$TKT_ROOT/README.md")
-	[ "$n" -eq 3 ]
+	[ "$n" -eq 4 ]
 }

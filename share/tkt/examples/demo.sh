@@ -85,7 +85,7 @@ if [ -x "$top/cmd/tkt-reply" ] && command -v jq >/dev/null 2>&1; then
 	jq -r '[.id, (.result.steps | map(.action + (if .ok then " ok" else " FAILED" end)) | join(", ")),
 	    "request " + (.result.steps[0].request_id // "-"), (.result.error.message // empty)] | @tsv' sent.jsonl
 
-	say "cat \$XDG_STATE_HOME/tkt/journal   # what was confirmed: store, ticket, action, waiting_since, hash, time"
+	say "cat \$XDG_STATE_HOME/tkt/journal   # what was confirmed: store, ticket, action, what it acted on (waiting_since, updated_at), hash, time"
 	cat "$XDG_STATE_HOME/tkt/journal"
 
 	say "tkt-reply --resolve todo.jsonl   # the same run again: the journal skips it all"
