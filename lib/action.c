@@ -636,6 +636,17 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 		}
 		add_step(j, TKT_ACT_CLOSE, NULL);
 	}
+	/*
+	 * A ticket read just now that is closed (or with Wish support)
+	 * already needs no close (or appeal): skipped, whatever the journal
+	 * says, and nothing is sent.
+	 */
+	if (rec == &A->view)
+		for (int i = 0; i < j->nsteps; i++)
+			if ((j->steps[i].act == TKT_ACT_CLOSE ||
+			    j->steps[i].act == TKT_ACT_APPEAL) &&
+			    is_done(A, j, &j->steps[i]))
+				j->steps[i].skipped = 1;
 	check_journal(A, j);
 	return 0;
 }
@@ -705,9 +716,9 @@ claim(struct actor *A, struct job *j, const struct tkt_rec *r)
 		return;
 	}
 	j->claimed = 1;
-	if (!o->dry_run && (o->action == TKT_ACT_REPLY ||
-	    o->action == TKT_ACT_REOPEN || o->refund) &&
-	    (j->line == NULL || o->force)) {
+	if (!o->dry_run && (j->line == NULL || (o->force &&
+	    (o->action == TKT_ACT_REPLY || o->action == TKT_ACT_REOPEN ||
+	    o->refund)))) {
 		get_ticket(A, j, PH_PRE);
 		return;
 	}

@@ -112,17 +112,16 @@ default_path(void)
 /*
  * Reads the lines added since the last call (all of them at first); a
  * line that is not ours is ignored, a last line without its newline is
- * left for later.  *torn is set when such a line was left.
+ * left for later (tkt_journal_add ends a torn one before its own).
  */
 static int
-load(struct tkt_journal *j, int *torn, struct tkt_error *err)
+load(struct tkt_journal *j, struct tkt_error *err)
 {
 	struct tkt_buf b;
 	char chunk[65536];
 	ssize_t n;
 	off_t at = j->off;
 
-	*torn = 0;
 	if (j->fd == -1)
 		return 0;
 	tkt_buf_init(&b);
@@ -139,10 +138,8 @@ load(struct tkt_journal *j, int *torn, struct tkt_error *err)
 	for (char *p = b.s, *nl; p < b.s + b.len; p = nl + 1) {
 		char *t;
 
-		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL) {
-			*torn = 1;
+		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL)
 			break;
-		}
 		j->off += nl + 1 - p;
 		*nl = '\0';
 		/* The key is the first five fields; the time is not part of it. */
@@ -163,7 +160,6 @@ struct tkt_journal *
 tkt_journal_open(const char *path, int readonly, struct tkt_error *err)
 {
 	struct tkt_journal *j = xcalloc(1, sizeof(*j));
-	int torn;
 
 	j->path = path ? xstrdup(path) : default_path();
 	j->fd = -1;
@@ -179,25 +175,9 @@ tkt_journal_open(const char *path, int readonly, struct tkt_error *err)
 		    0600)) == -1)
 			goto fail;
 	}
-	if (load(j, &torn, err) == -1) {
+	if (load(j, err) == -1) {
 		tkt_journal_close(j);
 		return NULL;
-	}
-	/*
-	 * A line torn by a crash is ended, so that the next one stands alone;
-	 * under the file lock, so that no other run's line is cut in two.
-	 */
-	if (torn && !readonly) {
-		if (flock(j->fd, LOCK_EX) == -1)
-			goto fail;
-		if (load(j, &torn, err) == -1) {
-			tkt_journal_close(j);
-			return NULL;
-		}
-		if (torn && write(j->fd, "\n", 1) != 1)
-			goto fail;
-		j->off = lseek(j->fd, 0, SEEK_END);
-		flock(j->fd, LOCK_UN);
 	}
 	return j;
 fail:
@@ -232,7 +212,6 @@ tkt_journal_claim(struct tkt_journal *j, const char *store,
 {
 	char *key = xasprintf("%s\t%s", store, ticket);
 	struct flock fl;
-	int torn;
 
 	if (claimed_at(j, key) != -1) {
 		free(key);
@@ -257,7 +236,7 @@ tkt_journal_claim(struct tkt_journal *j, const char *store,
 	    sizeof(*j->claimed));
 	j->claimed[j->nclaimed++] = key;
 	/* What other runs did meanwhile. */
-	return load(j, &torn, err);
+	return load(j, err);
 }
 
 void
@@ -326,11 +305,20 @@ tkt_journal_add(struct tkt_journal *j, const char *store, const char *ticket,
     struct tkt_error *err)
 {
 	char *k = mkkey(store, ticket, action, waiting, hash), *line;
-	char ts[21];
+	char ts[21], last;
+	struct stat st;
 	size_t len, off = 0;
 	ssize_t n;
 
-	line = xasprintf("%s\t%s\n", k, tkt_time_format(at, ts));
+	/*
+	 * A line another run left torn (a crash, a full disk) is ended
+	 * first, so that ours stands alone.
+	 */
+	if (fstat(j->fd, &st) == 0 && st.st_size > 0 &&
+	    pread(j->fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+		line = xasprintf("\n%s\t%s\n", k, tkt_time_format(at, ts));
+	else
+		line = xasprintf("%s\t%s\n", k, tkt_time_format(at, ts));
 	len = strlen(line);
 	put(j, k);
 	while (off < len) {

@@ -250,6 +250,17 @@ changes() {
 	[ "$output" = "6 env $id reply $w 16 2026-11-23T12:00:00Z" ]
 }
 
+@test "a journal line torn by a crash does not swallow the next one" {
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	mkdir -p "$XDG_STATE_HOME/tkt"
+	printf 'env\t0123456789abcdef01234567\tre' >"$XDG_STATE_HOME/tkt/journal"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(sed -n 1p "$XDG_STATE_HOME/tkt/journal")" = "$(printf 'env\t0123456789abcdef01234567\tre')" ]
+	[ "$(wc -l <"$XDG_STATE_HOME/tkt/journal")" -eq 3 ]
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.skipped)'
+}
+
 @test "the same template answering a later buyer message is not skipped" {
 	awaiting 1 >"$BATS_TEST_TMPDIR/in"
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
