@@ -246,8 +246,12 @@ tkt_ratelim_take(struct tkt_ratelim *rl, long *remaining, double *reset)
 	if (ok)
 		rl->tokens -= 1;
 	*remaining = (long)floor(rl->tokens);
+	/*
+	 * Reset goes out with three decimals: rounded up to the millisecond,
+	 * so that "0.000" never stands for a request still to come.
+	 */
 	*reset = rl->tokens >= rl->rate ? 0 :
-	    (1 - (rl->tokens - floor(rl->tokens))) / rl->rate;
+	    ceil((1 - (rl->tokens - floor(rl->tokens))) / rl->rate * 1000) / 1000;
 	pthread_mutex_unlock(&rl->mu);
 	return ok;
 }
