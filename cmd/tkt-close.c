@@ -22,35 +22,25 @@ main(int argc, char *argv[])
 {
 	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN, O_NOCHECK };
 	static const struct option longopts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
+		TKT_ACTION_LONGOPTS,
 		{ "message", required_argument, NULL, 'm' },
-		{ "parallel", required_argument, NULL, 'P' },
-		{ "store", required_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "refund", no_argument, NULL, O_REFUND },
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "note", required_argument, NULL, O_NOTE },
 		{ "order", required_argument, NULL, O_ORDER },
 		{ "reopen", no_argument, NULL, O_REOPEN },
 		{ "no-check", no_argument, NULL, O_NOCHECK },
-		{ "force", no_argument, NULL, TKT_OPT_FORCE },
-		{ "rate", required_argument, NULL, TKT_OPT_RATE },
-		{ "now", required_argument, NULL, TKT_OPT_NOW },
-		{ "version", no_argument, NULL, TKT_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct tkt_action_opts o = { .action = TKT_ACT_CLOSE };
-	struct tkt_error e;
-	const char *now = NULL;
+	struct tkt_action_opts o = { .action = TKT_ACT_CLOSE,
+	    .synopsis = synopsis };
 	int c, status;
 
 	tkt_setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "hm:nP:s:v", longopts, NULL)) != -1) {
-		if (tkt_action_option(&o, c, optarg, &now))
+		if (tkt_action_option(&o, c, optarg))
 			continue;
 		switch (c) {
-		case 'h': tkt_usage(0, synopsis); break;
 		case 'm': o.text = optarg; break;
 		case O_REFUND: o.refund = 1; break;
 		case O_REASON: o.reason = optarg; break;
@@ -58,7 +48,6 @@ main(int argc, char *argv[])
 		case O_ORDER: tkt_strs_addlist(&o.orders, optarg); break;
 		case O_REOPEN: o.action = TKT_ACT_REOPEN; break;
 		case O_NOCHECK: o.no_check = 1; break;
-		case TKT_OPT_VERSION: tkt_print_version(); return 0;
 		default: tkt_usage(TKT_EXIT_USAGE, synopsis);
 		}
 	}
@@ -75,13 +64,7 @@ main(int argc, char *argv[])
 	if (!o.refund && (o.reason || o.note || o.orders.n))
 		tkt_errx(TKT_EXIT_USAGE, "--reason, --note and --order go with "
 		    "--refund");
-	o.operands = argv + optind;
-	o.noperands = argc - optind;
-	if (tkt_now_init(now, &e) == -1) {
-		tkt_error_print(&e);
-		return TKT_EXIT_USAGE;
-	}
-	status = tkt_action_main(&o);
+	status = tkt_action_run(&o, argc, argv);
 	tkt_strs_free(&o.orders);
-	return tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_NO : 0);
+	return status;
 }

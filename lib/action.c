@@ -7,6 +7,7 @@
  * outcome is unknown is never repeated blindly: the ticket is read back
  * first (SPEC §6).  Confirmed actions go to the journal.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -869,6 +870,28 @@ tick(void *arg)
 
 /* Output, in input order. */
 
+/* A dry run's "request": the exact request a step would send, no token. */
+static void
+request_json(struct actor *A, struct job *j, struct step *s, struct tkt_jw *w)
+{
+	char *path = xasprintf("/api/%s/%s", A->store->api, act_paths[s->act]);
+	struct tkt_buf body;
+
+	tkt_buf_init(&body);
+	form_body(A, j, s, &body);
+	tkt_jw_key(w, "request");
+	tkt_jw_obj(w);
+	tkt_jw_key(w, "method");
+	tkt_jw_str(w, "POST");
+	tkt_jw_key(w, "path");
+	tkt_jw_str(w, path);
+	tkt_jw_key(w, "body");
+	tkt_jw_str(w, body.s);
+	tkt_jw_obj_end(w);
+	tkt_buf_free(&body);
+	free(path);
+}
+
 static void
 result_json(struct actor *A, struct job *j, struct tkt_buf *b)
 {
@@ -877,9 +900,7 @@ result_json(struct actor *A, struct job *j, struct tkt_buf *b)
 	int ok = !j->failed, skipped = j->nsteps > 0;
 	int first = -1;
 	time_t at = tkt_now();
-	struct tkt_buf body;
 
-	tkt_buf_init(&body);
 	for (int i = 0; i < j->nsteps; i++) {
 		skipped = skipped && j->steps[i].skipped;
 		if (!j->steps[i].ok && !j->steps[i].skipped)
@@ -905,22 +926,8 @@ result_json(struct actor *A, struct job *j, struct tkt_buf *b)
 		tkt_jw_key(&w, "skipped");
 		tkt_jw_bool(&w, 1);
 	}
-	if (o->dry_run && first >= 0 && !j->failed) {
-		char *path = xasprintf("/api/%s/%s", A->store->api,
-		    act_paths[j->steps[first].act]);
-
-		form_body(A, j, &j->steps[first], &body);
-		tkt_jw_key(&w, "request");
-		tkt_jw_obj(&w);
-		tkt_jw_key(&w, "method");
-		tkt_jw_str(&w, "POST");
-		tkt_jw_key(&w, "path");
-		tkt_jw_str(&w, path);
-		tkt_jw_key(&w, "body");
-		tkt_jw_str(&w, body.s);
-		tkt_jw_obj_end(&w);
-		free(path);
-	}
+	if (o->dry_run && first >= 0 && !j->failed)
+		request_json(A, j, &j->steps[first], &w);
 	tkt_jw_key(&w, "steps");
 	tkt_jw_arr(&w);
 	for (int i = 0; i < j->nsteps; i++) {
@@ -944,23 +951,8 @@ result_json(struct actor *A, struct job *j, struct tkt_buf *b)
 			tkt_jw_key(&w, "skipped");
 			tkt_jw_bool(&w, 1);
 		}
-		if (o->dry_run && !s->skipped && !cur) {
-			char *path = xasprintf("/api/%s/%s", A->store->api,
-			    act_paths[s->act]);
-
-			tkt_buf_reset(&body);
-			form_body(A, j, s, &body);
-			tkt_jw_key(&w, "request");
-			tkt_jw_obj(&w);
-			tkt_jw_key(&w, "method");
-			tkt_jw_str(&w, "POST");
-			tkt_jw_key(&w, "path");
-			tkt_jw_str(&w, path);
-			tkt_jw_key(&w, "body");
-			tkt_jw_str(&w, body.s);
-			tkt_jw_obj_end(&w);
-			free(path);
-		}
+		if (o->dry_run && !s->skipped && !cur)
+			request_json(A, j, s, &w);
 		if (s->ok && s->rid[0]) {
 			tkt_jw_key(&w, "request_id");
 			tkt_jw_str(&w, s->rid);
@@ -994,7 +986,6 @@ result_json(struct actor *A, struct job *j, struct tkt_buf *b)
 		tkt_jw_obj_end(&w);
 	}
 	tkt_jw_obj_end(&w);
-	tkt_buf_free(&body);
 }
 
 static double
@@ -1289,6 +1280,8 @@ tkt_action_main(struct tkt_action_opts *o)
 		tkt_http_run(A.http);
 		if (tkt_http_stopped(A.http))
 			drain(&A);
+		else
+			pump(&A);	/* the engine's last tick did this already */
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);
@@ -1318,8 +1311,7 @@ tkt_action_main(struct tkt_action_opts *o)
  * -n, -P, -s, -v, --force, --rate, --now.  1 when c was one of them.
  */
 int
-tkt_action_option(struct tkt_action_opts *o, int c, const char *arg,
-    const char **now)
+tkt_action_option(struct tkt_action_opts *o, int c, const char *arg)
 {
 	long long n;
 	const char *es;
@@ -1327,6 +1319,10 @@ tkt_action_option(struct tkt_action_opts *o, int c, const char *arg,
 	size_t len;
 
 	switch (c) {
+	case 'h': tkt_usage(0, o->synopsis);
+	case TKT_OPT_VERSION:
+		tkt_print_version();
+		exit(0);
 	case 'n': o->dry_run = 1; return 1;
 	case 's': o->store = arg; return 1;
 	case 'v': o->verbose = 1; return 1;
@@ -1337,7 +1333,7 @@ tkt_action_option(struct tkt_action_opts *o, int c, const char *arg,
 		o->parallel = (int)n;
 		return 1;
 	case TKT_OPT_FORCE: o->force = 1; return 1;
-	case TKT_OPT_NOW: *now = arg; return 1;
+	case TKT_OPT_NOW: o->now = arg; return 1;
 	case TKT_OPT_RATE:
 		len = strlen(arg);
 		num = xstrndup(arg, len > 2 && strcmp(arg + len - 2, "/s") == 0 ?
@@ -1350,4 +1346,20 @@ tkt_action_option(struct tkt_action_opts *o, int c, const char *arg,
 		return 1;
 	}
 	return 0;
+}
+
+int
+tkt_action_run(struct tkt_action_opts *o, int argc, char **argv)
+{
+	struct tkt_error e;
+	int status;
+
+	o->operands = argv + optind;
+	o->noperands = argc - optind;
+	if (tkt_now_init(o->now, &e) == -1) {
+		tkt_error_print(&e);
+		return TKT_EXIT_USAGE;
+	}
+	status = tkt_action_main(o);
+	return tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_NO : 0);
 }

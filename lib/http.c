@@ -644,14 +644,10 @@ tkt_http_run(struct tkt_http *h)
 			h->o.tick(h->o.tickarg);
 		h->fired = 0;
 		wait = h->stopped ? -1 : start_ready(h);
-		if (idle(h) || h->fired) {
-			/* What the timers did may have queued more, or ended it. */
-			if (h->o.tick != NULL)
-				h->o.tick(h->o.tickarg);
-			wait = h->stopped ? -1 : start_ready(h);
-			if (idle(h))
-				return 0;
-		}
+		if (h->fired)
+			continue;	/* what the timers did wants a tick first */
+		if (idle(h))
+			return 0;	/* nothing happened since the tick */
 		curl_multi_perform(h->multi, &running);
 		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
 			struct tkt_http_req *r = NULL;

@@ -13,6 +13,11 @@ getopt_options() {
 	local src="$TKT_ROOT/cmd/$1.c"
 	{
 		grep -o '{ "[a-z-]*",' "$src" | sed 's/{ "\(.*\)",/--\1/'
+		# The options every action tool shares come from one macro.
+		if grep -q TKT_ACTION_LONGOPTS "$src"; then
+			sed -n '/define TKT_ACTION_LONGOPTS/,/^$/p' "$TKT_ROOT/lib/tkt_action.h" |
+			    grep -o '{ "[a-z-]*",' | sed 's/{ "\(.*\)",/--\1/'
+		fi
 		sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' "$src" |
 		    tr -d ':+' | fold -w1 | sed 's/^/-/'
 	} | sort -u
