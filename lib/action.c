@@ -970,8 +970,8 @@ setup(struct actor *A)
 			    o->orders.v[i]);
 			return TKT_EXIT_USAGE;
 		}
-	if ((A->journal = tkt_journal_open(o->journal, o->dry_run, &waited,
-	    &e)) == NULL)
+	if ((A->journal = tkt_journal_open(o->journal, o->dry_run, o->action,
+	    &waited, &e)) == NULL)
 		goto usage;
 	if (waited && o->verbose)
 		tkt_warnx("waited for another run to release the journal");

@@ -3,10 +3,15 @@
  * crash, from cron, by a colleague) does not answer a buyer twice.  One
  * tab-separated line per action: store, ticket, action, the waiting_since
  * it answered ("-" for none), the text's hash, the time.  A writer holds
- * an exclusive flock(2) for its whole run: concurrent runs wait, and the
- * second sees what the first did.
+ * an exclusive lock for its whole run on one byte of the file, its run's
+ * action (fcntl(2) record lock): concurrent runs of one action wait, and
+ * the second sees what the first did.  Runs of different actions do not
+ * wait for each other, so that a pipeline of action tools (tkt-appeal |
+ * tkt-close) cannot deadlock: the second would wait for the first, which
+ * waits for the second to read its output.  A dry run takes no lock.
+ * Each line is one write(2) to a file opened O_APPEND, so lines of runs of
+ * different actions never interleave.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -136,8 +141,30 @@ fail:
 	return -1;
 }
 
+/* Write-locks byte slot of fd, waiting for it if need be. */
+static int
+lock_slot(int fd, int slot, int *waited)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = slot;
+	fl.l_len = 1;
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EACCES && errno != EAGAIN)
+		return -1;
+	*waited = 1;
+	while (fcntl(fd, F_SETLKW, &fl) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 struct tkt_journal *
-tkt_journal_open(const char *path, int readonly, int *waited,
+tkt_journal_open(const char *path, int readonly, int slot, int *waited,
     struct tkt_error *err)
 {
 	struct tkt_journal *j = xcalloc(1, sizeof(*j));
@@ -151,22 +178,14 @@ tkt_journal_open(const char *path, int readonly, int *waited,
 				return j;
 			goto fail;
 		}
-		if (flock(j->fd, LOCK_SH | LOCK_NB) == -1) {
-			*waited = 1;
-			if (flock(j->fd, LOCK_SH) == -1)
-				goto fail;
-		}
 	} else {
 		if (mkdirs(j->path) == -1)
 			goto fail;
 		if ((j->fd = open(j->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
 		    0600)) == -1)
 			goto fail;
-		if (flock(j->fd, LOCK_EX | LOCK_NB) == -1) {
-			*waited = 1;
-			if (flock(j->fd, LOCK_EX) == -1)
-				goto fail;
-		}
+		if (lock_slot(j->fd, slot, waited) == -1)
+			goto fail;
 	}
 	if (load(j, err) == -1) {
 		tkt_journal_close(j);

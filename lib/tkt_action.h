@@ -4,14 +4,14 @@
 struct tkt_journal;
 
 /*
- * Opens $XDG_STATE_HOME/tkt/journal (path NULL) and reads it under a
- * lock: exclusive for a run that writes (held until tkt_journal_close, so
- * concurrent runs wait), shared for a dry run (readonly; a missing file is
- * empty).  *waited is set when another run held the lock.  New, or NULL
- * with err.
+ * Opens $XDG_STATE_HOME/tkt/journal (path NULL) and reads it.  A run that
+ * writes first takes the lock of its action (slot: enum tkt_act), held
+ * until tkt_journal_close, so that concurrent runs of one action wait; a
+ * dry run (readonly; a missing file is empty) takes none.  *waited is set
+ * when another run held the lock.  New, or NULL with err.
  */
 struct tkt_journal	*tkt_journal_open(const char *path, int readonly,
-			    int *waited, struct tkt_error *);
+			    int slot, int *waited, struct tkt_error *);
 void			 tkt_journal_close(struct tkt_journal *);
 /* Was this action confirmed before?  waiting may be NULL. */
 int			 tkt_journal_has(const struct tkt_journal *,
