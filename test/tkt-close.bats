@@ -471,7 +471,7 @@ $a"
 }
 
 @test "two runs at once on one journal: both finish, each ticket is closed once, journal lines whole" {
-	sandbox --faults 'slow=100@/api/v2/ticket/close'
+	sandbox --faults 'slow=200@/api/v2/ticket/close'
 	local ids d="$BATS_TEST_TMPDIR" p1 p2 id
 	ids=$(pick "$AM" 8)
 	tkt-close -v -P 1 >"$d/out1" 2>"$d/err1" <<<"$ids" &
