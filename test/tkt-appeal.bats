@@ -1,0 +1,282 @@
+#!/usr/bin/env bats
+# tkt-appeal: handing tickets to Wish support, results, dry run, journal,
+# safe retries, exit statuses and every error a user can hit.  Every test
+# that writes starts its own sandbox over its own store file.
+
+load test_helper
+
+AM='.state == "AWAITING_MERCHANT"'
+
+setup() {
+	export TKT_NOW="$TEST_NOW"
+	JOURNAL="$XDG_STATE_HOME/tkt/journal"
+}
+
+teardown() {
+	stop_sandbox
+	stop_fake
+}
+
+# sandbox [options]: a sandbox of this test's own over $STORE (120
+# tickets of every type and state, seed 7).
+sandbox() {
+	STORE="$BATS_TEST_TMPDIR/store.jsonl"
+	start_sandbox -d "$STORE" --seed 7 --tickets 120 --now "$TEST_NOW" "$@"
+}
+
+# pick JQ-CONDITION [N]: the ids of the first N tickets of the store that match.
+pick() {
+	jq -r "select($1) | .id" "$STORE" | head -n "${2:-1}"
+}
+
+# state ID: the ticket's state, read through the API.
+state() {
+	tkt-list "$1" | jq -r .state
+}
+
+# changes ID: how many changes the sandbox appended for the ticket.
+changes() {
+	echo $(($(grep -c "^{\"id\":\"$1\"" "$STORE") - 1))
+}
+
+# reqs: the -v request log in $stderr as "METHOD PATH STATUS" lines.
+reqs() {
+	printf '%s\n' "$stderr" | awk '$2 == "GET" || $2 == "POST" { print $2, $3, $4 }'
+}
+
+@test "appeals records and bare ids mixed in one stream, in input order; the tickets await Wish" {
+	sandbox
+	local a b c d="$BATS_TEST_TMPDIR"
+	read -r a b c <<<"$(pick "$AM" 3 | tr '\n' ' ')"
+	tkt-list "$a" >"$d/a.jsonl"
+	run -0 --separate-stderr bash -c "{ cat '$d/a.jsonl'; echo $b; tkt-list $c; } | tkt-appeal -P 4"
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "$a $b $c " ]
+	printf '%s\n' "$output" | jq -e -s --arg now "$TEST_NOW" 'length == 3 and
+	    all(.[]; .result | keys == ["action", "at", "ok", "steps"] and
+	    .action == "appeal" and .ok == true and .at == $now and
+	    (.steps | length == 1 and (.[0] | .action == "appeal" and .ok == true and
+	    .at == $now and (.request_id | test("^[0-9a-f]{24}$")))))'
+	# The record passes through byte for byte before its result.
+	[ "$(printf '%s\n' "$output" | sed -n 1p | sed 's/,"result":.*/}/')" = "$(cat "$d/a.jsonl")" ]
+	[ "$(state "$a") $(state "$b") $(state "$c")" = "AWAITING_WISH AWAITING_WISH AWAITING_WISH" ]
+	[ "$(changes "$a") $(changes "$b") $(changes "$c")" = "1 1 1" ]
+}
+
+@test "replaces an earlier tool's result in place" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n | tkt-appeal"
+	[ "$(grep -o '"result":' <<<"$output" | wc -l)" -eq 1 ]
+	printf '%s\n' "$output" | jq -e '.result.action == "appeal" and .result.ok and
+	    (.result | has("dry_run") | not)'
+	[ "$(state "$a")" = AWAITING_WISH ]
+}
+
+@test "appealing a ticket that already awaits Wish succeeds once the read-back shows it" {
+	sandbox
+	local a
+	a=$(pick '.state == "AWAITING_WISH"')
+	run -0 --separate-stderr tkt-appeal -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support 400 GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("error") | not)'
+	[ "$(changes "$a")" -eq 0 ]
+	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
+}
+
+@test "appealing a closed or permanently closed ticket fails with Wish's 1010, exit 1" {
+	sandbox
+	local c p
+	c=$(pick '.state == "CLOSED"')
+	p=$(pick '.state == "PERMANENTLY_CLOSED"')
+	run -1 --separate-stderr tkt-appeal -P 1 <<<"$c
+$p"
+	[[ "$stderr" == "tkt-appeal: <stdin>:1: ticket $c: The ticket is closed (code 1010, HTTP 400) (request id "????????????????????????")
+tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok == false and
+	    .result.error.kind == "remote" and .result.error.code == 1010 and
+	    .result.error.http == 400 and .result.error.message == "The ticket is closed (code 1010, HTTP 400)" and
+	    .result.steps[0].ok == false)'
+	[ "$(state "$c") $(state "$p")" = "CLOSED PERMANENTLY_CLOSED" ]
+	[ ! -s "$JOURNAL" ]
+}
+
+@test "an unknown ticket fails with Wish's 1004; the others are appealed; exit 1" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -1 --separate-stderr tkt-appeal <<<"$a
+000000000000000000000bad"
+	[[ "$stderr" == "tkt-appeal: <stdin>:2: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "*")" ]]
+	[ "$(printf '%s\n' "$output" | jq -c '[.id, .result.ok, .result.error.code]' | tr '\n' ' ')" = \
+	    "[\"$a\",true,null] [\"000000000000000000000bad\",false,1004] " ]
+	[ "$(state "$a")" = AWAITING_WISH ]
+}
+
+@test "-n sends nothing, needs no token, and prints the exact request without the token" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	cp "$STORE" "$BATS_TEST_TMPDIR/before.jsonl"
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-appeal -n -v"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | jq -e --arg a "$a" --arg now "$TEST_NOW" '.result ==
+	    {action: "appeal", ok: true, at: $now, dry_run: true,
+	    request: {method: "POST", path: "/api/v2/ticket/appeal-to-wish-support", body: ("id=" + $a)},
+	    steps: [{action: "appeal", ok: true, at: $now,
+	    request: {method: "POST", path: "/api/v2/ticket/appeal-to-wish-support", body: ("id=" + $a)}}]}'
+	[[ "$output" != *"$TEST_TOKEN"* ]]
+	run -0 --separate-stderr env -u TKT_TOKEN tkt-appeal -n <<<"$a"
+	printf '%s\n' "$output" | jq -e '.result.dry_run and .result.ok'
+	cmp "$STORE" "$BATS_TEST_TMPDIR/before.jsonl"
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+	[ ! -e "$JOURNAL" ]
+}
+
+@test "the journal: a re-run skips what was done and sends nothing; --force sends again" {
+	sandbox
+	local a n
+	a=$(pick "$AM")
+	run -0 --separate-stderr tkt-appeal <<<"$a"
+	[ "$(cut -f 1-4,6 "$JOURNAL")" = "env	$a	appeal	-	$TEST_NOW" ]
+	n=$(wc -l <"$STORE")
+	run -0 --separate-stderr tkt-appeal -v <<<"$a"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | jq -e --arg now "$TEST_NOW" '.result == {action: "appeal",
+	    ok: true, at: $now, skipped: true, steps: [{action: "appeal", ok: true,
+	    at: $now, skipped: true}]}'
+	run -0 --separate-stderr tkt-appeal -n <<<"$a"
+	printf '%s\n' "$output" | jq -e '.result | .dry_run and .skipped'
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
+	run -0 --separate-stderr tkt-appeal -v --force <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support 400 GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not)'
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
+}
+
+@test "a refused token exits 4, stops the run at once and never shows the token" {
+	sandbox
+	local ids
+	ids=$(pick "$AM" 6)
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-appeal -v -P 1 <<<"$ids"
+	[ "$(reqs)" = "POST /api/v2/ticket/appeal-to-wish-support 401" ]
+	[[ "$stderr" == *"tkt-appeal: <stdin>:1: ticket $(head -n 1 <<<"$ids"): the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "*")
+tkt-appeal: stopped: "*" records read did not finish (run again once the token is renewed)" ]]
+	[ "${#lines[@]}" -eq 1 ]
+	printf '%s\n' "$output" | jq -e '.result.error | .kind == "refused" and .code == 4000 and .http == 401'
+	[[ "$output$stderr" != *wrong-secret-token* ]]
+	[ "$(changes "$(head -n 1 <<<"$ids")")" -eq 0 ]
+}
+
+@test "an expired token (code 1015 on HTTP 400) exits 4 too" {
+	start_fake "$FIXTURES/action/token.routes"
+	run -4 --separate-stderr tkt-appeal <<<"6b035bb722e983d15cf3dc6a"
+	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code 1015: Access token expired; a person must renew it) (request id req-1)" ]
+	printf '%s\n' "$output" | jq -e '.result.error | .kind == "refused" and .code == 1015'
+}
+
+@test "remote failures exit 3 when nothing succeeded, 1 when something did" {
+	sandbox --faults '500@/api/v2/ticket/appeal-to-wish-support'
+	local a b
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	run -3 --separate-stderr tkt-appeal <<<"$a"
+	[[ "$stderr" == "tkt-appeal: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
+	printf '%s\n' "$output" | jq -e '.result.error | .kind == "remote" and .code == 9000 and .http == 500'
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+	# One already awaiting Wish succeeds (Wish's refusal confirmed by read-back): exit 1.
+	stop_sandbox
+	sandbox --faults '500:1@/api/v2/ticket/appeal-to-wish-support,nth=2:garbage'
+	run -1 --separate-stderr tkt-appeal -P 1 <<<"$b
+$(pick '.state == "AWAITING_WISH"')"
+	[ "$(printf '%s\n' "$output" | jq -r .result.ok | tr '\n' ' ')" = "false true " ]
+}
+
+@test "an unreachable server exits 3 after its retries" {
+	sandbox
+	local a url=$SANDBOX_URL
+	a=$(pick "$AM")
+	stop_sandbox
+	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=0 tkt-appeal <<<"$a"
+	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket $a: Couldn't connect to server" ]
+	printf '%s\n' "$output" | jq -e '.result.error.kind == "network"'
+}
+
+@test "an appeal dropped after the server applied it is read back and counted once" {
+	sandbox --faults 'drop-after@/api/v2/ticket/appeal-to-wish-support'
+	local a
+	a=$(pick "$AM")
+	run -0 --separate-stderr tkt-appeal -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support failed GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok'
+	[ "$(changes "$a")" -eq 1 ]
+	[ "$(state "$a")" = AWAITING_WISH ]
+}
+
+@test "a 503 before anything was applied is read back, then the appeal is sent again" {
+	sandbox --faults 'nth=1:503'
+	local a
+	a=$(pick "$AM")
+	run -0 --separate-stderr tkt-appeal -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support 503 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/appeal-to-wish-support 200 " ]
+	[ "$(changes "$a")" -eq 1 ]
+}
+
+@test "bad input lines are reported with their position, the stream goes on, exit 1" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -1 --separate-stderr bash -c "printf '%s\n' 'not/an/id' '{\"id\":\"\"}' 'what?' '$a' | tkt-appeal"
+	[ "$stderr" = "tkt-appeal: <stdin>:1: not a ticket id: 'not/an/id'
+tkt-appeal: <stdin>:2: the record has no valid \"id\"
+tkt-appeal: <stdin>:3: not a ticket id: 'what?'" ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.id, .result.ok]' | tr '\n' ' ')" = \
+	    "[\"not/an/id\",false] [\"\",false] [\"what?\",false] [\"$a\",true] " ]
+	[ "$(state "$a")" = AWAITING_WISH ]
+}
+
+@test "usage and configuration errors exit 2 and send nothing" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -2 --separate-stderr tkt-appeal -m why <<<"$a"
+	[[ "$stderr" == "tkt-appeal: invalid option -- 'm'"*"usage: tkt-appeal [-nv] [--force] [-P n] [--rate n/s] [-s store] [--now time]"* ]]
+	run -2 --separate-stderr tkt-appeal --refund <<<"$a"
+	[[ "$stderr" == "tkt-appeal: unrecognized option '--refund'"*"usage: tkt-appeal"* ]]
+	run -2 --separate-stderr tkt-appeal -P 0 <<<"$a"
+	[ "$stderr" = "tkt-appeal: -P: '0' is too small (1 to 64)" ]
+	run -2 --separate-stderr tkt-appeal --rate 1/h <<<"$a"
+	[ "$stderr" = "tkt-appeal: --rate: '1/h' is not a rate (requests per second: 10/s)" ]
+	run -2 --separate-stderr tkt-appeal --now yesterday <<<"$a"
+	[[ "$stderr" == "tkt-appeal: --now: 'yesterday' is not a time"* ]]
+	run -2 --separate-stderr env -u TKT_TOKEN tkt-appeal <<<"$a"
+	[ "$stderr" = "tkt-appeal: store 'env' has no token: set token_file or token_env in the config, or TKT_TOKEN" ]
+	run -2 --separate-stderr tkt-appeal -s other <<<"$a"
+	[ "$stderr" = "tkt-appeal: no store named 'other' (configured: env)" ]
+	run -2 --separate-stderr env TKT_API=v3 tkt-appeal <<<"$a"
+	[ "$stderr" = "tkt-appeal: store 'env' uses API v3, which this version of tkt-appeal does not speak yet (only v2)" ]
+	[ -z "$output" ]
+	[ "$(changes "$a")" -eq 0 ]
+}
+
+@test "-h prints usage on stdout and --version the version" {
+	run -0 --separate-stderr tkt-appeal -h
+	[ "$output" = "usage: tkt-appeal [-nv] [--force] [-P n] [--rate n/s] [-s store] [--now time]
+                  [file ...]" ]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr tkt-appeal --version
+	[[ "$output" == "tkt-appeal (tkt) "* ]]
+}
+
+@test "-P and --rate: many tickets in order, paced, with no progress line off a terminal" {
+	sandbox
+	local ids t0 t1
+	ids=$(pick "$AM" 11)
+	t0=$EPOCHREALTIME
+	run -0 --separate-stderr tkt-appeal -P 8 --rate 10/s <<<"$ids"
+	t1=$EPOCHREALTIME
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.95) }'
+	[ "$(printf '%s\n' "$output" | jq -r .result.ok | sort -u)" = true ]
+}

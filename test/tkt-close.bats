@@ -1,0 +1,680 @@
+#!/usr/bin/env bats
+# tkt-close: closing, --refund, --reopen, results, dry run, journal, safe
+# retries, exit statuses and every error a user can hit; a fault soak.
+# Every test that writes starts its own sandbox over its own store file.
+
+load test_helper
+
+AM='.state == "AWAITING_MERCHANT"'
+ORDER1='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 1 and .refund_reason != null'
+ORDER2='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 2 and .refund_reason != null'
+
+setup() {
+	export TKT_NOW="$TEST_NOW"
+	JOURNAL="$XDG_STATE_HOME/tkt/journal"
+}
+
+teardown() {
+	stop_sandbox
+	stop_fake
+}
+
+# sandbox [options]: a sandbox of this test's own over $STORE (120
+# tickets of every type and state, seed 7).
+sandbox() {
+	STORE="$BATS_TEST_TMPDIR/store.jsonl"
+	start_sandbox -d "$STORE" --seed 7 --tickets 120 --now "$TEST_NOW" "$@"
+}
+
+# pick JQ-CONDITION [N]: the ids of the first N tickets of the store that match.
+pick() {
+	jq -r "select($1) | .id" "$STORE" | head -n "${2:-1}"
+}
+
+# orders ID: the ticket's order ids, one a line.
+orders() {
+	jq -r --arg id "$1" 'select(.id == $id) | .orders[].id' "$STORE" | head -n 20
+}
+
+# state ID: the ticket's state, read through the API.
+state() {
+	tkt-list "$1" | jq -r .state
+}
+
+# changes ID: how many changes the sandbox appended for the ticket.
+changes() {
+	echo $(($(grep -c "^{\"id\":\"$1\"" "$STORE") - 1))
+}
+
+# refunds ORDER: how many times the order went to REFUNDED in the store's history.
+refunds() {
+	jq -s --arg o "$1" '[.[] | .orders[] | select(.id == $o) |
+	    .state == "REFUNDED"] | [range(1; length) as $k |
+	    select(.[$k] and (.[$k - 1] | not))] | length' "$STORE"
+}
+
+# reqs: the -v request log in $stderr as "METHOD PATH STATUS" lines.
+reqs() {
+	printf '%s\n' "$stderr" | awk '$2 == "GET" || $2 == "POST" { print $2, $3, $4 }'
+}
+
+@test "closes records and bare ids mixed in one stream, from files and -, in input order" {
+	sandbox
+	local a b c d="$BATS_TEST_TMPDIR"
+	read -r a b c <<<"$(pick "$AM" 3 | tr '\n' ' ')"
+	tkt-list "$a" >"$d/a.jsonl"
+	tkt-list "$c" >"$d/c.jsonl"
+	run -0 --separate-stderr tkt-close -P 4 "$d/a.jsonl" - "$d/c.jsonl" <<<"$b"
+	[ -z "$stderr" ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "$a $b $c " ]
+	printf '%s\n' "$output" | jq -e -s --arg now "$TEST_NOW" 'length == 3 and
+	    all(.[]; .result | keys == ["action", "at", "ok", "steps"] and
+	    .action == "close" and .ok == true and .at == $now and
+	    (.steps | length == 1 and (.[0] | keys == ["action", "at", "ok", "request_id"] and
+	    .action == "close" and .ok == true and .at == $now and
+	    (.request_id | test("^[0-9a-f]{24}$")))))'
+	# A bare id comes out as a record of its own.
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c keys)" = '["id","result"]' ]
+	[ "$(state "$a") $(state "$b") $(state "$c")" = "CLOSED CLOSED CLOSED" ]
+	[ "$(changes "$a") $(changes "$b") $(changes "$c")" = "1 1 1" ]
+}
+
+@test "passes a record through byte for byte, adding result at the end or replacing it in place" {
+	sandbox
+	local a b line
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	line=$(tkt-list "$a" | sed 's|^{|{"price":6.69e0,"esc":"\\u00e9\\/","k":[1 , 2],|')
+	run -0 --separate-stderr tkt-close <<<"$line"
+	[ "${output%,\"result\":*}}" = "$line" ]
+	[[ "$output" == *',"result":{"action":"close","ok":true,'*'}}' ]]
+	line="{\"id\":\"$b\",\"result\":{\"action\":\"reply\",\"ok\":false},\"tail\":6.69e0}"
+	run -0 --separate-stderr tkt-close <<<"$line"
+	[[ "$output" == "{\"id\":\"$b\",\"result\":{\"action\":\"close\",\"ok\":true,"*'}]},"tail":6.69e0}' ]]
+	[ "$(grep -o '"result":' <<<"$output" | wc -l)" -eq 1 ]
+}
+
+@test "a later action tool replaces the result of an earlier one" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-appeal | tkt-close"
+	[ "$(grep -o '"result":' <<<"$output" | wc -l)" -eq 1 ]
+	printf '%s\n' "$output" | jq -e '.result.action == "close" and .result.ok and
+	    .result.steps[0].action == "close"'
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(changes "$a")" -eq 2 ]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund | tkt-appeal -n"
+	[ "$(grep -o '"result":' <<<"$output" | wc -l)" -eq 1 ]
+	printf '%s\n' "$output" | jq -e '.result.action == "appeal" and .result.dry_run'
+}
+
+@test "a pipeline of action tools streams far more than a pipe holds without waiting on itself" {
+	sandbox
+	cp "$STORE" "$BATS_TEST_TMPDIR/in.jsonl"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/in.jsonl")" -gt 200000 ]
+	run -0 --separate-stderr timeout 60 bash -c "tkt-appeal -P 8 '$BATS_TEST_TMPDIR/in.jsonl' 2>/dev/null |
+	    tkt-close -P 8 | tkt-close -n"
+	[ "${#lines[@]}" -eq 120 ]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result | .action == "close" and .ok and .dry_run)'
+	[ "$(jq -r 'select(.state != "CLOSED" and .state != "PERMANENTLY_CLOSED") | .id' "$BATS_TEST_TMPDIR/in.jsonl" |
+	    head -n 1 | xargs tkt-list | jq -r .state)" = CLOSED ]
+}
+
+@test "--refund refunds every order with the record's refund_reason, then closes" {
+	sandbox
+	local a o1 o2 rr
+	a=$(pick "$ORDER2")
+	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
+	rr=$(jq -r --arg id "$a" 'select(.id == $id) | .refund_reason' "$STORE")
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund"
+	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[].request.body' | tr '\n' ' ')" = \
+	    "id=$o1&reason_code=$rr id=$o2&reason_code=$rr id=$a " ]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
+	[ "$(reqs | cut -d' ' -f1,2 | tr '\n' ' ')" = \
+	    "POST /api/v2/order/refund POST /api/v2/order/refund POST /api/v2/ticket/close " ]
+	printf '%s\n' "$output" | jq -e --arg o1 "$o1" --arg o2 "$o2" '.result.ok and
+	    (.result.steps | map([.action, .order, .ok]) ==
+	    [["refund", $o1, true], ["refund", $o2, true], ["close", null, true]]) and
+	    all(.result.steps[]; .request_id | length == 24)'
+	run -0 bash -c "tkt-list $a | jq -c '[.state, [.orders[] | .state, .refunded_time]]'"
+	[ "$output" = '["CLOSED",["REFUNDED","2026-11-23","REFUNDED","2026-11-23"]]' ]
+	[ "$(refunds "$o1") $(refunds "$o2")" = "1 1" ]
+}
+
+@test "--order picks orders (repeated or comma list), --reason and --note are sent" {
+	sandbox
+	local a o1 o2
+	a=$(pick "$ORDER2")
+	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --order $o2 --order $o1 --reason 21 --note 'Sorry & thanks'"
+	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[].request.body' | tr '\n' ' ')" = \
+	    "id=$o2&reason_code=21&reason_note=Sorry%20%26%20thanks id=$o1&reason_code=21&reason_note=Sorry%20%26%20thanks id=$a " ]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --order $o1,$o2"
+	[ "$(printf '%s\n' "$output" | jq -r '[.result.steps[].order] | join(" ")')" = "$o1 $o2 " ]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --order $o2 --note 'Sorry & thanks'"
+	printf '%s\n' "$output" | jq -e --arg o2 "$o2" '.result.ok and
+	    (.result.steps | map([.action, .order]) == [["refund", $o2], ["close", null]])'
+	run -0 bash -c "tkt-list $a | jq -c '[.state, [.orders[] | .state, .refunded_reason]]'"
+	[ "$output" = '["CLOSED",["SHIPPED",null,"REFUNDED","Sorry & thanks"]]' ]
+}
+
+@test "--order naming an order of another ticket fails before anything is sent" {
+	sandbox
+	local a b ob
+	read -r a b <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
+	ob=$(orders "$b")
+	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --order $ob"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket" ]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error ==
+	    {"kind": "local", "message": "--order '"$ob"' is not an order of this ticket"}'
+	# A bare id is read first, then refused the same way.
+	run -1 --separate-stderr tkt-close -v --refund --order "$ob" <<<"$a"
+	[ "$(reqs)" = "GET /api/v2/ticket?id=$a 200" ]
+	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket" ]]
+	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
+}
+
+@test "a refund is never repeated: an order refunded since is confirmed by read-back, a REFUNDED one skipped even with --force" {
+	sandbox
+	local a o1 o2 old
+	a=$(pick "$ORDER2")
+	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
+	old="$BATS_TEST_TMPDIR/old.jsonl"
+	tkt-list "$a" >"$old"
+	run -0 --separate-stderr tkt-close --refund --order "$o1" "$old"
+	# The old record still says SHIPPED: Wish answers "already refunded",
+	# the read-back shows REFUNDED, and the refund counts as done.
+	run -0 --separate-stderr tkt-close -v --force --refund "$old"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund 400 GET /api/v2/ticket?id=$a 200 POST /api/v2/order/refund 200 POST /api/v2/ticket/close 400 GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (has("error") | not) and
+	    ([.result.steps[] | .ok] == [true, true, true])'
+	# A record showing both refunded sends no refund at all.
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --force --refund"
+	[ "$(reqs | cut -d' ' -f1,2 | tr '\n' ' ')" = "POST /api/v2/ticket/close GET /api/v2/ticket?id=$a " ]
+	printf '%s\n' "$output" | jq -e '[.result.steps[] | [.action, .skipped]] ==
+	    [["refund", true], ["refund", true], ["close", null]]'
+	[ "$(refunds "$o1") $(refunds "$o2")" = "1 1" ]
+}
+
+@test "--refund of a ticket with orders and no refund_reason needs --reason" {
+	sandbox
+	local a
+	a=$(pick '.state == "AWAITING_MERCHANT" and (.orders | length) == 1 and .refund_reason == null')
+	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: no refund reason: the ticket has no refund_reason; give --reason CODE" ]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "local"'
+	[ "$(changes "$a")" -eq 0 ]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason 19"
+	run -0 bash -c "tkt-list $a | jq -c '[.state, .orders[0].state]'"
+	[ "$output" = '["CLOSED","REFUNDED"]' ]
+}
+
+@test "a reason code Wish refuses fails the refund with 1000 and the ticket is not closed" {
+	sandbox
+	local a
+	a=$(pick "$ORDER1")
+	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason 999x"
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Invalid parameter 'reason_code': '999x' is not a reason code (code 1000, HTTP 400) (request id "*")" ]]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and (.result.steps | length == 1 and
+	    .[0].action == "refund" and .[0].ok == false) and (.result.error | .kind == "remote" and
+	    .code == 1000 and .http == 400 and (.request_id | length == 24))'
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+	[ "$(changes "$a")" -eq 0 ]
+}
+
+@test "closing a closed ticket succeeds: Wish's 1010 is confirmed by the read-back" {
+	sandbox
+	local a b
+	a=$(pick '.state == "CLOSED"')
+	b=$(pick '.state == "PERMANENTLY_CLOSED"')
+	run -0 --separate-stderr tkt-close -v -P 1 <<<"$a
+$b"
+	[ "$(reqs | sort)" = "$(printf '%s\n' "GET /api/v2/ticket?id=$a 200" "GET /api/v2/ticket?id=$b 200" \
+	    "POST /api/v2/ticket/close 400" "POST /api/v2/ticket/close 400" | sort)" ]
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok and
+	    (.result | has("error") | not))'
+	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
+}
+
+@test "an unknown ticket fails with Wish's 1004, message and request id; the others still close" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -1 --separate-stderr tkt-close <<<"000000000000000000000bad
+$a"
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and
+	    .error.kind == "remote" and .error.code == 1004 and .error.http == 400 and
+	    .error.message == "No '\''Ticket'\'' Found with id: '\''000000000000000000000bad'\'' (code 1004, HTTP 400)" and
+	    (.error.request_id | length == 24) and .steps[0].ok == false'
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.result.ok'
+	[ "$(state "$a")" = CLOSED ]
+}
+
+@test "--reopen -m re-opens a closed ticket with the reason; an open or permanently closed one fails with 1000" {
+	sandbox
+	local c m p
+	c=$(pick '.state == "CLOSED"')
+	m=$(pick "$AM")
+	p=$(pick '.state == "PERMANENTLY_CLOSED"')
+	run -0 --separate-stderr tkt-close --reopen -m "Re-opened: we will ship a new one" <<<"$c"
+	printf '%s\n' "$output" | jq -e '.result.action == "reopen" and .result.ok and
+	    (.result.steps | map(.action) == ["reopen"])'
+	run -0 bash -c "tkt-list $c | jq -c '[.state, .replies[-1].sender, .replies[-1].message]'"
+	[ "$output" = '["AWAITING_MERCHANT","MERCHANT","Re-opened: we will ship a new one"]' ]
+	# Never closed: the reason did not reach the buyer, so it is no success.
+	run -1 --separate-stderr tkt-close --reopen -m "Back" <<<"$m"
+	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $m: The ticket is not closed (code 1000, HTTP 400) (request id "*")" ]]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.code == 1000'
+	run -1 --separate-stderr tkt-close --reopen -m "Back" <<<"$p"
+	[[ "$stderr" == *"ticket $p: The ticket is permanently closed and cannot be re-opened (code 1000, HTTP 400) (request id "* ]]
+	[ "$(changes "$m") $(changes "$p")" = "0 0" ]
+}
+
+@test "--reopen, -m and the --refund options are checked before anything is sent" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -2 --separate-stderr tkt-close -v --reopen <<<"$a"
+	[ "$stderr" = "tkt-close: --reopen needs -m REASON: API v2 sends the reason to the buyer" ]
+	run -2 --separate-stderr tkt-close -v --reopen -m '' <<<"$a"
+	[ "$stderr" = "tkt-close: --reopen needs -m REASON: API v2 sends the reason to the buyer" ]
+	run -2 --separate-stderr tkt-close -v --reopen --refund -m why <<<"$a"
+	[ "$stderr" = "tkt-close: --reopen and --refund exclude each other" ]
+	run -2 --separate-stderr tkt-close -v -m why <<<"$a"
+	[ "$stderr" = "tkt-close: -m goes with --reopen (to reply, use tkt-reply --resolve)" ]
+	for opt in "--order $a" "--reason 19" "--note x"; do
+		run -2 --separate-stderr tkt-close -v $opt <<<"$a"
+		[ "$stderr" = "tkt-close: --reason, --note and --order go with --refund" ]
+	done
+	[ -z "$output" ]
+	[ "$(changes "$a")" -eq 0 ]
+}
+
+@test "bad option values exit 2 with the option named" {
+	export TKT_API_URL=http://127.0.0.1:9 TKT_TOKEN=x
+	run -2 --separate-stderr tkt-close -P 0 </dev/null
+	[ "$stderr" = "tkt-close: -P: '0' is too small (1 to 64)" ]
+	run -2 --separate-stderr tkt-close -P 65 </dev/null
+	[ "$stderr" = "tkt-close: -P: '65' is too large (1 to 64)" ]
+	run -2 --separate-stderr tkt-close -P many </dev/null
+	[ "$stderr" = "tkt-close: -P: 'many' is invalid (1 to 64)" ]
+	run -2 --separate-stderr tkt-close --rate fast </dev/null
+	[ "$stderr" = "tkt-close: --rate: 'fast' is not a rate (requests per second: 10/s)" ]
+	run -2 --separate-stderr tkt-close --rate 0/s </dev/null
+	[ "$stderr" = "tkt-close: --rate: '0/s' is not a rate (requests per second: 10/s)" ]
+	run -2 --separate-stderr tkt-close --refund --order 'a b' </dev/null
+	[ "$stderr" = "tkt-close: --order: 'a b' is not an order id" ]
+	run -2 --separate-stderr tkt-close --refund --order 'x/y' </dev/null
+	[ "$stderr" = "tkt-close: --order: 'x/y' is not an order id" ]
+	run -2 --separate-stderr tkt-close --refund --reason 'a&b' </dev/null
+	[ "$stderr" = "tkt-close: --reason: 'a&b' is not a reason code" ]
+	run -2 --separate-stderr tkt-close --now never </dev/null
+	[[ "$stderr" == "tkt-close: --now: 'never' is not a time"* ]]
+	run -2 --separate-stderr tkt-close --bogus </dev/null
+	[[ "$stderr" == "tkt-close: unrecognized option '--bogus'"*"usage: tkt-close"* ]]
+	[ -z "$output" ]
+}
+
+@test "-h prints usage on stdout and --version the version" {
+	run -0 --separate-stderr tkt-close -h
+	[[ "$output" == "usage: tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]]"*"tkt-close --reopen -m reason"* ]]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr tkt-close --version
+	[[ "$output" == "tkt-close (tkt) "* ]]
+}
+
+@test "a refused token exits 4, stops the run at once and never shows the token" {
+	sandbox
+	local ids n
+	ids=$(pick "$AM" 12)
+	n=$(wc -l <"$STORE")
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 4 <<<"$ids"
+	[ "$(reqs | grep -c '^POST /api/v2/ticket/close 401$')" -ge 1 ]
+	[ "$(reqs | wc -l)" -le 4 ]
+	[[ "$stderr" == *"tkt-close: <stdin>:"*": ticket "*": the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "* ]]
+	[[ "$stderr" == *"tkt-close: stopped: "*" records read did not finish (run again once the token is renewed)" ]]
+	[ "${#lines[@]}" -ge 1 ]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == false and
+	    (.result.error | .kind == "refused" and .code == 4000 and .http == 401))'
+	[[ "$output$stderr" != *wrong-secret-token* ]]
+	# One at a time: exactly one request is sent.
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 1 <<<"$ids"
+	[ "$(reqs)" = "POST /api/v2/ticket/close 401" ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(head -n 1 <<<"$ids")" ]
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
+}
+
+@test "a revoked token (code 1016 on HTTP 400) exits 4 too" {
+	start_fake "$FIXTURES/action/token.routes"
+	run -4 --separate-stderr tkt-close <<<"6b035bb722e983d15cf3dc6a"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code 1016: Access token revoked; a person must renew it) (request id req-1)" ]
+	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "refused", "code": 1016,
+	    "http": 400, "message": "the marketplace refused the token (HTTP 400, code 1016: Access token revoked; a person must renew it)",
+	    "request_id": "req-1"}'
+}
+
+@test "no token, an unknown store, a v3 store or no store at all exit 2 and send nothing" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	run -2 --separate-stderr env -u TKT_TOKEN tkt-close <<<"$a"
+	[ "$stderr" = "tkt-close: store 'env' has no token: set token_file or token_env in the config, or TKT_TOKEN" ]
+	run -2 --separate-stderr tkt-close -s shop <<<"$a"
+	[ "$stderr" = "tkt-close: no store named 'shop' (configured: env)" ]
+	run -2 --separate-stderr env TKT_API=v3 tkt-close <<<"$a"
+	[ "$stderr" = "tkt-close: store 'env' uses API v3, which this version of tkt-close does not speak yet (only v2)" ]
+	run -2 --separate-stderr env -u TKT_API_URL -u TKT_TOKEN tkt-close <<<"$a"
+	[[ "$stderr" == "tkt-close: no store configured: set TKT_API_URL and TKT_TOKEN"* ]]
+	[ -z "$output" ]
+	[ "$(changes "$a")" -eq 0 ]
+}
+
+@test "a journal that cannot be made exits 2 before anything is sent" {
+	sandbox
+	local a
+	a=$(pick "$AM")
+	: >"$BATS_TEST_TMPDIR/file"
+	run -2 --separate-stderr env XDG_STATE_HOME="$BATS_TEST_TMPDIR/file/state" tkt-close <<<"$a"
+	[ "$stderr" = "tkt-close: journal $BATS_TEST_TMPDIR/file/state/tkt/journal: Not a directory" ]
+	[ -z "$output" ]
+	[ "$(changes "$a")" -eq 0 ]
+}
+
+@test "-n sends nothing, needs no token, and prints the exact request without the token" {
+	sandbox
+	local a b
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	cp "$STORE" "$BATS_TEST_TMPDIR/before.jsonl"
+	run -0 --separate-stderr bash -c "{ tkt-list $a; echo $b; } | tkt-close -n -v"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | jq -e -s --arg a "$a" --arg b "$b" --arg now "$TEST_NOW" '
+	    map(.result) == ([$a, $b] | map({action: "close", ok: true, at: $now,
+	    dry_run: true, request: {method: "POST", path: "/api/v2/ticket/close",
+	    body: ("id=" + .)}, steps: [{action: "close", ok: true, at: $now,
+	    request: {method: "POST", path: "/api/v2/ticket/close", body: ("id=" + .)}}]}))'
+	[[ "$output" != *"$TEST_TOKEN"* ]]
+	run -0 --separate-stderr env -u TKT_TOKEN tkt-close -n <<<"$a"
+	printf '%s\n' "$output" | jq -e '.result.dry_run and .result.ok'
+	cmp "$STORE" "$BATS_TEST_TMPDIR/before.jsonl"
+	[ "$(state "$a") $(state "$b")" = "AWAITING_MERCHANT AWAITING_MERCHANT" ]
+	[ ! -e "$JOURNAL" ]
+}
+
+@test "-n does not even read: it works with the server gone" {
+	sandbox
+	local a rec="$BATS_TEST_TMPDIR/rec.jsonl" url=$SANDBOX_URL
+	a=$(pick "$ORDER1")
+	tkt-list "$a" >"$rec"
+	stop_sandbox
+	run -0 --separate-stderr env TKT_API_URL="$url" tkt-close -n -v --refund --note n "$rec"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok and
+	    .request == .steps[0].request and
+	    (.steps | map(.request.path) == ["/api/v2/order/refund", "/api/v2/ticket/close"])'
+}
+
+@test "-n --refund of a bare id cannot know its orders: it needs records or --order" {
+	sandbox
+	local a o
+	a=$(pick "$ORDER1")
+	o=$(orders "$a")
+	run -1 --separate-stderr tkt-close -n --refund <<<"$a"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --refund of a bare id in a dry run: give records, or --order ID" ]
+	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok == false and .error.kind == "local"'
+	run -0 --separate-stderr tkt-close -n --refund --order "$o" --reason 20 <<<"$a"
+	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[].request.body' | tr '\n' ' ')" = \
+	    "id=$o&reason_code=20 id=$a " ]
+}
+
+@test "the journal: a re-run skips what was done and sends nothing; -n shows it; --force sends again" {
+	sandbox
+	local a n
+	a=$(pick "$AM")
+	run -0 --separate-stderr tkt-close <<<"$a"
+	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
+	[ "$(cut -f 1-4,6 "$JOURNAL")" = "env	$a	close	-	$TEST_NOW" ]
+	[[ "$(cut -f 5 "$JOURNAL")" =~ ^[0-9a-f]{16}$ ]]
+	n=$(wc -l <"$STORE")
+	run -0 --separate-stderr tkt-close -v <<<"$a"
+	[ -z "$stderr" ]
+	printf '%s\n' "$output" | jq -e --arg now "$TEST_NOW" '.result == {action: "close",
+	    ok: true, at: $now, skipped: true, steps: [{action: "close", ok: true,
+	    at: $now, skipped: true}]}'
+	run -0 --separate-stderr tkt-close -n <<<"$a"
+	printf '%s\n' "$output" | jq -e '.result | .dry_run and .skipped and (has("request") | not)'
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
+	run -0 --separate-stderr tkt-close -v --force <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 400 GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not)'
+}
+
+@test "a re-run after a failed close skips the journalled refund and only closes" {
+	sandbox --faults '500@/api/v2/ticket/close'
+	local a rec="$BATS_TEST_TMPDIR/rec.jsonl"
+	a=$(pick "$ORDER1")
+	tkt-list "$a" >"$rec"
+	run -3 --separate-stderr tkt-close --refund "$rec"
+	[[ "$stderr" == "tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and
+	    ([.result.steps[] | [.action, .ok]] == [["refund", true], ["close", false]]) and
+	    .result.error.code == 9000 and .result.error.http == 500'
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+	run -0 --separate-stderr tkt-close -v --refund "$rec"
+	[ "$(reqs)" = "POST /api/v2/ticket/close 200" ]
+	printf '%s\n' "$output" | jq -e '.result.ok and
+	    ([.result.steps[] | [.action, .skipped]] == [["refund", true], ["close", null]])'
+	run -0 bash -c "tkt-list $a | jq -c '[.state, .orders[0].state]'"
+	[ "$output" = '["CLOSED","REFUNDED"]' ]
+}
+
+@test "two runs at once on one journal: both finish, each ticket is closed once, journal lines whole" {
+	sandbox --faults 'slow=200@/api/v2/ticket/close'
+	local ids d="$BATS_TEST_TMPDIR" p1 p2 id
+	ids=$(pick "$AM" 8)
+	tkt-close -v -P 1 >"$d/out1" 2>"$d/err1" <<<"$ids" &
+	p1=$!
+	tkt-close -v -P 1 >"$d/out2" 2>"$d/err2" <<<"$ids" &
+	p2=$!
+	wait "$p1"
+	wait "$p2"
+	grep -q "waited for another run to release the journal" "$d/err1" "$d/err2"
+	[ "$(wc -l <"$JOURNAL")" -eq 8 ]
+	[ "$(awk -F '\t' 'NF == 6 && $3 == "close"' "$JOURNAL" | cut -f 2 | sort -u | wc -l)" -eq 8 ]
+	for id in $ids; do
+		[ "$(changes "$id")" -eq 1 ]
+		[ "$(cat "$d/out1" "$d/out2" | jq -r --arg id "$id" 'select(.id == $id) |
+		    [.result.ok, .result.skipped] | @text' | sort | tr '\n' ' ')" = '[true,null] [true,true] ' ]
+	done
+}
+
+@test "exit 1 when some records fail and others succeed, 3 when a remote failure left nothing done" {
+	sandbox --faults '500@/api/v2/order/refund'
+	local a b c
+	read -r a c <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
+	b=$(pick '.state == "AWAITING_MERCHANT" and .type == "PRE_PURCHASE"')
+	run -1 --separate-stderr bash -c "tkt-list $a $b | tkt-close --refund"
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
+	[ "$(printf '%s\n' "$output" | jq -r .result.ok | tr '\n' ' ')" = "false true " ]
+	run -3 --separate-stderr bash -c "tkt-list $c | tkt-close --refund"
+	printf '%s\n' "$output" | jq -e '.result.error | .kind == "remote" and .code == 9000 and .http == 500'
+	[ "$(state "$a") $(state "$b") $(state "$c")" = "AWAITING_MERCHANT CLOSED AWAITING_MERCHANT" ]
+}
+
+@test "a server failing reads and writes alike: the outcome is unknown, exit 3" {
+	sandbox --faults 500
+	local a
+	a=$(pick "$AM")
+	run -3 --separate-stderr env TKT_RETRIES=1 tkt-close <<<"$a"
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the outcome is unknown and the read-back failed: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "remote"'
+}
+
+@test "an unreachable server exits 3 after its retries" {
+	sandbox
+	local a url=$SANDBOX_URL
+	a=$(pick "$AM")
+	stop_sandbox
+	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 tkt-close -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close failed POST /api/v2/ticket/close failed " ]
+	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
+	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
+}
+
+@test "a server slower than TKT_TIMEOUT: the outcome is unknown and the read-back fails, exit 3" {
+	sandbox --faults slow=1500
+	local a
+	a=$(pick "$AM")
+	run -3 --separate-stderr env TKT_TIMEOUT=400ms TKT_RETRIES=0 tkt-close <<<"$a"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: Timeout was reached (the request may have reached the server); the outcome is unknown and the read-back failed: Timeout was reached (the request may have reached the server)" ]
+	printf '%s\n' "$output" | jq -e '.result.error.kind == "network"'
+}
+
+@test "bad input lines are reported with their position, the stream goes on, exit 1" {
+	sandbox
+	local a b
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	run -1 --separate-stderr bash -c "printf '%s\n' '{\"no\":1}' 'two words' '{bad json' '{\"id\":5}' '' '$a' | tkt-close"
+	[ "$stderr" = "tkt-close: <stdin>:1: the record has no valid \"id\"
+tkt-close: <stdin>:2: not a ticket id: 'two words'
+tkt-close: <stdin>:3: invalid JSON at byte 3: lexical error: invalid char in json text.
+tkt-close: <stdin>:4: the record has no valid \"id\"" ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.id, .no, .result.ok, .result.error.kind]' | tr '\n' ' ')" = \
+	    "[null,1,false,\"local\"] [\"two words\",null,false,\"local\"] [5,null,false,\"local\"] [\"$a\",null,true,null] " ]
+	[ "$(state "$a")" = CLOSED ]
+	run -1 --separate-stderr tkt-close "$BATS_TEST_TMPDIR/missing.jsonl" - <<<"$b"
+	[ "$stderr" = "tkt-close: $BATS_TEST_TMPDIR/missing.jsonl: No such file or directory" ]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$b" ]
+}
+
+@test "a close dropped after the server applied it is read back and counted once" {
+	sandbox --faults 'drop-after@/api/v2/ticket/close'
+	local a
+	a=$(pick "$AM")
+	run -0 --separate-stderr tkt-close -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close failed GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result.steps[0].request_id | length == 24)'
+	[ "$(changes "$a")" -eq 1 ]
+	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
+}
+
+@test "a refund dropped after it was applied is read back, never sent twice" {
+	sandbox --faults 'drop-after@/api/v2/order/refund'
+	local a o
+	a=$(pick "$ORDER1")
+	o=$(orders "$a")
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund failed GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and ([.result.steps[].ok] == [true, true])'
+	[ "$(refunds "$o")" -eq 1 ]
+	[ "$(state "$a")" = CLOSED ]
+}
+
+@test "a 5xx, a drop before the body or a cut answer is read back before the close is sent again; a 429 is retried" {
+	local ids f want a n=0
+	sandbox
+	ids=$(pick "$AM" 5)
+	stop_sandbox
+	for f in 'nth=1:503' 'nth=1:500' 'nth=1:drop-before' 'nth=1:garbage' 'nth=1:429'; do
+		n=$((n + 1))
+		a=$(sed -n "${n}p" <<<"$ids")
+		start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "$f"
+		case $f in
+		*503) want="POST /api/v2/ticket/close 503 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ;;
+		*500) want="POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ;;
+		*drop-before) want="POST /api/v2/ticket/close failed GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ;;
+		*garbage) want="POST /api/v2/ticket/close 200 GET /api/v2/ticket?id=$a 200 " ;;
+		*429) want="POST /api/v2/ticket/close 429 POST /api/v2/ticket/close 200 " ;;
+		esac
+		run -0 --separate-stderr tkt-close -v <<<"$a"
+		[ "$(reqs | tr "\n" " ")" = "$want" ] || { echo "$f: $stderr"; return 1; }
+		printf '%s\n' "$output" | jq -e '.result.ok'
+		[ "$(changes "$a")" -eq 1 ]
+		stop_sandbox
+	done
+}
+
+@test "-P keeps input order while later tickets finish first" {
+	sandbox --faults 'nth=1:slow=400'
+	local ids
+	ids=$(pick "$AM" 6)
+	run -0 --separate-stderr tkt-close -v -P 6 <<<"$ids"
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
+	# The first request, slowed, was answered last.
+	[[ "$(reqs | tail -n 1)" == "POST /api/v2/ticket/close 200" ]]
+	[[ "$(printf '%s\n' "$stderr" | tail -n 1)" == *"request-id="????????0000000000000001" "* ]]
+}
+
+@test "--rate paces the requests so that a rate-limited server sends no 429" {
+	sandbox --rate 10/s
+	local ids t0 t1
+	ids=$(pick "$AM" 11)
+	t0=$EPOCHREALTIME
+	run -0 --separate-stderr tkt-close -v -P 4 --rate 10/s <<<"$ids"
+	t1=$EPOCHREALTIME
+	[ "$(reqs | grep -c ' 200$')" -eq 11 ]
+	[ "$(reqs | grep -c ' 429$')" -eq 0 ]
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.95) }'
+}
+
+@test "a progress line on a terminal, nothing on stderr without one" {
+	sandbox
+	pick "$AM" 3 >"$BATS_TEST_TMPDIR/ids"
+	run -0 --separate-stderr tkt-close "$BATS_TEST_TMPDIR/ids"
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 3 ]
+	pick "$AM" 6 | tail -n 3 >"$BATS_TEST_TMPDIR/ids"
+	run -0 script -qec "tkt-close $BATS_TEST_TMPDIR/ids >/dev/null" /dev/null </dev/null
+	[[ "$output" == *"tkt-close: 3 done, 0 failed, "*"/s"* ]]
+}
+
+@test "fault soak: 2,000 tickets refunded and closed through 20 % faults, every order refunded exactly once" {
+	local d="$BATS_TEST_TMPDIR" faults bad
+	STORE="$d/soak.jsonl"
+	start_sandbox -d "$STORE" --seed 3 --tickets 4500 --now "$TEST_NOW"
+	stop_sandbox
+	jq -c 'select(.type == "ORDER" and (.orders | length) > 0) | .store = "env"' "$STORE" |
+	    head -n 2000 >"$d/in.jsonl"
+	[ "$(wc -l <"$d/in.jsonl")" -eq 2000 ]
+	faults='nth=50:429,nth=1500:429'
+	faults+=',500:0.04@/api/v2/order,503:0.03@/api/v2/order,drop-before:0.04@/api/v2/order'
+	faults+=',drop-after:0.05@/api/v2/order,garbage:0.02@/api/v2/order,slow=1200:0.001@/api/v2/order'
+	faults+=',500:0.04@/api/v2/ticket/close,502:0.03@/api/v2/ticket/close,drop-before:0.04@/api/v2/ticket/close'
+	faults+=',drop-after:0.05@/api/v2/ticket/close,garbage:0.02@/api/v2/ticket/close'
+	faults+=',500:0.01,garbage:0.01,slow=40:0.02'
+	start_sandbox -d "$STORE" --seed 3 --now "$TEST_NOW" --faults "$faults"
+	run -0 bash -c 'TKT_TIMEOUT=1s TKT_CONNECT_TIMEOUT=2s TKT_RETRIES=8 \
+	    tkt-close -v --refund -P 8 "$1" >"$2" 2>"$3"' _ "$d/in.jsonl" "$d/out.jsonl" "$d/err"
+	cp "$STORE" "$d/after.jsonl"	# before the sandbox compacts it
+	stop_sandbox
+	# Nothing but the request log on stderr, and the faults did happen.
+	! grep -v '^tkt-close: \(GET\|POST\) ' "$d/err"
+	[ "$(grep -c ' \(500\|502\|503\|429\) [0-9]*ms \| failed after ' "$d/err")" -ge 300 ]
+	# Every record out, in input order, each a success.
+	cmp <(jq -r .id "$d/in.jsonl") <(jq -r .id "$d/out.jsonl")
+	[ "$(jq -r 'select(.result.ok != true) | .id' "$d/out.jsonl" | wc -l)" -eq 0 ]
+	# The store's history: each order that was not refunded went to
+	# REFUNDED exactly once, each open ticket was closed once, nothing else.
+	jq -c '{id, state, orders: [.orders[] | {id, state}]}' "$d/after.jsonl" >"$d/hist.jsonl"
+	bad=$(jq -n -c --slurpfile h "$d/hist.jsonl" --slurpfile i "$d/in.jsonl" '
+	    (reduce $h[] as $l ({}; .[$l.id] += [$l])) as $by
+	    | def closed: .state == "CLOSED" or .state == "PERMANENTLY_CLOSED";
+	    [ $i[] | . as $t | $by[$t.id] as $ls
+	    | ([$t.orders[] | select(.state != "REFUNDED")] | length) as $need
+	    | select(($ls | length) != 1 + $need + (if ($t | closed) then 0 else 1 end)
+	        or ($ls[-1] | closed | not)
+	        or any($ls[-1].orders[]; .state != "REFUNDED")
+	        or any($t.orders[]; . as $o | [$ls[] | .orders[] | select(.id == $o.id) |
+	            .state == "REFUNDED"] | [range(1; length) as $k | select(.[$k] and
+	            (.[$k - 1] | not))] | length != (if $o.state == "REFUNDED" then 0 else 1 end)))
+	    | $t.id ]')
+	[ "$bad" = "[]" ] || { echo "wrong history: $bad"; return 1; }
+	# The journal: one line per refund and per close, no key twice.
+	[ "$(awk -F '\t' '$3 == "close"' "$JOURNAL" | wc -l)" -eq 2000 ]
+	[ "$(awk -F '\t' '$3 == "refund"' "$JOURNAL" | wc -l)" -eq \
+	    "$(jq '[.orders[] | select(.state != "REFUNDED")] | length' "$d/in.jsonl" | paste -sd+ | bc)" ]
+	[ -z "$(cut -f 1-5 "$JOURNAL" | sort | uniq -d)" ]
+}
