@@ -17,6 +17,22 @@
 
 #include "tkt.h"
 
+/*
+ * What the server's Wish-Rate-Limit-Remaining and -Reset let start.  An
+ * answer says Remaining when the server took its request; since then, any
+ * request still in flight or answered meanwhile may have taken one more,
+ * so those are subtracted; one more may start once Reset has passed.
+ * Until a first answer, one request at a time.
+ */
+struct pacer {
+	int		 heard;		/* an attempt has finished */
+	int		 known;		/* the server sends the headers */
+	long		 credit;	/* starts allowed before it answers again */
+	int64_t		 refill_us;	/* one more start from then on; 0: none */
+	int64_t		 last_reset_us;	/* the latest Reset, for when no answer comes */
+	uint64_t	 finished;	/* attempts finished */
+};
+
 struct tkt_http {
 	CURLM			*multi;
 	struct tkt_http_opts	 o;
@@ -24,7 +40,7 @@ struct tkt_http {
 	struct tkt_http_req	*delayed;		/* sorted by not_before */
 	int			 inflight;
 	int64_t			 next_slot_ms;		/* rate limiter */
-	int64_t			 hold_until_ms;		/* server asked to wait */
+	struct pacer		 pc;			/* the server's limit */
 	int			 stopped;
 	uint64_t		 rng;
 	struct tkt_http_stats	 st;
@@ -38,6 +54,15 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static long
@@ -337,6 +362,7 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 	r->rl_remaining = -1;
 	r->rl_reset = -1;
 	r->attempts++;
+	r->seq = h->pc.finished;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -408,6 +434,60 @@ log_attempt(struct tkt_http *h, struct tkt_http_req *r)
 	h->o.log(h->o.logarg, line);
 }
 
+/* Takes in what a finished attempt says about the server's rate limit. */
+static void
+pacer_learn(struct tkt_http *h, struct tkt_http_req *r)
+{
+	struct pacer *pc = &h->pc;
+	int64_t t = now_us(), wait;
+
+	pc->heard = 1;
+	pc->finished++;
+	if (r->outcome == TKT_HTTP_DONE && r->rl_remaining >= 0 &&
+	    r->rl_reset >= 0) {
+		wait = (int64_t)(r->rl_reset * 1e6) + 1;
+		if (wait > (int64_t)h->o.max_wait_ms * 1000)
+			wait = (int64_t)h->o.max_wait_ms * 1000;
+		pc->known = 1;
+		pc->last_reset_us = wait;
+		/* Less the others in flight and those answered meanwhile. */
+		pc->credit = r->rl_remaining - h->inflight -
+		    (long)(pc->finished - 1 - r->seq);
+		pc->refill_us = t + wait;
+	}
+	/* Nothing in flight will answer: the next start waits one Reset. */
+	if (pc->known && h->inflight == 0 && pc->credit <= 0) {
+		pc->credit = 0;
+		if (pc->refill_us == 0)
+			pc->refill_us = t + pc->last_reset_us;
+	}
+}
+
+/* 1 if the server's limit lets one more start now, else 0 and *wait ms. */
+static int
+pacer_take(struct tkt_http *h, long *wait)
+{
+	struct pacer *pc = &h->pc;
+	int64_t t;
+
+	if (!pc->heard)
+		return h->inflight == 0;	/* the first answer tells */
+	if (!pc->known)
+		return 1;
+	t = now_us();
+	if (pc->refill_us != 0 && pc->refill_us <= t) {
+		pc->credit++;
+		pc->refill_us = 0;
+	}
+	if (pc->credit > 0) {
+		pc->credit--;
+		return 1;
+	}
+	if (pc->refill_us != 0)
+		*wait = (long)((pc->refill_us - t + 999) / 1000);
+	return 0;
+}
+
 /* Decides what a finished attempt came to and whether to try again. */
 static void
 finish(struct tkt_http *h, struct tkt_http_req *r, CURLcode rc)
@@ -455,16 +535,7 @@ finish(struct tkt_http *h, struct tkt_http_req *r, CURLcode rc)
 	}
 	if (r->outcome == TKT_HTTP_DONE && r->status == 429)
 		h->st.http429++;
-	/* The server's word on when to start again holds for every request. */
-	if (r->outcome == TKT_HTTP_DONE && r->rl_remaining == 0 &&
-	    r->rl_reset >= 0) {
-		int64_t until = now_ms() + (int64_t)(r->rl_reset * 1000 + 1);
-
-		if (until > now_ms() + h->o.max_wait_ms)
-			until = now_ms() + h->o.max_wait_ms;
-		if (until > h->hold_until_ms)
-			h->hold_until_ms = until;
-	}
+	pacer_learn(h, r);
 	if (r->status == 429 && r->retry_after < 0 && r->rl_reset >= 0)
 		r->retry_after = r->rl_reset;
 	log_attempt(h, r);
@@ -498,14 +569,12 @@ start_ready(struct tkt_http *h)
 	while (h->ready != NULL && h->inflight < h->o.parallel) {
 		struct tkt_http_req *r = h->ready;
 
-		if (h->hold_until_ms > t) {
-			wait = (long)(h->hold_until_ms - t);
-			break;
-		}
 		if (h->o.rate > 0 && h->next_slot_ms > t) {
 			wait = (long)(h->next_slot_ms - t);
 			break;
 		}
+		if (!pacer_take(h, &wait))
+			break;
 		h->ready = r->qnext;
 		if (h->ready == NULL)
 			h->ready_tail = NULL;
