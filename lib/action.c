@@ -15,6 +15,7 @@
 #include "tkt.h"
 
 #define MAXSENDS	8	/* sends of one write, each after a read-back */
+#define MAXCHECKS	4	/* rounds of retried read-backs for one write */
 
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
@@ -26,7 +27,7 @@ enum { PH_NONE, PH_PRE, PH_SEND, PH_CHECK };
 struct step {
 	int		 act;
 	char		*order;		/* refund: the order id */
-	int		 ok, skipped, sends, definite;
+	int		 ok, skipped, sends, checks, definite;
 	time_t		 at;
 	char		 rid[128];
 	struct tkt_error err;		/* of a definite refusal, kept for the read-back */
@@ -616,6 +617,16 @@ on_check(struct actor *A, struct job *j)
 
 	if ((rc = read_ticket(A, &j->req, &e)) == 1)
 		return;
+	/*
+	 * Whether a write took effect is worth more than one round of
+	 * retries: a read-back that ran out of them on 5xx, 429 or a cut
+	 * connection starts another round, lest the outcome stay unknown.
+	 */
+	if (rc == -1 && e.status == TKT_EXIT_REMOTE &&
+	    j->req.outcome != TKT_HTTP_FATAL && ++s->checks < MAXCHECKS) {
+		get_ticket(A, j, PH_CHECK);
+		return;
+	}
 	if (rc == -1) {
 		if (s->definite && e.status != TKT_EXIT_TOKEN)
 			e = s->err;
