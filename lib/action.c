@@ -17,6 +17,15 @@
 #define MAXSENDS	8	/* sends of one write, each after a read-back */
 #define MAXCHECKS	4	/* rounds of retried read-backs for one write */
 
+/*
+ * Jobs under way at once.  Output keeps input order, so a job waiting out
+ * backoffs or a server's Reset (seconds) holds back the printing of the
+ * jobs behind it; the window is wide so that it does not hold back their
+ * work too: 2,048 jobs are about two seconds of replies at full speed.
+ * The network is bounded by -P, not by this.
+ */
+#define WINDOW		2048
+
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
 static const char *act_paths[] = { "ticket/reply", "ticket/close",
@@ -269,6 +278,7 @@ finish(struct actor *A, struct job *j)
 	(void)A;
 	j->done = 1;
 	j->phase = PH_NONE;
+	tkt_http_req_free(&j->req);
 }
 
 static void
@@ -998,7 +1008,7 @@ tkt_action_main(struct tkt_action_opts *o)
 			    "terminal (end with ^D)");
 		A.progress = isatty(STDERR_FILENO) && !o->verbose;
 		A.started = time(NULL);
-		A.njobs = (o->parallel > 0 ? o->parallel : 4) * 4;
+		A.njobs = WINDOW;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		pump(&A);
 		tkt_http_run(A.http);
