@@ -900,7 +900,11 @@ pump(struct actor *A)
 		if (A->count < A->njobs && !A->exhausted) {
 			struct tkt_rec *r;
 			struct tkt_error e;
-			int rc = tkt_reader_next(A->rd, &r, &e);
+			int rc;
+
+			/* The reader sets what it knows; the rest must be empty. */
+			tkt_error_clear(&e);
+			rc = tkt_reader_next(A->rd, &r, &e);
 
 			if (rc == 0)
 				A->exhausted = 1;
