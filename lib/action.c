@@ -16,6 +16,16 @@
 #include "tkt.h"
 
 #define MAXSENDS	8	/* sends of one write, each after a read-back */
+#define MAXCHECKS	4	/* rounds of retried read-backs for one write */
+
+/*
+ * Jobs under way at once.  Output keeps input order, so a job waiting out
+ * backoffs or a server's Reset (seconds) holds back the printing of the
+ * jobs behind it; the window is wide so that it does not hold back their
+ * work too: 2,048 jobs are about two seconds of replies at full speed.
+ * The network is bounded by -P, not by this.
+ */
+#define WINDOW		2048
 
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
@@ -27,7 +37,7 @@ enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK };
 struct step {
 	int		 act;
 	char		*order;		/* refund: the order id */
-	int		 ok, skipped, sends, definite;
+	int		 ok, skipped, sends, checks, definite;
 	time_t		 at;
 	char		 rid[128];
 	struct tkt_error err;		/* of a definite refusal, kept for the read-back */
@@ -353,6 +363,7 @@ finish(struct actor *A, struct job *j)
 	if (j->claimed)
 		tkt_journal_release(A->journal, A->store->name, j->id);
 	j->claimed = 0;
+	tkt_http_req_free(&j->req);
 }
 
 static void
@@ -798,6 +809,16 @@ on_check(struct actor *A, struct job *j)
 
 	if ((rc = read_ticket(A, &j->req, &e)) == 1)
 		return;
+	/*
+	 * Whether a write took effect is worth more than one round of
+	 * retries: a read-back that ran out of them on 5xx, 429 or a cut
+	 * connection starts another round, lest the outcome stay unknown.
+	 */
+	if (rc == -1 && e.status == TKT_EXIT_REMOTE &&
+	    j->req.outcome != TKT_HTTP_FATAL && ++s->checks < MAXCHECKS) {
+		get_ticket(A, j, PH_CHECK);
+		return;
+	}
 	if (rc == -1) {
 		if (s->definite && e.status != TKT_EXIT_TOKEN)
 			e = s->err;
@@ -1118,6 +1139,7 @@ pump(struct actor *A)
 			struct tkt_error e;
 			int rc;
 
+			/* The reader sets what it knows; the rest must be empty. */
 			tkt_error_clear(&e);
 			rc = tkt_reader_next(A->rd, &r, &e);
 
@@ -1274,7 +1296,7 @@ tkt_action_main(struct tkt_action_opts *o)
 			    "terminal (end with ^D)");
 		A.progress = isatty(STDERR_FILENO) && !o->verbose;
 		A.started = A.lastprog = mono();
-		A.njobs = (o->parallel > 0 ? o->parallel : 4) * 4;
+		A.njobs = WINDOW;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		pump(&A);
 		tkt_http_run(A.http);

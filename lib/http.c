@@ -39,7 +39,7 @@ struct tkt_http {
 	struct tkt_http_req	*ready, *ready_tail;	/* FIFO */
 	struct tkt_http_req	*delayed;		/* sorted by not_before */
 	int			 inflight;
-	int64_t			 next_slot_ms;		/* rate limiter */
+	int64_t			 next_slot_us;		/* --rate: the next start */
 	struct pacer		 pc;			/* the server's limit */
 	int			 stopped;
 	int			 fired;			/* a timer ran */
@@ -584,8 +584,8 @@ start_ready(struct tkt_http *h)
 	while (h->ready != NULL && h->inflight < h->o.parallel) {
 		struct tkt_http_req *r = h->ready;
 
-		if (h->o.rate > 0 && h->next_slot_ms > t) {
-			wait = (long)(h->next_slot_ms - t);
+		if (h->o.rate > 0 && h->next_slot_us > now_us()) {
+			wait = (long)((h->next_slot_us - now_us() + 999) / 1000);
 			break;
 		}
 		if (!pacer_take(h, &wait))
@@ -594,10 +594,16 @@ start_ready(struct tkt_http *h)
 		if (h->ready == NULL)
 			h->ready_tail = NULL;
 		if (h->o.rate > 0) {
-			int64_t step = (int64_t)(1000.0 / h->o.rate);
+			/*
+			 * Starts keep to a grid of 1/rate in microseconds; a
+			 * loop that woke late may catch up on what is at most
+			 * a millisecond (or one step) overdue, no more.
+			 */
+			int64_t tu = now_us(), step = (int64_t)(1e6 / h->o.rate);
+			int64_t lag = step > 1000 ? step : 1000;
 
-			h->next_slot_ms = (h->next_slot_ms > t - step ?
-			    h->next_slot_ms : t) + step;
+			h->next_slot_us = (h->next_slot_us > tu - lag ?
+			    h->next_slot_us : tu) + step;
 		}
 		if (start(h, r) == -1) {
 			r->outcome = TKT_HTTP_FATAL;
