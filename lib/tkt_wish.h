@@ -13,16 +13,27 @@ int	tkt_wish_token_code(long code);
  */
 int	tkt_wish_envelope(const struct tkt_http_req *, struct tkt_rec *env,
 	    struct tkt_error *);
+/*
+ * The record's values, each list NULL-terminated and the same as v3's
+ * enums: states (without "UNKNOWN"), types, and reply senders.
+ */
+extern const char *const tkt_states[];
+extern const char *const tkt_types[];
+extern const char *const tkt_senders[];
+/* Borrowed: the member of set equal to s (static), or NULL. */
+const char	*tkt_wish_enum(const char *const *set, const char *s);
 /* A new URL: origin "/api/" api "/" path ["?" query]. */
 char	*tkt_wish_url(const struct tkt_store *, const char *path,
 	    const char *query);
 
-/* wish2.c: API v2 to tkt records. */
+/* wish2.c, wish3.c: API v2 and v3 tickets to tkt records. */
 struct tkt_norm {
 	const struct tkt_store	*store;		/* borrowed */
 	const struct tkt_wishmap *map;		/* borrowed */
 	int			 raw;		/* add "raw" */
-	/* Filled per ticket, for filters and warnings. */
+	/* Filled per ticket, for filters, paging and warnings. */
+	const char		*id;		/* borrowed from the tree */
+	const char		*updated_raw;	/* borrowed: updated_at as sent, or NULL */
 	const char		*state;		/* borrowed, static */
 	const char		*state_raw;	/* borrowed from the tree, or NULL */
 	const char		*type;		/* static */
