@@ -139,6 +139,7 @@ tkt_wish2_record(const struct tkt_rec *r, const struct tkt_jnode *tn,
 	struct tkt_recw rw;
 	struct tkt_wire wt;
 	struct tkt_sv tx, st;
+	const char *by;
 
 	t = unwrap(r, tn, "Ticket");
 	memset(&wt, 0, sizeof(wt));
@@ -169,7 +170,12 @@ tkt_wish2_record(const struct tkt_rec *r, const struct tkt_jnode *tn,
 	nm->updated_at = wt.updated_at;
 	nm->updated_raw = tkt_wish_str(r, t, "last_update_date", 1).s;
 	wt.closed_at = tkt_wish_time(r, t, "close_date", nm);
+	/* v2 says "wish support" where v3 says WISH_SUPPORT: the same value. */
 	wt.closed_by = tkt_wish_str(r, t, "closed_by", 1);
+	if ((by = tkt_wishmap_in(nm->map, "sender", wt.closed_by.s)) != NULL) {
+		wt.closed_by.s = by;
+		wt.closed_by.n = strlen(by);
+	}
 	wt.buyer_id = tkt_wish_str(r, user, "id", 1);
 	wt.buyer_name = tkt_wish_str(r, user, "name", 1);
 	tkt_wish_head(&rw, out, nm, &wt);
