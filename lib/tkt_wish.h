@@ -43,10 +43,17 @@ struct tkt_norm {
 };
 
 /*
- * Appends the record of the v2 Ticket object t (a node of env) to out as
- * one JSON line with "\n".  Returns -1 (err) when t is not a ticket.
+ * Appends the record of the Ticket object t (a node of env) to out as one
+ * JSON line with "\n", as the API of nm->store reads: v2 or v3.  Returns
+ * -1 (err) when t is not a ticket.  The v2 and v3 forms of one ticket
+ * give equal values for every field both carry (SPEC §3).
  */
+int	tkt_wish_record(const struct tkt_rec *env, const struct tkt_jnode *t,
+	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+/* The same for a v2 Ticket (wrapped or not) and a v3 Ticket. */
 int	tkt_wish2_record(const struct tkt_rec *env, const struct tkt_jnode *t,
+	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
 	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

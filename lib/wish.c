@@ -112,6 +112,15 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 	return 0;
 }
 
+int
+tkt_wish_record(const struct tkt_rec *r, const struct tkt_jnode *t,
+    struct tkt_norm *nm, struct tkt_buf *out, struct tkt_error *err)
+{
+	if (strcmp(nm->store->api, "v3") == 0)
+		return tkt_wish3_record(r, t, nm, out, err);
+	return tkt_wish2_record(r, t, nm, out, err);
+}
+
 /* The record writer. */
 
 const char *const tkt_order_keys[TKT_O_N] = {
