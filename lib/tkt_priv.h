@@ -52,6 +52,13 @@ struct tkt_sv	tkt_wish_str(const struct tkt_rec *, const struct tkt_jnode *o,
 /* A time member of o, or (time_t)-1 (absent, empty or unreadable). */
 time_t		tkt_wish_time(const struct tkt_rec *, const struct tkt_jnode *o,
 		    const char *key, struct tkt_norm *);
+/*
+ * wire's opened_at and updated_at from the members named (a ticket never
+ * updated has updated_at = opened_at), and nm's updated_at and updated_raw.
+ */
+void		tkt_wish_times(const struct tkt_rec *, const struct tkt_jnode *o,
+		    const char *opened, const char *updated, struct tkt_norm *,
+		    struct tkt_wire *);
 /* nm->locale from a buyer's locale ("pt_BR" → "pt-BR"; "und" if unknown). */
 void		tkt_wish_locale(struct tkt_norm *, struct tkt_sv);
 /* nm->state: value (a record state), else "UNKNOWN" with raw as state_raw. */
@@ -63,6 +70,15 @@ void		tkt_wish_state(struct tkt_norm *, const char *value,
  */
 void		tkt_wish_head(struct tkt_recw *, struct tkt_buf *out,
 		    const struct tkt_norm *, const struct tkt_wire *);
+/*
+ * Writes key and opens its array; returns the first element of o's member
+ * src when it is an array (walk on with tkt_rec_next), else NULL.
+ * tkt_wish_list_end closes the array.
+ */
+const struct tkt_jnode *tkt_wish_list(struct tkt_recw *, const char *key,
+		    const struct tkt_rec *, const struct tkt_jnode *o,
+		    const char *src);
+void		tkt_wish_list_end(struct tkt_recw *);
 /* One order: v[TKT_O_N] ("quantity" is written as an integer or null). */
 void		tkt_wish_order(struct tkt_recw *, const struct tkt_sv *v);
 /*

@@ -164,6 +164,19 @@ tkt_wish_time(const struct tkt_rec *r, const struct tkt_jnode *o,
 }
 
 void
+tkt_wish_times(const struct tkt_rec *r, const struct tkt_jnode *o,
+    const char *opened, const char *updated, struct tkt_norm *nm,
+    struct tkt_wire *t)
+{
+	t->opened_at = tkt_wish_time(r, o, opened, nm);
+	t->updated_at = tkt_wish_time(r, o, updated, nm);
+	if (t->updated_at == (time_t)-1)
+		t->updated_at = t->opened_at;
+	nm->updated_at = t->updated_at;
+	nm->updated_raw = tkt_wish_str(r, o, updated, 1).s;
+}
+
+void
 tkt_wish_locale(struct tkt_norm *nm, struct tkt_sv v)
 {
 	char *out = nm->locale;
@@ -264,6 +277,23 @@ tkt_wish_head(struct tkt_recw *rw, struct tkt_buf *out,
 	tkt_jw_key(w, "locale");
 	tkt_jw_str(w, nm->locale);
 	tkt_jw_obj_end(w);
+}
+
+const struct tkt_jnode *
+tkt_wish_list(struct tkt_recw *rw, const char *key, const struct tkt_rec *r,
+    const struct tkt_jnode *o, const char *src)
+{
+	const struct tkt_jnode *a = tkt_rec_get(r, o, src);
+
+	tkt_jw_key(&rw->w, key);
+	tkt_jw_arr(&rw->w);
+	return a != NULL && a->type == TKT_J_ARRAY ? tkt_rec_child(r, a) : NULL;
+}
+
+void
+tkt_wish_list_end(struct tkt_recw *rw)
+{
+	tkt_jw_arr_end(&rw->w);
 }
 
 void

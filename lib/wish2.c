@@ -135,7 +135,7 @@ int
 tkt_wish2_record(const struct tkt_rec *r, const struct tkt_jnode *tn,
     struct tkt_norm *nm, struct tkt_buf *out, struct tkt_error *err)
 {
-	const struct tkt_jnode *t, *user, *items, *replies, *c;
+	const struct tkt_jnode *t, *user, *c, *o;
 	struct tkt_recw rw;
 	struct tkt_wire wt;
 	struct tkt_sv tx, st;
@@ -163,12 +163,7 @@ tkt_wish2_record(const struct tkt_rec *r, const struct tkt_jnode *tn,
 	wt.subject = tkt_wish_str(r, t, "subject", 0);
 	wt.sub_label = tkt_wish_str(r, t, "sublabel", 1);
 	wt.refund_reason = tkt_wish_str(r, t, "default_refund_reason", 1);
-	wt.opened_at = tkt_wish_time(r, t, "open_date", nm);
-	wt.updated_at = tkt_wish_time(r, t, "last_update_date", nm);
-	if (wt.updated_at == (time_t)-1)
-		wt.updated_at = wt.opened_at;
-	nm->updated_at = wt.updated_at;
-	nm->updated_raw = tkt_wish_str(r, t, "last_update_date", 1).s;
+	tkt_wish_times(r, t, "open_date", "last_update_date", nm, &wt);
 	wt.closed_at = tkt_wish_time(r, t, "close_date", nm);
 	/* v2 says "wish support" where v3 says WISH_SUPPORT: the same value. */
 	wt.closed_by = tkt_wish_str(r, t, "closed_by", 1);
@@ -180,37 +175,24 @@ tkt_wish2_record(const struct tkt_rec *r, const struct tkt_jnode *tn,
 	wt.buyer_name = tkt_wish_str(r, user, "name", 1);
 	tkt_wish_head(&rw, out, nm, &wt);
 
-	tkt_jw_key(&rw.w, "orders");
-	tkt_jw_arr(&rw.w);
-	items = tkt_rec_get(r, t, "items");
-	if (items != NULL && items->type == TKT_J_ARRAY)
-		for (c = tkt_rec_child(r, items); c != NULL; c = tkt_rec_next(r, c)) {
-			const struct tkt_jnode *o = unwrap(r, c, "Order");
-
-			if (o != NULL)
-				put_order(&rw, r, o);
-		}
-	tkt_jw_arr_end(&rw.w);
-
-	tkt_jw_key(&rw.w, "replies");
-	tkt_jw_arr(&rw.w);
-	replies = tkt_rec_get(r, t, "replies");
-	if (replies != NULL && replies->type == TKT_J_ARRAY)
-		for (c = tkt_rec_child(r, replies); c != NULL;
-		    c = tkt_rec_next(r, c)) {
-			const struct tkt_jnode *rp = unwrap(r, c, "Reply");
-
-			if (rp == NULL)
-				continue;
-			tkt_wish_reply(&rw, sender_of(nm,
-			    tkt_wish_str(r, rp, "sender", 0).s),
-			    tkt_wish_time(r, rp, "date", nm),
-			    tkt_wish_str(r, rp, "message", 0),
-			    tkt_wish_str(r, rp, "translated_message", 1));
-			put_images(&rw.w, r, rp);
-			tkt_wish_reply_end(&rw);
-		}
-	tkt_jw_arr_end(&rw.w);
+	for (c = tkt_wish_list(&rw, "orders", r, t, "items"); c != NULL;
+	    c = tkt_rec_next(r, c))
+		if ((o = unwrap(r, c, "Order")) != NULL)
+			put_order(&rw, r, o);
+	tkt_wish_list_end(&rw);
+	for (c = tkt_wish_list(&rw, "replies", r, t, "replies"); c != NULL;
+	    c = tkt_rec_next(r, c)) {
+		if ((o = unwrap(r, c, "Reply")) == NULL)
+			continue;
+		tkt_wish_reply(&rw, sender_of(nm,
+		    tkt_wish_str(r, o, "sender", 0).s),
+		    tkt_wish_time(r, o, "date", nm),
+		    tkt_wish_str(r, o, "message", 0),
+		    tkt_wish_str(r, o, "translated_message", 1));
+		put_images(&rw.w, r, o);
+		tkt_wish_reply_end(&rw);
+	}
+	tkt_wish_list_end(&rw);
 	tkt_wish_tail(&rw, nm, r->line + t->start, t->end - t->start);
 	return 0;
 }

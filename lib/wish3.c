@@ -35,7 +35,7 @@ int
 tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
     struct tkt_norm *nm, struct tkt_buf *out, struct tkt_error *err)
 {
-	const struct tkt_jnode *buyer, *res, *orders, *replies, *c;
+	const struct tkt_jnode *buyer, *res, *orders, *c;
 	struct tkt_recw rw;
 	struct tkt_wire wt;
 	struct tkt_sv st, v[TKT_O_N];
@@ -71,12 +71,7 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 	wt.subject = tkt_wish_str(r, t, "subject", 0);
 	wt.sub_label = tkt_wish_str(r, t, "sub_label", 1);
 	wt.refund_reason = tkt_wish_str(r, t, "refund_reason", 1);
-	wt.opened_at = tkt_wish_time(r, t, "opened_at", nm);
-	wt.updated_at = tkt_wish_time(r, t, "updated_at", nm);
-	if (wt.updated_at == (time_t)-1)
-		wt.updated_at = wt.opened_at;
-	nm->updated_at = wt.updated_at;
-	nm->updated_raw = tkt_wish_str(r, t, "updated_at", 1).s;
+	tkt_wish_times(r, t, "opened_at", "updated_at", nm, &wt);
 	res = tkt_rec_get(r, t, "resolution_info");
 	wt.closed_at = tkt_wish_time(r, res, "closed_at", nm);
 	wt.closed_by = tkt_wish_str(r, res, "closed_by", 1);
@@ -84,10 +79,8 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 	tkt_wish_head(&rw, out, nm, &wt);
 
 	/* v3 names the orders only; the rest of each is null. */
-	tkt_jw_key(&rw.w, "orders");
-	tkt_jw_arr(&rw.w);
 	memset(v, 0, sizeof(v));
-	for (c = norders ? tkt_rec_child(r, orders) : NULL; c != NULL;
+	for (c = tkt_wish_list(&rw, "orders", r, t, "orders"); c != NULL;
 	    c = tkt_rec_next(r, c)) {
 		if (c->type == TKT_J_STRING)
 			v[TKT_O_ID] = (struct tkt_sv){ r->strs + c->str, c->strlen };
@@ -96,28 +89,21 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 		if (v[TKT_O_ID].s != NULL)
 			tkt_wish_order(&rw, v);
 	}
-	tkt_jw_arr_end(&rw.w);
+	tkt_wish_list_end(&rw);
+	for (c = tkt_wish_list(&rw, "replies", r, t, "replies"); c != NULL;
+	    c = tkt_rec_next(r, c)) {
+		const char *snd;
 
-	tkt_jw_key(&rw.w, "replies");
-	tkt_jw_arr(&rw.w);
-	replies = tkt_rec_get(r, t, "replies");
-	if (replies != NULL && replies->type == TKT_J_ARRAY)
-		for (c = tkt_rec_child(r, replies); c != NULL;
-		    c = tkt_rec_next(r, c)) {
-			const char *snd;
-
-			if (c->type != TKT_J_OBJECT)
-				continue;
-			snd = tkt_wish_enum(tkt_senders,
-			    tkt_wish_str(r, c, "sender", 0).s);
-			tkt_wish_reply(&rw, snd ? snd : "UNKNOWN",
-			    tkt_wish_time(r, c, "replied_at", nm),
-			    tkt_wish_str(r, c, "message", 0),
-			    (struct tkt_sv){ NULL, 0 });
-			put_images(&rw.w, r, c);
-			tkt_wish_reply_end(&rw);
-		}
-	tkt_jw_arr_end(&rw.w);
+		if (c->type != TKT_J_OBJECT)
+			continue;
+		snd = tkt_wish_enum(tkt_senders, tkt_wish_str(r, c, "sender", 0).s);
+		tkt_wish_reply(&rw, snd ? snd : "UNKNOWN",
+		    tkt_wish_time(r, c, "replied_at", nm),
+		    tkt_wish_str(r, c, "message", 0), (struct tkt_sv){ NULL, 0 });
+		put_images(&rw.w, r, c);
+		tkt_wish_reply_end(&rw);
+	}
+	tkt_wish_list_end(&rw);
 	tkt_wish_tail(&rw, nm, r->line + t->start, t->end - t->start);
 	return 0;
 }
