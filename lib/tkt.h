@@ -386,7 +386,7 @@ void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
 
 /* list.c: the tkt-list driver. */
 struct tkt_list_opts {
-	const char	*store;
+	struct tkt_strs	 stores;	/* -s, each once; none: the default */
 	char		**operands;
 	int		 noperands;
 	int		 all, overdue, exists, thread, raw, verbose;
