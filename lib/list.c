@@ -712,7 +712,7 @@ check_store(struct lister *L, const struct src *S)
 {
 	struct tkt_list_opts *o = L->o;
 
-	if (S->v3 || o->noperands > 0)
+	if (S->v3)
 		return 0;
 	if (o->all) {
 		tkt_warnx("-A/--all needs API v3: Wish's v2 API lists only the "
@@ -720,7 +720,7 @@ check_store(struct lister *L, const struct src *S)
 		    S->store->name);
 		return -1;
 	}
-	for (size_t i = 0; i < o->states.n; i++)
+	for (size_t i = 0; o->noperands == 0 && i < o->states.n; i++)
 		if (strcmp(o->states.v[i], "AWAITING_MERCHANT") != 0) {
 			tkt_warnx("--state %s: API v2 lists only AWAITING_MERCHANT "
 			    "tickets; other states need -A, which needs API v3 "
