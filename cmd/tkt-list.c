@@ -55,7 +55,7 @@ main(int argc, char *argv[])
 		case 'A': o.all = 1; break;
 		case 'e': o.exists = 1; break;
 		case 'h': tkt_usage(0, synopsis); break;
-		case 's': o.store = optarg; break;
+		case 's': tkt_strs_addlist(&o.stores, optarg); break;
 		case 'v': o.verbose = 1; break;
 		case 'P':
 			if (tkt_num_parse(optarg, 1, 64, &n, &es) == -1)
@@ -90,6 +90,7 @@ main(int argc, char *argv[])
 		return TKT_EXIT_USAGE;
 	}
 	status = tkt_list_main(&o);
+	tkt_strs_free(&o.stores);
 	tkt_strs_free(&o.states);
 	tkt_strs_free(&o.types);
 	tkt_strs_free(&o.locales);

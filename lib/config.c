@@ -440,13 +440,12 @@ apply_env(struct tkt_store *s, struct tkt_error *err)
 	return 0;
 }
 
-struct tkt_store *
-tkt_config_store(struct tkt_config *c, const char *name, struct tkt_error *err)
+/* Borrowed: the store named (NULL: default_store or the only one), as configured. */
+static struct tkt_store *
+find_store(struct tkt_config *c, const char *name, struct tkt_error *err)
 {
-	struct tkt_store *s = NULL;
+	struct tkt_buf b;
 
-	if (name == NULL && (name = getenv("TKT_STORE")) != NULL && *name == '\0')
-		name = NULL;
 	if (c->nstores == 0) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 		    "no store configured: set TKT_API_URL and TKT_TOKEN, or add "
@@ -464,24 +463,92 @@ tkt_config_store(struct tkt_config *c, const char *name, struct tkt_error *err)
 		return NULL;
 	}
 	if (name == NULL)
-		s = &c->stores[0];
-	for (size_t i = 0; s == NULL && i < c->nstores; i++)
+		return &c->stores[0];
+	for (size_t i = 0; i < c->nstores; i++)
 		if (strcmp(c->stores[i].name, name) == 0)
-			s = &c->stores[i];
-	if (s == NULL) {
-		struct tkt_buf b;
+			return &c->stores[i];
+	tkt_buf_init(&b);
+	for (size_t i = 0; i < c->nstores; i++)
+		tkt_buf_printf(&b, "%s%s", i ? ", " : "", c->stores[i].name);
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+	    "no store named '%s' (configured: %s)", name, b.s);
+	tkt_buf_free(&b);
+	return NULL;
+}
 
-		tkt_buf_init(&b);
-		for (size_t i = 0; i < c->nstores; i++)
-			tkt_buf_printf(&b, "%s%s", i ? ", " : "", c->stores[i].name);
-		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-		    "no store named '%s' (configured: %s)", name, b.s);
-		tkt_buf_free(&b);
-		return NULL;
-	}
-	if (apply_env(s, err) == -1)
+struct tkt_store *
+tkt_config_store(struct tkt_config *c, const char *name, struct tkt_error *err)
+{
+	struct tkt_store *s;
+
+	if (name == NULL && (name = getenv("TKT_STORE")) != NULL && *name == '\0')
+		name = NULL;
+	if ((s = find_store(c, name, err)) == NULL || apply_env(s, err) == -1)
 		return NULL;
 	return s;
+}
+
+int
+tkt_config_stores(struct tkt_config *c, const struct tkt_strs *names,
+    struct tkt_store ***out, size_t *nout, struct tkt_error *err)
+{
+	static const char *over[][2] = { { "TKT_API_URL", "url" },
+	    { "TKT_API", "api" }, { "TKT_TOKEN", "token" } };
+	struct tkt_strs env = { NULL, 0 }, uniq = { NULL, 0 };
+	const struct tkt_strs *l = names;
+	struct tkt_store *s;
+	const char *v;
+	int rc = -1;
+
+	*out = NULL;
+	*nout = 0;
+	if ((l == NULL || l->n == 0) && (v = getenv("TKT_STORE")) != NULL) {
+		tkt_strs_addlist(&env, v);
+		l = &env;
+	}
+	for (size_t i = 0; l != NULL && i < l->n; i++)
+		if (!tkt_strs_has(&uniq, l->v[i]))
+			tkt_strs_add(&uniq, l->v[i]);
+	if (uniq.n <= 1) {
+		if ((s = find_store(c, uniq.n ? uniq.v[0] : NULL, err)) == NULL ||
+		    apply_env(s, err) == -1)
+			goto done;
+		*out = xcalloc(1, sizeof(**out));
+		(*out)[(*nout)++] = s;
+		rc = 0;
+		goto done;
+	}
+	/* Each override is meant for one store: which one would be a guess. */
+	for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++)
+		if ((v = getenv(over[i][0])) != NULL && *v != '\0') {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "%s is set, which replaces one store's %s, and %zu "
+			    "stores are chosen: unset it, or choose one store",
+			    over[i][0], over[i][1], uniq.n);
+			goto done;
+		}
+	*out = xcalloc(uniq.n, sizeof(**out));
+	for (size_t i = 0; i < uniq.n; i++) {
+		if ((s = find_store(c, uniq.v[i], err)) == NULL)
+			goto done;
+		if (s->url == NULL) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "store '%s' has no url (set url in %s)", s->name,
+			    s->where);
+			goto done;
+		}
+		(*out)[(*nout)++] = s;
+	}
+	rc = 0;
+done:
+	if (rc == -1) {
+		free(*out);
+		*out = NULL;
+		*nout = 0;
+	}
+	tkt_strs_free(&env);
+	tkt_strs_free(&uniq);
+	return rc;
 }
 
 static char *

@@ -1,33 +1,47 @@
 /*
- * list.c: the tkt-list driver.  Lists the tickets awaiting the merchant
- * page by page (each page printed before the next is fetched), or fetches
- * the tickets named by id, several at a time, printed in the order asked.
+ * list.c: the tkt-list driver.  Lists tickets page by page (each page
+ * printed before the next is fetched): v2's tickets awaiting the merchant
+ * by offset, v3's by a window on updated_at moved down page after page;
+ * or fetches the tickets named by id, several at a time, printed in the
+ * order asked.  Several stores are listed one after the other.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tkt.h"
 
-#define PAGE 100
+#define PAGE 100	/* v2 */
+#define PAGE3 500	/* v3: the most a page may hold */
 
-static const char *states[] = { "AWAITING_MERCHANT", "AWAITING_USER",
-    "AWAITING_WISH", "CLOSED", "PERMANENTLY_CLOSED", "UNKNOWN", NULL };
-static const char *types[] = { "PRE_PURCHASE", "ORDER",
-    "POST_CUSTOMER_SUPPORT", NULL };
+/* A store being read, and how its tickets are normalized. */
+struct src {
+	struct tkt_store	*store;		/* borrowed from the config */
+	struct tkt_norm		 nm;
+	int			 v3;
+};
+
+/* An instant with its fraction of a second, for v3's updated_at. */
+struct inst {
+	time_t	 s;
+	long	 ns;
+};
 
 struct slot {
 	struct tkt_http_req	 req;
 	int			 used, done;
 	char			*id;
+	struct src		*src;
 	char			 where[300];
 };
 
 struct lister {
 	struct tkt_list_opts	*o;
-	struct tkt_store	*store;
+	struct tkt_config	*cfg;
+	struct src		*srcs;
+	size_t			 nsrcs;
 	struct tkt_http		*http;
-	struct tkt_norm		 nm;
 	struct tkt_rec		 env, view;
 	struct tkt_buf		 line;
 	time_t			 since, now;
@@ -37,8 +51,13 @@ struct lister {
 	int			 status;
 	struct tkt_strs		 warned;	/* unknown state values */
 	/* listing */
+	size_t			 cur;		/* the store being listed */
 	struct tkt_http_req	 page;
 	long			 pageno;
+	long long		 sprinted;	/* printed from this store */
+	char			*wmax;		/* v3: updated_at_max as sent, or NULL */
+	struct inst		 wmax_at;
+	struct tkt_strs		 seen;		/* v3: ids at wmax_at printed */
 	/* ids */
 	struct tkt_reader	*rd;
 	int			 opi;		/* next operand */
@@ -55,52 +74,48 @@ vlog(void *arg, const char *line)
 	tkt_warnx("%s", line);
 }
 
+/* Is every value of l in set (or "UNKNOWN" when unknown_ok)? */
 static int
-in(const char **set, const char *s)
+check_values(const struct tkt_strs *l, const char *const *set,
+    int unknown_ok, const char *opt)
 {
-	for (; *set != NULL; set++)
-		if (strcmp(*set, s) == 0)
-			return 1;
-	return 0;
-}
+	for (size_t i = 0; i < l->n; i++) {
+		struct tkt_buf b;
 
-static int
-check_values(const struct tkt_strs *l, const char **set, const char *opt)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!in(set, l->v[i])) {
-			struct tkt_buf b;
-
-			tkt_buf_init(&b);
-			for (const char **p = set; *p; p++)
-				tkt_buf_printf(&b, "%s%s", p == set ? "" : ", ", *p);
-			tkt_warnx("%s: unknown value '%s' (one of %s)", opt,
-			    l->v[i], b.s);
-			tkt_buf_free(&b);
-			return -1;
-		}
+		if (tkt_wish_enum(set, l->v[i]) != NULL ||
+		    (unknown_ok && strcmp(l->v[i], "UNKNOWN") == 0))
+			continue;
+		tkt_buf_init(&b);
+		for (const char *const *p = set; *p; p++)
+			tkt_buf_printf(&b, "%s%s", p == set ? "" : ", ", *p);
+		if (unknown_ok)
+			tkt_buf_adds(&b, ", UNKNOWN");
+		tkt_warnx("%s: unknown value '%s' (one of %s)", opt, l->v[i], b.s);
+		tkt_buf_free(&b);
+		return -1;
+	}
 	return 0;
 }
 
 /* Does the ticket pass the filters? */
 static int
-wanted(struct lister *L)
+wanted(struct lister *L, const struct tkt_norm *nm)
 {
 	struct tkt_list_opts *o = L->o;
 
-	if (o->states.n && !tkt_strs_has(&o->states, L->nm.state))
+	if (o->states.n && !tkt_strs_has(&o->states, nm->state))
 		return 0;
-	if (o->types.n && !tkt_strs_has(&o->types, L->nm.type))
+	if (o->types.n && !tkt_strs_has(&o->types, nm->type))
 		return 0;
-	if (o->locales.n && !tkt_strs_locale(&o->locales, L->nm.locale))
+	if (o->locales.n && !tkt_strs_locale(&o->locales, nm->locale))
 		return 0;
 	if (L->since != (time_t)-1 &&
-	    (L->nm.updated_at == (time_t)-1 || L->nm.updated_at < L->since))
+	    (nm->updated_at == (time_t)-1 || nm->updated_at < L->since))
 		return 0;
-	if (o->overdue && (L->nm.due_at == (time_t)-1 || L->now <= L->nm.due_at))
+	if (o->overdue && (nm->due_at == (time_t)-1 || L->now <= nm->due_at))
 		return 0;
-	if (o->due_within != NULL && (L->nm.due_at == (time_t)-1 ||
-	    L->nm.due_at > L->now + (time_t)L->due_within))
+	if (o->due_within != NULL && (nm->due_at == (time_t)-1 ||
+	    nm->due_at > L->now + (time_t)L->due_within))
 		return 0;
 	return 1;
 }
@@ -116,18 +131,18 @@ fail(struct lister *L, const struct tkt_error *e)
 
 /* Prints one normalized record (in L->line) if it passes the filters. */
 static void
-emit(struct lister *L)
+emit(struct lister *L, const struct tkt_norm *nm)
 {
 	struct tkt_error e;
 
-	if (L->nm.state_raw != NULL && !tkt_strs_has(&L->warned, L->nm.state_raw)) {
-		tkt_strs_addlist(&L->warned, L->nm.state_raw);
+	if (nm->state_raw != NULL && !tkt_strs_has(&L->warned, nm->state_raw)) {
+		tkt_strs_add(&L->warned, nm->state_raw);
 		tkt_warnx("unknown ticket state '%s' (given as UNKNOWN, with "
-		    "state_raw)", L->nm.state_raw);
+		    "state_raw)", nm->state_raw);
 	}
 	if (L->o->limit > 0 && L->printed >= L->o->limit)
 		return;
-	if (!wanted(L))
+	if (!wanted(L, nm))
 		return;
 	if (L->table || L->o->thread) {
 		if (tkt_rec_parse(&L->view, L->line.s, L->line.len - 1,
@@ -143,98 +158,342 @@ emit(struct lister *L)
 	} else
 		tkt_out_line(L->line.s, L->line.len);
 	L->printed++;
+	L->sprinted++;
 	if (L->o->limit > 0 && L->printed >= L->o->limit)
 		tkt_http_stop(L->http);
 }
 
-/* Listing: one page at a time. */
+/*
+ * Listing: one store after the other, one page at a time.  Messages name
+ * the page, and the store when there are several.
+ */
 
-static void submit_page(struct lister *, char *url);
+static void start_listing(struct lister *);
+
+static const char *
+pagewhere(struct lister *L, char *buf, size_t len)
+{
+	if (L->nsrcs > 1)
+		snprintf(buf, len, "store %s: page %ld",
+		    L->srcs[L->cur].store->name, L->pageno);
+	else
+		snprintf(buf, len, "page %ld", L->pageno);
+	return buf;
+}
+
+/* The listing of this store ends here; the next store's begins. */
+static void
+next_store(struct lister *L)
+{
+	if (++L->cur < L->nsrcs && !tkt_http_stopped(L->http))
+		start_listing(L);
+}
+
+/* A listing that cannot go on: the records printed are not all there are. */
+static void
+incomplete(struct lister *L)
+{
+	char w[300];
+
+	if (L->nsrcs > 1)
+		snprintf(w, sizeof(w), "store %s: ", L->srcs[L->cur].store->name);
+	else
+		w[0] = '\0';
+	tkt_warnx("%sthe listing stopped at page %ld after %lld records: it is "
+	    "incomplete", w, L->pageno, L->sprinted);
+	L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
+}
 
 static void
-page_done(struct tkt_http_req *r, void *arg)
+submit_page(struct lister *L, char *url, void (*done)(struct tkt_http_req *,
+    void *))
 {
-	struct lister *L = arg;
-	struct tkt_error e;
-	const struct tkt_jnode *data, *paging, *next, *t;
-	char *nexturl = NULL;
-	size_t len;
-	const char *s;
+	tkt_http_req_free(&L->page);
+	memset(&L->page, 0, sizeof(L->page));
+	L->page.method = TKT_GET;
+	L->page.url = url;
+	L->page.bearer = L->srcs[L->cur].store->token;
+	L->page.may_repeat = 1;
+	L->page.done = done;
+	L->page.arg = L;
+	L->pageno++;
+	tkt_http_submit(L->http, &L->page);
+}
 
+/*
+ * The page's data list, or NULL when the page failed (reported; the
+ * listing of this store is over).  r may be queued again: then NULL too,
+ * with *again set.
+ */
+static const struct tkt_jnode *
+page_data(struct lister *L, struct tkt_http_req *r, int *again)
+{
+	const struct tkt_jnode *data;
+	struct tkt_error e;
+	char w[300];
+
+	*again = 0;
 	if (tkt_wish_envelope(r, &L->env, &e) == -1) {
 		/* A malformed answer to a read is worth another try. */
 		if (e.status == TKT_EXIT_REMOTE && r->outcome == TKT_HTTP_DONE &&
-		    r->status < 400 && tkt_http_retry(L->http, r) == 0)
-			return;
-		tkt_error_where(&e, "page %ld", L->pageno);
-		fail(L, &e);
-		if (e.status != TKT_EXIT_TOKEN) {
-			tkt_warnx("the listing stopped at page %ld after %lld "
-			    "records: it is incomplete", L->pageno, L->printed);
-			L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
+		    r->status < 400 && tkt_http_retry(L->http, r) == 0) {
+			*again = 1;
+			return NULL;
 		}
-		return;
+		tkt_error_where(&e, "%s", pagewhere(L, w, sizeof(w)));
+		fail(L, &e);
+		if (e.status != TKT_EXIT_TOKEN)
+			incomplete(L);
+		return NULL;
 	}
 	data = tkt_rec_get(&L->env, &L->env.nodes[0], "data");
+	if (data == NULL || data->type != TKT_J_ARRAY) {
+		tkt_warnx("%s: malformed answer: data is not a list",
+		    pagewhere(L, w, sizeof(w)));
+		incomplete(L);
+		return NULL;
+	}
+	return data;
+}
+
+/* Prints the tickets of a page; v3 skips those printed already (wmax). */
+static void
+page2_done(struct tkt_http_req *r, void *arg)
+{
+	struct lister *L = arg;
+	struct src *S = &L->srcs[L->cur];
+	struct tkt_error e;
+	const struct tkt_jnode *data, *paging, *next, *t;
+	char *nexturl = NULL, w[300];
+	size_t len;
+	const char *s;
+	int again;
+
+	if ((data = page_data(L, r, &again)) == NULL) {
+		if (!again)
+			next_store(L);
+		return;
+	}
 	paging = tkt_rec_get(&L->env, &L->env.nodes[0], "paging");
 	next = tkt_rec_get(&L->env, paging, "next");
 	if ((s = tkt_rec_str(&L->env, next, &len)) != NULL && len > 10) {
 		nexturl = xstrndup(s, len);
-		if (!tkt_same_origin(nexturl, L->store->url)) {
+		if (!tkt_same_origin(nexturl, S->store->url)) {
 			char *red = tkt_http_redact(nexturl);
 
-			tkt_warnx("page %ld: paging.next points at another origin "
+			tkt_warnx("%s: paging.next points at another origin "
 			    "(%s), not %s: refused, the token would go with it",
-			    L->pageno, red, L->store->url);
+			    pagewhere(L, w, sizeof(w)), red, S->store->url);
 			free(red);
 			free(nexturl);
 			nexturl = NULL;
 			L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
 		}
 	}
-	if (data == NULL || data->type != TKT_J_ARRAY) {
-		tkt_warnx("page %ld: malformed answer: data is not a list",
-		    L->pageno);
-		L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
-		free(nexturl);
-		return;
-	}
-	for (t = tkt_rec_child(&L->env, data); t != NULL && !tkt_http_stopped(L->http);
-	    t = tkt_rec_next(&L->env, t)) {
+	for (t = tkt_rec_child(&L->env, data); t != NULL &&
+	    !tkt_http_stopped(L->http); t = tkt_rec_next(&L->env, t)) {
 		tkt_buf_reset(&L->line);
-		if (tkt_wish2_record(&L->env, t, &L->nm, &L->line, &e) == -1) {
-			tkt_error_where(&e, "page %ld", L->pageno);
+		if (tkt_wish2_record(&L->env, t, &S->nm, &L->line, &e) == -1) {
+			tkt_error_where(&e, "%s", pagewhere(L, w, sizeof(w)));
 			fail(L, &e);
 			continue;
 		}
-		emit(L);
+		emit(L, &S->nm);
 	}
 	/* Each page reaches a pipe before the next one is fetched. */
 	fflush(stdout);
 	if (nexturl != NULL && !tkt_http_stopped(L->http))
-		submit_page(L, nexturl);
-	else
+		submit_page(L, nexturl, page2_done);
+	else {
 		free(nexturl);
+		next_store(L);
+	}
+}
+
+/* v3's updated_at: 0 and *t, or -1 when it is not a time. */
+static int
+instant(const char *raw, struct inst *t)
+{
+	size_t n;
+	long scale = 100000000;
+
+	if (raw == NULL || tkt_time_parsen(raw, (n = strlen(raw)), &t->s) == -1)
+		return -1;
+	t->ns = 0;
+	if (n > 20 && raw[19] == '.')
+		for (size_t i = 20; i < n && isdigit((unsigned char)raw[i]);
+		    i++, scale /= 10)
+			t->ns += (raw[i] - '0') * scale;
+	return 0;
+}
+
+static int
+inst_cmp(const struct inst *a, const struct inst *b)
+{
+	if (a->s != b->s)
+		return a->s < b->s ? -1 : 1;
+	return a->ns < b->ns ? -1 : a->ns > b->ns;
+}
+
+static void page3_done(struct tkt_http_req *, void *);
+
+/* The v3 list URL: the filters, and the window's top once there is one. */
+static char *
+url3(struct lister *L)
+{
+	struct tkt_list_opts *o = L->o;
+	struct tkt_buf q;
+	char *url, tb[21];
+
+	tkt_buf_init(&q);
+	/*
+	 * The states asked for: --state's, else every state with -A, else
+	 * those awaiting the merchant.  UNKNOWN cannot be asked for: then
+	 * every state is, and the filter keeps what --state names.
+	 */
+	if (o->states.n > 0 && !tkt_strs_has(&o->states, "UNKNOWN")) {
+		for (size_t i = 0; i < o->states.n; i++)
+			tkt_buf_printf(&q, "states[]=%s&", o->states.v[i]);
+	} else if (o->states.n == 0 && !o->all)
+		tkt_buf_adds(&q, "states[]=AWAITING_MERCHANT&");
+	for (size_t i = 0; i < o->types.n; i++)
+		tkt_buf_printf(&q, "types[]=%s&", o->types.v[i]);
+	tkt_buf_printf(&q, "limit=%d&sort_by=updated_at.desc", PAGE3);
+	if (L->since != (time_t)-1)
+		tkt_buf_printf(&q, "&updated_at_min=%s",
+		    tkt_time_format(L->since, tb));
+	if (L->wmax != NULL) {
+		tkt_buf_adds(&q, "&updated_at_max=");
+		tkt_url_encode(&q, L->wmax);
+	}
+	url = tkt_wish_url(L->srcs[L->cur].store, "tickets", q.s);
+	tkt_buf_free(&q);
+	return url;
+}
+
+/*
+ * v3 pages by time: sorted by updated_at, newest first, each page asks
+ * for what was updated at or before the last ticket of the page before
+ * (the bound is inclusive), and skips the ids at that very time it has
+ * printed.  That loses nothing while fewer tickets than a page share one
+ * updated_at; a page that all shares one cannot be stepped past, and
+ * the listing stops there, incomplete, rather than skip or loop.
+ */
+static void
+page3_done(struct tkt_http_req *r, void *arg)
+{
+	struct lister *L = arg;
+	struct src *S = &L->srcs[L->cur];
+	const struct tkt_jnode *data, *t;
+	struct tkt_strs run = { NULL, 0 };	/* ids at the page's last time */
+	struct tkt_error e;
+	struct inst at, first, last;
+	const char *lastraw = NULL, *lastid = NULL;
+	char w[300];
+	long n = 0;
+	int again, have, stop = 0;
+
+	if ((data = page_data(L, r, &again)) == NULL) {
+		if (!again)
+			next_store(L);
+		return;
+	}
+	memset(&first, 0, sizeof(first));
+	memset(&last, 0, sizeof(last));
+	for (t = tkt_rec_child(&L->env, data); t != NULL &&
+	    !tkt_http_stopped(L->http); t = tkt_rec_next(&L->env, t)) {
+		n++;
+		tkt_buf_reset(&L->line);
+		if (tkt_wish3_record(&L->env, t, &S->nm, &L->line, &e) == -1) {
+			tkt_error_where(&e, "%s", pagewhere(L, w, sizeof(w)));
+			fail(L, &e);
+			lastraw = lastid = NULL;
+			tkt_strs_free(&run);
+			continue;
+		}
+		have = instant(S->nm.updated_raw, &at) == 0;
+		lastid = S->nm.id;
+		lastraw = have ? S->nm.updated_raw : NULL;
+		if (have && L->wmax != NULL && inst_cmp(&at, &L->wmax_at) > 0) {
+			tkt_warnx("%s: ticket %s was updated at %s, after the "
+			    "updated_at_max asked for (%s): the server does not "
+			    "keep to the window, and paging cannot go on",
+			    pagewhere(L, w, sizeof(w)), S->nm.id,
+			    S->nm.updated_raw, L->wmax);
+			stop = 1;
+			break;
+		}
+		if (!have)
+			tkt_strs_free(&run);
+		else {
+			if (n == 1)
+				first = at;
+			if (run.n > 0 && inst_cmp(&at, &last) != 0)
+				tkt_strs_free(&run);
+			last = at;
+			tkt_strs_add(&run, S->nm.id);
+		}
+		/* Printed on the page before, at the window's very top. */
+		if (have && L->wmax != NULL && inst_cmp(&at, &L->wmax_at) == 0 &&
+		    tkt_strs_has(&L->seen, S->nm.id))
+			continue;
+		emit(L, &S->nm);
+	}
+	/* Each page reaches a pipe before the next one is fetched. */
+	fflush(stdout);
+	if (!stop && !tkt_http_stopped(L->http) && n >= PAGE3) {
+		if (lastraw == NULL) {
+			tkt_warnx("%s: the last ticket of the page (%s) has no "
+			    "updated_at to ask for the next page by",
+			    pagewhere(L, w, sizeof(w)), lastid ? lastid : "?");
+			stop = 1;
+		} else if (inst_cmp(&first, &last) == 0 || (L->wmax != NULL &&
+		    inst_cmp(&last, &L->wmax_at) >= 0)) {
+			tkt_warnx("%s: all %ld tickets of the page were updated "
+			    "at %s; more may share that time, and paging by "
+			    "updated_at cannot get past them without losing "
+			    "some", pagewhere(L, w, sizeof(w)), n, lastraw);
+			stop = 1;
+		} else {
+			free(L->wmax);
+			L->wmax = xstrdup(lastraw);
+			L->wmax_at = last;
+			tkt_strs_free(&L->seen);
+			L->seen = run;
+			submit_page(L, url3(L), page3_done);
+			return;
+		}
+	}
+	tkt_strs_free(&run);
+	if (stop)
+		incomplete(L);
+	next_store(L);
 }
 
 static void
-submit_page(struct lister *L, char *url)
+start_listing(struct lister *L)
 {
-	tkt_http_req_free(&L->page);
-	memset(&L->page, 0, sizeof(L->page));
-	L->page.method = TKT_GET;
-	L->page.url = url;
-	L->page.bearer = L->store->token;
-	L->page.may_repeat = 1;
-	L->page.done = page_done;
-	L->page.arg = L;
-	L->pageno++;
-	tkt_http_submit(L->http, &L->page);
+	struct src *S = &L->srcs[L->cur];
+	char q[64];
+
+	L->pageno = 0;
+	L->sprinted = 0;
+	free(L->wmax);
+	L->wmax = NULL;
+	tkt_strs_free(&L->seen);
+	if (S->v3) {
+		submit_page(L, url3(L), page3_done);
+		return;
+	}
+	snprintf(q, sizeof(q), "start=0&limit=%d", PAGE);
+	submit_page(L, tkt_wish_url(S->store, "ticket/get-action-required", q),
+	    page2_done);
 }
 
 /* Ids: a window of requests, printed in the order asked. */
 
-static int next_id(struct lister *, char **id, char *where, size_t wlen);
+static int next_id(struct lister *, char **id, struct src **,
+    char *where, size_t wlen);
 
 static void fill(struct lister *);
 
@@ -257,14 +516,14 @@ flush_done(struct lister *L)
 			} else {
 				t = tkt_rec_get(&L->env, &L->env.nodes[0], "data");
 				tkt_buf_reset(&L->line);
-				if (tkt_wish2_record(&L->env, t, &L->nm, &L->line,
-				    &e) == -1) {
+				if (tkt_wish_record(&L->env, t, &s->src->nm,
+				    &L->line, &e) == -1) {
 					tkt_error_where(&e, "ticket %s", s->id);
 					fail(L, &e);
 					L->failed++;
 				} else {
 					L->succeeded++;
-					emit(L);
+					emit(L, &s->src->nm);
 				}
 			}
 		}
@@ -293,18 +552,38 @@ id_done(struct tkt_http_req *r, void *arg)
 		fill(L);
 }
 
+/* GET one ticket: v2 /ticket?id=ID, v3 /tickets/ID. */
+static char *
+id_url(const struct src *S, const char *id)
+{
+	struct tkt_buf q;
+	char *url;
+
+	tkt_buf_init(&q);
+	if (S->v3) {
+		tkt_buf_adds(&q, "tickets/");
+		tkt_url_encode(&q, id);
+		url = tkt_wish_url(S->store, q.s, NULL);
+	} else {
+		tkt_buf_adds(&q, "id=");
+		tkt_url_encode(&q, id);
+		url = tkt_wish_url(S->store, "ticket", q.s);
+	}
+	tkt_buf_free(&q);
+	return url;
+}
+
 static void
 fill(struct lister *L)
 {
 	for (int k = 0; k < L->nslots && !L->exhausted; k++) {
 		int i = (L->head + k) % L->nslots;
 		struct slot *s = &L->slots[i];
-		struct tkt_buf q;
 		char *id;
 
 		if (s->used)
 			continue;
-		if (next_id(L, &id, s->where, sizeof(s->where)) <= 0) {
+		if (next_id(L, &id, &s->src, s->where, sizeof(s->where)) <= 0) {
 			L->exhausted = 1;
 			break;
 		}
@@ -312,13 +591,9 @@ fill(struct lister *L)
 		s->id = id;
 		s->used = 1;
 		s->done = 0;
-		tkt_buf_init(&q);
-		tkt_buf_adds(&q, "id=");
-		tkt_url_encode(&q, id);
 		s->req.method = TKT_GET;
-		s->req.url = tkt_wish_url(L->store, "ticket", q.s);
-		tkt_buf_free(&q);
-		s->req.bearer = L->store->token;
+		s->req.url = id_url(s->src, id);
+		s->req.bearer = s->src->store->token;
 		s->req.may_repeat = 1;
 		s->req.done = id_done;
 		s->req.arg = L;
@@ -327,9 +602,34 @@ fill(struct lister *L)
 	}
 }
 
+/* The store a record read from stdin goes to: the one it names, with several. */
+static struct src *
+src_of(struct lister *L, const struct tkt_rec *r, const char *where)
+{
+	const char *name;
+
+	if (L->nsrcs == 1)
+		return &L->srcs[0];
+	name = r->bare ? NULL : tkt_rec_field(r, "store");
+	for (size_t i = 0; name != NULL && i < L->nsrcs; i++)
+		if (strcmp(L->srcs[i].store->name, name) == 0)
+			return &L->srcs[i];
+	if (name == NULL)
+		tkt_warnx("%s: %s names no store, and %zu are chosen: give "
+		    "records with their \"store\", or choose one store with -s",
+		    where, r->bare ? "a bare id" : "the record", L->nsrcs);
+	else
+		tkt_warnx("%s: the record's store '%s' is not among those "
+		    "chosen with -s", where, name);
+	L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
+	L->failed++;
+	return NULL;
+}
+
 /* The next id: 1 and a new *id, 0 at the end. */
 static int
-next_id(struct lister *L, char **id, char *where, size_t wlen)
+next_id(struct lister *L, char **id, struct src **src, char *where,
+    size_t wlen)
 {
 	struct tkt_error e;
 	struct tkt_rec *r;
@@ -358,6 +658,8 @@ next_id(struct lister *L, char **id, char *where, size_t wlen)
 					L->failed++;
 					continue;
 				}
+				if ((*src = src_of(L, r, where)) == NULL)
+					continue;
 				*id = xstrndup(r->line, r->len);
 				return 1;
 			}
@@ -369,6 +671,8 @@ next_id(struct lister *L, char **id, char *where, size_t wlen)
 				L->failed++;
 				continue;
 			}
+			if ((*src = src_of(L, r, where)) == NULL)
+				continue;
 			*id = xstrdup(s);
 			return 1;
 		}
@@ -396,22 +700,52 @@ next_id(struct lister *L, char **id, char *where, size_t wlen)
 			L->failed++;
 			continue;
 		}
+		*src = &L->srcs[0];
 		*id = xstrdup(op);
 		return 1;
 	}
 }
 
+/* Can this store list what was asked?  0, or -1 (reported). */
 static int
-setup(struct lister *L, struct tkt_config *cfg)
+check_store(struct lister *L, const struct src *S)
+{
+	struct tkt_list_opts *o = L->o;
+
+	if (S->v3)
+		return 0;
+	if (o->all) {
+		tkt_warnx("-A/--all needs API v3: Wish's v2 API lists only the "
+		    "tickets awaiting your response (store '%s' uses v2)",
+		    S->store->name);
+		return -1;
+	}
+	for (size_t i = 0; o->noperands == 0 && i < o->states.n; i++)
+		if (strcmp(o->states.v[i], "AWAITING_MERCHANT") != 0) {
+			tkt_warnx("--state %s: API v2 lists only AWAITING_MERCHANT "
+			    "tickets; other states need -A, which needs API v3 "
+			    "(or name the tickets by id)%s%s%s", o->states.v[i],
+			    L->nsrcs > 1 ? " (store '" : "",
+			    L->nsrcs > 1 ? S->store->name : "",
+			    L->nsrcs > 1 ? "' uses v2)" : "");
+			return -1;
+		}
+	return 0;
+}
+
+static int
+setup(struct lister *L)
 {
 	struct tkt_list_opts *o = L->o;
 	struct tkt_error e;
 	struct tkt_http_opts ho;
+	struct tkt_store **stores = NULL;
+	struct tkt_wishmap *map;
 	int listing = o->noperands == 0;
 
 	tkt_error_clear(&e);
-	if (check_values(&o->states, states, "--state") == -1 ||
-	    check_values(&o->types, types, "--type") == -1)
+	if (check_values(&o->states, tkt_states, 1, "--state") == -1 ||
+	    check_values(&o->types, tkt_types, 0, "--type") == -1)
 		return TKT_EXIT_USAGE;
 	L->now = tkt_now();
 	L->since = (time_t)-1;
@@ -426,39 +760,43 @@ setup(struct lister *L, struct tkt_config *cfg)
 		    o->due_within);
 		return TKT_EXIT_USAGE;
 	}
-	if (tkt_config_load(cfg, &e) == -1 ||
-	    (L->store = tkt_config_store(cfg, o->store, &e)) == NULL) {
+	if (tkt_config_load(L->cfg, &e) == -1 ||
+	    tkt_config_stores(L->cfg, &o->stores, &stores, &L->nsrcs, &e) == -1) {
 		tkt_error_print(&e);
 		return TKT_EXIT_USAGE;
 	}
-	if (strcmp(L->store->api, "v2") != 0) {
-		tkt_warnx("store '%s' uses API %s, which this version of tkt-list "
-		    "does not speak yet (only v2)", L->store->name, L->store->api);
-		return TKT_EXIT_USAGE;
+	L->srcs = xcalloc(L->nsrcs, sizeof(*L->srcs));
+	for (size_t i = 0; i < L->nsrcs; i++) {
+		L->srcs[i].store = stores[i];
+		L->srcs[i].v3 = strcmp(stores[i]->api, "v3") == 0;
 	}
-	if (o->all) {
-		tkt_warnx("-A/--all needs API v3: Wish's v2 API lists only the "
-		    "tickets awaiting your response (store '%s' uses v2)",
-		    L->store->name);
-		return TKT_EXIT_USAGE;
-	}
-	for (size_t i = 0; listing && i < o->states.n; i++)
-		if (strcmp(o->states.v[i], "AWAITING_MERCHANT") != 0) {
-			tkt_warnx("--state %s: API v2 lists only AWAITING_MERCHANT "
-			    "tickets; other states need -A, which needs API v3 "
-			    "(or name the tickets by id)", o->states.v[i]);
+	free(stores);
+	if (L->nsrcs > 1)
+		for (int i = 0; i < o->noperands; i++)
+			if (strcmp(o->operands[i], "-") != 0) {
+				tkt_warnx("ticket ids as operands need one store "
+				    "(-s NAME), and %zu are chosen; records on "
+				    "standard input (-) go to the store they name",
+				    L->nsrcs);
+				return TKT_EXIT_USAGE;
+			}
+	for (size_t i = 0; i < L->nsrcs; i++)
+		if (check_store(L, &L->srcs[i]) == -1)
+			return TKT_EXIT_USAGE;
+	for (size_t i = 0; i < L->nsrcs; i++)
+		if (tkt_store_token(L->srcs[i].store, &e) == -1) {
+			tkt_error_print(&e);
 			return TKT_EXIT_USAGE;
 		}
-	if (tkt_store_token(L->store, &e) == -1) {
+	if ((map = tkt_wishmap_default(&e)) == NULL) {
 		tkt_error_print(&e);
 		return TKT_EXIT_USAGE;
 	}
-	if ((L->nm.map = tkt_wishmap_default(&e)) == NULL) {
-		tkt_error_print(&e);
-		return TKT_EXIT_USAGE;
+	for (size_t i = 0; i < L->nsrcs; i++) {
+		L->srcs[i].nm.map = map;
+		L->srcs[i].nm.store = L->srcs[i].store;
+		L->srcs[i].nm.raw = o->raw;
 	}
-	L->nm.store = L->store;
-	L->nm.raw = o->raw;
 	memset(&ho, 0, sizeof(ho));
 	ho.retries = -1;
 	ho.parallel = listing ? 1 : (o->parallel > 0 ? o->parallel : 4);
@@ -483,21 +821,22 @@ tkt_list_main(struct tkt_list_opts *o)
 	memset(&L, 0, sizeof(L));
 	memset(&cfg, 0, sizeof(cfg));
 	L.o = o;
+	L.cfg = &cfg;
 	tkt_rec_init(&L.env);
 	tkt_rec_init(&L.view);
 	tkt_buf_init(&L.line);
 	tkt_out_init();
-	if ((rc = setup(&L, &cfg)) != TKT_EXIT_OK) {
+	if ((rc = setup(&L)) != TKT_EXIT_OK) {
+		free(L.srcs);
 		tkt_config_free(&cfg);
 		return rc;
 	}
 	if (o->noperands == 0) {
-		char q[64];
-
-		snprintf(q, sizeof(q), "start=0&limit=%d", PAGE);
-		submit_page(&L, tkt_wish_url(L.store, "ticket/get-action-required", q));
+		start_listing(&L);
 		tkt_http_run(L.http);
 		tkt_http_req_free(&L.page);
+		free(L.wmax);
+		tkt_strs_free(&L.seen);
 	} else {
 		L.nslots = o->parallel > 0 ? o->parallel : 4;
 		L.slots = xcalloc((size_t)L.nslots, sizeof(*L.slots));
@@ -520,6 +859,7 @@ tkt_list_main(struct tkt_list_opts *o)
 	tkt_rec_free(&L.view);
 	tkt_buf_free(&L.line);
 	tkt_strs_free(&L.warned);
+	free(L.srcs);
 	tkt_config_free(&cfg);
 	return L.status;
 }

@@ -24,6 +24,13 @@ tkt_strs_addlist(struct tkt_strs *l, const char *list)
 	}
 }
 
+void
+tkt_strs_add(struct tkt_strs *l, const char *s)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+}
+
 int
 tkt_strs_has(const struct tkt_strs *l, const char *s)
 {

@@ -244,6 +244,16 @@ void		 tkt_config_free(struct tkt_config *);
 /* Borrowed: the store by name (NULL: -s, $TKT_STORE, default_store, the only one). */
 struct tkt_store *tkt_config_store(struct tkt_config *, const char *name,
 		    struct tkt_error *);
+/*
+ * Several stores for one run (tkt-list -s a,b): a new array of borrowed
+ * stores in *out, each named once, in the order given.  With no name,
+ * $TKT_STORE (a comma list too), else as tkt_config_store.  One store
+ * takes the environment's overrides as tkt_config_store does; several
+ * refuse them (TKT_API_URL, TKT_API, TKT_TOKEN are each one store's).
+ */
+struct tkt_strs;
+int		 tkt_config_stores(struct tkt_config *, const struct tkt_strs *names,
+		    struct tkt_store ***out, size_t *nout, struct tkt_error *);
 /* Loads store->token under the secrets rules of SPEC §9. */
 int		 tkt_store_token(struct tkt_store *, struct tkt_error *);
 /* Checks an origin: http(s), no path; plain http only to loopback. */
@@ -362,6 +372,8 @@ struct tkt_strs {
 };
 
 void	tkt_strs_addlist(struct tkt_strs *, const char *commalist);
+/* One value, commas and all. */
+void	tkt_strs_add(struct tkt_strs *, const char *);
 int	tkt_strs_has(const struct tkt_strs *, const char *);
 /* A locale filter: "fr" matches "fr" and "fr-CA"; "fr-CA" only itself. */
 int	tkt_strs_locale(const struct tkt_strs *, const char *locale);
@@ -374,7 +386,7 @@ void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
 
 /* list.c: the tkt-list driver. */
 struct tkt_list_opts {
-	const char	*store;
+	struct tkt_strs	 stores;	/* -s, each once; none: the default */
 	char		**operands;
 	int		 noperands;
 	int		 all, overdue, exists, thread, raw, verbose;

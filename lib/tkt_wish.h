@@ -13,16 +13,27 @@ int	tkt_wish_token_code(long code);
  */
 int	tkt_wish_envelope(const struct tkt_http_req *, struct tkt_rec *env,
 	    struct tkt_error *);
+/*
+ * The record's values, each list NULL-terminated and the same as v3's
+ * enums: states (without "UNKNOWN"), types, and reply senders.
+ */
+extern const char *const tkt_states[];
+extern const char *const tkt_types[];
+extern const char *const tkt_senders[];
+/* Borrowed: the member of set equal to s (static), or NULL. */
+const char	*tkt_wish_enum(const char *const *set, const char *s);
 /* A new URL: origin "/api/" api "/" path ["?" query]. */
 char	*tkt_wish_url(const struct tkt_store *, const char *path,
 	    const char *query);
 
-/* wish2.c: API v2 to tkt records. */
+/* wish2.c, wish3.c: API v2 and v3 tickets to tkt records. */
 struct tkt_norm {
 	const struct tkt_store	*store;		/* borrowed */
 	const struct tkt_wishmap *map;		/* borrowed */
 	int			 raw;		/* add "raw" */
-	/* Filled per ticket, for filters and warnings. */
+	/* Filled per ticket, for filters, paging and warnings. */
+	const char		*id;		/* borrowed from the tree */
+	const char		*updated_raw;	/* borrowed: updated_at as sent, or NULL */
 	const char		*state;		/* borrowed, static */
 	const char		*state_raw;	/* borrowed from the tree, or NULL */
 	const char		*type;		/* static */
@@ -32,10 +43,17 @@ struct tkt_norm {
 };
 
 /*
- * Appends the record of the v2 Ticket object t (a node of env) to out as
- * one JSON line with "\n".  Returns -1 (err) when t is not a ticket.
+ * Appends the record of the Ticket object t (a node of env) to out as one
+ * JSON line with "\n", as the API of nm->store reads: v2 or v3.  Returns
+ * -1 (err) when t is not a ticket.  The v2 and v3 forms of one ticket
+ * give equal values for every field both carry (SPEC §3).
  */
+int	tkt_wish_record(const struct tkt_rec *env, const struct tkt_jnode *t,
+	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+/* The same for a v2 Ticket (wrapped or not) and a v3 Ticket. */
 int	tkt_wish2_record(const struct tkt_rec *env, const struct tkt_jnode *t,
+	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
 	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

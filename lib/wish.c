@@ -1,17 +1,38 @@
 /*
  * wish.c: what both Wish API versions share: the {code, data, message}
- * envelope, the error codes that mean a person must act, and URLs.
+ * envelope, the error codes that mean a person must act, URLs, and the
+ * writer of the record both normalizers fill (SPEC §3).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tkt.h"
+#include "tkt_priv.h"
 
 int
 tkt_wish_token_code(long code)
 {
 	return code == 4000 || code == 1012 || code == 1015 || code == 1016 ||
 	    code == 1018;
+}
+
+const char *const tkt_states[] = { "AWAITING_MERCHANT", "AWAITING_USER",
+    "AWAITING_WISH", "CLOSED", "PERMANENTLY_CLOSED", NULL };
+const char *const tkt_types[] = { "PRE_PURCHASE", "ORDER",
+    "POST_CUSTOMER_SUPPORT", NULL };
+const char *const tkt_senders[] = { "USER", "MERCHANT", "WISH_SUPPORT",
+    "WISH_AUTOMATED_SUPPORT", "LIVE_CHAT", NULL };
+
+const char *
+tkt_wish_enum(const char *const *set, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	for (; *set != NULL; set++)
+		if (strcmp(*set, s) == 0)
+			return *set;
+	return NULL;
 }
 
 char *
@@ -89,4 +110,267 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		return -1;
 	}
 	return 0;
+}
+
+int
+tkt_wish_record(const struct tkt_rec *r, const struct tkt_jnode *t,
+    struct tkt_norm *nm, struct tkt_buf *out, struct tkt_error *err)
+{
+	if (strcmp(nm->store->api, "v3") == 0)
+		return tkt_wish3_record(r, t, nm, out, err);
+	return tkt_wish2_record(r, t, nm, out, err);
+}
+
+/* The record writer. */
+
+const char *const tkt_order_keys[TKT_O_N] = {
+	"id", "transaction_id", "product_id", "product_name", "sku", "size",
+	"color", "quantity", "price", "cost", "shipping", "order_total",
+	"currency", "state", "shipping_provider", "tracking_number",
+	"shipped_date", "refunded_reason", "refunded_time"
+};
+
+struct tkt_sv
+tkt_wish_str(const struct tkt_rec *r, const struct tkt_jnode *o,
+    const char *key, int blank_null)
+{
+	struct tkt_sv v = { NULL, 0 };
+	const struct tkt_jnode *n = tkt_rec_get(r, o, key);
+	size_t len;
+
+	if ((v.s = tkt_rec_str(r, n, &len)) == NULL)
+		return v;
+	if (blank_null && len == 0)
+		v.s = NULL;
+	else
+		v.n = len;
+	return v;
+}
+
+time_t
+tkt_wish_time(const struct tkt_rec *r, const struct tkt_jnode *o,
+    const char *key, struct tkt_norm *nm)
+{
+	struct tkt_sv v = tkt_wish_str(r, o, key, 1);
+	time_t t;
+
+	if (v.s == NULL)
+		return (time_t)-1;
+	if (tkt_time_parsen(v.s, v.n, &t) == -1) {
+		nm->bad_time = 1;
+		return (time_t)-1;
+	}
+	return t;
+}
+
+void
+tkt_wish_times(const struct tkt_rec *r, const struct tkt_jnode *o,
+    const char *opened, const char *updated, struct tkt_norm *nm,
+    struct tkt_wire *t)
+{
+	t->opened_at = tkt_wish_time(r, o, opened, nm);
+	t->updated_at = tkt_wish_time(r, o, updated, nm);
+	if (t->updated_at == (time_t)-1)
+		t->updated_at = t->opened_at;
+	nm->updated_at = t->updated_at;
+	nm->updated_raw = tkt_wish_str(r, o, updated, 1).s;
+}
+
+void
+tkt_wish_locale(struct tkt_norm *nm, struct tkt_sv v)
+{
+	char *out = nm->locale;
+	size_t i, outlen = sizeof(nm->locale);
+
+	if (v.s == NULL || v.n == 0 || v.n >= outlen) {
+		snprintf(out, outlen, "und");
+		return;
+	}
+	for (i = 0; i < v.n; i++) {
+		char c = v.s[i];
+
+		if (c == '_')
+			c = '-';
+		if (!isalnum((unsigned char)c) && c != '-') {
+			snprintf(out, outlen, "und");
+			return;
+		}
+		out[i] = c;
+	}
+	out[i] = '\0';
+	/* Language lowercase, region uppercase. */
+	for (i = 0; out[i] && out[i] != '-'; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+	if (out[i] == '-' && strlen(out + i + 1) == 2)
+		for (i++; out[i]; i++)
+			out[i] = (char)toupper((unsigned char)out[i]);
+}
+
+void
+tkt_wish_state(struct tkt_norm *nm, const char *value, const char *raw)
+{
+	nm->state_raw = NULL;
+	if (value != NULL) {
+		nm->state = value;
+		return;
+	}
+	nm->state = "UNKNOWN";
+	nm->state_raw = raw != NULL ? raw : "";
+}
+
+static void
+put_sv(struct tkt_jw *w, const char *key, struct tkt_sv v)
+{
+	tkt_jw_key(w, key);
+	if (v.s == NULL)
+		tkt_jw_null(w);
+	else
+		tkt_jw_strn(w, v.s, v.n);
+}
+
+static void
+put_time(struct tkt_jw *w, const char *key, time_t t)
+{
+	tkt_jw_key(w, key);
+	tkt_jw_time(w, t);
+}
+
+void
+tkt_wish_head(struct tkt_recw *rw, struct tkt_buf *out,
+    const struct tkt_norm *nm, const struct tkt_wire *t)
+{
+	struct tkt_jw *w = &rw->w;
+
+	rw->out = out;
+	rw->nev = 0;
+	tkt_jw_init(w, out);
+	tkt_jw_obj(w);
+	put_sv(w, "id", t->id);
+	tkt_jw_key(w, "store");
+	tkt_jw_str(w, nm->store->name);
+	tkt_jw_key(w, "api");
+	tkt_jw_str(w, t->api);
+	tkt_jw_key(w, "type");
+	tkt_jw_str(w, nm->type);
+	tkt_jw_key(w, "type_inferred");
+	tkt_jw_bool(w, t->type_inferred);
+	tkt_jw_key(w, "state");
+	tkt_jw_str(w, nm->state);
+	if (nm->state_raw != NULL) {
+		tkt_jw_key(w, "state_raw");
+		tkt_jw_str(w, nm->state_raw);
+	}
+	put_sv(w, "subject", t->subject);
+	put_sv(w, "label", t->label);
+	put_sv(w, "sub_label", t->sub_label);
+	put_sv(w, "refund_reason", t->refund_reason);
+	put_time(w, "opened_at", t->opened_at);
+	put_time(w, "updated_at", t->updated_at);
+	put_time(w, "closed_at", t->closed_at);
+	put_sv(w, "closed_by", t->closed_by);
+	tkt_jw_key(w, "locale");
+	tkt_jw_str(w, nm->locale);
+	tkt_jw_key(w, "buyer");
+	tkt_jw_obj(w);
+	put_sv(w, "id", t->buyer_id);
+	put_sv(w, "name", t->buyer_name);
+	tkt_jw_key(w, "locale");
+	tkt_jw_str(w, nm->locale);
+	tkt_jw_obj_end(w);
+}
+
+const struct tkt_jnode *
+tkt_wish_list(struct tkt_recw *rw, const char *key, const struct tkt_rec *r,
+    const struct tkt_jnode *o, const char *src)
+{
+	const struct tkt_jnode *a = tkt_rec_get(r, o, src);
+
+	tkt_jw_key(&rw->w, key);
+	tkt_jw_arr(&rw->w);
+	return a != NULL && a->type == TKT_J_ARRAY ? tkt_rec_child(r, a) : NULL;
+}
+
+void
+tkt_wish_list_end(struct tkt_recw *rw)
+{
+	tkt_jw_arr_end(&rw->w);
+}
+
+void
+tkt_wish_order(struct tkt_recw *rw, const struct tkt_sv *v)
+{
+	struct tkt_jw *w = &rw->w;
+	const struct tkt_sv *q = &v[TKT_O_QUANTITY];
+	long long qty;
+	const char *es;
+	char tmp[24];
+
+	tkt_jw_obj(w);
+	for (int i = 0; i < TKT_O_N; i++) {
+		if (i != TKT_O_QUANTITY) {
+			put_sv(w, tkt_order_keys[i], v[i]);
+			continue;
+		}
+		tkt_jw_key(w, "quantity");
+		if (q->s != NULL && q->n < sizeof(tmp)) {
+			memcpy(tmp, q->s, q->n);
+			tmp[q->n] = '\0';
+		} else
+			tmp[0] = '\0';
+		if (tmp[0] != '\0' &&
+		    tkt_num_parse(tmp, 0, 1000000000, &qty, &es) == 0)
+			tkt_jw_int(w, qty);
+		else
+			tkt_jw_null(w);
+	}
+	tkt_jw_obj_end(w);
+}
+
+void
+tkt_wish_reply(struct tkt_recw *rw, const char *sender, time_t at,
+    struct tkt_sv message, struct tkt_sv translated)
+{
+	struct tkt_jw *w = &rw->w;
+
+	if (rw->nev < TKT_MAX_REPLIES) {
+		rw->ev[rw->nev].sender = tkt_sender_kind(sender);
+		rw->ev[rw->nev].at = at;
+		rw->nev++;
+	}
+	tkt_jw_obj(w);
+	tkt_jw_key(w, "sender");
+	tkt_jw_str(w, sender);
+	put_time(w, "at", at);
+	put_sv(w, "message", message);
+	put_sv(w, "translated_message", translated);
+	tkt_jw_key(w, "images");
+	tkt_jw_arr(w);
+}
+
+void
+tkt_wish_reply_end(struct tkt_recw *rw)
+{
+	tkt_jw_arr_end(&rw->w);
+	tkt_jw_obj_end(&rw->w);
+}
+
+void
+tkt_wish_tail(struct tkt_recw *rw, struct tkt_norm *nm, const char *raw,
+    size_t rawlen)
+{
+	struct tkt_jw *w = &rw->w;
+
+	nm->waiting_since = tkt_waiting_since(rw->ev, rw->nev,
+	    strcmp(nm->state, "AWAITING_MERCHANT") == 0);
+	nm->due_at = tkt_due_at(nm->waiting_since, nm->store->sla);
+	put_time(w, "waiting_since", nm->waiting_since);
+	put_time(w, "due_at", nm->due_at);
+	tkt_jw_key(w, "csat");
+	tkt_jw_null(w);
+	if (nm->raw) {
+		tkt_jw_key(w, "raw");
+		tkt_jw_raw(w, raw, rawlen);
+	}
+	tkt_jw_obj_end(w);
+	tkt_buf_addc(rw->out, '\n');
 }

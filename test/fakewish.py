@@ -1,14 +1,25 @@
 #!/usr/bin/env python3
 """fakewish.py: serves canned Wish API answers on loopback for tests of the
-v2 wire quirks that tkt-sandbox (which renders clean records) never sends.
+wire quirks that tkt-sandbox (which renders clean records) never sends.
 
 usage: fakewish.py ROUTES  -- prints its origin on the first line.
-ROUTES lines: PATH-PREFIX<TAB>STATUS<TAB>FILE[<TAB>Header: value;...]
-A path prefix (with query) may repeat: its answers are used in turn, the
-last one for ever after.  {ORIGIN} in a file is replaced by the origin.
-FILE "-" answers an empty body; "DROP" closes the connection at once.
+ROUTES lines: ROUTE<TAB>STATUS<TAB>FILE[<TAB>Header: value;...]
+A ROUTE without "?" matches a request whose path and query start with it.
+A ROUTE with "?" matches a request to exactly that path whose query has
+every parameter given (decoded, in any order, among others; "key=*" for
+any value): list the most specific routes first, the first that matches
+answers.  A route may
+repeat: its answers are used in turn, the last one for ever after.
+{ORIGIN} in a file is replaced by the origin.  FILE "-" answers an empty
+body; "DROP" closes the connection at once; "V3STORE:TICKETS.jsonl" answers
+as v3 does from those tickets (one v3 object a line): GET /api/v3/tickets
+with states[], types[], updated_at_min/_max (inclusive), sort_by
+updated_at (.desc or .asc) and limit (default 50, 1 to 500), and GET
+/api/v3/tickets/ID.  Tickets that share an updated_at come in a different
+order on every request, as nothing promises their order.  The header "X-Fake-Wait-For: PATH" is not sent: the
+answer waits (10 s at most) until the file PATH exists.
 """
-import http.server, os, sys
+import datetime, http.server, json, os, sys, time, urllib.parse
 
 routes = []
 base = os.path.dirname(os.path.abspath(sys.argv[1]))
@@ -20,6 +31,57 @@ for line in open(sys.argv[1], encoding="utf-8"):
     hdrs = [h.split(": ", 1) for h in f[3].split(";")] if len(f) > 3 and f[3] else []
     routes.append([f[0], int(f[1]), f[2], hdrs])
 used = {}
+lists = 0
+
+
+def when(s):
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def matches(route, path):
+    if "?" not in route:
+        return path.startswith(route)
+    rpath, rq = route.split("?", 1)
+    p = urllib.parse.urlsplit(path)
+    if urllib.parse.unquote(p.path) != rpath:
+        return False
+    got = urllib.parse.parse_qsl(p.query, keep_blank_values=True)
+    keys = [k for k, _ in got]
+    return all(k in keys if v == "*" else (k, v) in got
+               for k, v in urllib.parse.parse_qsl(rq, keep_blank_values=True))
+
+
+def v3store(fname, path):
+    """v3's tickets endpoints over the tickets of fname: (status, body)."""
+    global lists
+    lists += 1
+    u = urllib.parse.urlsplit(path)
+    q = urllib.parse.parse_qs(u.query)
+    tickets = [json.loads(l) for l in open(os.path.join(base, fname), encoding="utf-8") if l.strip()]
+    if u.path.startswith("/api/v3/tickets/"):
+        tid = urllib.parse.unquote(u.path[len("/api/v3/tickets/"):])
+        for t in tickets:
+            if t["id"] == tid:
+                return 200, {"code": 0, "data": t, "message": ""}
+        return 400, {"code": 1004, "message": "No 'Ticket' Found with id: '%s'" % tid}
+    try:
+        limit = int(q.get("limit", ["50"])[0])
+        assert 1 <= limit <= 500
+        lo = when(q["updated_at_min"][0]) if "updated_at_min" in q else None
+        hi = when(q["updated_at_max"][0]) if "updated_at_max" in q else None
+        order = q.get("sort_by", ["updated_at.desc"])[0]
+        assert order in ("updated_at", "updated_at.desc", "updated_at.asc")
+    except (AssertionError, ValueError):
+        return 400, {"code": 1000, "message": "Invalid parameter"}
+    sel = [t for t in tickets
+           if ("states[]" not in q or t["state"] in q["states[]"])
+           and ("types[]" not in q or t["type"] in q["types[]"])
+           and (lo is None or when(t["updated_at"]) >= lo)
+           and (hi is None or when(t["updated_at"]) <= hi)]
+    sel.sort(key=lambda t: t["id"], reverse=lists % 2 == 0)
+    sel.sort(key=lambda t: when(t["updated_at"]), reverse=order != "updated_at.asc")
+    return 200, {"code": 0, "data": sel[:limit], "message": ""}
+
 
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -29,7 +91,7 @@ class H(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        cands = [r for r in routes if self.path.startswith(r[0])]
+        cands = [r for r in routes if matches(r[0], self.path)]
         if not cands:
             self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
         key = cands[0][0]
@@ -40,14 +102,24 @@ class H(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
-        body = b"" if fname == "-" else open(os.path.join(base, fname), "rb").read()
+        if fname.startswith("V3STORE:"):
+            status, obj = v3store(fname[8:], self.path)
+            body = json.dumps(obj, ensure_ascii=False).encode()
+        else:
+            body = b"" if fname == "-" else open(os.path.join(base, fname), "rb").read()
         body = body.replace(b"{ORIGIN}", origin.encode())
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Wish-Request-Id", "req-%d" % sum(used.values()))
         for k, v in hdrs:
-            self.send_header(k, v)
+            if k == "X-Fake-Wait-For":
+                for _ in range(400):
+                    if os.path.exists(v):
+                        break
+                    time.sleep(0.025)
+            else:
+                self.send_header(k, v)
         self.end_headers()
         self.wfile.write(body)
     do_GET = do_POST = do_PUT = answer

@@ -18,6 +18,10 @@ setup() {
 
 teardown() {
 	stop_fake
+	if [ -n "${FAKE2_PID:-}" ]; then
+		kill "$FAKE2_PID" 2>/dev/null
+		wait "$FAKE2_PID" 2>/dev/null
+	fi
 }
 
 # store_of N: a sandbox store file of N tickets, all awaiting the merchant.
@@ -33,6 +37,37 @@ store_of() {
 	    .id = ("aaaaaaaaaaaaaaaa" + ("00000000" + ($i|tostring))[-8:]) |
 	    .state = "AWAITING_MERCHANT"' "$BATS_TEST_TMPDIR/one.jsonl" >"$f"
 	echo "$f"
+}
+
+# v3_tickets N [TIME] [STATE]: N v3 ticket objects, one a line, ids
+# 6b000…0000 to 6b000…N-1; TIME is a jq expression of $i giving the
+# ticket's updated_at in Unix seconds (default: a second apart, newest
+# first), STATE one of $i (default AWAITING_MERCHANT).  Times are sent
+# with milliseconds and a +02:00 offset, as v3 does.
+v3_tickets() {
+	local time=${2:-'1795000000 - $i'} state=${3:-'"AWAITING_MERCHANT"'}
+	jq -nc --argjson n "$1" '
+	    def v3time: . + 7200 | todate | sub("Z$"; ".250+02:00");
+	    range($n) as $i
+	    | (('"$time"') | v3time) as $t
+	    | {id: ("6b" + ("0000000000000000000000" + ($i | tostring))[-22:]),
+	       type: (["ORDER", "PRE_PURCHASE", "POST_CUSTOMER_SUPPORT"][$i % 3]),
+	       state: ('"$state"'),
+	       subject: "Ticket \($i)", sub_label: null, opened_at: $t,
+	       updated_at: $t, merchant_id: "m1", resolution_info: {},
+	       orders: [], products: [],
+	       buyer_info: {locale: "en", name: "Buyer \($i)"},
+	       refund_reason: null,
+	       replies: [{message: "Hello", replied_at: $t, sender: "USER",
+	           supporting_files: []}]}'
+}
+
+# serve_v3 N [TIME] [STATE]: a fake v3 store of those tickets; TKT_API=v3.
+serve_v3() {
+	v3_tickets "$@" >"$BATS_TEST_TMPDIR/tickets.jsonl"
+	printf '/api/v3/tickets\t200\tV3STORE:tickets.jsonl\n' >"$BATS_TEST_TMPDIR/v3.routes"
+	start_fake "$BATS_TEST_TMPDIR/v3.routes"
+	export TKT_API=v3
 }
 
 @test "lists every ticket awaiting an answer across pages of 0, 1, 100, 101 and 1234" {
@@ -342,6 +377,258 @@ stores:
 YAML
 	run -2 --separate-stderr env -u TKT_API_URL tkt-list
 	[[ "$stderr" == *"config.yaml:4:5: a token is never written in the config; use token_file (mode 0600) or token_env" ]]
+}
+
+@test "v2 and v3 forms of the same tickets give equal values for every field both carry" {
+	start_fake "$FIXTURES/list/same.routes"
+	run -0 --separate-stderr env TKT_API=v2 tkt-list --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/v2.jsonl"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list --json -A
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/v3.jsonl"
+	run -0 jq -rn --slurpfile v2 "$BATS_TEST_TMPDIR/v2.jsonl" \
+	    --slurpfile v3 "$BATS_TEST_TMPDIR/v3.jsonl" \
+	    --rawfile fields "$TKT_DATADIR/record-fields" \
+	    -f "$FIXTURES/list/compare.jq"
+	printf '%s\n' "$output"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" =~ ^compared\ ([0-9]+)\ values\ of\ 4\ tickets$ ]]
+	[ "${BASH_REMATCH[1]}" -gt 150 ]
+	# What SPEC §3 lets differ: each API's own type and refund_reason.
+	run -0 jq -sc 'map([.id[-1:], .api, .type, .type_inferred, .refund_reason])' \
+	    "$BATS_TEST_TMPDIR/v2.jsonl" "$BATS_TEST_TMPDIR/v3.jsonl"
+	[ "$output" = '[["1","v2","PRE_PURCHASE",true,null],["2","v2","ORDER",true,"23"],["3","v2","POST_CUSTOMER_SUPPORT",true,null],["4","v2","POST_CUSTOMER_SUPPORT",true,"18"],["3","v3","POST_CUSTOMER_SUPPORT",false,null],["4","v3","ORDER",false,"ITEM_NEVER_ARRIVED"],["1","v3","PRE_PURCHASE",false,null],["2","v3","ORDER",false,"ITEM_IS_DAMAGED"]]' ]
+}
+
+@test "the v2-v3 comparison reports a field that differs" {
+	start_fake "$FIXTURES/list/same.routes"
+	tkt-list --json >"$BATS_TEST_TMPDIR/v2.jsonl"
+	TKT_API=v3 tkt-list --json -A | sed 's/"Nummer 12"/"Nummer 13"/' >"$BATS_TEST_TMPDIR/v3.jsonl"
+	run -0 jq -rn --slurpfile v2 "$BATS_TEST_TMPDIR/v2.jsonl" \
+	    --slurpfile v3 "$BATS_TEST_TMPDIR/v3.jsonl" \
+	    --rawfile fields "$TKT_DATADIR/record-fields" \
+	    -f "$FIXTURES/list/compare.jq"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == '6a1b00000000000000000003: replies[].message: v2 '*'"Nummer 12"'*', v3 '*'"Nummer 13"'* ]]
+}
+
+@test "a v3 store lists the tickets awaiting the merchant with states[], newest first, times in UTC without fractions" {
+	serve_v3 9 '1795000000 - $i' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER"][$i % 3]'
+	run -0 --separate-stderr tkt-list -v
+	[ "$(printf '%s\n' "$output" | jq -r '[.id[-1:], .state, .api, .updated_at] | join(" ")' | tr '\n' ,)" = \
+	    "0 AWAITING_MERCHANT v3 2026-11-18T11:06:40Z,3 AWAITING_MERCHANT v3 2026-11-18T11:06:37Z,6 AWAITING_MERCHANT v3 2026-11-18T11:06:34Z," ]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id=req-1"* ]]
+	run -0 bash -c 'tkt-list -A | jq -r .state | sort | uniq -c | tr -s " " | tr "\n" ,'
+	[ "$output" = " 3 AWAITING_MERCHANT, 3 AWAITING_USER, 3 CLOSED," ]
+}
+
+@test "--state, --type and --since go into the v3 query, and --state needs no -A there" {
+	serve_v3 9 '1795000000 - $i * 86400' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER"][$i % 3]'
+	run -0 --separate-stderr tkt-list -v --state CLOSED --type PRE_PURCHASE,POST_CUSTOMER_SUPPORT
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 147 ]
+	[[ "$stderr" == *"GET /api/v3/tickets?states[]=CLOSED&types[]=PRE_PURCHASE&types[]=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
+	run -0 --separate-stderr tkt-list -v -A --since 3d --now 2026-11-18T12:00:00Z
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 012 ]
+	[[ "$stderr" == *"GET /api/v3/tickets?limit=500&sort_by=updated_at.desc&updated_at_min=2026-11-15T12:00:00Z 200 "* ]]
+	# UNKNOWN cannot be asked for: every state is, and the filter decides.
+	run -0 --separate-stderr tkt-list -v --state UNKNOWN
+	[ -z "$output" ]
+	[[ "$stderr" == *"GET /api/v3/tickets?limit=500&sort_by=updated_at.desc 200 "* ]]
+}
+
+@test "v3 pages of 500 move the window to the last updated_at as sent, each ticket once" {
+	local n
+	for n in 0 1 499 500 501 1234; do
+		serve_v3 "$n"
+		run -0 --separate-stderr tkt-list -v
+		stop_fake || true
+		[ "$(printf '%s' "$output" | grep -c .)" -eq "$n" ] || { echo "$n: got ${#lines[@]}"; return 1; }
+		[ "$(printf '%s' "$output" | jq -r .id | sort -u | grep -c .)" -eq "$n" ]
+	done
+	# 1234: three pages, the second asked from the 500th ticket's own time.
+	[ "$(printf '%s\n' "$stderr" | grep -c 'GET /api/v3/tickets?')" -eq 3 ]
+	[[ "$stderr" == *"&updated_at_max=2026-11-18T12%3A58%3A21.250%2B02%3A00 200 "* ]]
+}
+
+@test "tickets that share an updated_at across a page boundary are each printed once" {
+	# 700 tickets; the 496th to the 505th share one time, which the first
+	# page ends in; the server orders them differently on every request.
+	serve_v3 700 'if $i < 495 then 1795000000 - $i elif $i < 505 then 1794999000 else 1794990000 - $i end'
+	run -0 --separate-stderr tkt-list -v
+	[ "${#lines[@]}" -eq 700 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | sort -u | wc -l)" -eq 700 ]
+	[[ "$stderr" == *"&updated_at_max=2026-11-18T12%3A50%3A00.250%2B02%3A00 200 "* ]]
+}
+
+@test "more than 500 tickets at one updated_at stop the listing with exit 3, naming the time" {
+	serve_v3 660 'if $i < 10 then 1795000000 - $i elif $i < 610 then 1794999000 else 1794990000 - $i end'
+	run -3 --separate-stderr tkt-list
+	# Printed: the 10 newer and 490 ties, then the ties of page 2 not seen
+	# yet (how many depends on the order the server gives ties); no more.
+	local n=${#lines[@]}
+	[ "$n" -gt 500 ] && [ "$n" -le 610 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | sort -u | wc -l)" -eq "$n" ]
+	[ "$stderr" = "tkt-list: page 2: all 500 tickets of the page were updated at 2026-11-18T12:50:00.250+02:00; more may share that time, and paging by updated_at cannot get past them without losing some
+tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
+	# A first page that shares one time stops as well, rather than loop.
+	stop_fake || true
+	serve_v3 501 '1794999000'
+	run -3 --separate-stderr tkt-list
+	[ "${#lines[@]}" -eq 500 ]
+	[[ "$stderr" == "tkt-list: page 1: all 500 tickets of the page were updated at 2026-11-18T12:50:00.250+02:00;"* ]]
+}
+
+@test "a v3 listing prints its first page before it asks for the next" {
+	v3_tickets 700 >"$BATS_TEST_TMPDIR/tickets.jsonl"
+	printf '%s\t200\tV3STORE:tickets.jsonl\t%s\n' \
+	    '/api/v3/tickets?updated_at_max=*' "X-Fake-Wait-For: $BATS_TEST_TMPDIR/go" \
+	    /api/v3/tickets '' >"$BATS_TEST_TMPDIR/v3.routes"
+	start_fake "$BATS_TEST_TMPDIR/v3.routes"
+	TKT_API=v3 tkt-list >"$BATS_TEST_TMPDIR/out" 3>&- &
+	local pid=$! i
+	for i in $(seq 1 200); do
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -ge 500 ] && break
+		sleep 0.025
+	done
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 500 ]
+	touch "$BATS_TEST_TMPDIR/go"
+	wait "$pid"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 700 ]
+}
+
+@test "an empty v3 list prints nothing and exits 0, or 1 with -e" {
+	serve_v3 0
+	run -0 --separate-stderr tkt-list
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -1 --separate-stderr tkt-list -e
+}
+
+@test "a v3 error body is quoted with its code, the HTTP status and the request id" {
+	printf '%s\n' '{"code":1000,"message":"Invalid parameter: states[]"}' >"$BATS_TEST_TMPDIR/err.json"
+	printf '/api/v3/tickets\t400\terr.json\n' >"$BATS_TEST_TMPDIR/v3.routes"
+	start_fake "$BATS_TEST_TMPDIR/v3.routes"
+	run -3 --separate-stderr env TKT_API=v3 tkt-list
+	[ "$stderr" = "tkt-list: page 1: Invalid parameter: states[] (code 1000, HTTP 400) (request id req-1)
+tkt-list: the listing stopped at page 1 after 0 records: it is incomplete" ]
+}
+
+@test "a v3 401 exits 4 at once, quoting the code and message" {
+	printf '%s\n' '{"code":1012,"data":{},"message":"Missing access token in authorization header"}' >"$BATS_TEST_TMPDIR/401.json"
+	printf '/api/v3/tickets\t401\t401.json\n' >"$BATS_TEST_TMPDIR/v3.routes"
+	start_fake "$BATS_TEST_TMPDIR/v3.routes"
+	run -4 --separate-stderr env TKT_API=v3 tkt-list
+	[ -z "$output" ]
+	[ "$stderr" = "tkt-list: page 1: the marketplace refused the token (HTTP 401, code 1012: Missing access token in authorization header; a person must renew it) (request id req-1)" ]
+	run -4 --separate-stderr env TKT_API=v3 tkt-list 6b0000000000000000000001
+	[[ "$stderr" == *"ticket 6b0000000000000000000001: the marketplace refused the token (HTTP 401, code 1012"* ]]
+}
+
+@test "v3 tickets by id come from /api/v3/tickets/ID, in the order asked, an unknown one reported" {
+	serve_v3 5
+	run -1 --separate-stderr tkt-list -v 6b0000000000000000000003 6b00000000000000000000ff 6b0000000000000000000001
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:] + .api' | tr '\n' ,)" = "3v3,1v3," ]
+	[[ "$stderr" == *"GET /api/v3/tickets/6b0000000000000000000003 200 "* ]]
+	[[ "$stderr" == *"tkt-list: ticket 6b00000000000000000000ff: No 'Ticket' Found with id: '6b00000000000000000000ff' (code 1004, HTTP 400) (request id req-"*")"* ]]
+}
+
+@test "-A is refused on a v2 store, but -A and every state are listed on v3" {
+	serve_v3 3 '1795000000' '"CLOSED"'
+	run -2 --separate-stderr env TKT_API=v2 tkt-list -A
+	[[ "$stderr" == "tkt-list: -A/--all needs API v3"* ]]
+	run -0 tkt-list -A --state CLOSED
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+# two_stores [ROUTES]: store "shop" on the shared v2 sandbox (token file)
+# and store "eu" on a v3 fake (token_env EU_TOKEN, sla 24h), of 3 tickets
+# or answering as ROUTES says; no environment override left.
+two_stores() {
+	if [ $# -gt 0 ]; then
+		start_fake "$1"
+	else
+		serve_v3 3
+	fi
+	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
+	chmod 600 "$HOME/token"
+	write_config <<YAML
+stores:
+  shop:
+    url: $SANDBOX_URL
+    token_file: ~/token
+  eu:
+    api: v3
+    url: $FAKE_URL
+    token_env: EU_TOKEN
+    sla: 24h
+YAML
+	unset TKT_API TKT_API_URL TKT_TOKEN
+	export EU_TOKEN=eu-token
+}
+
+@test "-s takes several stores, each listed in turn with its own api, url, token and sla" {
+	two_stores
+	local want
+	want=$(tkt-list -s shop --json | wc -l)
+	run -0 --separate-stderr tkt-list -s shop,eu --json
+	[ "${#lines[@]}" -eq $((want + 3)) ]
+	# shop's records first, then eu's, each carrying its store.
+	[ "$(printf '%s\n' "$output" | jq -r '.store + " " + .api' | uniq -c | tr -s ' ' | tr '\n' ,)" = " $want shop v2, 3 eu v3," ]
+	[ "$(printf '%s\n' "$output" | jq -sc 'map(select(.store == "eu") | (.due_at|fromdate) - (.waiting_since|fromdate)) | unique')" = "[86400]" ]
+	run -0 --separate-stderr tkt-list -s eu -s shop -s eu --json
+	[ "$(printf '%s\n' "$output" | jq -r .store | uniq | tr '\n' ,)" = "eu,shop," ]
+	# --limit counts over all the stores; TKT_STORE takes a list too.
+	run -0 bash -c "TKT_STORE=eu,shop tkt-list --limit 5 | jq -r .store | tr '\n' ,"
+	[ "$output" = "eu,eu,eu,shop,shop," ]
+}
+
+@test "records on stdin are fetched again from the store each names" {
+	two_stores
+	tkt-list -s eu,shop --limit 5 >"$BATS_TEST_TMPDIR/five"
+	run -0 --separate-stderr bash -c "tkt-list -s shop,eu - <'$BATS_TEST_TMPDIR/five' | jq -r '.store + \" \" + .id'"
+	[ "$output" = "$(jq -r '.store + " " + .id' "$BATS_TEST_TMPDIR/five")" ]
+	run -1 --separate-stderr bash -c "{ head -n 1 '$BATS_TEST_TMPDIR/five' | jq -r .id; echo '{\"id\":\"6b0000000000000000000001\",\"store\":\"us\"}'; tail -n 1 '$BATS_TEST_TMPDIR/five'; } | tkt-list -s shop,eu -"
+	[ "$(printf '%s\n' "$output" | jq -r .store)" = shop ]
+	[ "$stderr" = "tkt-list: <stdin>:1: a bare id names no store, and 2 are chosen: give records with their \"store\", or choose one store with -s
+tkt-list: <stdin>:2: the record's store 'us' is not among those chosen with -s" ]
+}
+
+@test "several stores refuse ids as operands, -A on a v2 one, and the one-store overrides" {
+	two_stores
+	run -2 --separate-stderr tkt-list -s shop,eu 6b0000000000000000000001
+	[ "$stderr" = "tkt-list: ticket ids as operands need one store (-s NAME), and 2 are chosen; records on standard input (-) go to the store they name" ]
+	run -2 --separate-stderr tkt-list -s eu,shop -A
+	[ "$stderr" = "tkt-list: -A/--all needs API v3: Wish's v2 API lists only the tickets awaiting your response (store 'shop' uses v2)" ]
+	run -2 --separate-stderr tkt-list -s eu,shop --state CLOSED
+	[ "$stderr" = "tkt-list: --state CLOSED: API v2 lists only AWAITING_MERCHANT tickets; other states need -A, which needs API v3 (or name the tickets by id) (store 'shop' uses v2)" ]
+	run -2 --separate-stderr env TKT_TOKEN=x tkt-list -s eu,shop
+	[ "$stderr" = "tkt-list: TKT_TOKEN is set, which replaces one store's token, and 2 stores are chosen: unset it, or choose one store" ]
+	run -2 --separate-stderr env TKT_API_URL="$SANDBOX_URL" tkt-list -s eu,shop
+	[[ "$stderr" == "tkt-list: TKT_API_URL is set, which replaces one store's url,"* ]]
+	run -2 --separate-stderr tkt-list -s eu,nope
+	[ "$stderr" = "tkt-list: no store named 'nope' (configured: shop, eu)" ]
+	# One store still takes them, and "env" is still the store of TKT_API_URL alone.
+	run -0 env TKT_TOKEN="$TEST_TOKEN" tkt-list -s eu --limit 1
+	[ "$(printf '%s\n' "$output" | jq -r .store)" = eu ]
+	rm "$XDG_CONFIG_HOME/tkt/config.yaml"
+	run -0 env TKT_API_URL="$FAKE_URL" TKT_TOKEN=x TKT_API=v3 tkt-list --limit 1
+	[ "$(printf '%s\n' "$output" | jq -r .store)" = env ]
+}
+
+@test "a store that fails does not hide the others, and exit 3 says the listing is incomplete" {
+	printf '/api/v3/tickets\t503\t-\n' >"$BATS_TEST_TMPDIR/v3.routes"
+	two_stores "$BATS_TEST_TMPDIR/v3.routes"
+	run -3 --separate-stderr env TKT_RETRIES=0 tkt-list -s eu,shop --limit 2
+	[ "$(printf '%s\n' "$output" | jq -r .store | tr '\n' ,)" = "shop,shop," ]
+	[ "$stderr" = "tkt-list: store eu: page 1: HTTP 503 from the marketplace (request id req-1)
+tkt-list: store eu: the listing stopped at page 1 after 0 records: it is incomplete" ]
+}
+
+@test "a refused token in one store stops the whole run with exit 4" {
+	printf '%s\n' '{"code":1012,"data":{},"message":"Missing access token in authorization header"}' >"$BATS_TEST_TMPDIR/401.json"
+	printf '/api/v3/tickets\t401\t401.json\n' >"$BATS_TEST_TMPDIR/v3.routes"
+	two_stores "$BATS_TEST_TMPDIR/v3.routes"
+	run -4 --separate-stderr tkt-list -s eu,shop
+	[ -z "$output" ]
+	[ "$stderr" = "tkt-list: store eu: page 1: the marketplace refused the token (HTTP 401, code 1012: Missing access token in authorization header; a person must renew it) (request id req-1)" ]
 }
 
 @test "the man page's EXAMPLES run as written" {
