@@ -258,6 +258,29 @@ tkt_http_stopped(const struct tkt_http *h)
 }
 
 static size_t
+on_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct tkt_http_req *r = arg;
+	size_t left = r->bodylen - r->sent, k = size * n < left ? size * n : left;
+
+	if (k > 0)
+		memcpy(buf, r->body + r->sent, k);
+	r->sent += k;
+	return k;
+}
+
+/* Only a body not yet read may start again (see start()). */
+static int
+on_seek(void *arg, curl_off_t off, int origin)
+{
+	struct tkt_http_req *r = arg;
+
+	if (off == 0 && origin == SEEK_SET && r->sent == 0)
+		return CURL_SEEKFUNC_OK;
+	return CURL_SEEKFUNC_FAIL;
+}
+
+static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct tkt_http_req *r = arg;
@@ -403,8 +426,21 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 		snprintf(ct, sizeof(ct), "Content-Type: %s",
 		    r->ctype ? r->ctype : "application/x-www-form-urlencoded");
 		r->hdrs = curl_slist_append(r->hdrs, ct);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)r->bodylen);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+		/*
+		 * The body goes through a read callback that cannot be rewound
+		 * once read: libcurl sends a request again by itself when a
+		 * reused connection dies before the answer, and a write that may
+		 * have been applied must not go twice.  It fails instead, and
+		 * the caller reads the ticket back (SPEC §6).
+		 */
+		r->sent = 0;
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)r->bodylen);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(e, CURLOPT_READDATA, r);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, r);
 		if (r->method == TKT_PUT)
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
 	}
@@ -527,6 +563,12 @@ finish(struct tkt_http *h, struct tkt_http_req *r, CURLcode rc)
 			snprintf(r->errmsg, sizeof(r->errmsg),
 			    "response larger than %zu bytes", h->o.max_body);
 			r->outcome = TKT_HTTP_FATAL;
+			break;
+		case CURLE_SEND_FAIL_REWIND:
+			/* libcurl wanted to send a write again (see start()). */
+			snprintf(r->errmsg, sizeof(r->errmsg), "the connection "
+			    "was lost after the request was sent");
+			r->outcome = TKT_HTTP_UNKNOWN;
 			break;
 		case CURLE_PEER_FAILED_VERIFICATION:
 		case CURLE_SSL_CONNECT_ERROR:

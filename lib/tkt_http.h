@@ -57,7 +57,8 @@ struct tkt_http_req {
 	struct curl_slist *hdrs;
 	int64_t		 not_before_ms;
 	struct tkt_http_req *qnext;
-	uint64_t	 seq;		/* attempts finished when this one started */
+	uint64_t	 seq;
+	size_t		 sent;		/* body bytes handed to libcurl */		/* attempts finished when this one started */
 	double		 retry_after;	/* seconds, -1 if none */
 	long		 rl_remaining;
 	double		 rl_reset;	/* seconds from now, -1 if none */
