@@ -6,8 +6,9 @@
  * urlencoded or multipart bodies, the body winning) and its raw body,
  * applies --rate and --faults, finds the route and checks the token, and
  * sends the answer with its Wish-Request-Id and rate-limit headers.  The
- * endpoints are in sandbox_v2.c; every change reaches the store file
- * before its answer is sent (sandbox_ops.c).
+ * endpoints are in sandbox_v2.c and sandbox_v3.c, the tokens in
+ * sandbox_auth.c; every change reaches the store file before its answer
+ * is sent (sandbox_ops.c), whichever version made it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -83,6 +84,34 @@ sb_param(const struct sb_req *r, const char *key)
 		if (strcmp(r->p[i].key, key) == 0)
 			return r->p[i].val.s ? r->p[i].val.s : "";
 	return NULL;
+}
+
+void
+sb_json_params(struct sb_req *r)
+{
+	const struct tkt_jnode *n;
+	struct tkt_error err;
+	struct tkt_rec rec;
+	size_t i = 0;
+
+	while (i < r->body.len && strchr(" \t\r\n", r->body.s[i]) != NULL)
+		i++;
+	if (i == r->body.len || r->body.s[i] != '{')
+		return;
+	tkt_rec_init(&rec);
+	if (tkt_rec_parse(&rec, r->body.s, r->body.len, TKT_RD_TOP, &err) == 0)
+		for (n = tkt_rec_child(&rec, &rec.nodes[0]); n != NULL;
+		    n = tkt_rec_next(&rec, n)) {
+			const char *k = tkt_rec_key(&rec, n, NULL), *v;
+			size_t len;
+
+			if (n->type == TKT_J_TRUE || n->type == TKT_J_FALSE)
+				tkt_buf_adds(&param_add(r, k)->val,
+				    n->type == TKT_J_TRUE ? "true" : "false");
+			else if ((v = tkt_rec_str(&rec, n, &len)) != NULL)
+				tkt_buf_add(&param_add(r, k)->val, v, len);
+		}
+	tkt_rec_free(&rec);
 }
 
 /* Answers. */
@@ -177,55 +206,98 @@ method_ok(const char *methods, const char *method)
 	return 0;
 }
 
-/* The token a v2 request carries: the Bearer header, else access_token. */
+/*
+ * The token a request carries: the Bearer header, else (v2 only) the
+ * access_token parameter.
+ */
 static void
-find_token(struct MHD_Connection *c, struct sb_req *r)
+find_token(struct MHD_Connection *c, struct sb_req *r, int v3)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *tok;
+	const char *tok = NULL;
 
 	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
 		tok = h + 7;
 		while (*tok == ' ')
 			tok++;
-	} else
+	} else if (!v3)
 		tok = sb_param(r, "access_token");
 	if (tok != NULL)
 		r->token = xstrdup(tok);
 }
 
-static int
-authorized(const struct sb_req *r)
+/* A refused token, in each version's words (tkt-sandbox(1), Tokens). */
+static void
+token_fail(struct sb_answer *a, int st, int v3)
 {
-	return r->token != NULL && strcmp(r->token, r->sb->token) == 0;
+	static const struct {
+		int		 st;
+		long		 code2, code3;
+		const char	*msg2, *msg3;
+	} t[] = {
+		{ SB_TOK_NONE, 4000, 1012, "Unauthorized Request",
+		    "Missing access token in authorization header" },
+		{ SB_TOK_WRONG, 4000, 1006, "Unauthorized Request",
+		    "No access token found or the app does not exist" },
+		{ SB_TOK_EXPIRED, 1015, 1007, "The access token has expired",
+		    "This access token has expired" },
+		{ SB_TOK_REVOKED, 1016, 1008, "The access token has been revoked",
+		    "This access token has been revoked" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
+		if (t[i].st == st)
+			sb_envelope(a, SB_HTTP_UNAUTHORIZED,
+			    v3 ? t[i].code3 : t[i].code2, "{}",
+			    v3 ? t[i].msg3 : t[i].msg2);
+}
+
+static const struct sb_route *
+route_find(const char *url, char *id, size_t idsize)
+{
+	for (size_t i = 0; i < sb_v2_nroutes; i++)
+		if (route_match(sb_v2_routes[i].path, url, id, idsize))
+			return &sb_v2_routes[i];
+	for (size_t i = 0; i < sb_v3_nroutes; i++)
+		if (route_match(sb_v3_routes[i].path, url, id, idsize))
+			return &sb_v3_routes[i];
+	return NULL;
 }
 
 static void
 dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
     const char *method, struct sb_answer *a)
 {
-	const struct sb_route *e = NULL;
+	const struct sb_route *e;
 	char id[128];
+	int st;
 
-	for (size_t i = 0; i < sb_v2_nroutes && e == NULL; i++)
-		if (route_match(sb_v2_routes[i].path, url, id, sizeof(id)))
-			e = &sb_v2_routes[i];
-	if (e == NULL) {
+	if ((e = route_find(url, id, sizeof(id))) == NULL) {
 		sb_fail(a, SB_HTTP_NOT_FOUND, 1000, "{}",
 		    "No such endpoint: %.200s", url);
 		return;
 	}
 	if (!method_ok(e->methods, method)) {
+		char m[32];
+		const char *comma = strchr(e->methods, ',');
+
+		/* "GET,PUT" as "GET or PUT". */
+		if (comma != NULL)
+			snprintf(m, sizeof(m), "%.*s or %s",
+			    (int)(comma - e->methods), e->methods, comma + 1);
+		else
+			snprintf(m, sizeof(m), "%s", e->methods);
 		sb_fail(a, SB_HTTP_METHOD_NOT_ALLOWED, 1000, "{}",
-		    "Use %s for %.200s", e->methods, url);
+		    "Use %s for %.200s", m, url);
 		return;
 	}
-	find_token(c, r);
-	if (!authorized(r)) {
-		sb_envelope(a, SB_HTTP_UNAUTHORIZED, 4000, "{}",
-		    "Unauthorized Request");
-		return;
+	if (!e->noauth) {
+		find_token(c, r, e->v3);
+		if ((st = sb_auth_check(r->sb->auth, r->token)) != SB_TOK_OK) {
+			token_fail(a, st, e->v3);
+			return;
+		}
 	}
 	e->fn(r, id[0] != '\0' ? id : NULL, a);
 }
@@ -426,6 +498,42 @@ num_opt(const char *opt, const char *v, long long min, long long max,
 	return 0;
 }
 
+/* --token-ttl: seconds, or a duration (90m, 48h, 30d). */
+static int
+ttl_opt(const char *v, int64_t *ttl, struct tkt_error *err)
+{
+	if (v == NULL)
+		return 0;
+	if (tkt_duration_parse(v, ttl) == -1 || *ttl < 1 ||
+	    *ttl > 10 * 366 * 86400LL) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "--token-ttl: '%s' is not a duration from 1 second to 10 "
+		    "years (want seconds, or 90m, 48h, 30d)", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* The merchant the tokens belong to: that of the first ticket. */
+static void
+merchant(struct sandbox *sb)
+{
+	struct tkt_error err;
+	struct tkt_rec rec;
+	const char *line, *m = NULL;
+	size_t len;
+
+	tkt_rec_init(&rec);
+	if (tkt_sbstore_count(sb->st) > 0) {
+		line = tkt_sbstore_line(sb->st, 0, &len);
+		if (tkt_rec_parse(&rec, line, len, TKT_RD_TOP, &err) == 0)
+			m = tkt_rec_field(&rec, "merchant_id");
+	}
+	snprintf(sb->merchant_id, sizeof(sb->merchant_id), "%s",
+	    m != NULL && *m != '\0' ? m : "000000000000000000000000");
+	tkt_rec_free(&rec);
+}
+
 static int
 gen_put(void *arg, const char *line, size_t len)
 {
@@ -494,21 +602,26 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	struct sandbox sb;
 	struct MHD_Daemon *d = NULL;
 	long long port = 0, seed = 1, n = 50;
+	const char *token = o->token ? o->token : TKT_SANDBOX_TOKEN;
+	const char *refresh = o->refresh_token ? o->refresh_token :
+	    TKT_SANDBOX_REFRESH;
+	int64_t ttl = TKT_SANDBOX_TTL;
 	sigset_t set;
 	int fd = -1, bound, sig, rv = -1;
 
 	memset(&sb, 0, sizeof(sb));
 	pthread_mutex_init(&sb.mu, NULL);
 	pthread_mutex_init(&sb.idmu, NULL);
-	sb.token = o->token ? o->token : TKT_SANDBOX_TOKEN;
-	if (*sb.token == '\0') {
+	if (*token == '\0' || *refresh == '\0') {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-		    "--token: the token may not be empty");
+		    "%s: the token may not be empty", *token == '\0' ?
+		    "--token" : "--refresh-token");
 		goto out;
 	}
 	if (num_opt("-p", o->port, 0, 65535, &port, err) == -1 ||
 	    num_opt("--seed", o->seed, 0, LLONG_MAX, &seed, err) == -1 ||
 	    num_opt("--tickets", o->tickets, 0, 5000000, &n, err) == -1 ||
+	    ttl_opt(o->token_ttl, &ttl, err) == -1 ||
 	    tkt_now_init(o->now, err) == -1)
 		goto out;
 	if (o->rate != NULL && (sb.rl = tkt_ratelim_parse(o->rate, err)) == NULL)
@@ -523,6 +636,8 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    listen_on(port, &fd, &bound, err) == -1)
 		goto out;
 	snprintf(sb.origin, sizeof(sb.origin), "http://127.0.0.1:%d", bound);
+	merchant(&sb);
+	sb.auth = sb_auth_new(token, refresh, ttl);
 	sb.idbase = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 
 	/* Threads MHD starts inherit the mask: only sigwait sees the signals. */
@@ -560,6 +675,7 @@ out:
 	tkt_sbstore_free(sb.st);
 	tkt_faults_free(sb.faults);
 	tkt_ratelim_free(sb.rl);
+	sb_auth_free(sb.auth);
 	pthread_mutex_destroy(&sb.mu);
 	pthread_mutex_destroy(&sb.idmu);
 	return rv;

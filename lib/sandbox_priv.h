@@ -1,6 +1,7 @@
 /*
  * sandbox_priv.h: the internals tkt-sandbox's files share (sandbox.c the
- * server, sandbox_ops.c the store changes, sandbox_v2.c the endpoints).
+ * server, sandbox_ops.c the store changes, sandbox_auth.c the tokens,
+ * sandbox_v2.c and sandbox_v3.c the endpoints of each API version).
  * Nothing outside lib/sandbox*.c includes it.
  */
 #ifndef SANDBOX_PRIV_H
@@ -22,12 +23,15 @@ enum {
 	SB_HTTP_TOO_MANY = 429, SB_HTTP_SERVER_ERROR = 500
 };
 
+struct sb_auth;
+
 struct sandbox {
 	struct tkt_sbstore	*st;
 	const struct tkt_wishmap *map;
 	struct tkt_faults	*faults;
 	struct tkt_ratelim	*rl;
-	const char		*token;
+	struct sb_auth		*auth;
+	char			 merchant_id[32];
 	char			 origin[64];
 	pthread_mutex_t		 mu;		/* the store */
 	pthread_mutex_t		 idmu;
@@ -67,6 +71,8 @@ struct sb_answer {
 
 /* The last value given for key (bodies come after the query), or NULL. */
 const char	*sb_param(const struct sb_req *, const char *key);
+/* Adds each string, number or boolean member of a JSON object body. */
+void		 sb_json_params(struct sb_req *);
 /* {"code":code,"data":data,"message":msg}; data is JSON text. */
 void		 sb_envelope(struct sb_answer *, unsigned status, long code,
 		    const char *data, const char *msg);
@@ -112,16 +118,40 @@ int	sb_refund(struct sandbox *, const char *id, const char *reason,
 int	sb_ticket_copy(struct sandbox *, const char *id, int by_order,
 	    struct tkt_buf *line, struct sb_err *);
 
-/* sandbox_v2.c: the endpoints of API v2. */
+/* sandbox_auth.c: access tokens, their expiry and their refresh. */
+
+enum { SB_TOK_OK, SB_TOK_NONE, SB_TOK_WRONG, SB_TOK_EXPIRED, SB_TOK_REVOKED };
+
+/* A token issued now, expiring ttl seconds later; refresh renews it. */
+struct sb_auth	*sb_auth_new(const char *token, const char *refresh,
+		    int64_t ttl);
+void		 sb_auth_free(struct sb_auth *);
+/* Is tok (NULL: none given) the current token?  One of SB_TOK_*. */
+int		 sb_auth_check(struct sb_auth *, const char *tok);
+/*
+ * Replaces the access token when refresh is the refresh token, revoking
+ * the old one: 0, with the new token (a new string), when it expires and
+ * the refresh token (borrowed, unchanged); -1 for a wrong refresh token.
+ */
+int		 sb_auth_refresh(struct sb_auth *, const char *refresh,
+		    char **token, time_t *expiry, const char **refresh_out);
+/* The token clock: --now (or the real clock) plus the time served. */
+time_t		 sb_auth_now(const struct sb_auth *);
+
+/* sandbox_v2.c and sandbox_v3.c: the endpoints of each version. */
 
 struct sb_route {
 	const char	*path;		/* exact, or a pattern with {id} */
 	const char	*methods;	/* "GET,POST", …; others are HTTP 405 */
+	int		 v3;		/* Bearer only, v3's token errors */
+	int		 noauth;	/* no access token needed (a refresh) */
 	void		(*fn)(struct sb_req *, const char *id,
 			    struct sb_answer *);
 };
 
 extern const struct sb_route	sb_v2_routes[];
 extern const size_t		sb_v2_nroutes;
+extern const struct sb_route	sb_v3_routes[];
+extern const size_t		sb_v3_nroutes;
 
 #endif /* SANDBOX_PRIV_H */

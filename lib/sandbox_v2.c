@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sandbox_priv.h"
@@ -254,14 +255,67 @@ ep_auth_test(struct sb_req *r, const char *pid, struct sb_answer *a)
 	sb_success(a);
 }
 
+/*
+ * wish-api.md §1: an ERP refreshes with GET; POST is taken too.  The
+ * parameters may come in the query, a form or a JSON body.  data is the
+ * shape the ERP reads (access_token, refresh_token, expiry_time in Unix
+ * seconds) plus expires_in and merchant_id.
+ */
+static void
+ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
+{
+	const char *rt, *gt, *keep;
+	char *tok;
+	time_t expiry;
+	struct tkt_jw w;
+
+	(void)pid;
+	sb_json_params(r);
+	if (sb_need(r, a, "client_id") == NULL ||
+	    sb_need(r, a, "client_secret") == NULL ||
+	    (rt = sb_need(r, a, "refresh_token")) == NULL ||
+	    (gt = sb_need(r, a, "grant_type")) == NULL)
+		return;
+	if (strcmp(gt, "refresh_token") != 0) {
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		    "Invalid parameter 'grant_type': must be 'refresh_token'");
+		return;
+	}
+	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &keep) == -1) {
+		sb_envelope(a, SB_HTTP_UNAUTHORIZED, 4000, "{}",
+		    "Invalid refresh token");
+		return;
+	}
+	a->status = SB_HTTP_OK;
+	tkt_buf_reset(&a->body);
+	tkt_buf_adds(&a->body, "{\"code\":0,\"data\":");
+	tkt_jw_init(&w, &a->body);
+	tkt_jw_obj(&w);
+	tkt_jw_key(&w, "access_token");
+	tkt_jw_str(&w, tok);
+	tkt_jw_key(&w, "expires_in");
+	tkt_jw_int(&w, (long long)(expiry - sb_auth_now(r->sb->auth)));
+	tkt_jw_key(&w, "expiry_time");
+	tkt_jw_int(&w, (long long)expiry);
+	tkt_jw_key(&w, "refresh_token");
+	tkt_jw_str(&w, keep);
+	tkt_jw_key(&w, "merchant_id");
+	tkt_jw_str(&w, r->sb->merchant_id);
+	tkt_jw_obj_end(&w);
+	tkt_buf_adds(&a->body, ",\"message\":\"\"}");
+	free(tok);
+}
+
 const struct sb_route sb_v2_routes[] = {
-	{ "/api/v2/ticket", "GET,POST", ep_ticket },
-	{ "/api/v2/ticket/get-action-required", "GET,POST", ep_action_required },
-	{ "/api/v2/ticket/reply", "POST", ep_reply },
-	{ "/api/v2/ticket/close", "POST", ep_close },
-	{ "/api/v2/ticket/appeal-to-wish-support", "POST", ep_appeal },
-	{ "/api/v2/ticket/re-open", "POST", ep_reopen },
-	{ "/api/v2/order/refund", "POST", ep_refund },
-	{ "/api/v2/auth_test", "GET,POST", ep_auth_test },
+	{ "/api/v2/ticket", "GET,POST", 0, 0, ep_ticket },
+	{ "/api/v2/ticket/get-action-required", "GET,POST", 0, 0,
+	    ep_action_required },
+	{ "/api/v2/ticket/reply", "POST", 0, 0, ep_reply },
+	{ "/api/v2/ticket/close", "POST", 0, 0, ep_close },
+	{ "/api/v2/ticket/appeal-to-wish-support", "POST", 0, 0, ep_appeal },
+	{ "/api/v2/ticket/re-open", "POST", 0, 0, ep_reopen },
+	{ "/api/v2/order/refund", "POST", 0, 0, ep_refund },
+	{ "/api/v2/auth_test", "GET,POST", 0, 0, ep_auth_test },
+	{ "/api/v2/oauth/refresh_token", "GET,POST", 0, 1, ep_refresh },
 };
 const size_t sb_v2_nroutes = sizeof(sb_v2_routes) / sizeof(sb_v2_routes[0]);

@@ -2,8 +2,11 @@
 
 /* sandbox.c: tkt-sandbox, the fake Wish API server (tkt-sandbox(1)). */
 
-/* The token the sandbox accepts when --token is not given. */
-#define TKT_SANDBOX_TOKEN "sandbox-token"
+/* The tokens the sandbox accepts when --token, --refresh-token are not given. */
+#define TKT_SANDBOX_TOKEN	"sandbox-token"
+#define TKT_SANDBOX_REFRESH	"sandbox-refresh"
+/* An access token's life without --token-ttl: Wish's 30 days. */
+#define TKT_SANDBOX_TTL		(30 * 86400)
 
 /*
  * The options as the user typed them (NULL when absent); the driver checks
@@ -13,6 +16,8 @@ struct tkt_sandbox_opts {
 	const char	*port;
 	const char	*file;
 	const char	*token;
+	const char	*refresh_token;
+	const char	*token_ttl;
 	const char	*seed;
 	const char	*tickets;
 	const char	*now;
