@@ -98,7 +98,7 @@ sb_auth_check(struct sb_auth *a, const char *tok)
 
 int
 sb_auth_refresh(struct sb_auth *a, const char *refresh, char **token,
-    time_t *expiry, const char **refresh_out)
+    time_t *expiry, int64_t *ttl, const char **refresh_out)
 {
 	int rv = -1;
 
@@ -111,6 +111,7 @@ sb_auth_refresh(struct sb_auth *a, const char *refresh, char **token,
 		a->issued = now_ms(a);
 		*token = xstrdup(a->token);
 		*expiry = (time_t)(a->issued / 1000 + a->ttl);
+		*ttl = a->ttl;
 		*refresh_out = a->refresh;
 		rv = 0;
 	}

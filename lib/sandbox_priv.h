@@ -130,11 +130,13 @@ void		 sb_auth_free(struct sb_auth *);
 int		 sb_auth_check(struct sb_auth *, const char *tok);
 /*
  * Replaces the access token when refresh is the refresh token, revoking
- * the old one: 0, with the new token (a new string), when it expires and
- * the refresh token (borrowed, unchanged); -1 for a wrong refresh token.
+ * the old one: 0, with the new token (a new string), when it expires, its
+ * life in seconds and the refresh token (borrowed, unchanged); -1 for a
+ * wrong refresh token.
  */
 int		 sb_auth_refresh(struct sb_auth *, const char *refresh,
-		    char **token, time_t *expiry, const char **refresh_out);
+		    char **token, time_t *expiry, int64_t *ttl,
+		    const char **refresh_out);
 /* The token clock: --now (or the real clock) plus the time served. */
 time_t		 sb_auth_now(const struct sb_auth *);
 

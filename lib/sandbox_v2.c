@@ -267,6 +267,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 	const char *rt, *gt, *keep;
 	char *tok;
 	time_t expiry;
+	int64_t ttl;
 	struct tkt_jw w;
 
 	(void)pid;
@@ -281,7 +282,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 		    "Invalid parameter 'grant_type': must be 'refresh_token'");
 		return;
 	}
-	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &keep) == -1) {
+	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &ttl, &keep) == -1) {
 		sb_envelope(a, SB_HTTP_UNAUTHORIZED, 4000, "{}",
 		    "Invalid refresh token");
 		return;
@@ -294,7 +295,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 	tkt_jw_key(&w, "access_token");
 	tkt_jw_str(&w, tok);
 	tkt_jw_key(&w, "expires_in");
-	tkt_jw_int(&w, (long long)(expiry - sb_auth_now(r->sb->auth)));
+	tkt_jw_int(&w, (long long)ttl);
 	tkt_jw_key(&w, "expiry_time");
 	tkt_jw_int(&w, (long long)expiry);
 	tkt_jw_key(&w, "refresh_token");

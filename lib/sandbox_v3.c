@@ -620,6 +620,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 	const char *rt, *gt, *keep;
 	char *tok, when[32];
 	time_t expiry;
+	int64_t ttl;
 	struct tkt_jw w;
 
 	(void)pid;
@@ -634,7 +635,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 		    "grant_type must be set to 'refresh_token'");
 		return;
 	}
-	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &keep) == -1) {
+	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &ttl, &keep) == -1) {
 		sb_v3_fail(a, SB_HTTP_UNAUTHORIZED, 1006,
 		    "Unauthorized access on this API: the refresh token is "
 		    "not valid");
