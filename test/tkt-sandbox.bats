@@ -601,6 +601,34 @@ tie_store() {
 	[[ "$stderr" == "tkt-sandbox: $BATS_TEST_TMPDIR/no/such/dir/f.jsonl"*"No such file or directory" ]]
 }
 
+# --- the man page -----------------------------------------------------------
+
+@test "the EXAMPLES of tkt-sandbox(1) run as written" {
+	local n=0 ex dir
+	while IFS= read -r -d '' ex; do
+		n=$((n + 1))
+		dir="$BATS_TEST_TMPDIR/ex$n"
+		mkdir -p "$dir"
+		start_sandbox --seed 7 --now "$TEST_NOW" --token sandbox-token
+		# The sandboxes an example starts in the background are its jobs.
+		run env TKT_TOKEN=sandbox-token bash -c "cd '$dir' && set -eo pipefail
+		    $ex
+		    kill \$(jobs -p) 2>/dev/null || true" </dev/null
+		stop_sandbox
+		if [ "$status" -ne 0 ] || [ -z "$output" ]; then
+			printf 'example %d failed (%d):\n%s\n%s\n' "$n" "$status" "$ex" "$output"
+			return 1
+		fi
+	done < <(awk '
+	    /^\.Sh EXAMPLES/ { on = 1; next }
+	    /^\.Sh / { on = 0 }
+	    on && /^\.Bd / { blk = ""; inblk = 1; next }
+	    on && /^\.Ed/ { printf "%s%c", blk, 0; inblk = 0; next }
+	    inblk { blk = blk $0 "\n" }' "$TKT_ROOT/man/tkt-sandbox.1" |
+	    sed -z 's/\\(dq/"/g; s/\\e/\\/g; s/\\&//g')
+	[ "$n" -ge 6 ]
+}
+
 # --- rate limit and faults --------------------------------------------------
 
 @test "--rate answers 429 with Remaining 0 and Reset in seconds" {
