@@ -1,8 +1,9 @@
 /*
- * tkt-sandbox: a fake Wish Merchant API v2 on 127.0.0.1, for tests, demos
- * and benchmarks.  Reads nothing; writes its origin as the one line on
- * stdout, then serves until SIGTERM or SIGINT.  Flags: -p PORT, -d FILE,
- * --token, --seed, --tickets, --now, --rate N/s, --faults SPEC.
+ * tkt-sandbox: a fake Wish Merchant API, v2 and v3, on 127.0.0.1, for
+ * tests, demos and benchmarks.  Reads nothing; writes its origin as the one
+ * line on stdout, then serves until SIGTERM or SIGINT.  Flags: -p PORT,
+ * -d FILE, --token, --refresh-token, --token-ttl, --seed, --tickets, --now,
+ * --rate N/s, --faults SPEC.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,15 +12,21 @@
 #include "tkt.h"
 
 static const char usage_text[] =
-    "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN] [--seed N]\n"
+    "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN]\n"
+    "                   [--refresh-token TOKEN] [--token-ttl SECONDS] [--seed N]\n"
     "                   [--tickets N] [--now TIME] [--rate N/s] [--faults SPEC]\n";
 
-enum { O_TOKEN = 256, O_SEED, O_TICKETS, O_NOW, O_RATE, O_FAULTS, O_VERSION };
+enum {
+	O_TOKEN = 256, O_REFRESH, O_TTL, O_SEED, O_TICKETS, O_NOW, O_RATE,
+	O_FAULTS, O_VERSION
+};
 
 static const struct option longopts[] = {
 	{ "port", required_argument, NULL, 'p' },
 	{ "data", required_argument, NULL, 'd' },
 	{ "token", required_argument, NULL, O_TOKEN },
+	{ "refresh-token", required_argument, NULL, O_REFRESH },
+	{ "token-ttl", required_argument, NULL, O_TTL },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "tickets", required_argument, NULL, O_TICKETS },
 	{ "now", required_argument, NULL, O_NOW },
@@ -51,6 +58,8 @@ main(int argc, char *argv[])
 		case 'p': o.port = optarg; break;
 		case 'd': o.file = optarg; break;
 		case O_TOKEN: o.token = optarg; break;
+		case O_REFRESH: o.refresh_token = optarg; break;
+		case O_TTL: o.token_ttl = optarg; break;
 		case O_SEED: o.seed = optarg; break;
 		case O_TICKETS: o.tickets = optarg; break;
 		case O_NOW: o.now = optarg; break;

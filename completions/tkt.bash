@@ -162,9 +162,12 @@ _tkt_sandbox()
 	--faults)
 		COMPREPLY=($(compgen -W "500 502 503 429 slow=500 drop-before drop-after garbage 503:0.2 nth=2:503" -- "$cur"))
 		return ;;
-	--token|--seed|--tickets|--now)
+	--token-ttl)
+		COMPREPLY=($(compgen -W "60 3600 30d" -- "$cur"))
+		return ;;
+	--token|--refresh-token|--seed|--tickets|--now)
 		return ;;
 	esac
-	COMPREPLY=($(compgen -W "-p --port -d --data --token --seed --tickets --now --rate --faults -h --help --version" -- "$cur"))
+	COMPREPLY=($(compgen -W "-p --port -d --data --token --refresh-token --token-ttl --seed --tickets --now --rate --faults -h --help --version" -- "$cur"))
 }
 complete -F _tkt_sandbox tkt-sandbox

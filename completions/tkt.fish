@@ -103,6 +103,8 @@ complete -c tkt-sandbox -f
 complete -c tkt-sandbox -s p -l port -x -a 0 -d 'Port, 0 for any free one'
 complete -c tkt-sandbox -s d -l data -r -F -d 'Store file'
 complete -c tkt-sandbox -l token -x -d 'The token to accept'
+complete -c tkt-sandbox -l refresh-token -x -d 'The refresh token to accept'
+complete -c tkt-sandbox -l token-ttl -x -a '60 3600 30d' -d 'Seconds a token lives'
 complete -c tkt-sandbox -l seed -x -d 'Generator seed'
 complete -c tkt-sandbox -l tickets -x -d 'Tickets to generate'
 complete -c tkt-sandbox -l now -x -d 'The sandbox clock'

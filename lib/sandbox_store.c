@@ -3,7 +3,8 @@
  * line, bytes as written, plus a small index (id, state); 200,000 tickets
  * cost their lines and a few megabytes more.  Ticket and order ids are found
  * through open-addressing hash tables; the tickets awaiting the merchant are
- * kept in a sorted array so that a page is an offset into it.
+ * kept in a sorted array so that a v2 page is an offset into it.  Each
+ * ticket's state, type and updated_at are kept beside it for v3's queries.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +18,30 @@
 
 #define IDLEN 32
 #define CHUNK (4 << 20)
+#define NSTATES 5
+#define NTYPES 3
+
+const char *const tkt_sb_states[NSTATES] = {
+	"AWAITING_MERCHANT", "AWAITING_USER", "AWAITING_WISH", "CLOSED",
+	"PERMANENTLY_CLOSED"
+};
+const char *const tkt_sb_types[NTYPES] = {
+	"ORDER", "PRE_PURCHASE", "POST_CUSTOMER_SUPPORT"
+};
+
+/* What the store keeps of a ticket besides its line. */
+struct meta {
+	const char	*id;
+	int64_t		 updated;
+	uint8_t		 state, type;
+};
 
 struct sbt {
 	char		*line;
 	uint32_t	 len;
+	int64_t		 updated;	/* updated_at, or INT64_MIN */
+	uint8_t		 state;		/* index in tkt_sb_states */
+	uint8_t		 type;		/* index in tkt_sb_types, or NTYPES */
 	uint8_t		 awaiting;	/* state is AWAITING_MERCHANT */
 	uint8_t		 heap;		/* line was malloc'd, not in an arena chunk */
 	char		 id[IDLEN];
@@ -189,32 +210,49 @@ aw_set(struct tkt_sbstore *s, size_t ti, int on)
 
 /* Parses line into s->rec and checks what the store needs. */
 static int
-check(struct tkt_sbstore *s, const char *line, size_t len, const char **id,
-    const char **state, struct tkt_error *err)
+check(struct tkt_sbstore *s, const char *line, size_t len, struct meta *m,
+    struct tkt_error *err)
 {
-	static const char *states[] = { "AWAITING_MERCHANT", "AWAITING_USER",
-	    "AWAITING_WISH", "CLOSED", "PERMANENTLY_CLOSED" };
+	const char *state, *type, *up;
+	time_t t;
 	size_t i;
 
 	if (tkt_rec_parse(&s->rec, line, len, TKT_RD_TREE, err) == -1)
 		return -1;
-	*id = tkt_rec_field(&s->rec, "id");
-	if (*id == NULL || **id == '\0' || strlen(*id) >= IDLEN) {
+	m->id = tkt_rec_field(&s->rec, "id");
+	if (m->id == NULL || *m->id == '\0' || strlen(m->id) >= IDLEN) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 		    "a ticket needs an \"id\" string (at most %d bytes)",
 		    IDLEN - 1);
 		return -1;
 	}
-	*state = tkt_rec_field(&s->rec, "state");
-	for (i = 0; *state != NULL && i < sizeof(states) / sizeof(*states); i++)
-		if (strcmp(*state, states[i]) == 0)
+	state = tkt_rec_field(&s->rec, "state");
+	for (i = 0; state != NULL && i < NSTATES; i++)
+		if (strcmp(state, tkt_sb_states[i]) == 0)
 			break;
-	if (*state == NULL || i == sizeof(states) / sizeof(*states)) {
+	if (state == NULL || i == NSTATES) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-		    "ticket %s: \"state\" is not a known state", *id);
+		    "ticket %s: \"state\" is not a known state", m->id);
 		return -1;
 	}
+	m->state = (uint8_t)i;
+	type = tkt_rec_field(&s->rec, "type");
+	for (i = 0; type != NULL && i < NTYPES; i++)
+		if (strcmp(type, tkt_sb_types[i]) == 0)
+			break;
+	m->type = (uint8_t)(type != NULL ? i : NTYPES);
+	up = tkt_rec_field(&s->rec, "updated_at");
+	m->updated = up != NULL && tkt_time_parse(up, &t) == 0 ? (int64_t)t :
+	    INT64_MIN;
 	return 0;
+}
+
+static void
+set_meta(struct sbt *t, const struct meta *m)
+{
+	t->updated = m->updated;
+	t->state = m->state;
+	t->type = m->type;
 }
 
 static void
@@ -266,14 +304,14 @@ int
 tkt_sbstore_put(struct tkt_sbstore *s, const char *line, size_t len,
     struct tkt_error *err)
 {
-	const char *id, *state;
+	struct meta m;
 	size_t slot, ti;
 
-	if (check(s, line, len, &id, &state, err) == -1)
+	if (check(s, line, len, &m, err) == -1)
 		return -1;
 	if ((s->n + 1) * 2 > s->idcap)
 		ids_grow(s);
-	slot = id_slot(s, id);
+	slot = id_slot(s, m.id);
 	if (s->ids[slot] != 0) {
 		ti = s->ids[slot] - 1;
 		if (s->t[ti].heap)
@@ -285,12 +323,13 @@ tkt_sbstore_put(struct tkt_sbstore *s, const char *line, size_t len,
 		}
 		ti = s->n++;
 		memset(&s->t[ti], 0, sizeof(s->t[ti]));
-		snprintf(s->t[ti].id, IDLEN, "%s", id);
+		snprintf(s->t[ti].id, IDLEN, "%s", m.id);
 		s->ids[slot] = (uint32_t)ti + 1;
 	}
 	s->t[ti].line = arena_copy(s, line, len, &s->t[ti].heap);
 	s->t[ti].len = (uint32_t)len;
-	aw_set(s, ti, strcmp(state, "AWAITING_MERCHANT") == 0);
+	set_meta(&s->t[ti], &m);
+	aw_set(s, ti, m.state == 0);
 	index_orders(s, ti);
 	return 0;
 }
@@ -457,11 +496,11 @@ int
 tkt_sbstore_update(struct tkt_sbstore *s, long i, const char *line,
     size_t len, struct tkt_error *err)
 {
-	const char *id, *state;
+	struct meta m;
 
-	if (check(s, line, len, &id, &state, err) == -1)
+	if (check(s, line, len, &m, err) == -1)
 		return -1;
-	if (strcmp(id, s->t[i].id) != 0) {
+	if (strcmp(m.id, s->t[i].id) != 0) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
 		    "ticket %s: an update may not change the id", s->t[i].id);
 		return -1;
@@ -486,7 +525,56 @@ tkt_sbstore_update(struct tkt_sbstore *s, long i, const char *line,
 	s->t[i].line = xstrndup(line, len);
 	s->t[i].heap = 1;
 	s->t[i].len = (uint32_t)len;
-	aw_set(s, (size_t)i, strcmp(state, "AWAITING_MERCHANT") == 0);
+	set_meta(&s->t[i], &m);
+	aw_set(s, (size_t)i, m.state == 0);
 	index_orders(s, (size_t)i);
 	return 0;
+}
+
+struct hit {
+	int64_t		 t;
+	const char	*id;
+	uint32_t	 ti;
+};
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+size_t
+tkt_sbstore_select(const struct tkt_sbstore *s, const struct tkt_sbquery *q,
+    long *out, size_t max)
+{
+	struct hit *h = xreallocarray(NULL, s->n ? s->n : 1, sizeof(*h));
+	size_t n = 0, k;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sbt *t = &s->t[i];
+
+		if (q->states != 0 && !(q->states & (1u << t->state)))
+			continue;
+		if (q->types != 0 && (t->type == NTYPES ||
+		    !(q->types & (1u << t->type))))
+			continue;
+		if ((q->min_ms != INT64_MIN || q->max_ms != INT64_MAX) &&
+		    t->updated == INT64_MIN)
+			continue;
+		if (t->updated != INT64_MIN &&
+		    (t->updated < q->min_ms / 1000 + (q->min_ms % 1000 > 0) ||
+		    t->updated > q->max_ms / 1000 - (q->max_ms % 1000 < 0)))
+			continue;
+		h[n++] = (struct hit){ t->updated, t->id, (uint32_t)i };
+	}
+	qsort(h, n, sizeof(*h), hit_cmp);
+	k = n < max ? n : max;
+	for (size_t i = 0; i < k; i++)
+		out[i] = (long)h[q->desc ? n - 1 - i : i].ti;
+	free(h);
+	return k;
 }

@@ -2,8 +2,11 @@
 
 /* sandbox.c: tkt-sandbox, the fake Wish API server (tkt-sandbox(1)). */
 
-/* The token the sandbox accepts when --token is not given. */
-#define TKT_SANDBOX_TOKEN "sandbox-token"
+/* The tokens the sandbox accepts when --token, --refresh-token are not given. */
+#define TKT_SANDBOX_TOKEN	"sandbox-token"
+#define TKT_SANDBOX_REFRESH	"sandbox-refresh"
+/* An access token's life without --token-ttl: Wish's 30 days. */
+#define TKT_SANDBOX_TTL		(30 * 86400)
 
 /*
  * The options as the user typed them (NULL when absent); the driver checks
@@ -13,6 +16,8 @@ struct tkt_sandbox_opts {
 	const char	*port;
 	const char	*file;
 	const char	*token;
+	const char	*refresh_token;
+	const char	*token_ttl;
 	const char	*seed;
 	const char	*tickets;
 	const char	*now;
@@ -59,6 +64,27 @@ long			 tkt_sbstore_awaiting(const struct tkt_sbstore *, size_t pos);
 /* Replaces ticket i's line (appending it to the log first); -1 with err. */
 int			 tkt_sbstore_update(struct tkt_sbstore *, long i,
 			    const char *line, size_t len, struct tkt_error *);
+
+/* The states and types a stored ticket may have; bit i of a query is [i]. */
+extern const char *const tkt_sb_states[5];
+extern const char *const tkt_sb_types[3];
+
+/* A v3 list: which tickets, in which order. */
+struct tkt_sbquery {
+	unsigned	 states;	/* bits of tkt_sb_states; 0 is any */
+	unsigned	 types;		/* bits of tkt_sb_types; 0 is any */
+	int64_t		 min_ms;	/* updated_at bounds, inclusive, in */
+	int64_t		 max_ms;	/* ms (INT64_MIN, INT64_MAX: none) */
+	int		 desc;		/* newest first */
+};
+
+/*
+ * Fills out with up to max indexes of the tickets q selects, sorted by
+ * updated_at and then id (both reversed when q->desc); returns how many.
+ * A ticket without a readable updated_at is left out of a bounded query.
+ */
+size_t			 tkt_sbstore_select(const struct tkt_sbstore *,
+			    const struct tkt_sbquery *q, long *out, size_t max);
 
 /* sandbox_gen.c: a small PRNG and the ticket generator. */
 struct tkt_rng {
@@ -119,3 +145,21 @@ void	tkt_wish2_render(const struct tkt_rec *, const struct tkt_wishmap *,
 	    struct tkt_buf *);
 /* A record time ("…Z") as v2 writes it, zone-less, into a 20-byte buffer. */
 char	*tkt_wish2_time(const char *, size_t, char buf[20]);
+
+/* wish3_render.c: a record as Wish v3 sends it. */
+/* Appends the flat v3 ticket object for rec (parsed with TKT_RD_TREE). */
+void		 tkt_wish3_render(const struct tkt_rec *, struct tkt_buf *);
+/* Appends v3's object for the reply node rp, or the order node o, of rec. */
+void		 tkt_wish3_render_reply(const struct tkt_rec *,
+		    const struct tkt_jnode *rp, struct tkt_buf *);
+void		 tkt_wish3_render_order(const struct tkt_rec *,
+		    const struct tkt_jnode *o, struct tkt_buf *);
+/*
+ * A time as v3 writes it, "2026-11-23T12:00:00.000+00:00", in one of four
+ * offset forms ("+00:00", "Z", "+08:00", "-05:00"); a ticket's form comes
+ * from its id.
+ */
+char		*tkt_wish3_render_time(time_t, int form, char buf[32]);
+int		 tkt_wish3_render_form(const char *id);
+/* The ticket refund_reason enum for a stored v2 code (or enum); NULL for NULL. */
+const char	*tkt_wish3_render_reason(const char *);

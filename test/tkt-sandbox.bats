@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# tkt-sandbox: the fake Wish API v2, tested over HTTP with curl and jq.
-# setup_file starts one read-only sandbox (2500 tickets, its store file in
-# $SHARED); every test that changes state starts its own.
+# tkt-sandbox: the fake Wish API, v2 and v3, tested over HTTP with curl and
+# jq.  setup_file starts one read-only sandbox (2500 tickets, its store file
+# in $SHARED); every test that changes state starts its own.
 
 load test_helper
 
@@ -53,6 +53,56 @@ walk() {
 own_sandbox() {
 	start_sandbox --now "$TEST_NOW" -d "$BATS_TEST_TMPDIR/own.jsonl" "$@"
 	OWN="$BATS_TEST_TMPDIR/own.jsonl"
+}
+
+# v3 [curl args…] URL: a request with the Bearer token; the body, then the
+# HTTP status on a line of its own.
+v3() {
+	curl -s -w '\n%{http_code}\n' -H "Authorization: Bearer $TEST_TOKEN" "$@"
+}
+
+# A jq function: a v3 time ("2026-11-23T20:00:00.000+08:00") as Unix seconds.
+V3T='def v3t: capture("^(?<d>[0-9-]{10}T[0-9:]{8})\\.[0-9]{3}(?<z>Z|(?<s>[+-])(?<h>[0-9]{2}):(?<m>[0-9]{2}))$") |
+    ((.d + "Z") | fromdate) - (if .z == "Z" then 0 else ((.h | tonumber) * 3600 +
+    (.m | tonumber) * 60) * (if .s == "+" then 1 else -1 end) end);'
+
+# walk3 URL LIMIT [asc|desc [curl args…]]: every ticket id of a v3 list
+# (filtered by the curl args, e.g. -d states=CLOSED), paging as a
+# client does: the bound (updated_at_max, or _min when asc) moves to the last
+# item's updated_at, as sent, and ids already seen are dropped.  Fails when a
+# full page brings nothing new (more ties than the limit).
+walk3() {
+	local url=$1 limit=$2 order=${3:-desc} bound="" key=updated_at_max n new
+	local page="$BATS_TEST_TMPDIR/page3.json" seen="$BATS_TEST_TMPDIR/seen3"
+	shift $(($# < 3 ? $# : 3))
+	[ "$order" = asc ] && key=updated_at_min
+	: >"$seen"
+	while :; do
+		curl -s -G -H "Authorization: Bearer $TEST_TOKEN" \
+		    --data-urlencode "limit=$limit" --data-urlencode "sort_by=updated_at.$order" \
+		    ${bound:+--data-urlencode "$key=$bound"} "$@" "$url/api/v3/tickets" >"$page" || return 1
+		n=$(jq '.data | length' "$page") || return 1
+		new=$(jq -r '.data[].id' "$page" | grep -vxFf "$seen")
+		if [ -z "$new" ] && [ "$n" -eq "$limit" ]; then
+			echo "stuck at $bound" >&2
+			return 1
+		fi
+		[ -z "$new" ] || printf '%s\n' $new | tee -a "$seen"
+		[ "$n" -lt "$limit" ] && return 0
+		bound=$(jq -r '.data[-1].updated_at' "$page")
+	done
+}
+
+# tie_store FILE TIME…: a store of tickets t01, t02, … (copies of an
+# awaiting ticket of the shared store, without orders), one per TIME, which
+# is its updated_at.
+tie_store() {
+	local out=$1
+	shift
+	jq -c 'select(.state == "AWAITING_MERCHANT")' "$SHARED" | head -n 1 |
+	    jq -c --args '. as $t | $ARGS.positional | to_entries[] | $t + {orders: [],
+	        id: ("t" + ((.key + 1) | tostring | ("0" * (2 - length)) + .)),
+	        updated_at: .value}' "$@" >"$out"
 }
 
 # --- start-up and options ---------------------------------------------------
@@ -551,6 +601,34 @@ own_sandbox() {
 	[[ "$stderr" == "tkt-sandbox: $BATS_TEST_TMPDIR/no/such/dir/f.jsonl"*"No such file or directory" ]]
 }
 
+# --- the man page -----------------------------------------------------------
+
+@test "the EXAMPLES of tkt-sandbox(1) run as written" {
+	local n=0 ex dir
+	while IFS= read -r -d '' ex; do
+		n=$((n + 1))
+		dir="$BATS_TEST_TMPDIR/ex$n"
+		mkdir -p "$dir"
+		start_sandbox --seed 7 --now "$TEST_NOW" --token sandbox-token
+		# The sandboxes an example starts in the background are its jobs.
+		run env TKT_TOKEN=sandbox-token bash -c "cd '$dir' && set -eo pipefail
+		    $ex
+		    kill \$(jobs -p) 2>/dev/null || true" </dev/null
+		stop_sandbox
+		if [ "$status" -ne 0 ] || [ -z "$output" ]; then
+			printf 'example %d failed (%d):\n%s\n%s\n' "$n" "$status" "$ex" "$output"
+			return 1
+		fi
+	done < <(awk '
+	    /^\.Sh EXAMPLES/ { on = 1; next }
+	    /^\.Sh / { on = 0 }
+	    on && /^\.Bd / { blk = ""; inblk = 1; next }
+	    on && /^\.Ed/ { printf "%s%c", blk, 0; inblk = 0; next }
+	    inblk { blk = blk $0 "\n" }' "$TKT_ROOT/man/tkt-sandbox.1" |
+	    sed -z 's/\\(dq/"/g; s/\\e/\\/g; s/\\&//g')
+	[ "$n" -ge 6 ]
+}
+
 # --- rate limit and faults --------------------------------------------------
 
 @test "--rate answers 429 with Remaining 0 and Reset in seconds" {
@@ -641,4 +719,699 @@ own_sandbox() {
 	done
 	run -2 --separate-stderr tkt-sandbox --faults '502,slow=x@/api'
 	[[ "$stderr" == "tkt-sandbox: --faults: bad rule 'slow=x@/api'"* ]]
+}
+
+# --- v3: reading ----------------------------------------------------------
+
+@test "v3 GET tickets/{id} answers the flat v3 ticket" {
+	id=$(jq -r 'select(.state == "CLOSED" and (.orders | length > 0)) |
+	    select(any(.replies[]; .images | length > 0)) | .id' "$SHARED" | head -n 1)
+	[ -n "$id" ]
+	run -0 v3 "$SHARED_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e --arg id "$id" '
+	    def t: test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}(Z|[+-][0-9]{2}:[0-9]{2})$");
+	    .code == 0 and .message == "" and (.data | type) == "object" and
+	    (.data | keys) == ["buyer_info", "id", "merchant_id", "opened_at", "orders",
+	        "products", "refund_reason", "replies", "resolution_info", "state",
+	        "sub_label", "subject", "type", "updated_at"] and
+	    .data.id == $id and .data.state == "CLOSED" and
+	    (.data.type | IN("ORDER", "POST_CUSTOMER_SUPPORT")) and
+	    (.data.opened_at | t) and (.data.updated_at | t) and
+	    (.data.resolution_info.closed_at | t) and
+	    (.data.resolution_info.closed_by | IN("MERCHANT", "USER")) and
+	    (.data.orders | length > 0) and (.data.orders[0] | keys) == ["id"] and
+	    (.data.products[0] | keys) == ["id"] and
+	    (.data.buyer_info | keys) == ["locale", "name"] and
+	    (.data.refund_reason | IN("SHIPPING_TAKING_TOO_LONG", "USER_NO_LONGER_WANTS_ITEM",
+	        "ITEM_DOES_NOT_MATCH_LISTING", "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "ITEM_IS_DAMAGED")) and
+	    ([.data.replies[] | (.replied_at | t) and (.sender | IN("USER", "MERCHANT",
+	        "WISH_SUPPORT")) and (.supporting_files | type) == "array"] | all) and
+	    ([.data.replies[].supporting_files[] | (.url | test("^https://.*\\.jpg$")) and
+	        .url[-(.file_name | length) - 1:] == "/" + .file_name] | length > 0 and all)'
+}
+
+@test "v3 and v2 give equal values for the same ticket" {
+	id=$(jq -r 'select(.state == "CLOSED" and (.orders | length > 0)) | .id' "$SHARED" | head -n 1)
+	run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/tickets/$id"
+	echo "$output" >"$BATS_TEST_TMPDIR/v3.json"
+	run -0 curl -s "$SHARED_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
+	jq -e --slurpfile v3 "$BATS_TEST_TMPDIR/v3.json" "$V3T"'
+	    def t2: . + "Z" | fromdate;
+	    .data.Ticket as $a | $v3[0].data as $b |
+	    $a.subject == $b.subject and $a.sublabel == $b.sub_label and
+	    ($a.open_date | t2) == ($b.opened_at | v3t) and
+	    ($a.last_update_date | t2) == ($b.updated_at | v3t) and
+	    ($a.close_date | t2) == ($b.resolution_info.closed_at | v3t) and
+	    ($a.closed_by | ascii_upcase) == $b.resolution_info.closed_by and
+	    $a.UserInfo.name == $b.buyer_info.name and $a.UserInfo.locale == $b.buyer_info.locale and
+	    [$a.items[].Order.order_id] == [$b.orders[].id] and
+	    [$a.replies[].Reply.message] == [$b.replies[].message] and
+	    [$a.replies[].Reply.date | t2] == [$b.replies[].replied_at | v3t] and
+	    [$a.replies[].Reply.sender | ascii_upcase] == [$b.replies[].sender]' <<<"$output"
+}
+
+@test "v3 times have milliseconds and all four offset forms, each the stored instant" {
+	run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/tickets?limit=500"
+	echo "$output" >"$BATS_TEST_TMPDIR/list.json"
+	run -0 jq -r '[.data[].updated_at | capture("\\.[0-9]{3}(?<z>.*)$").z] | unique | join(" ")' \
+	    "$BATS_TEST_TMPDIR/list.json"
+	[ "$output" = "+00:00 +08:00 -05:00 Z" ]
+	jq -s -e "$V3T"'(.[0].data | map({key: .id, value: (.updated_at | v3t)}) | from_entries) as $v3 |
+	    [.[1:][] | select($v3[.id] != null) | (.updated_at | fromdate) == $v3[.id]] |
+	    length == 500 and all' "$BATS_TEST_TMPDIR/list.json" "$SHARED"
+}
+
+@test "a ticket without a close has no resolution_info and a null refund_reason when it has none" {
+	id=$(jq -r 'select(.state == "AWAITING_MERCHANT" and .refund_reason == null) | .id' "$SHARED" | head -n 1)
+	run -0 v3 "$SHARED_URL/api/v3/tickets/$id"
+	echo "${lines[0]}" | jq -e '(.data | has("resolution_info") | not) and .data.refund_reason == null and
+	    .data.state == "AWAITING_MERCHANT"'
+}
+
+@test "the store's refund reason codes 18 to 24 become the v3 enums of tkt-sandbox(1)" {
+	want='18 SHIPPING_TAKING_TOO_LONG
+19 USER_NO_LONGER_WANTS_ITEM
+20 ITEM_DOES_NOT_MATCH_LISTING
+21 ITEM_DOES_NOT_MATCH_LISTING
+22 ITEM_DOES_NOT_WORK_AS_DESCRIBED
+23 ITEM_IS_DAMAGED
+24 ITEM_DOES_NOT_MATCH_LISTING'
+	got=
+	for code in 18 19 20 21 22 23 24; do
+		id=$(jq -r --arg c "$code" 'select(.refund_reason == $c) | .id' "$SHARED" | head -n 1)
+		[ -n "$id" ]
+		r=$(curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/tickets/$id" |
+		    jq -r .data.refund_reason)
+		got+="$code $r"$'\n'
+	done
+	[ "$got" = "$want"$'\n' ]
+}
+
+@test "v3 list: 50 newest first by default, in the envelope, without paging" {
+	run -0 v3 "$SHARED_URL/api/v3/tickets"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e "$V3T"'.code == 0 and .message == "" and (keys == ["code", "data", "message"]) and
+	    (.data | length) == 50 and ([.data[].updated_at | v3t] | . == (sort | reverse))'
+	want=$(jq -r '[.updated_at, .id] | @tsv' "$SHARED" | sort -r | head -n 50 | cut -f2)
+	[ "$(echo "${lines[0]}" | jq -r '.data[].id')" = "$want" ]
+}
+
+@test "v3 list filters by types[] and types, repeated and as comma lists" {
+	for q in 'types%5B%5D=ORDER&types%5B%5D=PRE_PURCHASE' 'types=ORDER,PRE_PURCHASE' \
+	    'types=ORDER&types%5B%5D=PRE_PURCHASE'; do
+		run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/tickets?limit=500&$q"
+		echo "$output" | jq -e '(.data | length) == 500 and
+		    ([.data[].type] | unique) == ["ORDER", "PRE_PURCHASE"]'
+	done
+	n=$(jq -r 'select(.type == "POST_CUSTOMER_SUPPORT" and .state == "CLOSED") | .id' "$SHARED" | wc -l)
+	run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" \
+	    "$SHARED_URL/api/v3/tickets?limit=500&types=POST_CUSTOMER_SUPPORT&states%5B%5D=CLOSED"
+	echo "$output" | jq -e --argjson n "$n" '(.data | length) == $n and
+	    ([.data[] | [.type, .state]] | unique) == [["POST_CUSTOMER_SUPPORT", "CLOSED"]]'
+}
+
+@test "v3 list filters by states, the action-required list being states=AWAITING_MERCHANT" {
+	want=$(jq -r 'select(.state == "AWAITING_MERCHANT") | .id' "$SHARED" | sort)
+	run -0 walk3 "$SHARED_URL" 500 desc -d states=AWAITING_MERCHANT
+	[ "$(printf '%s\n' "${lines[@]}" | sort)" = "$want" ]
+	want=$(jq -r 'select(.state == "AWAITING_USER" or .state == "PERMANENTLY_CLOSED") | .id' "$SHARED" | sort)
+	run -0 walk3 "$SHARED_URL" 200 asc -d 'states[]=AWAITING_USER' -d 'states=PERMANENTLY_CLOSED'
+	[ "$(printf '%s\n' "${lines[@]}" | sort)" = "$want" ]
+	run -0 walk3 "$SHARED_URL" 200 asc -d 'states=AWAITING_USER,PERMANENTLY_CLOSED'
+	[ "$(printf '%s\n' "${lines[@]}" | sort)" = "$want" ]
+}
+
+@test "updated_at_min and _max are inclusive, to the millisecond, in any offset form" {
+	read -r id t < <(jq -r 'select(.state == "CLOSED") | [.id, .updated_at] | @tsv' "$SHARED" | head -n 1)
+	s=$(date -u -d "$t" +%s)
+	z() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S; }
+	e() { date -u -d "@$(($1 + 28800))" +%Y-%m-%dT%H:%M:%S; }
+	# q MIN MAX: the ids between, as the sandbox answers.
+	q() {
+		curl -s -G -H "Authorization: Bearer $TEST_TOKEN" -d limit=500 -d states=CLOSED \
+		    --data-urlencode "updated_at_min=$1" --data-urlencode "updated_at_max=$2" \
+		    "$SHARED_URL/api/v3/tickets" | jq -r '.data[].id'
+	}
+	run -0 q "$(z "$s").000Z" "$(z "$s").000Z"
+	[[ "$output" == *"$id"* ]]
+	run -0 q "$(e "$s").000+08:00" "$(e "$s")+08:00"
+	[[ "$output" == *"$id"* ]]
+	run -0 q "$(z "$s")Z" "$(z $((s - 1))).999Z"
+	[[ "$output" != *"$id"* ]]
+	run -0 q "$(z "$s").001Z" "$(z "$s").500+00:00"
+	[[ "$output" != *"$id"* ]]
+	run -0 q "$(z $((s - 1))).999-00:00" "$(z $((s + 1)))Z"
+	[[ "$output" == *"$id"* ]]
+}
+
+@test "sort_by updated_at.asc lists oldest first; a tie is ordered by id" {
+	tie_store "$BATS_TEST_TMPDIR/ties.jsonl" 2026-11-20T10:00:00Z 2026-11-20T09:00:00Z \
+	    2026-11-20T10:00:00Z 2026-11-20T08:00:00Z 2026-11-20T10:00:00Z
+	start_sandbox -d "$BATS_TEST_TMPDIR/ties.jsonl"
+	run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v3/tickets?sort_by=updated_at.asc"
+	[ "$(echo "$output" | jq -r '[.data[].id] | join(" ")')" = "t04 t02 t01 t03 t05" ]
+	for s in updated_at updated_at.desc; do
+		run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v3/tickets?sort_by=$s"
+		[ "$(echo "$output" | jq -r '[.data[].id] | join(" ")')" = "t05 t03 t01 t02 t04" ]
+	done
+}
+
+@test "paging by window loses and repeats nothing when fewer ties than the limit sit at a boundary" {
+	tie_store "$BATS_TEST_TMPDIR/ties.jsonl" \
+	    2026-11-20T01:00:00Z 2026-11-20T03:00:00Z 2026-11-20T01:00:00Z 2026-11-20T04:00:00Z \
+	    2026-11-20T03:00:00Z 2026-11-20T02:00:00Z 2026-11-20T05:00:00Z 2026-11-20T03:00:00Z \
+	    2026-11-20T04:00:00Z 2026-11-20T01:00:00Z
+	start_sandbox -d "$BATS_TEST_TMPDIR/ties.jsonl"
+	for order in desc asc; do
+		for limit in 4 5 10; do
+			run -0 walk3 "$SANDBOX_URL" "$limit" "$order"
+			[ "${#lines[@]}" -eq 10 ]
+			[ "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" -eq 10 ]
+		done
+	done
+	run -0 walk3 "$SANDBOX_URL" 4 desc
+	[ "${lines[*]}" = "t07 t09 t04 t08 t05 t02 t06 t10 t03 t01" ]
+}
+
+@test "more ties than the limit give the same page again: a client can tell it is stuck" {
+	tie_store "$BATS_TEST_TMPDIR/ties.jsonl" 2026-11-20T02:00:00Z 2026-11-20T01:00:00Z \
+	    2026-11-20T01:00:00Z 2026-11-20T01:00:00Z 2026-11-20T01:00:00Z 2026-11-20T01:00:00Z
+	start_sandbox -d "$BATS_TEST_TMPDIR/ties.jsonl"
+	run -0 curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v3/tickets?limit=3"
+	[ "$(echo "$output" | jq -r '[.data[].id] | join(" ")')" = "t01 t06 t05" ]
+	last=$(echo "$output" | jq -r '.data[-1].updated_at')
+	run -0 curl -s -G -H "Authorization: Bearer $TEST_TOKEN" -d limit=3 \
+	    --data-urlencode "updated_at_max=$last" "$SANDBOX_URL/api/v3/tickets"
+	[ "$(echo "$output" | jq -r '[.data[].id] | join(" ")')" = "t06 t05 t04" ]
+	run -0 curl -s -G -H "Authorization: Bearer $TEST_TOKEN" -d limit=3 \
+	    --data-urlencode "updated_at_max=$last" "$SANDBOX_URL/api/v3/tickets"
+	[ "$(echo "$output" | jq -r '[.data[].id] | join(" ")')" = "t06 t05 t04" ]
+	run -1 walk3 "$SANDBOX_URL" 3
+	[[ "$output" == *"stuck at 2026-11-"* ]]
+}
+
+@test "2500 tickets walk by window in pages of 100, each once" {
+	run -0 walk3 "$SHARED_URL" 100
+	[ "${#lines[@]}" -eq 2500 ]
+	[ "$(printf '%s\n' "${lines[@]}" | sort -u | wc -l)" -eq 2500 ]
+	run -0 walk3 "$SHARED_URL" 100 asc
+	[ "${#lines[@]}" -eq 2500 ]
+}
+
+@test "v3 list parameters out of range are HTTP 400 code 1000 naming them" {
+	for q in limit=0 limit=501 limit=x sort_by=created_at sort_by=updated_at.up \
+	    types=ORDERS 'states%5B%5D=OPEN' updated_at_min=yesterday \
+	    'updated_at_max=2026-11-20T10:00:00.000+08:00'; do
+		run -0 v3 "$SHARED_URL/api/v3/tickets?$q"
+		[ "${lines[1]}" = 400 ]
+		echo "${lines[0]}" | jq -e --arg p "${q%%[=%]*}" '.code == 1000 and .data == {} and
+		    (.message | startswith("Invalid parameter '"'"'" + $p + "'"'"'"))'
+	done
+	run -0 v3 "$SHARED_URL/api/v3/tickets?limit=501"
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'limit'"': '"'501'"' is too large (want 1 to 500)"}' ]
+	run -0 v3 "$SHARED_URL/api/v3/tickets?updated_at_max=2026-11-20T10:00:00.000+08:00"
+	echo "${lines[0]}" | jq -e '.message | contains("is not a date-time") and contains("%2B")'
+	run -0 v3 "$SHARED_URL/api/v3/tickets?types=ORDER,BOGUS"
+	echo "${lines[0]}" | jq -e '.message == "Invalid parameter '"'types'"': '"'BOGUS'"' is not one of ORDER, PRE_PURCHASE, POST_CUSTOMER_SUPPORT"'
+}
+
+@test "an unknown v3 ticket or order is HTTP 400 code 1004" {
+	run -0 v3 "$SHARED_URL/api/v3/tickets/000000000000000000000000"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1004,"data":{},"message":"No '"'Ticket'"' Found with id: '"'000000000000000000000000'"'"}' ]
+	for p in orders/123 orders/123/refund_reasons; do
+		run -0 v3 "$SHARED_URL/api/v3/$p"
+		[ "${lines[1]}" = 400 ]
+		echo "${lines[0]}" | jq -e '.code == 1004 and .message == "No '"'Order'"' Found with id: '"'123'"'"'
+	done
+}
+
+@test "v3 takes the token only as a Bearer header: HTTP 401 codes 1012 and 1006" {
+	run -0 call "$SHARED_URL/api/v3/tickets?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":1012,"data":{},"message":"Missing access token in authorization header"}' ]
+	run -0 call "$SHARED_URL/api/v3/tickets/x"
+	[ "${lines[1]}" = 401 ]
+	echo "${lines[0]}" | jq -e '.code == 1012'
+	run -0 call -H "Authorization: Bearer nope" "$SHARED_URL/api/v3/tickets"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":1006,"data":{},"message":"No access token found or the app does not exist"}' ]
+	run -0 call -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/oauth/test"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e --arg m "$(head -n 1 "$SHARED" | jq -r .merchant_id)" \
+	    '. == {code: 0, data: {merchant_id: $m}, message: ""}'
+}
+
+@test "an unknown v3 path is HTTP 404 and a wrong method HTTP 405" {
+	run -0 v3 "$SHARED_URL/api/v3/ticket"
+	[ "${lines[1]}" = 404 ]
+	echo "${lines[0]}" | jq -e '.code == 1000 and .message == "No such endpoint: /api/v3/ticket"'
+	run -0 v3 "$SHARED_URL/api/v3/tickets/abc/close"
+	[ "${lines[1]}" = 404 ]
+	for m in 'POST tickets' 'DELETE tickets/abc' 'POST tickets/abc' 'GET tickets/abc/replies' \
+	    'PUT tickets/abc/replies' 'POST orders/abc' 'POST orders/abc/refund_reasons' \
+	    'GET orders/abc/refund' 'POST orders/abc/refund' 'PUT oauth/refresh_token'; do
+		run -0 v3 -X "${m% *}" "$SHARED_URL/api/v3/${m#* }"
+		[ "${lines[1]}" = 405 ] || { echo "$m: ${lines[*]}"; return 1; }
+	done
+	run -0 v3 -X DELETE "$SHARED_URL/api/v3/tickets/abc"
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Use GET or PUT for /api/v3/tickets/abc"}' ]
+}
+
+@test "v3 answers, errors too, carry a Wish-Request-Id and the rate-limit headers" {
+	for u in tickets?limit=1 tickets/x nothing; do
+		curl -s -D - -o /dev/null -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/$u" \
+		    >>"$BATS_TEST_TMPDIR/h"
+	done
+	curl -s -D - -o /dev/null "$SHARED_URL/api/v3/tickets" >>"$BATS_TEST_TMPDIR/h"
+	run -0 grep -ci '^Content-Type: application/json' "$BATS_TEST_TMPDIR/h"
+	[ "$output" = 4 ]
+	run -0 grep -ci '^Wish-Rate-Limit-Remaining: [0-9]' "$BATS_TEST_TMPDIR/h"
+	[ "$output" = 4 ]
+	run -0 grep -ci '^Wish-Rate-Limit-Reset: [0-9]' "$BATS_TEST_TMPDIR/h"
+	[ "$output" = 4 ]
+	run -0 bash -c "grep -i '^Wish-Request-Id: ' '$BATS_TEST_TMPDIR/h' | sort -u | wc -l"
+	[ "$output" = 4 ]
+}
+
+# --- v3: writes -------------------------------------------------------------
+
+@test "a v3 reply answers the Reply and moves the ticket to AWAITING_USER, seen by v2" {
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	run -0 v3 -X POST -H 'Content-Type: application/json' \
+	    -d '{"message": "Merci, c'"'"'est en route \u0026 suivi. 🚚"}' "$SANDBOX_URL/api/v3/tickets/$id/replies"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e "$V3T"'.code == 0 and .message == "" and
+	    (.data | keys) == ["message", "replied_at", "sender", "supporting_files"] and
+	    .data.message == "Merci, c'"'"'est en route & suivi. 🚚" and .data.sender == "MERCHANT" and
+	    (.data.replied_at | v3t) == ("2026-11-23T12:00:00Z" | fromdate) and .data.supporting_files == []'
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets/$id"
+	echo "${lines[0]}" | jq -e "$V3T"'.data.state == "AWAITING_USER" and
+	    (.data.updated_at | v3t) == ("2026-11-23T12:00:00Z" | fromdate) and
+	    .data.replies[-1].message == "Merci, c'"'"'est en route & suivi. 🚚"'
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e '.data.Ticket.state == "Awaiting buyer response" and
+	    .data.Ticket.replies[-1].Reply == {"date": "2026-11-23T12:00:00", "sender": "merchant",
+	      "message": "Merci, c'"'"'est en route & suivi. 🚚", "image_urls": "[]"}'
+}
+
+@test "a v3 reply only to a ticket awaiting the merchant: 1000, or 1010 when closed" {
+	own_sandbox --tickets 200
+	for st in AWAITING_USER AWAITING_WISH CLOSED PERMANENTLY_CLOSED; do
+		id=$(id_in "$st" "$OWN")
+		[ -n "$id" ]
+		run -0 v3 -X POST -d '{"message":"hi"}' "$SANDBOX_URL/api/v3/tickets/$id/replies"
+		[ "${lines[1]}" = 400 ]
+		case $st in
+		AWAITING_*) [ "${lines[0]}" = '{"code":1000,"data":{},"message":"The ticket is not awaiting your response"}' ] ;;
+		*) [ "${lines[0]}" = '{"code":1010,"data":{},"message":"The ticket is closed"}' ] ;;
+		esac
+	done
+}
+
+@test "a v3 reply of 2001 code points is HTTP 400 code 1000; 2000 pass" {
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	long=$(printf 'é%.0s' $(seq 1 2001))
+	run -0 v3 -X POST -d "{\"message\":\"$long\"}" "$SANDBOX_URL/api/v3/tickets/$id/replies"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'message'"': longer than 2000 characters (2001)"}' ]
+	long=$(printf 'é%.0s' $(seq 1 2000))
+	run -0 v3 -X POST -d "{\"message\":\"$long\"}" "$SANDBOX_URL/api/v3/tickets/$id/replies"
+	[ "${lines[1]}" = 200 ]
+}
+
+@test "a v3 reply needs a JSON body with a message string of valid UTF-8" {
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	u="$SANDBOX_URL/api/v3/tickets/$id/replies"
+	run -0 v3 -X POST "$u"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1001,"data":{},"message":"Required Param Missing: '"'message'"'"}' ]
+	for body in '{"message":""}' '{"message":null}' '{"text":"hi"}'; do
+		run -0 v3 -X POST -d "$body" "$u"
+		echo "${lines[0]}" | jq -e '.code == 1001'
+	done
+	run -0 v3 -X POST -d '{"message":42}' "$u"
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'message'"': not a string"}' ]
+	for body in 'message=hi' '["hi"]' '{"message":"hi"'; do
+		run -0 v3 -X POST -d "$body" "$u"
+		[ "${lines[1]}" = 400 ]
+		echo "${lines[0]}" | jq -e '.code == 1000 and (.message | startswith("The request body is not a JSON object"))'
+	done
+	run -0 v3 -X POST --data-binary $'{"message":"caf\xe9"}' "$u"
+	[ "${lines[1]}" = 400 ]
+	echo "${lines[0]}" | jq -e '.code == 1000'
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets/$id"
+	echo "${lines[0]}" | jq -e '.data.state == "AWAITING_MERCHANT"'
+}
+
+@test "PUT state CLOSED closes by the merchant; v2 sees it closed" {
+	own_sandbox
+	id=$(id_in AWAITING_USER "$OWN")
+	run -0 v3 -X PUT -H 'Content-Type: application/json' -d '{"state":"CLOSED"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e --arg id "$id" "$V3T"'.code == 0 and .data.id == $id and
+	    .data.state == "CLOSED" and .data.resolution_info.closed_by == "MERCHANT" and
+	    (.data.resolution_info.closed_at | v3t) == ("2026-11-23T12:00:00Z" | fromdate)'
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e '.data.Ticket | .state == "Closed" and
+	    .close_date == "2026-11-23T12:00:00" and .closed_by == "merchant"'
+	run -0 v3 -X PUT -d '{"state":"CLOSED"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1010,"data":{},"message":"The ticket is closed"}' ]
+}
+
+@test "PUT state AWAITING_MERCHANT re-opens a CLOSED ticket only, adding no reply" {
+	own_sandbox --tickets 200
+	id=$(id_in CLOSED "$OWN")
+	n=$(jq -r --arg id "$id" 'select(.id == $id) | .replies | length' "$OWN")
+	run -0 v3 -X PUT -d '{"state":"AWAITING_MERCHANT"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e --argjson n "$n" '.data.state == "AWAITING_MERCHANT" and
+	    (.data | has("resolution_info") | not) and (.data.replies | length) == $n'
+	run -0 v3 -X PUT -d '{"state":"AWAITING_MERCHANT"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The ticket is not closed"}' ]
+	id=$(id_in PERMANENTLY_CLOSED "$OWN")
+	run -0 v3 -X PUT -d '{"state":"AWAITING_MERCHANT"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The ticket is permanently closed and cannot be re-opened"}' ]
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets/$id"
+	echo "${lines[0]}" | jq -e '.data.state == "PERMANENTLY_CLOSED" and .data.resolution_info.closed_by == "WISH_SUPPORT"'
+}
+
+@test "PUT state AWAITING_WISH appeals, once" {
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	run -0 v3 -X PUT -d '{"state":"AWAITING_WISH"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.state == "AWAITING_WISH"'
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e '.data.Ticket.state == "Awaiting Wish Support"'
+	run -0 v3 -X PUT -d '{"state":"AWAITING_WISH"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The ticket is already awaiting Wish support"}' ]
+}
+
+@test "PUT needs a state of CLOSED, AWAITING_MERCHANT or AWAITING_WISH" {
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	u="$SANDBOX_URL/api/v3/tickets/$id"
+	for st in AWAITING_USER PERMANENTLY_CLOSED closed; do
+		run -0 v3 -X PUT -d "{\"state\":\"$st\"}" "$u"
+		[ "${lines[1]}" = 400 ]
+		[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'state'"': '"'$st'"' (want CLOSED, AWAITING_MERCHANT or AWAITING_WISH)"}' ]
+	done
+	run -0 v3 -X PUT -d '{}' "$u"
+	[ "${lines[0]}" = '{"code":1001,"data":{},"message":"Required Param Missing: '"'state'"'"}' ]
+	run -0 v3 -X PUT -d '{"state":["CLOSED"]}' "$u"
+	echo "${lines[0]}" | jq -e '.code == 1000 and .message == "Invalid parameter '"'state'"': not a string"'
+	run -0 v3 -X PUT -d 'state=CLOSED' "$u"
+	echo "${lines[0]}" | jq -e '.code == 1000'
+	run -0 v3 -X PUT -d '{"state":"CLOSED"}' "$SANDBOX_URL/api/v3/tickets/ffff"
+	[ "${lines[1]}" = 400 ]
+	echo "${lines[0]}" | jq -e '.code == 1004'
+	run -0 v3 "$u"
+	echo "${lines[0]}" | jq -e '.data.state == "AWAITING_MERCHANT"'
+}
+
+# --- v3: orders and refunds -----------------------------------------------
+
+@test "GET orders/{id} renders the order: product, money as numbers, tracking, address" {
+	read -r tid oid < <(jq -r 'select(.orders | length > 0) | .id as $t | .orders[] |
+	    select(.state == "SHIPPED") | [$t, .id] | @tsv' "$SHARED" | head -n 1)
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid"
+	[ "${lines[1]}" = 200 ]
+	jq -e --slurpfile s "$SHARED" --arg t "$tid" --arg o "$oid" "$V3T"'
+	    ($s[] | select(.id == $t) | .orders[] | select(.id == $o)) as $r | .data as $d |
+	    .code == 0 and $d.id == $o and $d.state == "SHIPPED" and
+	    $d.transaction_id == $r.transaction_id and
+	    $d.product_information == {id: $r.product_id, variation_id: $r.variant_id,
+	        name: $r.product_name, sku: $r.sku, size: $r.size, color: $r.color} and
+	    $d.order_payment.general_payment_details.product_quantity == $r.quantity and
+	    $d.order_payment.general_payment_details.product_price ==
+	        {amount: ($r.price | tonumber), currency_code: "USD"} and
+	    $d.order_payment.general_payment_details.payment_total.amount == ($r.order_total | tonumber) and
+	    $d.tracking_information == [{tracking_number: $r.tracking_number,
+	        shipping_provider: {name: $r.shipping_provider}}] and
+	    $d.fulfillment_records[0].event_type == "MARK_SHIPPED" and
+	    ($d.fulfillment_records[0].event_time | v3t) == ($r.shipped_date + "T00:00:00Z" | fromdate) and
+	    $d.full_address.shipping_detail.country_code == $r.shipping_detail.country and
+	    ($d.released_at | v3t) == ($r.order_time | fromdate) and $d.refunds == []' <<<"${lines[0]}"
+	# The amounts are the digits as stored, not a float's rendering.
+	price=$(jq -r --arg o "$oid" '.orders[] | select(.id == $o) | .price' "$SHARED")
+	[[ "${lines[0]}" == *"\"product_price\":{\"amount\":$price,"* ]]
+}
+
+@test "refund_reasons lists v3's refund reason enums, the ticket ones among them" {
+	oid=$(jq -r '.orders[].id' "$SHARED" | head -n 1)
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid/refund_reasons"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.code == 0 and (.data | length) == 26 and
+	    (.data | all(test("^[A-Z_]+$"))) and
+	    (["ITEM_IS_DAMAGED", "SHIPPING_TAKING_TOO_LONG", "USER_NO_LONGER_WANTS_ITEM",
+	      "ITEM_DOES_NOT_MATCH_LISTING", "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "OTHER",
+	      "RECEIVED_WRONG_ITEM", "ITEM_IS_POOR_QUALITY", "INCOMPLETE_ORDER"] - .data) == []'
+}
+
+@test "a v3 refund refunds once and answers the order; v2 sees it; a second says already refunded" {
+	own_sandbox
+	read -r tid oid < <(jq -r '.id as $t | .orders[] | select(.state != "REFUNDED") | [$t, .id] | @tsv' \
+	    "$OWN" | head -n 1)
+	run -0 v3 -X PUT -H 'Content-Type: application/json' \
+	    -d '{"refund_reason":"ITEM_IS_DAMAGED","refund_reason_note":"Sorry, refunded"}' \
+	    "$SANDBOX_URL/api/v3/orders/$oid/refund"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e --arg o "$oid" "$V3T"'.code == 0 and .data.id == $o and
+	    .data.state == "REFUNDED" and (.data.refunds | length) == 1 and
+	    .data.refunds[0].refund_reason == "Sorry, refunded" and .data.refunds[0].refund_source == "MERCHANT" and
+	    (.data.refunds[0].refund_time | v3t) == ("2026-11-23T00:00:00Z" | fromdate)'
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$tid&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e --arg o "$oid" '.data.Ticket.last_update_date == "2026-11-23T12:00:00" and
+	    (.data.Ticket.items[].Order | select(.order_id == $o) |
+	    .state == "REFUNDED" and .refunded_reason == "Sorry, refunded" and .refunded_time == "2026-11-23")'
+	run -0 v3 -X PUT -d '{"refund_reason":"ITEM_IS_DAMAGED"}' "$SANDBOX_URL/api/v3/orders/$oid/refund"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Order $oid is already refunded\"}" ]
+	run -0 call -X POST "$SANDBOX_URL/api/v2/order/refund?id=$oid&reason_code=23&access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 400 ]
+	echo "${lines[0]}" | jq -e '.code == 1000 and (.message | test("already refunded"))'
+}
+
+@test "a v3 refund takes reason and note too; without a note the reason's text is kept" {
+	own_sandbox
+	oids=($(jq -r '.orders[] | select(.state != "REFUNDED") | .id' "$OWN" | head -n 3))
+	run -0 v3 -X PUT -d '{"reason":"USER_NO_LONGER_WANTS_ITEM"}' "$SANDBOX_URL/api/v3/orders/${oids[0]}/refund"
+	echo "${lines[0]}" | jq -e '.data.refunds[0].refund_reason == "Customer requested a refund"'
+	run -0 v3 -X PUT -d '{"reason":"ITEM_IS_COUNTERFEIT","note":"Fake"}' "$SANDBOX_URL/api/v3/orders/${oids[1]}/refund"
+	echo "${lines[0]}" | jq -e '.data.refunds[0].refund_reason == "Fake"'
+	run -0 v3 -X PUT -d '{"refund_reason":"WRONG_COLOR"}' "$SANDBOX_URL/api/v3/orders/${oids[2]}/refund"
+	echo "${lines[0]}" | jq -e '.data.refunds[0].refund_reason == "Wrong color"'
+}
+
+@test "v3 refund errors: unknown reason 1000, missing reason 1001, unknown order 1004, refunded nothing" {
+	own_sandbox
+	oid=$(jq -r '.orders[] | select(.state != "REFUNDED") | .id' "$OWN" | head -n 1)
+	u="$SANDBOX_URL/api/v3/orders/$oid/refund"
+	run -0 v3 -X PUT -d '{"refund_reason":"19"}' "$u"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Invalid parameter 'refund_reason': '19' is not a refund reason (see GET /api/v3/orders/$oid/refund_reasons)\"}" ]
+	run -0 v3 -X PUT -d '{"refund_reason_note":"x"}' "$u"
+	[ "${lines[0]}" = '{"code":1001,"data":{},"message":"Required Param Missing: '"'refund_reason'"'"}' ]
+	run -0 v3 -X PUT -d '{"refund_reason":"OTHER","refund_reason_note":3}' "$u"
+	echo "${lines[0]}" | jq -e '.code == 1000 and (.message | test("not a string"))'
+	run -0 v3 -X PUT -d '{"refund_reason":"OTHER"}' "$SANDBOX_URL/api/v3/orders/123456789012345678901234/refund"
+	[ "${lines[1]}" = 400 ]
+	echo "${lines[0]}" | jq -e '.code == 1004'
+	run -0 v3 "$SANDBOX_URL/api/v3/orders/$oid"
+	echo "${lines[0]}" | jq -e '.data.state != "REFUNDED" and .data.refunds == []'
+}
+
+# --- one store, two versions ------------------------------------------------
+
+@test "a v2 write shows through v3 and a v3 write through v2, after a restart too" {
+	own_sandbox
+	ids=($(jq -r 'select(.state == "AWAITING_MERCHANT") | .id' "$OWN" | head -n 2))
+	run -0 call -X POST "$SANDBOX_URL/api/v2/ticket/reply?id=${ids[0]}&reply=from+v2&access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	run -0 v3 -X POST -d '{"message":"from v3"}' "$SANDBOX_URL/api/v3/tickets/${ids[1]}/replies"
+	[ "${lines[1]}" = 200 ]
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets?states=AWAITING_USER&limit=500"
+	echo "${lines[0]}" | jq -e --arg a "${ids[0]}" --arg b "${ids[1]}" '
+	    [.data[] | select(.id == $a or .id == $b) | .replies[-1].message] | sort == ["from v2", "from v3"]'
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets?states=AWAITING_MERCHANT&limit=500"
+	echo "${lines[0]}" | jq -e --arg a "${ids[0]}" --arg b "${ids[1]}" '[.data[].id] | index($a) == null and index($b) == null'
+	run -0 walk "$SANDBOX_URL/api/v2/ticket/get-action-required?access_token=$TEST_TOKEN"
+	[[ "$output" != *"${ids[1]}"* ]]
+	stop_sandbox
+	start_sandbox -d "$OWN"
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=${ids[1]}&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e '.data.Ticket.state == "Awaiting buyer response" and
+	    .data.Ticket.replies[-1].Reply.message == "from v3"'
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets/${ids[0]}"
+	echo "${lines[0]}" | jq -e '.data.state == "AWAITING_USER" and .data.replies[-1].message == "from v2"'
+}
+
+@test "--faults and --rate apply to v3 paths" {
+	own_sandbox --faults '503@/api/v3/tickets,drop-after@/api/v3/orders'
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets"
+	[ "${lines[-1]}" = 503 ]
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	oid=$(jq -r '.orders[] | select(.state != "REFUNDED") | .id' "$OWN" | head -n 1)
+	run -52 curl -s -X PUT -H "Authorization: Bearer $TEST_TOKEN" -d '{"refund_reason":"OTHER"}' \
+	    "$SANDBOX_URL/api/v3/orders/$oid/refund"
+	jq -e --arg o "$oid" '.orders[] | select(.id == $o) | .state == "REFUNDED"' <(tail -n 1 "$OWN")
+	stop_sandbox
+	own_sandbox --rate 1/s
+	for i in 1 2 3; do
+		curl -s -D - -o /dev/null -H "Authorization: Bearer $TEST_TOKEN" \
+		    "$SANDBOX_URL/api/v3/oauth/test" >>"$BATS_TEST_TMPDIR/h"
+	done
+	run -0 grep -c '^HTTP/1.1 429' "$BATS_TEST_TMPDIR/h"
+	[ "$output" -ge 1 ]
+	run -0 grep -c 'Wish-Rate-Limit-Remaining: 0' "$BATS_TEST_TMPDIR/h"
+	[ "$output" -ge 1 ]
+}
+
+# --- tokens: expiry and refresh ---------------------------------------------
+
+# refresh2 [curl args…]: the v2 refresh with the right parameters in a form.
+refresh2() {
+	call -X POST -d client_id=app -d client_secret=secret -d grant_type=refresh_token "$@" \
+	    "$SANDBOX_URL/api/v2/oauth/refresh_token"
+}
+
+@test "--token-ttl: a token expires that long after it was issued, on both versions" {
+	own_sandbox --token-ttl 1
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	sleep 1.1
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":1015,"data":{},"message":"The access token has expired"}' ]
+	run -0 call -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v2/ticket/get-action-required"
+	[ "${lines[1]}" = 401 ]
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":1007,"data":{},"message":"This access token has expired"}' ]
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=wrong"
+	echo "${lines[0]}" | jq -e '.code == 4000'
+}
+
+@test "a v2 refresh issues a new token that lives --token-ttl; the old one is revoked on both versions" {
+	own_sandbox --token-ttl 2
+	sleep 1.5
+	run -0 refresh2 -d refresh_token=sandbox-refresh
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e --arg old "$TEST_TOKEN" --arg m "$(head -n 1 "$OWN" | jq -r .merchant_id)" '
+	    ("2026-11-23T12:00:00Z" | fromdate) as $start |
+	    .code == 0 and .message == "" and
+	    (.data | keys) == ["access_token", "expires_in", "expiry_time", "merchant_id", "refresh_token"] and
+	    (.data.access_token | type) == "string" and .data.access_token != $old and
+	    .data.expires_in == 2 and .data.expiry_time >= $start + 3 and .data.expiry_time <= $start + 5 and
+	    .data.refresh_token == "sandbox-refresh" and .data.merchant_id == $m'
+	new=$(echo "${lines[0]}" | jq -r .data.access_token)
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":1016,"data":{},"message":"The access token has been revoked"}' ]
+	run -0 v3 "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":1008,"data":{},"message":"This access token has been revoked"}' ]
+	# Past the first token's two seconds, the new one still works.
+	sleep 0.6
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$new"
+	[ "${lines[1]}" = 200 ]
+	run -0 call -H "Authorization: Bearer $new" "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[1]}" = 200 ]
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket/get-action-required?limit=1&access_token=$new"
+	echo "$output" | jq -e --arg t "$new" '.paging.next | endswith("&access_token=" + $t)'
+}
+
+@test "a v2 refresh takes GET and query parameters, and works with an expired token" {
+	own_sandbox --token-ttl 1
+	sleep 1.1
+	run -0 call "$SANDBOX_URL/api/v2/oauth/refresh_token?client_id=a&client_secret=b&refresh_token=sandbox-refresh&grant_type=refresh_token"
+	[ "${lines[1]}" = 200 ]
+	new=$(echo "${lines[0]}" | jq -r .data.access_token)
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$new"
+	[ "${lines[1]}" = 200 ]
+}
+
+@test "a v3 refresh with GET answers an AccessToken; POST with a JSON body too" {
+	own_sandbox
+	run -0 call "$SANDBOX_URL/api/v3/oauth/refresh_token?client_id=a&client_secret=b&refresh_token=sandbox-refresh&grant_type=refresh_token"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e "$V3T"'.code == 0 and
+	    (.data | keys) == ["access_token", "expiry_time", "merchant_id", "refresh_token", "scopes"] and
+	    (.data.expiry_time | v3t) == ("2026-11-23T12:00:00Z" | fromdate) + 30 * 86400 and
+	    .data.refresh_token == "sandbox-refresh" and (.data.scopes | index("tickets:write")) != null'
+	first=$(echo "${lines[0]}" | jq -r .data.access_token)
+	run -0 call -X POST -H 'Content-Type: application/json' \
+	    -d '{"client_id":"a","client_secret":"b","refresh_token":"sandbox-refresh","grant_type":"refresh_token"}' \
+	    "$SANDBOX_URL/api/v3/oauth/refresh_token"
+	[ "${lines[1]}" = 200 ]
+	second=$(echo "${lines[0]}" | jq -r .data.access_token)
+	[ "$first" != "$second" ]
+	run -0 call -H "Authorization: Bearer $first" "$SANDBOX_URL/api/v3/tickets"
+	echo "${lines[0]}" | jq -e '.code == 1008'
+	run -0 call -H "Authorization: Bearer $second" "$SANDBOX_URL/api/v3/tickets?limit=1"
+	[ "${lines[1]}" = 200 ]
+}
+
+@test "a refresh needs client_id, client_secret, refresh_token and grant_type refresh_token" {
+	own_sandbox
+	all='client_id=a&client_secret=b&refresh_token=sandbox-refresh&grant_type=refresh_token'
+	for p in client_id client_secret refresh_token grant_type; do
+		q=$(echo "$all" | tr '&' '\n' | grep -v "^$p=" | paste -sd '&')
+		run -0 call "$SANDBOX_URL/api/v2/oauth/refresh_token?$q"
+		[ "${lines[1]}" = 400 ]
+		[ "${lines[0]}" = "{\"code\":1001,\"data\":\"$p\",\"message\":\"Required Param Missing: '$p'\"}" ]
+		run -0 call "$SANDBOX_URL/api/v3/oauth/refresh_token?$q"
+		[ "${lines[1]}" = 400 ]
+		[ "${lines[0]}" = "{\"code\":1001,\"data\":{},\"message\":\"Required Param Missing: '$p'\"}" ]
+	done
+	run -0 call "$SANDBOX_URL/api/v2/oauth/refresh_token?${all%=*}=authorization_code"
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'grant_type'"': must be '"'refresh_token'"'"}' ]
+	run -0 call "$SANDBOX_URL/api/v3/oauth/refresh_token?${all%=*}=authorization_code"
+	[ "${lines[0]}" = '{"code":1001,"data":{},"message":"grant_type must be set to '"'refresh_token'"'"}' ]
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+}
+
+@test "a wrong refresh token is HTTP 401 and leaves the token as it was" {
+	own_sandbox --refresh-token my-refresh
+	run -0 refresh2 -d refresh_token=sandbox-refresh
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = '{"code":4000,"data":{},"message":"Invalid refresh token"}' ]
+	run -0 call "$SANDBOX_URL/api/v3/oauth/refresh_token?client_id=a&client_secret=b&refresh_token=nope&grant_type=refresh_token"
+	[ "${lines[1]}" = 401 ]
+	echo "${lines[0]}" | jq -e '.code == 1006 and .data == {}'
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	run -0 refresh2 -d refresh_token=my-refresh
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.refresh_token == "my-refresh" and .data.expires_in == 2592000'
+}
+
+@test "bad --token-ttl and an empty --refresh-token exit 2 naming the option" {
+	for v in 0 -5 soon 1h30 999999999999; do
+		run -2 --separate-stderr tkt-sandbox --tickets 1 --token-ttl "$v"
+		[ "$output" = "" ]
+		[[ "$stderr" == "tkt-sandbox: --token-ttl: '$v' is not a duration from 1 second to 10 years"* ]]
+	done
+	run -2 --separate-stderr tkt-sandbox --tickets 1 --refresh-token ''
+	[ "$stderr" = "tkt-sandbox: --refresh-token: the token may not be empty" ]
+}
+
+@test "--token-ttl takes a duration: 2d lasts past a second" {
+	own_sandbox --token-ttl 2d
+	sleep 1.1
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	run -0 refresh2 -d refresh_token=sandbox-refresh
+	echo "${lines[0]}" | jq -e '.data.expires_in == 172800'
 }

@@ -1,0 +1,159 @@
+/*
+ * sandbox_priv.h: the internals tkt-sandbox's files share (sandbox.c the
+ * server, sandbox_ops.c the store changes, sandbox_auth.c the tokens,
+ * sandbox_v2.c and sandbox_v3.c the endpoints of each API version).
+ * Nothing outside lib/sandbox*.c includes it.
+ */
+#ifndef SANDBOX_PRIV_H
+#define SANDBOX_PRIV_H
+
+#include <pthread.h>
+
+#include "tkt.h"
+
+#define SB_MAX_REPLY	2000	/* code points */
+#define SB_MAX_LIMIT	500
+#define SB_DEF_LIMIT	50
+#define SB_MAX_BODY	(1 << 20)
+
+/* HTTP statuses, so that only sandbox.c needs microhttpd.h. */
+enum {
+	SB_HTTP_OK = 200, SB_HTTP_BAD_REQUEST = 400, SB_HTTP_UNAUTHORIZED = 401,
+	SB_HTTP_NOT_FOUND = 404, SB_HTTP_METHOD_NOT_ALLOWED = 405,
+	SB_HTTP_TOO_MANY = 429, SB_HTTP_SERVER_ERROR = 500
+};
+
+struct sb_auth;
+
+struct sandbox {
+	struct tkt_sbstore	*st;
+	const struct tkt_wishmap *map;
+	struct tkt_faults	*faults;
+	struct tkt_ratelim	*rl;
+	struct sb_auth		*auth;
+	char			 merchant_id[32];
+	char			 origin[64];
+	pthread_mutex_t		 mu;		/* the store */
+	pthread_mutex_t		 idmu;
+	unsigned long long	 nreq;
+	uint32_t		 idbase;
+};
+
+struct sb_param {
+	char		*key;
+	struct tkt_buf	 val;
+};
+
+struct MHD_PostProcessor;
+
+struct sb_req {
+	struct sandbox		*sb;
+	const char		*method;	/* borrowed from the server */
+	struct sb_param		*p;
+	size_t			 np;
+	char			*token;		/* the access token it carried, or NULL */
+	struct tkt_buf		 body;		/* the raw body, up to SB_MAX_BODY */
+	int			 body_big;	/* it was longer */
+	struct MHD_PostProcessor *pp;
+	struct tkt_fault	 fault;
+	int			 admitted;
+	long			 remaining;
+	double			 reset;
+	char			 rid[32];
+};
+
+struct sb_answer {
+	unsigned	 status;
+	struct tkt_buf	 body;
+};
+
+/* sandbox.c: parameters and answers. */
+
+/* The last value given for key (bodies come after the query), or NULL. */
+const char	*sb_param(const struct sb_req *, const char *key);
+/* Adds each string, number or boolean member of a JSON object body. */
+void		 sb_json_params(struct sb_req *);
+/* {"code":code,"data":data,"message":msg}; data is JSON text. */
+void		 sb_envelope(struct sb_answer *, unsigned status, long code,
+		    const char *data, const char *msg);
+void		 sb_fail(struct sb_answer *, unsigned status, long code,
+		    const char *data, const char *fmt, ...) TKT_PRINTF(5, 6);
+/* {"code":0,"data":{"success":true},"message":""}. */
+void		 sb_success(struct sb_answer *);
+/* A required parameter, or NULL after answering HTTP 400 code 1001. */
+const char	*sb_need(const struct sb_req *, struct sb_answer *,
+		    const char *key);
+
+/* sandbox_ops.c: changes to the store, shared by both API versions. */
+
+/* What went wrong, for either version to render. */
+struct sb_err {
+	unsigned	 http;
+	long		 code;
+	const char	*data;		/* v2's data, JSON text */
+	char		 msg[512];
+};
+
+enum { SB_REPLY, SB_CLOSE, SB_APPEAL, SB_REOPEN };
+
+void	sb_err_set(struct sb_err *, unsigned http, long code, const char *data,
+	    const char *fmt, ...) TKT_PRINTF(5, 6);
+/* Checks a reply text (UTF-8, at most SB_MAX_REPLY code points); -1 and e. */
+int	sb_text_check(const char *param, const char *text, struct sb_err *);
+/*
+ * Moves ticket id by op under the store lock (text: the reply, or the
+ * re-open reason appended as a merchant reply; NULL for none) and appends
+ * the ticket's new line to line when it is not NULL.  0, or -1 and e.
+ */
+int	sb_ticket_move(struct sandbox *, const char *id, int op,
+	    const char *text, struct tkt_buf *line, struct sb_err *);
+/*
+ * Refunds order id with reason (the order's refunded_reason text); the
+ * ticket's new line is appended to line when it is not NULL.  An order
+ * refunded already is HTTP 400 code 1000 "… already refunded".
+ */
+int	sb_refund(struct sandbox *, const char *id, const char *reason,
+	    struct tkt_buf *line, struct sb_err *);
+/* Copies ticket id's line (or that of order id's ticket) into line; -1 and e. */
+int	sb_ticket_copy(struct sandbox *, const char *id, int by_order,
+	    struct tkt_buf *line, struct sb_err *);
+
+/* sandbox_auth.c: access tokens, their expiry and their refresh. */
+
+enum { SB_TOK_OK, SB_TOK_NONE, SB_TOK_WRONG, SB_TOK_EXPIRED, SB_TOK_REVOKED };
+
+/* A token issued now, expiring ttl seconds later; refresh renews it. */
+struct sb_auth	*sb_auth_new(const char *token, const char *refresh,
+		    int64_t ttl);
+void		 sb_auth_free(struct sb_auth *);
+/* Is tok (NULL: none given) the current token?  One of SB_TOK_*. */
+int		 sb_auth_check(struct sb_auth *, const char *tok);
+/*
+ * Replaces the access token when refresh is the refresh token, revoking
+ * the old one: 0, with the new token (a new string), when it expires, its
+ * life in seconds and the refresh token (borrowed, unchanged); -1 for a
+ * wrong refresh token.
+ */
+int		 sb_auth_refresh(struct sb_auth *, const char *refresh,
+		    char **token, time_t *expiry, int64_t *ttl,
+		    const char **refresh_out);
+/* The token clock: --now (or the real clock) plus the time served. */
+time_t		 sb_auth_now(const struct sb_auth *);
+
+/* sandbox_v2.c and sandbox_v3.c: the endpoints of each version. */
+
+struct sb_route {
+	const char	*path;		/* exact, or a pattern with {id} */
+	const char	*methods;	/* "GET,POST", …; others are HTTP 405 */
+	int		 v3;		/* Bearer only, v3's token errors */
+	int		 noauth;	/* no access token needed (a refresh) */
+	void		(*fn)(struct sb_req *, const char *id,
+			    struct sb_answer *);
+};
+
+extern const struct sb_route	sb_v2_routes[];
+extern const size_t		sb_v2_nroutes;
+extern const struct sb_route	sb_v3_routes[];
+extern const size_t		sb_v3_nroutes;
+
+#endif /* SANDBOX_PRIV_H */

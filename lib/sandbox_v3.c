@@ -1,0 +1,677 @@
+/*
+ * sandbox_v3.c: the Wish API v3 endpoints of tkt-sandbox (wish-api.md §5),
+ * over the same store as v2: tickets listed by a window on updated_at,
+ * read, changed by PUT and replied to with JSON bodies; orders read and
+ * refunded; the token refreshed.  Answers are {code, data, message} with
+ * flat objects from wish3_render.c; errors carry "data": {}.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox_priv.h"
+
+static void
+sb_v3_fail(struct sb_answer *, unsigned, long, const char *, ...)
+    TKT_PRINTF(4, 5);
+
+static void
+sb_v3_fail(struct sb_answer *a, unsigned status, long code, const char *fmt,
+    ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sb_envelope(a, status, code, "{}", msg);
+}
+
+static void
+v3_err(struct sb_answer *a, const struct sb_err *e)
+{
+	sb_envelope(a, e->http, e->code, "{}", e->msg);
+}
+
+/* Starts {"code":0,"data": in a; v3_end closes it. */
+static void
+v3_begin(struct sb_answer *a)
+{
+	a->status = SB_HTTP_OK;
+	tkt_buf_reset(&a->body);
+	tkt_buf_adds(&a->body, "{\"code\":0,\"data\":");
+}
+
+static void
+v3_end(struct sb_answer *a)
+{
+	tkt_buf_adds(&a->body, ",\"message\":\"\"}");
+}
+
+/* A required parameter of the query or body, or NULL after answering. */
+static const char *
+v3_need(const struct sb_req *r, struct sb_answer *a, const char *key)
+{
+	const char *v = sb_param(r, key);
+
+	if (v != NULL && *v != '\0')
+		return v;
+	sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001, "Required Param Missing: '%s'",
+	    key);
+	return NULL;
+}
+
+/* The JSON object body in rec (an empty body is {}); -1 after answering. */
+static int
+body_object(const struct sb_req *r, struct sb_answer *a, struct tkt_rec *rec)
+{
+	struct tkt_error err;
+	size_t i = 0;
+
+	if (r->body_big) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "The request body is larger than %d bytes", SB_MAX_BODY);
+		return -1;
+	}
+	while (i < r->body.len && strchr(" \t\r\n", r->body.s[i]) != NULL)
+		i++;
+	tkt_error_clear(&err);
+	if (tkt_rec_parse(rec, i < r->body.len ? r->body.s : "{}",
+	    i < r->body.len ? r->body.len : 2, TKT_RD_TREE, &err) == -1) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "The request body is not a JSON object: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A string member of the body: its value, or NULL when it is absent or
+ * null (*bad set when it is there but not a string, after answering).
+ */
+static const char *
+body_str(const struct tkt_rec *rec, const char *key, struct sb_answer *a,
+    int *bad)
+{
+	const struct tkt_jnode *n = tkt_rec_get(rec, &rec->nodes[0], key);
+
+	if (n == NULL || n->type == TKT_J_NULL)
+		return NULL;
+	if (n->type != TKT_J_STRING) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter '%s': not a string", key);
+		*bad = 1;
+		return NULL;
+	}
+	return tkt_rec_str(rec, n, NULL);
+}
+
+/* Parses a ticket line and appends its v3 object; -1 after answering. */
+static int
+put_ticket(struct sb_answer *a, const struct tkt_buf *line, struct tkt_rec *rec)
+{
+	struct tkt_error err;
+
+	if (tkt_rec_parse(rec, line->s, line->len, TKT_RD_TREE, &err) == -1) {
+		sb_v3_fail(a, SB_HTTP_SERVER_ERROR, 9000,
+		    "A ticket is damaged in the store: %s", err.msg);
+		return -1;
+	}
+	tkt_wish3_render(rec, &a->body);
+	return 0;
+}
+
+/* GET /api/v3/tickets: the list. */
+
+/* "2026-11-23T12:00:00.250+01:00" as milliseconds since the epoch. */
+static int
+time_ms(const char *s, int64_t *ms)
+{
+	int64_t frac = 0;
+	time_t t;
+	int d = 0;
+
+	if (tkt_time_parse(s, &t) == -1)
+		return -1;
+	if (strlen(s) > 20 && s[19] == '.')
+		for (s += 20; isdigit((unsigned char)*s); s++)
+			if (d < 3) {
+				frac = frac * 10 + (*s - '0');
+				d++;
+			}
+	while (d++ < 3)
+		frac *= 10;
+	*ms = (int64_t)t * 1000 + frac;
+	return 0;
+}
+
+/*
+ * The values of an array parameter ("types[]=A&types=B,C"), as bits of
+ * names; -1 after answering for one that is not a name.
+ */
+static int
+enum_param(const struct sb_req *r, struct sb_answer *a, const char *key,
+    const char *const *names, size_t nnames, unsigned *bits)
+{
+	size_t klen = strlen(key);
+
+	*bits = 0;
+	for (size_t i = 0; i < r->np; i++) {
+		const char *k = r->p[i].key, *v = r->p[i].val.s;
+
+		if (strncmp(k, key, klen) != 0 ||
+		    (k[klen] != '\0' && strcmp(k + klen, "[]") != 0) ||
+		    v == NULL)
+			continue;
+		while (*v != '\0') {
+			size_t n = strcspn(v, ","), j;
+
+			for (j = 0; n > 0 && j < nnames; j++)
+				if (strlen(names[j]) == n &&
+				    strncmp(names[j], v, n) == 0)
+					break;
+			if (n > 0 && j == nnames) {
+				struct tkt_buf b;
+
+				tkt_buf_init(&b);
+				for (j = 0; j < nnames; j++)
+					tkt_buf_printf(&b, "%s%s", j ? ", " : "",
+					    names[j]);
+				sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+				    "Invalid parameter '%s': '%.*s' is not one "
+				    "of %s", key, (int)(n > 60 ? 60 : n), v, b.s);
+				tkt_buf_free(&b);
+				return -1;
+			}
+			if (n > 0)
+				*bits |= 1u << j;
+			v += n + (v[n] == ',');
+		}
+	}
+	return 0;
+}
+
+static int
+bound_param(const struct sb_req *r, struct sb_answer *a, const char *key,
+    int64_t *ms)
+{
+	const char *v = sb_param(r, key);
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (time_ms(v, ms) == -1) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter '%s': '%.60s' is not a date-time "
+		    "(like 2026-11-23T12:00:00.000Z; a '+' in a query is "
+		    "sent as %%2B)", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
+{
+	struct sandbox *sb = r->sb;
+	struct tkt_sbquery q = { 0, 0, INT64_MIN, INT64_MAX, 1 };
+	const char *v, *es;
+	long long limit = SB_DEF_LIMIT;
+	struct tkt_buf line;
+	struct tkt_rec rec;
+	long *idx;
+	size_t n;
+	int bad = 0;
+
+	(void)pid;
+	if (enum_param(r, a, "types", tkt_sb_types, 3, &q.types) == -1 ||
+	    enum_param(r, a, "states", tkt_sb_states, 5, &q.states) == -1 ||
+	    bound_param(r, a, "updated_at_min", &q.min_ms) == -1 ||
+	    bound_param(r, a, "updated_at_max", &q.max_ms) == -1)
+		return;
+	if ((v = sb_param(r, "limit")) != NULL && *v != '\0' &&
+	    tkt_num_parse(v, 1, SB_MAX_LIMIT, &limit, &es) == -1) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter 'limit': '%.40s' is %s (want 1 to %d)",
+		    v, es, SB_MAX_LIMIT);
+		return;
+	}
+	if ((v = sb_param(r, "sort_by")) != NULL && *v != '\0') {
+		if (strcmp(v, "updated_at.asc") == 0)
+			q.desc = 0;
+		else if (strcmp(v, "updated_at") != 0 &&
+		    strcmp(v, "updated_at.desc") != 0) {
+			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+			    "Invalid parameter 'sort_by': '%.40s' (want "
+			    "updated_at, updated_at.asc or updated_at.desc)", v);
+			return;
+		}
+	}
+	idx = xreallocarray(NULL, (size_t)limit, sizeof(*idx));
+	tkt_buf_init(&line);
+	tkt_rec_init(&rec);
+	v3_begin(a);
+	tkt_buf_addc(&a->body, '[');
+	pthread_mutex_lock(&sb->mu);
+	n = tkt_sbstore_select(sb->st, &q, idx, (size_t)limit);
+	for (size_t i = 0; i < n && !bad; i++) {
+		size_t len;
+		const char *s = tkt_sbstore_line(sb->st, idx[i], &len);
+
+		if (i > 0)
+			tkt_buf_addc(&a->body, ',');
+		tkt_buf_reset(&line);
+		tkt_buf_add(&line, s, len);
+		bad = put_ticket(a, &line, &rec) == -1;
+	}
+	pthread_mutex_unlock(&sb->mu);
+	if (!bad) {
+		tkt_buf_addc(&a->body, ']');
+		v3_end(a);
+	}
+	tkt_rec_free(&rec);
+	tkt_buf_free(&line);
+	free(idx);
+}
+
+/* /api/v3/tickets/{id}: GET reads, PUT moves the state. */
+
+static void
+ticket_get(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	struct tkt_buf line;
+	struct tkt_rec rec;
+	struct sb_err e;
+
+	tkt_buf_init(&line);
+	tkt_rec_init(&rec);
+	if (sb_ticket_copy(r->sb, id, 0, &line, &e) == -1)
+		v3_err(a, &e);
+	else {
+		v3_begin(a);
+		if (put_ticket(a, &line, &rec) == 0)
+			v3_end(a);
+	}
+	tkt_rec_free(&rec);
+	tkt_buf_free(&line);
+}
+
+/* UpdateTicket: CLOSED closes, AWAITING_MERCHANT re-opens, AWAITING_WISH appeals. */
+static void
+ticket_put(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	static const struct {
+		const char	*state;
+		int		 op;
+	} moves[] = {
+		{ "CLOSED", SB_CLOSE }, { "AWAITING_MERCHANT", SB_REOPEN },
+		{ "AWAITING_WISH", SB_APPEAL }
+	};
+	struct tkt_buf line;
+	struct tkt_rec body, rec;
+	struct sb_err e;
+	const char *state;
+	size_t i;
+	int bad = 0;
+
+	tkt_buf_init(&line);
+	tkt_rec_init(&body);
+	tkt_rec_init(&rec);
+	if (body_object(r, a, &body) == -1)
+		goto out;
+	if ((state = body_str(&body, "state", a, &bad)) == NULL) {
+		if (!bad)
+			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
+			    "Required Param Missing: 'state'");
+		goto out;
+	}
+	for (i = 0; i < sizeof(moves) / sizeof(*moves); i++)
+		if (strcmp(state, moves[i].state) == 0)
+			break;
+	if (i == sizeof(moves) / sizeof(*moves)) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter 'state': '%.40s' (want CLOSED, "
+		    "AWAITING_MERCHANT or AWAITING_WISH)", state);
+		goto out;
+	}
+	if (sb_ticket_move(r->sb, id, moves[i].op, NULL, &line, &e) == -1) {
+		v3_err(a, &e);
+		goto out;
+	}
+	v3_begin(a);
+	if (put_ticket(a, &line, &rec) == 0)
+		v3_end(a);
+out:
+	tkt_rec_free(&rec);
+	tkt_rec_free(&body);
+	tkt_buf_free(&line);
+}
+
+static void
+ep_ticket(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	if (strcmp(r->method, "PUT") == 0)
+		ticket_put(r, id, a);
+	else
+		ticket_get(r, id, a);
+}
+
+/* POST /api/v3/tickets/{id}/replies: answers the new Reply. */
+static void
+ep_replies(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	const struct tkt_jnode *rp, *last = NULL;
+	struct tkt_buf line;
+	struct tkt_rec body, rec;
+	struct tkt_error err;
+	struct sb_err e;
+	const char *msg;
+	int bad = 0;
+
+	tkt_buf_init(&line);
+	tkt_rec_init(&body);
+	tkt_rec_init(&rec);
+	if (body_object(r, a, &body) == -1)
+		goto out;
+	if ((msg = body_str(&body, "message", a, &bad)) == NULL || *msg == '\0') {
+		if (!bad)
+			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
+			    "Required Param Missing: 'message'");
+		goto out;
+	}
+	if (sb_text_check("message", msg, &e) == -1 ||
+	    sb_ticket_move(r->sb, id, SB_REPLY, msg, &line, &e) == -1) {
+		v3_err(a, &e);
+		goto out;
+	}
+	if (tkt_rec_parse(&rec, line.s, line.len, TKT_RD_TREE, &err) == -1) {
+		sb_v3_fail(a, SB_HTTP_SERVER_ERROR, 9000,
+		    "A ticket is damaged in the store: %s", err.msg);
+		goto out;
+	}
+	rp = tkt_rec_get(&rec, &rec.nodes[0], "replies");
+	for (rp = tkt_rec_child(&rec, rp); rp != NULL; rp = tkt_rec_next(&rec, rp))
+		last = rp;
+	v3_begin(a);
+	if (last != NULL)
+		tkt_wish3_render_reply(&rec, last, &a->body);
+	else
+		tkt_buf_adds(&a->body, "null");
+	v3_end(a);
+out:
+	tkt_rec_free(&rec);
+	tkt_rec_free(&body);
+	tkt_buf_free(&line);
+}
+
+/* Orders. */
+
+/*
+ * The refund reasons the sandbox takes: v3's RefundReason enum, plus the
+ * values of a ticket's refund_reason enum that it lacks, so that a
+ * ticket's reason can always refund its orders.  Those with a v2 code
+ * refund with that code's text; the others with their name in words.
+ */
+static const struct {
+	const char	*reason;
+	const char	*code;
+} reasons[] = {
+	{ "UNABLE_TO_SHIP", NULL },
+	{ "ITEM_RETURNED_TO_SENDER", NULL },
+	{ "ITEM_IS_DAMAGED", "23" },
+	{ "SHIPPING_TAKING_TOO_LONG", "18" },
+	{ "ITEM_DOES_NOT_FIT", NULL },
+	{ "RECEIVED_WRONG_ITEM", "20" },
+	{ "ITEM_IS_COUNTERFEIT", NULL },
+	{ "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "22" },
+	{ "ITEM_DOES_NOT_MATCH_LISTING", NULL },
+	{ "ITEM_MARKED_DELIVERED_BUT_DID_NOT_ARRIVE", NULL },
+	{ "MERCHANT_SENT_TO_WRONG_ADDRESS", NULL },
+	{ "REPLACEMENT_NEVER_RECEIVED", NULL },
+	{ "WRONG_COLOR", NULL },
+	{ "ITEM_IS_POOR_QUALITY", "21" },
+	{ "INCOMPLETE_ORDER", "24" },
+	{ "MERCHANT_OUT_OF_STOCK", NULL },
+	{ "EMPTY_PACKAGE", NULL },
+	{ "PRODUCT_LISTING_MISSING_INFO", NULL },
+	{ "ITEM_DID_NOT_MEET_EXPECTATIONS", NULL },
+	{ "RECEIVED_NOTE_FROM_MERCHANT", NULL },
+	{ "MERCHANT_REPORTED_ORDER", NULL },
+	{ "MERCHANT_REPORTED_BUYER_FRAUD", NULL },
+	{ "USER_NO_LONGER_WANTS_ITEM", "19" },
+	{ "USER_PLACED_ORDER_BY_MISTAKE", NULL },
+	{ "ITEM_NEVER_ARRIVED", NULL },
+	{ "OTHER", NULL },
+};
+
+/* The refunded_reason a reason leaves on the order ("Item is counterfeit"). */
+static void
+reason_text(size_t i, struct tkt_buf *b)
+{
+	const char *t = reasons[i].code ? tkt_sbgen_refund_text(reasons[i].code) :
+	    NULL;
+
+	if (t != NULL) {
+		tkt_buf_adds(b, t);
+		return;
+	}
+	for (const char *s = reasons[i].reason; *s != '\0'; s++)
+		tkt_buf_addc(b, *s == '_' ? ' ' : s == reasons[i].reason ? *s :
+		    tolower((unsigned char)*s));
+}
+
+/* Finds order id in line's orders and appends its v3 object. */
+static int
+put_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
+    struct tkt_rec *rec)
+{
+	const struct tkt_jnode *o;
+	struct tkt_error err;
+
+	if (tkt_rec_parse(rec, line->s, line->len, TKT_RD_TREE, &err) == -1) {
+		sb_v3_fail(a, SB_HTTP_SERVER_ERROR, 9000,
+		    "A ticket is damaged in the store: %s", err.msg);
+		return -1;
+	}
+	o = tkt_rec_get(rec, &rec->nodes[0], "orders");
+	for (o = tkt_rec_child(rec, o); o != NULL; o = tkt_rec_next(rec, o)) {
+		const char *oid = tkt_rec_str(rec, tkt_rec_get(rec, o, "id"), NULL);
+
+		if (oid != NULL && strcmp(oid, id) == 0) {
+			tkt_wish3_render_order(rec, o, &a->body);
+			return 0;
+		}
+	}
+	sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1004,
+	    "No 'Order' Found with id: '%.200s'", id);
+	return -1;
+}
+
+static void
+ep_order(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	struct tkt_buf line;
+	struct tkt_rec rec;
+	struct sb_err e;
+
+	tkt_buf_init(&line);
+	tkt_rec_init(&rec);
+	if (sb_ticket_copy(r->sb, id, 1, &line, &e) == -1)
+		v3_err(a, &e);
+	else {
+		v3_begin(a);
+		if (put_order(a, &line, id, &rec) == 0)
+			v3_end(a);
+	}
+	tkt_rec_free(&rec);
+	tkt_buf_free(&line);
+}
+
+static void
+ep_reasons(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	struct tkt_buf line;
+	struct sb_err e;
+	struct tkt_jw w;
+
+	tkt_buf_init(&line);
+	if (sb_ticket_copy(r->sb, id, 1, &line, &e) == -1)
+		v3_err(a, &e);
+	else {
+		v3_begin(a);
+		tkt_jw_init(&w, &a->body);
+		tkt_jw_arr(&w);
+		for (size_t i = 0; i < sizeof(reasons) / sizeof(*reasons); i++)
+			tkt_jw_str(&w, reasons[i].reason);
+		tkt_jw_arr_end(&w);
+		v3_end(a);
+	}
+	tkt_buf_free(&line);
+}
+
+/*
+ * PUT /api/v3/orders/{id}/refund: RefundOrder's refund_reason and
+ * refund_reason_note, or reason and note.  Answers the refunded Order.
+ */
+static void
+ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	struct tkt_buf line, text;
+	struct tkt_rec body, rec;
+	struct sb_err e;
+	const char *reason, *note, *rkey = "refund_reason";
+	const char *nkey = "refund_reason_note";
+	size_t i;
+	int bad = 0;
+
+	tkt_buf_init(&line);
+	tkt_buf_init(&text);
+	tkt_rec_init(&body);
+	tkt_rec_init(&rec);
+	if (body_object(r, a, &body) == -1)
+		goto out;
+	if (tkt_rec_get(&body, &body.nodes[0], rkey) == NULL)
+		rkey = "reason";
+	if (tkt_rec_get(&body, &body.nodes[0], nkey) == NULL)
+		nkey = "note";
+	if ((reason = body_str(&body, rkey, a, &bad)) == NULL) {
+		if (!bad)
+			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
+			    "Required Param Missing: 'refund_reason'");
+		goto out;
+	}
+	note = body_str(&body, nkey, a, &bad);
+	if (bad)
+		goto out;
+	for (i = 0; i < sizeof(reasons) / sizeof(*reasons); i++)
+		if (strcmp(reason, reasons[i].reason) == 0)
+			break;
+	if (i == sizeof(reasons) / sizeof(*reasons)) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter '%s': '%.60s' is not a refund reason "
+		    "(see GET /api/v3/orders/%.40s/refund_reasons)", rkey,
+		    reason, id);
+		goto out;
+	}
+	if (note != NULL && *note != '\0')
+		tkt_buf_adds(&text, note);
+	else
+		reason_text(i, &text);
+	if (sb_refund(r->sb, id, text.s, &line, &e) == -1) {
+		v3_err(a, &e);
+		goto out;
+	}
+	v3_begin(a);
+	if (put_order(a, &line, id, &rec) == 0)
+		v3_end(a);
+out:
+	tkt_rec_free(&rec);
+	tkt_rec_free(&body);
+	tkt_buf_free(&text);
+	tkt_buf_free(&line);
+}
+
+/* OAuth. */
+
+static void
+ep_oauth_test(struct sb_req *r, const char *pid, struct sb_answer *a)
+{
+	struct tkt_jw w;
+
+	(void)pid;
+	v3_begin(a);
+	tkt_jw_init(&w, &a->body);
+	tkt_jw_obj(&w);
+	tkt_jw_key(&w, "merchant_id");
+	tkt_jw_str(&w, r->sb->merchant_id);
+	tkt_jw_obj_end(&w);
+	v3_end(a);
+}
+
+/*
+ * The v3 spec (3.0.65) refreshes with GET and query parameters; POST and
+ * form or JSON bodies are taken too.  data is its AccessToken.
+ */
+static void
+ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
+{
+	const char *rt, *gt, *keep;
+	char *tok, when[32];
+	time_t expiry;
+	int64_t ttl;
+	struct tkt_jw w;
+
+	(void)pid;
+	sb_json_params(r);
+	if (v3_need(r, a, "client_id") == NULL ||
+	    v3_need(r, a, "client_secret") == NULL ||
+	    (rt = v3_need(r, a, "refresh_token")) == NULL ||
+	    (gt = v3_need(r, a, "grant_type")) == NULL)
+		return;
+	if (strcmp(gt, "refresh_token") != 0) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
+		    "grant_type must be set to 'refresh_token'");
+		return;
+	}
+	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &ttl, &keep) == -1) {
+		sb_v3_fail(a, SB_HTTP_UNAUTHORIZED, 1006,
+		    "Unauthorized access on this API: the refresh token is "
+		    "not valid");
+		return;
+	}
+	v3_begin(a);
+	tkt_jw_init(&w, &a->body);
+	tkt_jw_obj(&w);
+	tkt_jw_key(&w, "access_token");
+	tkt_jw_str(&w, tok);
+	tkt_jw_key(&w, "refresh_token");
+	tkt_jw_str(&w, keep);
+	tkt_jw_key(&w, "expiry_time");
+	tkt_jw_str(&w, tkt_wish3_render_time(expiry, 0, when));
+	tkt_jw_key(&w, "merchant_id");
+	tkt_jw_str(&w, r->sb->merchant_id);
+	tkt_jw_key(&w, "scopes");
+	tkt_jw_arr(&w);
+	tkt_jw_str(&w, "tickets:read");
+	tkt_jw_str(&w, "tickets:write");
+	tkt_jw_str(&w, "orders:read");
+	tkt_jw_str(&w, "orders:write");
+	tkt_jw_arr_end(&w);
+	tkt_jw_obj_end(&w);
+	v3_end(a);
+	free(tok);
+}
+
+const struct sb_route sb_v3_routes[] = {
+	{ "/api/v3/tickets", "GET", 1, 0, ep_list },
+	{ "/api/v3/tickets/{id}", "GET,PUT", 1, 0, ep_ticket },
+	{ "/api/v3/tickets/{id}/replies", "POST", 1, 0, ep_replies },
+	{ "/api/v3/orders/{id}", "GET", 1, 0, ep_order },
+	{ "/api/v3/orders/{id}/refund_reasons", "GET", 1, 0, ep_reasons },
+	{ "/api/v3/orders/{id}/refund", "PUT", 1, 0, ep_refund },
+	{ "/api/v3/oauth/test", "GET", 1, 0, ep_oauth_test },
+	{ "/api/v3/oauth/refresh_token", "GET,POST", 1, 1, ep_refresh },
+};
+const size_t sb_v3_nroutes = sizeof(sb_v3_routes) / sizeof(sb_v3_routes[0]);
