@@ -14,7 +14,7 @@ static const char synopsis[] =
     "tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]]\n"
     "                 [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
     "                 [file ...]\n"
-    "       tkt-close --reopen -m reason [-nv] [--no-check] [--force] [-P n]\n"
+    "       tkt-close --reopen [-m reason] [-nv] [--no-check] [--force] [-P n]\n"
     "                 [--rate n/s] [-s store] [--now time] [file ...]";
 
 int
@@ -53,9 +53,8 @@ main(int argc, char *argv[])
 	}
 	if (o.action == TKT_ACT_REOPEN && o.refund)
 		tkt_errx(TKT_EXIT_USAGE, "--reopen and --refund exclude each other");
-	if (o.action == TKT_ACT_REOPEN && (o.text == NULL || *o.text == '\0'))
-		tkt_errx(TKT_EXIT_USAGE, "--reopen needs -m REASON: API v2 sends "
-		    "the reason to the buyer");
+	if (o.action == TKT_ACT_REOPEN && o.text != NULL && *o.text == '\0')
+		tkt_errx(TKT_EXIT_USAGE, "--reopen -m: the reason is empty");
 	if (o.action != TKT_ACT_REOPEN && o.text != NULL)
 		tkt_errx(TKT_EXIT_USAGE, "-m goes with --reopen (to reply, use "
 		    "tkt-reply --resolve)");

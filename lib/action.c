@@ -74,6 +74,7 @@ struct actor {
 	struct tkt_norm		 nm;
 	struct tkt_reader	*rd;
 	struct tkt_rec		 env, view, in;
+	char			 order_state[64];	/* a v3 order read back */
 	struct tkt_buf		 tmp, out, res;
 	struct job		*jobs;
 	int			 njobs, head, count, exhausted, pumping;
@@ -183,6 +184,12 @@ order_state(const struct tkt_rec *r, const char *id)
 	return NULL;
 }
 
+static int
+is_v3(const struct actor *A)
+{
+	return strcmp(A->store->api, "v3") == 0;
+}
+
 /* Is step s done, by the ticket read back into A->view? */
 static int
 is_done(struct actor *A, struct job *j, struct step *s)
@@ -198,10 +205,16 @@ is_done(struct actor *A, struct job *j, struct step *s)
 	case TKT_ACT_APPEAL:
 		return st && strcmp(st, "AWAITING_WISH") == 0;
 	case TKT_ACT_REOPEN:
-		/* v2 posts the reason: an open ticket without it was not re-opened by us. */
+		/*
+		 * v2 posts the reason: an open ticket without it was not
+		 * re-opened by us.  v3 re-opens by state; the reason is a
+		 * reply step of its own.
+		 */
 		return st && strcmp(st, "AWAITING_MERCHANT") == 0 &&
-		    count_ours(&A->view, j->text) > j->nprior;
+		    (is_v3(A) || count_ours(&A->view, j->text) > j->nprior);
 	case TKT_ACT_REFUND:
+		if (is_v3(A))
+			return strcmp(A->order_state, "REFUNDED") == 0;
 		os = order_state(&A->view, s->order);
 		return os && strcmp(os, "REFUNDED") == 0;
 	}
@@ -214,7 +227,8 @@ is_done(struct actor *A, struct job *j, struct step *s)
  * another try).
  */
 static int
-read_ticket(struct actor *A, struct tkt_http_req *r, struct tkt_error *e)
+read_ticket(struct actor *A, struct tkt_http_req *r, int order,
+    struct tkt_error *e)
 {
 	const struct tkt_jnode *t;
 
@@ -225,8 +239,16 @@ read_ticket(struct actor *A, struct tkt_http_req *r, struct tkt_error *e)
 		return -1;
 	}
 	t = tkt_rec_get(&A->env, &A->env.nodes[0], "data");
+	if (order) {
+		/* A v3 order, read back after its refund: its state is enough. */
+		const char *st = str_of(&A->env, t, "state");
+
+		snprintf(A->order_state, sizeof(A->order_state), "%s",
+		    st ? st : "");
+		return 0;
+	}
 	tkt_buf_reset(&A->tmp);
-	if (tkt_wish2_record(&A->env, t, &A->nm, &A->tmp, e) == -1)
+	if (tkt_wish_record(&A->env, t, &A->nm, &A->tmp, e) == -1)
 		return -1;
 	return tkt_rec_parse(&A->view, A->tmp.s, A->tmp.len - 1, TKT_RD_TREE, e);
 }
@@ -287,6 +309,57 @@ form_body(struct actor *A, struct job *j, struct step *s, struct tkt_buf *b)
 	}
 }
 
+/*
+ * The request a step sends: method, path after /api/VERSION/, body and
+ * its content type (static).  v2 posts forms to one path per action; v3
+ * puts a state, posts a reply and puts a refund, in JSON.
+ */
+static void
+step_request(struct actor *A, struct job *j, struct step *s, int *method,
+    struct tkt_buf *path, struct tkt_buf *body, const char **ctype)
+{
+	static const char *v3_states[] = { NULL, "CLOSED", "AWAITING_WISH",
+	    "AWAITING_MERCHANT", NULL };
+	struct tkt_jw w;
+
+	if (!is_v3(A)) {
+		*method = TKT_POST;
+		tkt_buf_adds(path, act_paths[s->act]);
+		form_body(A, j, s, body);
+		*ctype = "application/x-www-form-urlencoded";
+		return;
+	}
+	*ctype = "application/json";
+	tkt_jw_init(&w, body);
+	tkt_jw_obj(&w);
+	if (s->act == TKT_ACT_REFUND) {
+		*method = TKT_PUT;
+		tkt_buf_adds(path, "orders/");
+		tkt_url_encode(path, s->order);
+		tkt_buf_adds(path, "/refund");
+		tkt_jw_key(&w, "refund_reason");
+		tkt_jw_str(&w, refund_reason(A, j));
+		if (A->o->note != NULL) {
+			tkt_jw_key(&w, "refund_reason_note");
+			tkt_jw_str(&w, A->o->note);
+		}
+	} else {
+		tkt_buf_adds(path, "tickets/");
+		tkt_url_encode(path, j->id);
+		if (s->act == TKT_ACT_REPLY) {
+			*method = TKT_POST;
+			tkt_buf_adds(path, "/replies");
+			tkt_jw_key(&w, "message");
+			tkt_jw_str(&w, j->text);
+		} else {
+			*method = TKT_PUT;
+			tkt_jw_key(&w, "state");
+			tkt_jw_str(&w, v3_states[s->act]);
+		}
+	}
+	tkt_jw_obj_end(&w);
+}
+
 static void req_done(struct tkt_http_req *, void *);
 static void fail(struct actor *, struct job *, const struct tkt_error *);
 
@@ -317,10 +390,22 @@ get_ticket(struct actor *A, struct job *j, int phase)
 	struct tkt_buf q;
 
 	tkt_buf_init(&q);
-	tkt_buf_adds(&q, "id=");
-	tkt_url_encode(&q, j->id);
 	j->phase = phase;
-	prepare(A, j, TKT_GET, tkt_wish_url(A->store, "ticket", q.s), NULL);
+	if (is_v3(A)) {
+		/* A v3 refund is read back from its order. */
+		const struct step *s = phase == PH_CHECK ? &j->steps[j->cur] : NULL;
+
+		tkt_buf_adds(&q, s && s->act == TKT_ACT_REFUND ? "orders/" :
+		    "tickets/");
+		tkt_url_encode(&q, s && s->act == TKT_ACT_REFUND ? s->order :
+		    j->id);
+		prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
+	} else {
+		tkt_buf_adds(&q, "id=");
+		tkt_url_encode(&q, j->id);
+		prepare(A, j, TKT_GET, tkt_wish_url(A->store, "ticket", q.s),
+		    NULL);
+	}
 	tkt_http_submit(A->http, &j->req);
 	tkt_buf_free(&q);
 }
@@ -329,14 +414,18 @@ static void
 send_step(struct actor *A, struct job *j)
 {
 	struct step *s = &j->steps[j->cur];
-	struct tkt_buf b;
+	struct tkt_buf b, path;
+	const char *ctype;
+	int method;
 
 	tkt_buf_init(&b);
-	form_body(A, j, s, &b);
+	tkt_buf_init(&path);
+	step_request(A, j, s, &method, &path, &b, &ctype);
 	s->sends++;
 	j->phase = PH_SEND;
-	prepare(A, j, TKT_POST, tkt_wish_url(A->store, act_paths[s->act], NULL),
-	    &b);
+	prepare(A, j, method, tkt_wish_url(A->store, path.s, NULL), &b);
+	j->req.ctype = ctype;
+	tkt_buf_free(&path);
 	if (s->sends == 1) {
 		tkt_http_submit(A->http, &j->req);
 		return;
@@ -586,11 +675,18 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 		}
 		return 0;
 	} else if (o->action == TKT_ACT_REOPEN) {
-		if (reply_text(A, j, rec) == -1)
+		if (o->text != NULL && reply_text(A, j, rec) == -1)
 			return -1;
-		if (rec != NULL)
+		if (rec != NULL && j->text != NULL)
 			j->nprior = count_ours(rec, j->text);
 		add_step(j, TKT_ACT_REOPEN, NULL);
+		/* v3 re-opens by state, then sends the reason as a reply. */
+		if (is_v3(A) && j->text != NULL) {
+			const char *w = rec ? answered_since(rec, j->text) : NULL;
+
+			j->waiting = w ? xstrdup(w) : NULL;
+			add_step(j, TKT_ACT_REPLY, NULL);
+		}
 	} else if (o->action == TKT_ACT_APPEAL)
 		add_step(j, TKT_ACT_APPEAL, NULL);
 	else {
@@ -753,7 +849,7 @@ on_pre(struct actor *A, struct job *j)
 	struct tkt_error e;
 	int rc;
 
-	if ((rc = read_ticket(A, &j->req, &e)) == 1)
+	if ((rc = read_ticket(A, &j->req, 0, &e)) == 1)
 		return;
 	if (rc == -1) {
 		fail(A, j, &e);
@@ -807,7 +903,8 @@ on_check(struct actor *A, struct job *j)
 	struct tkt_error e;
 	int rc;
 
-	if ((rc = read_ticket(A, &j->req, &e)) == 1)
+	if ((rc = read_ticket(A, &j->req, is_v3(A) &&
+	    s->act == TKT_ACT_REFUND, &e)) == 1)
 		return;
 	/*
 	 * Whether a write took effect is worth more than one round of
@@ -892,25 +989,31 @@ tick(void *arg)
 /* Output, in input order. */
 
 /* A dry run's "request": the exact request a step would send, no token. */
+/* A dry run's "request": the exact request a step would send, no token. */
 static void
 request_json(struct actor *A, struct job *j, struct step *s, struct tkt_jw *w)
 {
-	char *path = xasprintf("/api/%s/%s", A->store->api, act_paths[s->act]);
-	struct tkt_buf body;
+	struct tkt_buf body, path;
+	const char *ctype;
+	int method;
+	char *full;
 
 	tkt_buf_init(&body);
-	form_body(A, j, s, &body);
+	tkt_buf_init(&path);
+	step_request(A, j, s, &method, &path, &body, &ctype);
+	full = xasprintf("/api/%s/%s", A->store->api, path.s);
 	tkt_jw_key(w, "request");
 	tkt_jw_obj(w);
 	tkt_jw_key(w, "method");
-	tkt_jw_str(w, "POST");
+	tkt_jw_str(w, method == TKT_PUT ? "PUT" : "POST");
 	tkt_jw_key(w, "path");
-	tkt_jw_str(w, path);
+	tkt_jw_str(w, full);
 	tkt_jw_key(w, "body");
 	tkt_jw_str(w, body.s);
 	tkt_jw_obj_end(w);
 	tkt_buf_free(&body);
-	free(path);
+	tkt_buf_free(&path);
+	free(full);
 }
 
 static void
@@ -1221,10 +1324,10 @@ setup(struct actor *A)
 	if (tkt_config_load(&A->cfg, &e) == -1 ||
 	    (A->store = tkt_config_store(&A->cfg, o->store, &e)) == NULL)
 		goto usage;
-	if (strcmp(A->store->api, "v2") != 0) {
-		tkt_warnx("store '%s' uses API %s, which this version of %s "
-		    "does not speak yet (only v2)", A->store->name,
-		    A->store->api, tkt_getprogname());
+	if (o->action == TKT_ACT_REOPEN && o->text == NULL &&
+	    strcmp(A->store->api, "v2") == 0) {
+		tkt_warnx("--reopen needs -m REASON on store '%s': API v2 sends "
+		    "the reason to the buyer", A->store->name);
 		return TKT_EXIT_USAGE;
 	}
 	if (!o->dry_run && tkt_store_token(A->store, &e) == -1)

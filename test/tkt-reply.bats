@@ -454,13 +454,13 @@ changes() {
 	[ "$(changes)" -eq "$before" ]
 }
 
-@test "configuration errors exit 2: no token, unknown store, a v3 store" {
+@test "configuration errors exit 2: no token, unknown store, an unknown API version" {
 	run -2 --separate-stderr env -u TKT_TOKEN tkt-reply -m a </dev/null
 	[[ "$stderr" == "tkt-reply: "*"token"* ]]
 	run -2 --separate-stderr tkt-reply -s nosuch -m a </dev/null
 	[[ "$stderr" == "tkt-reply: "*"nosuch"* ]]
-	run -2 --separate-stderr env TKT_API=v3 tkt-reply -m a </dev/null
-	[ "$stderr" = "tkt-reply: store 'env' uses API v3, which this version of tkt-reply does not speak yet (only v2)" ]
+	run -2 --separate-stderr env TKT_API=v4 tkt-reply -m a </dev/null
+	[[ "$stderr" == "tkt-reply: "*"v4"* ]]
 }
 
 @test "-h prints the usage on stdout and exits 0; --version prints the version" {
@@ -506,4 +506,76 @@ changes() {
 	    '[.state, ([.replies[] | select(.sender == \"MERCHANT\" and .message == \$t)] | length)] | @tsv' |
 	    sort | uniq -c"
 	[ "$(echo $output)" = "2000 CLOSED 1" ]
+}
+
+# API v3: the same engine, v3's requests (JSON, PUT state, POST replies).
+
+@test "v3: replies and closes with POST .../replies and PUT {state}; dry run shows them" {
+	export TKT_API=v3
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
+	run -0 tkt-reply -n --resolve -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '[.result.steps[].request]')" = "[{\"method\":\"POST\",\"path\":\"/api/v3/tickets/$id/replies\",\"body\":\"{\\\"message\\\":\\\"$TEXT\\\"}\"},{\"method\":\"PUT\",\"path\":\"/api/v3/tickets/$id\",\"body\":\"{\\\"state\\\":\\\"CLOSED\\\"}\"}]" ]
+	run -0 --separate-stderr tkt-reply -v --resolve -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[[ "$stderr" == *"POST /api/v3/tickets/$id/replies 200"* ]]
+	[[ "$stderr" == *"PUT /api/v3/tickets/$id 200"* ]]
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok and .api == "v3")'
+	for t in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$t")" -eq 1 ]
+		[ "$(state_of "$t")" = CLOSED ]
+	done
+	# A re-run skips, read through v2 or v3 alike.
+	run -0 tkt-reply --resolve -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped)'
+}
+
+@test "v3: a reply dropped after the server saved it, or refused by a 5xx, is read back and sent once" {
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults 'drop-after:0.5@/api/v3/tickets,500:0.2@/api/v3/tickets'
+	export TKT_API=v3 TKT_BACKOFF=10ms TKT_RETRIES=10
+	tkt-list --limit 10 >"$BATS_TEST_TMPDIR/in" 2>/dev/null
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/in")" -eq 10 ]
+	run -0 tkt-reply -P 4 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 10 and all(.[]; .result.ok)'
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+	for t in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[ "$(ours "$t")" -eq 1 ]
+	done
+}
+
+@test "v3: re-open by state, then the reason as a reply; the reason is optional on v3 only" {
+	export TKT_API=v3
+	id=$(jq -r 'select(.state == "CLOSED") | .id' "$STORE" | head -n 1)
+	run -0 tkt-close --reopen -m "We are looking into this again." <<<"$id"
+	[ "$(printf '%s\n' "$output" | jq -c '[.result.steps[].action]')" = '["reopen","reply"]' ]
+	[ "$(ours "$id" "We are looking into this again.")" -eq 1 ]
+	id2=$(jq -r 'select(.state == "CLOSED") | .id' "$STORE" | sed -n 2p)
+	run -0 tkt-close --reopen <<<"$id2"
+	[ "$(state_of "$id2")" = AWAITING_MERCHANT ]
+	run -2 --separate-stderr env TKT_API=v2 tkt-close --reopen <<<"$id2"
+	[ "$stderr" = "tkt-close: --reopen needs -m REASON on store 'env': API v2 sends the reason to the buyer" ]
+}
+
+@test "v3: a refund is a PUT on the order, read back from the order, never repeated" {
+	export TKT_API=v3
+	tkt-list --type ORDER --limit 3 >"$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	# The first refund, and the second ticket's, are dropped once applied.
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'nth=1:drop-after,nth=4:drop-after'
+	run -0 --separate-stderr tkt-close -P 1 -v --refund --reason ITEM_IS_DAMAGED "$BATS_TEST_TMPDIR/in"
+	[[ "$stderr" == *"PUT /api/v3/orders/"*"/refund failed"* ]]
+	[[ "$stderr" == *"GET /api/v3/orders/"*" 200"* ]]
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok and
+	    ([.result.steps[].action] | .[-1] == "close"))'
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+	# Once each: one change to REFUNDED per order in the store's history.
+	for o in $(jq -r '.orders[].id' "$BATS_TEST_TMPDIR/in"); do
+		[ "$(jq -r --arg o "$o" '.orders[]? | select(.id == $o) | .state' "$STORE" |
+		    uniq | grep -c REFUNDED)" -eq 1 ]
+	done
+	run -0 tkt-close --refund --reason ITEM_IS_DAMAGED "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped)'
 }
