@@ -49,6 +49,7 @@ struct job {
 	char		*line;		/* the input record, or NULL for a bare id */
 	size_t		 len;
 	char		*id;
+	struct tkt_store *store;	/* where the ticket lives */
 	char		 where[300];
 	char		*text;		/* reply text or re-open reason */
 	char		 hash[17];
@@ -65,7 +66,8 @@ struct job {
 struct actor {
 	struct tkt_action_opts	*o;
 	struct tkt_config	 cfg;
-	struct tkt_store	*store;
+	struct tkt_store	*store;		/* the current job's */
+	struct tkt_store	*dflt;		/* -s, or the default */
 	struct tkt_http		*http;
 	struct tkt_journal	*journal;
 	struct tkt_policy	*policy;
@@ -675,6 +677,11 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 		}
 		return 0;
 	} else if (o->action == TKT_ACT_REOPEN) {
+		if (o->text == NULL && !is_v3(A)) {
+			local_fail(A, j, "--reopen needs -m REASON on store '%s': "
+			    "API v2 sends the reason to the buyer", A->store->name);
+			return -1;
+		}
 		if (o->text != NULL && reply_text(A, j, rec) == -1)
 			return -1;
 		if (rec != NULL && j->text != NULL)
@@ -761,6 +768,17 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 
 /* A new job for a record read (TKT_RD_TREE) or a bare id. */
 static void claim(struct actor *, struct job *, const struct tkt_rec *);
+static int route(struct actor *, struct job *, const char *);
+
+/* The job's store is the one every request, read and journal line uses. */
+static void
+use_store(struct actor *A, const struct job *j)
+{
+	if (j->store != NULL) {
+		A->store = j->store;
+		A->nm.store = j->store;
+	}
+}
 
 static void
 start(struct actor *A, struct job *j, struct tkt_rec *r)
@@ -777,6 +795,8 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		j->len = r->len;
 		j->id = xstrdup(id ? id : "");
 	}
+	j->store = A->dflt;
+	use_store(A, j);
 	if (!tkt_id_valid(j->id, strlen(j->id))) {
 		if (r->bare)
 			local_fail(A, j, "not a ticket id: '%.200s'", j->id);
@@ -784,7 +804,45 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 			local_fail(A, j, "the record has no valid \"id\"%s", "");
 		return;
 	}
+	if (!r->bare && route(A, j, tkt_rec_field(r, "store")) == -1)
+		return;
 	claim(A, j, r->bare ? NULL : r);
+}
+
+/*
+ * Sends a record to the store it names (SPEC §2): one of the config's,
+ * its token loaded at first use; a bare id, or a record naming the store
+ * chosen, goes to the chosen one.  -1 after failing the job.
+ */
+static int
+route(struct actor *A, struct job *j, const char *name)
+{
+	struct tkt_error e;
+
+	if (name == NULL || strcmp(name, A->dflt->name) == 0)
+		return 0;
+	for (size_t i = 0; i < A->cfg.nstores; i++)
+		if (strcmp(A->cfg.stores[i].name, name) == 0)
+			j->store = &A->cfg.stores[i];
+	if (j->store == A->dflt) {
+		local_fail(A, j, "the record's store '%.100s' is not in the "
+		    "config", name);
+		return -1;
+	}
+	use_store(A, j);
+	tkt_error_clear(&e);
+	if (strcmp(j->store->api, "v2") != 0 && strcmp(j->store->api, "v3") != 0)
+		tkt_error_set(&e, TKT_EXIT_USAGE, TKT_E_USAGE, "store '%s': "
+		    "unknown API '%s'", j->store->name, j->store->api);
+	else if (!A->o->dry_run && j->store->token == NULL)
+		tkt_store_token(j->store, &e);
+	if (e.msg[0] != '\0') {
+		e.status = TKT_EXIT_NO;
+		e.kind = TKT_E_LOCAL;
+		fail(A, j, &e);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -967,6 +1025,7 @@ req_done(struct tkt_http_req *r, void *arg)
 	struct actor *A = arg;
 	struct job *j = r->user;
 
+	use_store(A, j);
 	if (tkt_http_stopped(A->http)) {
 		stopped_done(A, j);
 		return;
@@ -1158,6 +1217,7 @@ emit(struct actor *A, struct job *j, int quiet)
 	struct tkt_edit ed;
 	struct tkt_error perr;
 
+	use_store(A, j);
 	tkt_buf_reset(&A->res);
 	result_json(A, j, &A->res);
 	tkt_buf_reset(&A->out);
@@ -1286,6 +1346,7 @@ drain(struct actor *A)
 		struct tkt_error e;
 		int quiet = 0;
 
+		use_store(A, j);
 		if (!j->done) {
 			tkt_error_clear(&e);
 			if ((j->phase == PH_SEND && j->req.attempts > 0) ||
@@ -1322,7 +1383,7 @@ setup(struct actor *A)
 
 	tkt_error_clear(&e);
 	if (tkt_config_load(&A->cfg, &e) == -1 ||
-	    (A->store = tkt_config_store(&A->cfg, o->store, &e)) == NULL)
+	    (A->dflt = A->store = tkt_config_store(&A->cfg, o->store, &e)) == NULL)
 		goto usage;
 	if (o->action == TKT_ACT_REOPEN && o->text == NULL &&
 	    strcmp(A->store->api, "v2") == 0) {

@@ -579,3 +579,41 @@ changes() {
 	run -0 tkt-close --refund --reason ITEM_IS_DAMAGED "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped)'
 }
+
+@test "each record goes to its own store: a v2 and a v3 sandbox in one pipeline" {
+	local v2url=$SANDBOX_URL v2pid=$SANDBOX_PID
+	start_sandbox -d "$BATS_TEST_TMPDIR/eu.jsonl" --seed 8 --tickets 40 --now "$TEST_NOW" --token eu-token
+	local v3url=$SANDBOX_URL
+	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
+	chmod 600 "$HOME/token"
+	write_config <<YAML
+default_store: shop
+stores:
+  shop:
+    url: $v2url
+    token_file: ~/token
+  eu:
+    api: v3
+    url: $v3url
+    token_env: EU_TOKEN
+YAML
+	unset TKT_API TKT_API_URL TKT_TOKEN
+	export EU_TOKEN=eu-token
+	tkt-list -s shop,eu --limit 200 | jq -c 'select(.store == "shop")' | head -n 2 >"$BATS_TEST_TMPDIR/in"
+	tkt-list -s eu | head -n 2 >>"$BATS_TEST_TMPDIR/in"
+	[ "$(jq -r .store "$BATS_TEST_TMPDIR/in" | tr '\n' ' ')" = "shop shop eu eu " ]
+	run -0 --separate-stderr tkt-reply -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$stderr" | grep -c 'POST /api/v2/ticket/reply 200')" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | grep -c 'POST /api/v3/tickets/.*/replies 200')" -eq 2 ]
+	printf '%s\n' "$output" | jq -e -s 'length == 4 and all(.[]; .result.ok)'
+	[ "$(cut -f 1 "$XDG_STATE_HOME/tkt/journal" | tr '\n' ' ')" = "shop shop eu eu " ] ||
+	    [ "$(cut -f 1 "$XDG_STATE_HOME/tkt/journal" | sort | tr '\n' ' ')" = "eu eu shop shop " ]
+	run -0 bash -c "tkt-list -s shop,eu - <'$BATS_TEST_TMPDIR/in' | jq -r '.state'"
+	[ "$(echo $output)" = "AWAITING_USER AWAITING_USER AWAITING_USER AWAITING_USER" ]
+	# A record naming a store the config does not have fails alone.
+	jq -c '.store = "us"' "$BATS_TEST_TMPDIR/in" | head -n 1 >"$BATS_TEST_TMPDIR/us"
+	run -1 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/us"
+	[[ "$stderr" == *": the record's store 'us' is not in the config" ]]
+	stop_sandbox
+	SANDBOX_PID=$v2pid
+}
