@@ -86,3 +86,7 @@ run_examples() {
 	    on { blk = blk $0 "\n" }' "$TKT_ROOT/README.md")
 	[ "$n" -eq 4 ]
 }
+
+teardown() {
+	reap_sandboxes
+}

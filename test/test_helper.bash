@@ -30,6 +30,7 @@ start_sandbox() {
 	local out="$dir/sandbox.$BASHPID.$RANDOM"
 	tkt-sandbox -p 0 --token "$TEST_TOKEN" "$@" >"$out.out" 2>"$out.err" 3>&- &
 	SANDBOX_PID=$!
+	echo "$SANDBOX_PID" >>"$dir/.sandboxes"
 	for i in $(seq 1 400); do
 		[ -s "$out.out" ] && break
 		kill -0 "$SANDBOX_PID" 2>/dev/null || break
@@ -44,6 +45,18 @@ start_sandbox() {
 	fi
 	export SANDBOX_URL SANDBOX_PID SANDBOX_ERR
 	export TKT_API_URL="$SANDBOX_URL" TKT_TOKEN="$TEST_TOKEN"
+}
+
+# reap_sandboxes: stops every sandbox this test started and left running
+# (call it from teardown; a file's shared sandbox lives in another folder).
+reap_sandboxes() {
+	local f="${BATS_TEST_TMPDIR:-}/.sandboxes" pid
+	[ -n "${BATS_TEST_TMPDIR:-}" ] && [ -f "$f" ] || return 0
+	while read -r pid; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done <"$f"
+	rm -f "$f"
+	return 0
 }
 
 stop_sandbox() {

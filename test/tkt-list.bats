@@ -17,6 +17,7 @@ setup() {
 }
 
 teardown() {
+	reap_sandboxes
 	stop_fake
 	if [ -n "${FAKE2_PID:-}" ]; then
 		kill "$FAKE2_PID" 2>/dev/null

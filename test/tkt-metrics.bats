@@ -437,3 +437,7 @@ t2  due 2026-11-23T16:00:00Z  Size?" ]
 	done <"$TKT_ROOT/man/tkt-metrics.1"
 	[ "$n" -eq 4 ]
 }
+
+teardown() {
+	reap_sandboxes
+}

@@ -13,6 +13,7 @@ setup() {
 }
 
 teardown() {
+	reap_sandboxes
 	stop_sandbox
 	stop_fake
 }

@@ -17,6 +17,7 @@ teardown_file() {
 }
 
 teardown() {
+	reap_sandboxes
 	if [ -n "${SANDBOX_PID:-}" ] && [ "$SANDBOX_PID" != "$SHARED_PID" ]; then
 		stop_sandbox
 	fi

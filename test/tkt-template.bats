@@ -579,3 +579,7 @@ wordlist_case() {
 	[ "$(cut -f2 "$wl/index" | sort -u | wc -l)" -ge 3 ]
 	[ "$bad" = 0 ]
 }
+
+teardown() {
+	reap_sandboxes
+}
