@@ -355,6 +355,15 @@ $a"
 	    "request_id": "req-1"}'
 }
 
+@test "an answer with an empty body is reported as malformed, saying so" {
+	# A proxy's bare 404: nothing to parse, and the message says just that.
+	start_fake "$FIXTURES/action/empty.routes"
+	run -3 --separate-stderr tkt-close <<<"6b035bb722e983d15cf3dc6a"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: malformed answer (HTTP 404, 0 bytes): empty body (request id req-1)" ]
+	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "remote", "http": 404,
+	    "message": "malformed answer (HTTP 404, 0 bytes): empty body", "request_id": "req-1"}'
+}
+
 @test "no token, an unknown store, a v3 store or no store at all exit 2 and send nothing" {
 	sandbox
 	local a
