@@ -355,6 +355,22 @@ $a"
 	    "request_id": "req-1"}'
 }
 
+@test "a refused token while a close waits to be sent again: that close is reported not sent, not unknown" {
+	# The first ticket's close fails with a 500, the read-back shows it not
+	# applied, and its second send waits the backoff; meanwhile the second
+	# ticket, read first, has its close refused for the token.
+	start_fake "$FIXTURES/action/resend.routes"
+	run -4 --separate-stderr env TKT_BACKOFF=2s tkt-close -v -P 1 <<<'{"id":"6b035bb722e983d15cf3dc6a"}
+6b035bb722e983d15cf3dc6b'
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=6b035bb722e983d15cf3dc6b 200 GET /api/v2/ticket?id=6b035bb722e983d15cf3dc6a 200 POST /api/v2/ticket/close 401 " ]
+	[ "$(printf '%s\n' "$stderr" | grep -v '^tkt-close: \(GET\|POST\) ')" = "tkt-close: <stdin>:2: ticket 6b035bb722e983d15cf3dc6b: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id req-4)
+tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
+	    .error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"}'
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.result.error | .kind == "refused" and .code == 4000 and .http == 401'
+	[ ! -s "$JOURNAL" ]
+}
+
 @test "an answer with an empty body is reported as malformed, saying so" {
 	# A proxy's bare 404: nothing to parse, and the message says just that.
 	start_fake "$FIXTURES/action/empty.routes"
