@@ -46,6 +46,7 @@ struct step {
 struct job {
 	int		 used, done, failed;
 	int		 claimed, waited;	/* the journal's claim on the ticket */
+	int		 unsure;	/* a send answered after the stop may have been applied */
 	char		*line;		/* the input record, or NULL for a bare id */
 	size_t		 len;
 	char		*id;
@@ -1002,8 +1003,9 @@ on_check(struct actor *A, struct job *j)
 
 /*
  * A request that was in flight when the run stopped: a write that went
- * through is confirmed (and journalled) and one refused is failed; the
- * rest is left for drain() to describe.
+ * through is confirmed (and journalled) and one refused is failed; one
+ * that may have been applied (no answer after it went out, a 5xx) is
+ * marked so; the rest is left for drain() to describe.
  */
 static void
 stopped_done(struct actor *A, struct job *j)
@@ -1017,6 +1019,8 @@ stopped_done(struct actor *A, struct job *j)
 	else if (j->req.outcome == TKT_HTTP_DONE && j->req.status >= 400 &&
 	    j->req.status < 500)
 		fail(A, j, &e);
+	else if (j->req.outcome != TKT_HTTP_NOTSENT)
+		j->unsure = 1;
 }
 
 static void
@@ -1349,8 +1353,14 @@ drain(struct actor *A)
 		use_store(A, j);
 		if (!j->done) {
 			tkt_error_clear(&e);
-			if ((j->phase == PH_SEND && j->req.attempts > 0) ||
-			    j->phase == PH_CHECK) {
+			/*
+			 * Unknown: a send answered after the stop without
+			 * saying, or one whose read-back was due.  A send
+			 * still queued (a first one, one the read-back showed
+			 * was not applied, one refused with 429 or never
+			 * connected and waiting to be retried) was not sent.
+			 */
+			if (j->unsure || j->phase == PH_CHECK) {
 				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
 				    "the run stopped (the token was refused) "
 				    "while its %s was sent: the outcome is unknown",

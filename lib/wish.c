@@ -68,6 +68,9 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		return -1;
 	}
 	err->http = r->status;
+	/* An empty body is not parsed: perr must say why all the same. */
+	tkt_error_clear(&perr);
+	snprintf(perr.msg, sizeof(perr.msg), "empty body");
 	parsed = r->resp.len > 0 &&
 	    tkt_rec_parse(env, r->resp.s, r->resp.len, TKT_RD_TREE, &perr) == 0;
 	if (parsed) {

@@ -74,13 +74,23 @@ reqs() {
 	[ "$(state "$a")" = AWAITING_WISH ]
 }
 
-@test "appealing a ticket that already awaits Wish succeeds once the read-back shows it" {
+@test "appealing a ticket that already awaits Wish succeeds: a bare id read first is skipped, a record once the read-back shows it" {
 	sandbox
 	local a
 	a=$(pick '.state == "AWAITING_WISH"')
+	# A bare id is read first: awaiting Wish already, it is skipped, nothing sent.
 	run -0 --separate-stderr tkt-appeal -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e --arg now "$TEST_NOW" '.result == {action: "appeal",
+	    ok: true, at: $now, skipped: true, steps: [{action: "appeal", ok: true,
+	    at: $now, skipped: true}]}'
+	[ ! -s "$JOURNAL" ]
+	# A record is not read first: Wish refuses the appeal, and the read-back
+	# shows the ticket awaiting Wish.
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-appeal -v"
 	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support 400 GET /api/v2/ticket?id=$a 200 " ]
-	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("error") | not)'
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("error") or has("skipped") | not) and
+	    .result.steps[0].ok and (.result.steps[0].request_id | length == 24)'
 	[ "$(changes "$a")" -eq 0 ]
 	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
 }
@@ -136,60 +146,104 @@ tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (re
 
 @test "the journal: a re-run skips what was done and sends nothing; --force sends again" {
 	sandbox
-	local a n
-	a=$(pick "$AM")
-	run -0 --separate-stderr tkt-appeal <<<"$a"
-	[ "$(cut -f 1-4,6 "$JOURNAL")" = "env	$a	appeal	-	$TEST_NOW" ]
+	local a b ua ub n rec="$BATS_TEST_TMPDIR/rec.jsonl"
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	tkt-list "$a" >"$rec"
+	ua=$(jq -r .updated_at "$rec")
+	ub=$(tkt-list "$b" | jq -r .updated_at)
+	[ "$ua" != null ] && [ "$ub" != null ]
+	# SEEN is the updated_at the run saw: the record's, or for a bare id
+	# that of the ticket read first.  HASH is that of the empty string.
+	run -0 --separate-stderr tkt-appeal "$rec" - <<<"$b"
+	[ "$(sort "$JOURNAL" | cut -f 1-6)" = "$(printf '%s\t%s\tappeal\t%s\tcbf29ce484222325\t%s\n' \
+	    env "$a" "$ua" "$TEST_NOW" env "$b" "$ub" "$TEST_NOW" | sort)" ]
 	n=$(wc -l <"$STORE")
-	run -0 --separate-stderr tkt-appeal -v <<<"$a"
+	# The same record again: the journal has it; nothing is sent, not even a read.
+	run -0 --separate-stderr tkt-appeal -v "$rec"
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" | jq -e --arg now "$TEST_NOW" '.result == {action: "appeal",
 	    ok: true, at: $now, skipped: true, steps: [{action: "appeal", ok: true,
 	    at: $now, skipped: true}]}'
-	run -0 --separate-stderr tkt-appeal -n <<<"$a"
-	printf '%s\n' "$output" | jq -e '.result | .dry_run and .skipped'
+	run -0 --separate-stderr tkt-appeal -n "$rec"
+	printf '%s\n' "$output" | jq -e '.result | .dry_run and .skipped and (has("request") | not)'
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
-	run -0 --separate-stderr tkt-appeal -v --force <<<"$a"
+	# --force sends it again: Wish refuses, the read-back confirms.
+	run -0 --separate-stderr tkt-appeal -v --force "$rec"
 	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support 400 GET /api/v2/ticket?id=$a 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not)'
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
+	[ "$(wc -l <"$JOURNAL")" -eq 3 ]
 }
 
 @test "a refused token exits 4, stops the run at once and never shows the token" {
 	sandbox
-	local ids
+	local ids first id n rec="$BATS_TEST_TMPDIR/recs.jsonl"
 	ids=$(pick "$AM" 6)
+	first=$(head -n 1 <<<"$ids")
+	for id in $ids; do tkt-list "$id"; done >"$rec"
+	n=$(wc -l <"$STORE")
+	# A bare id is read first: that read is refused and nothing else is
+	# sent.  With -P 1, 4 records are read ahead: they all come out, in
+	# order; the unsent ones are not reported one by one.
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-appeal -v -P 1 <<<"$ids"
-	[ "$(reqs)" = "POST /api/v2/ticket/appeal-to-wish-support 401" ]
-	[[ "$stderr" == *"tkt-appeal: <stdin>:1: ticket $(head -n 1 <<<"$ids"): the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "*")
-tkt-appeal: stopped: "*" records read did not finish (run again once the token is renewed)" ]]
-	[ "${#lines[@]}" -eq 1 ]
-	printf '%s\n' "$output" | jq -e '.result.error | .kind == "refused" and .code == 4000 and .http == 401'
+	[ "$(reqs)" = "GET /api/v2/ticket?id=$first 401" ]
+	[[ "$stderr" == "tkt-appeal: GET /api/v2/ticket?id=$first 401 "*"
+tkt-appeal: <stdin>:1: ticket $first: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "????????????????????????")
+tkt-appeal: stopped: 3 records read but not sent, 0 with an unknown outcome" ]]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(head -n 4 <<<"$ids")" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and
+	    (.error | .kind == "refused" and .code == 4000 and .http == 401)'
+	printf '%s\n' "$output" | sed 1d | jq -e -s 'length == 3 and all(.[]; .result.ok == false and
+	    .result.error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
 	[[ "$output$stderr" != *wrong-secret-token* ]]
-	[ "$(changes "$(head -n 1 <<<"$ids")")" -eq 0 ]
+	# A record is not read first: the appeal itself is refused.
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-appeal -v -P 1 "$rec"
+	[ "$(reqs)" = "POST /api/v2/ticket/appeal-to-wish-support 401" ]
+	[[ "$stderr" == *"
+tkt-appeal: $rec:1: ticket $first: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "????????????????????????")
+tkt-appeal: stopped: 3 records read but not sent, 0 with an unknown outcome" ]]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(head -n 4 <<<"$ids")" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
+	    (.error | .kind == "refused" and .code == 4000 and .http == 401)'
+	[[ "$output$stderr" != *wrong-secret-token* ]]
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
 }
 
 @test "an expired token (code 1015 on HTTP 400) exits 4 too" {
 	start_fake "$FIXTURES/action/token.routes"
-	run -4 --separate-stderr tkt-appeal <<<"6b035bb722e983d15cf3dc6a"
+	# A record, not read first: the appeal is what the fake refuses.
+	run -4 --separate-stderr tkt-appeal <<<'{"id":"6b035bb722e983d15cf3dc6a"}'
 	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code 1015: Access token expired; a person must renew it) (request id req-1)" ]
 	printf '%s\n' "$output" | jq -e '.result.error | .kind == "refused" and .code == 1015'
 }
 
 @test "remote failures exit 3 when nothing succeeded, 1 when something did" {
 	sandbox --faults '500@/api/v2/ticket/appeal-to-wish-support'
-	local a b
+	local a b w
+	export TKT_BACKOFF=10ms
 	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
 	run -3 --separate-stderr tkt-appeal <<<"$a"
 	[[ "$stderr" == "tkt-appeal: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
 	printf '%s\n' "$output" | jq -e '.result.error | .kind == "remote" and .code == 9000 and .http == 500'
 	[ "$(state "$a")" = AWAITING_MERCHANT ]
-	# One already awaiting Wish succeeds (Wish's refusal confirmed by read-back): exit 1.
+	# One already awaiting Wish succeeds (read first, it is skipped): exit 1.
+	# With -P 1 both tickets are read first, in turn; the fourth request,
+	# the read-back after b's first appeal, is cut short, and a read is
+	# tried again.  Each time the read-back shows b not appealed, the
+	# appeal is sent again: 5 times in all (TKT_RETRIES + 1).
+	w=$(pick '.state == "AWAITING_WISH"')
 	stop_sandbox
-	sandbox --faults '500:1@/api/v2/ticket/appeal-to-wish-support,nth=2:garbage'
-	run -1 --separate-stderr tkt-appeal -P 1 <<<"$b
-$(pick '.state == "AWAITING_WISH"')"
-	[ "$(printf '%s\n' "$output" | jq -r .result.ok | tr '\n' ' ')" = "false true " ]
+	sandbox --faults '500:1@/api/v2/ticket/appeal-to-wish-support,nth=4:garbage'
+	run -1 --separate-stderr tkt-appeal -v -P 1 <<<"$b
+$w"
+	[ "$(printf '%s\n' "$output" | jq -r '[.id, .result.ok, .result.skipped] | @text' | tr '\n' ' ')" = "[\"$b\",false,null] [\"$w\",true,true] " ]
+	[ "$(reqs | sed -n 1,5p | tr '\n' ' ')" = "GET /api/v2/ticket?id=$b 200 GET /api/v2/ticket?id=$w 200 POST /api/v2/ticket/appeal-to-wish-support 500 GET /api/v2/ticket?id=$b 200 GET /api/v2/ticket?id=$b 200 " ]
+	[[ "$(printf '%s\n' "$stderr" | sed -n 5p)" == "tkt-appeal: GET /api/v2/ticket?id=$b 200 "*" (retry)" ]]
+	[ "$(reqs | grep -c '^POST /api/v2/ticket/appeal-to-wish-support 500$')" -eq 5 ]
+	[ "$(reqs | grep -c '^POST')" -eq 5 ]
+	[[ "$stderr" == *"
+tkt-appeal: <stdin>:1: ticket $b: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")"* ]]
+	[ "$(state "$b")" = AWAITING_MERCHANT ]
 }
 
 @test "an unreachable server exits 3 after its retries" {
@@ -207,18 +261,22 @@ $(pick '.state == "AWAITING_WISH"')"
 	local a
 	a=$(pick "$AM")
 	run -0 --separate-stderr tkt-appeal -v <<<"$a"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support failed GET /api/v2/ticket?id=$a 200 " ]
+	# A bare id is read first, then appealed; the answer is lost, the read-back settles it.
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/appeal-to-wish-support failed GET /api/v2/ticket?id=$a 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok'
 	[ "$(changes "$a")" -eq 1 ]
 	[ "$(state "$a")" = AWAITING_WISH ]
 }
 
 @test "a 503 before anything was applied is read back, then the appeal is sent again" {
-	sandbox --faults 'nth=1:503'
+	# The second request: a bare id is read first.
+	sandbox --faults 'nth=2:503'
 	local a
 	a=$(pick "$AM")
-	run -0 --separate-stderr tkt-appeal -v <<<"$a"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/appeal-to-wish-support 503 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/appeal-to-wish-support 200 " ]
+	run -0 --separate-stderr env TKT_BACKOFF=10ms tkt-appeal -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/appeal-to-wish-support 503 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/appeal-to-wish-support 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result.steps[0].request_id | length == 24)'
+	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
 	[ "$(changes "$a")" -eq 1 ]
 }
 

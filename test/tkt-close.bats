@@ -181,18 +181,24 @@ reqs() {
 	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
 	old="$BATS_TEST_TMPDIR/old.jsonl"
 	tkt-list "$a" >"$old"
-	run -0 --separate-stderr tkt-close --refund --order "$o1" "$old"
-	# The old record still says SHIPPED: Wish answers "already refunded",
-	# the read-back shows REFUNDED, and the refund counts as done.
-	run -0 --separate-stderr tkt-close -v --force --refund "$old"
+	# Refunded and closed since by a run with a journal of its own (a
+	# colleague's, on another machine).
+	run -0 --separate-stderr env XDG_STATE_HOME="$BATS_TEST_TMPDIR/elsewhere" \
+	    tkt-close --refund --order "$o1" "$old"
+	# The old record still says SHIPPED and this journal knows nothing: Wish
+	# answers "already refunded", the read-back shows REFUNDED, and the
+	# refund counts as done; the close, refused with 1010, likewise.
+	run -0 --separate-stderr tkt-close -v --refund "$old"
 	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund 400 GET /api/v2/ticket?id=$a 200 POST /api/v2/order/refund 200 POST /api/v2/ticket/close 400 GET /api/v2/ticket?id=$a 200 " ]
-	printf '%s\n' "$output" | jq -e '.result.ok and (has("error") | not) and
-	    ([.result.steps[] | .ok] == [true, true, true])'
-	# A record showing both refunded sends no refund at all.
-	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --force --refund"
-	[ "$(reqs | cut -d' ' -f1,2 | tr '\n' ' ')" = "POST /api/v2/ticket/close GET /api/v2/ticket?id=$a " ]
-	printf '%s\n' "$output" | jq -e '[.result.steps[] | [.action, .skipped]] ==
-	    [["refund", true], ["refund", true], ["close", null]]'
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("error") or has("skipped") | not) and
+	    ([.result.steps[] | [.action, .ok, .skipped]] == [["refund", true, null],
+	    ["refund", true, null], ["close", true, null]])'
+	# --force reads the ticket first, even for the old record: both orders
+	# show REFUNDED and the ticket CLOSED, so nothing at all is sent.
+	run -0 --separate-stderr tkt-close -v --force --refund "$old"
+	[ "$(reqs)" = "GET /api/v2/ticket?id=$a 200" ]
+	printf '%s\n' "$output" | jq -e '.result.ok and .result.skipped and
+	    [.result.steps[] | [.action, .skipped]] == [["refund", true], ["refund", true], ["close", true]]'
 	[ "$(refunds "$o1") $(refunds "$o2")" = "1 1" ]
 }
 
@@ -222,17 +228,28 @@ reqs() {
 	[ "$(changes "$a")" -eq 0 ]
 }
 
-@test "closing a closed ticket succeeds: Wish's 1010 is confirmed by the read-back" {
+@test "closing a closed ticket succeeds: a bare id read closed is skipped, a record's 1010 is confirmed by the read-back" {
 	sandbox
-	local a b
+	local a b d="$BATS_TEST_TMPDIR"
 	a=$(pick '.state == "CLOSED"')
 	b=$(pick '.state == "PERMANENTLY_CLOSED"')
+	# A bare id is read first: closed already, it is skipped, nothing sent.
 	run -0 --separate-stderr tkt-close -v -P 1 <<<"$a
 $b"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 GET /api/v2/ticket?id=$b 200 " ]
+	printf '%s\n' "$output" | jq -e -s --arg now "$TEST_NOW" 'map(.result) == [range(2) |
+	    {action: "close", ok: true, at: $now, skipped: true,
+	    steps: [{action: "close", ok: true, at: $now, skipped: true}]}]'
+	[ ! -s "$JOURNAL" ]
+	# A record is not read first: the close is sent, Wish refuses it (1010),
+	# and the read-back shows the ticket closed.
+	{ tkt-list "$a"; tkt-list "$b"; } >"$d/recs.jsonl"
+	run -0 --separate-stderr tkt-close -v -P 1 "$d/recs.jsonl"
 	[ "$(reqs | sort)" = "$(printf '%s\n' "GET /api/v2/ticket?id=$a 200" "GET /api/v2/ticket?id=$b 200" \
 	    "POST /api/v2/ticket/close 400" "POST /api/v2/ticket/close 400" | sort)" ]
 	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok and
-	    (.result | has("error") | not))'
+	    (.result | has("error") or has("skipped") | not) and .result.steps[0].ok)'
+	[ "$(wc -l <"$JOURNAL")" -eq 2 ]
 	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
 }
 
@@ -240,15 +257,25 @@ $b"
 	sandbox
 	local a
 	a=$(pick "$AM")
-	run -1 --separate-stderr tkt-close <<<"000000000000000000000bad
+	# A bare id is read first: the read fails, before any step is planned.
+	run -1 --separate-stderr tkt-close -v <<<"000000000000000000000bad
 $a"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")" ]]
+	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")"* ]]
+	[ "$(reqs | grep -c '^GET /api/v2/ticket?id=000000000000000000000bad 400$')" -eq 1 ]
+	[ "$(reqs | grep -c '^POST')" -eq 1 ]
 	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and
 	    .error.kind == "remote" and .error.code == 1004 and .error.http == 400 and
 	    .error.message == "No '\''Ticket'\'' Found with id: '\''000000000000000000000bad'\'' (code 1004, HTTP 400)" and
-	    (.error.request_id | length == 24) and .steps[0].ok == false'
+	    (.error.request_id | length == 24) and .steps == []'
 	printf '%s\n' "$output" | sed -n 2p | jq -e '.result.ok'
 	[ "$(state "$a")" = CLOSED ]
+	# A record is not: its close fails, and so does the read-back.
+	run -1 --separate-stderr tkt-close <<<'{"id":"000000000000000000000bad"}'
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e '.result | .ok == false and
+	    .error.kind == "remote" and .error.code == 1004 and .error.http == 400 and
+	    (.error.request_id | length == 24) and (.steps | length == 1) and .steps[0].ok == false and
+	    .steps[0].error == "No '\''Ticket'\'' Found with id: '\''000000000000000000000bad'\'' (code 1004, HTTP 400)"'
 }
 
 @test "--reopen -m re-opens a closed ticket with the reason; an open or permanently closed one fails with 1000" {
@@ -326,33 +353,73 @@ $a"
 
 @test "a refused token exits 4, stops the run at once and never shows the token" {
 	sandbox
-	local ids n
+	local ids first n id d="$BATS_TEST_TMPDIR"
 	ids=$(pick "$AM" 12)
+	first=$(head -n 1 <<<"$ids")
+	for id in $ids; do tkt-list "$id"; done >"$d/recs.jsonl"
 	n=$(wc -l <"$STORE")
+	# Until a first answer one request at a time: the first ticket's read
+	# is refused, and nothing else is sent.
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 4 <<<"$ids"
-	[ "$(reqs | grep -c '^POST /api/v2/ticket/close 401$')" -ge 1 ]
-	[ "$(reqs | wc -l)" -le 4 ]
-	[[ "$stderr" == *"tkt-close: <stdin>:"*": ticket "*": the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "* ]]
-	[[ "$stderr" == *"tkt-close: stopped: "*" records read did not finish (run again once the token is renewed)" ]]
-	[ "${#lines[@]}" -ge 1 ]
-	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == false and
-	    (.result.error | .kind == "refused" and .code == 4000 and .http == 401))'
+	[ "$(reqs)" = "GET /api/v2/ticket?id=$first 401" ]
+	[[ "$stderr" == "tkt-close: GET /api/v2/ticket?id=$first 401 "*"
+tkt-close: <stdin>:1: ticket $first: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "????????????????????????")
+tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
+	# Every record read (all 12: up to 16 are read ahead with -P 4) comes
+	# out, in order; the unsent ones are not reported one by one.
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps == [] and
+	    (.error | .kind == "refused" and .code == 4000 and .http == 401 and
+	    .message == "the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it)")'
+	printf '%s\n' "$output" | sed 1d | jq -e -s 'length == 11 and all(.[]; .result.ok == false and
+	    .result.error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
 	[[ "$output$stderr" != *wrong-secret-token* ]]
-	# One at a time: exactly one request is sent.
-	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 1 <<<"$ids"
+	# Records are not read first: the close itself is refused.  With -P 1,
+	# 4 records are read ahead, and come out.
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 1 "$d/recs.jsonl"
 	[ "$(reqs)" = "POST /api/v2/ticket/close 401" ]
-	[ "${#lines[@]}" -eq 1 ]
-	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(head -n 1 <<<"$ids")" ]
+	[[ "$stderr" == *"tkt-close: $d/recs.jsonl:1: ticket $first: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "????????????????????????")
+tkt-close: stopped: 3 records read but not sent, 0 with an unknown outcome" ]]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(head -n 4 <<<"$ids")" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
+	    (.error | .kind == "refused" and .code == 4000 and .http == 401)'
+	[[ "$output$stderr" != *wrong-secret-token* ]]
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
 }
 
 @test "a revoked token (code 1016 on HTTP 400) exits 4 too" {
 	start_fake "$FIXTURES/action/token.routes"
-	run -4 --separate-stderr tkt-close <<<"6b035bb722e983d15cf3dc6a"
+	# A record, not read first: the close is what the fake refuses.
+	run -4 --separate-stderr tkt-close <<<'{"id":"6b035bb722e983d15cf3dc6a"}'
 	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code 1016: Access token revoked; a person must renew it) (request id req-1)" ]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "refused", "code": 1016,
 	    "http": 400, "message": "the marketplace refused the token (HTTP 400, code 1016: Access token revoked; a person must renew it)",
 	    "request_id": "req-1"}'
+}
+
+@test "a refused token while a close waits to be sent again: that close is reported not sent, not unknown" {
+	# The first ticket's close fails with a 500, the read-back shows it not
+	# applied, and its second send waits the backoff; meanwhile the second
+	# ticket, read first, has its close refused for the token.
+	start_fake "$FIXTURES/action/resend.routes"
+	run -4 --separate-stderr env TKT_BACKOFF=2s tkt-close -v -P 1 <<<'{"id":"6b035bb722e983d15cf3dc6a"}
+6b035bb722e983d15cf3dc6b'
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=6b035bb722e983d15cf3dc6b 200 GET /api/v2/ticket?id=6b035bb722e983d15cf3dc6a 200 POST /api/v2/ticket/close 401 " ]
+	[ "$(printf '%s\n' "$stderr" | grep -v '^tkt-close: \(GET\|POST\) ')" = "tkt-close: <stdin>:2: ticket 6b035bb722e983d15cf3dc6b: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id req-4)
+tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
+	    .error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"}'
+	printf '%s\n' "$output" | sed -n 2p | jq -e '.result.error | .kind == "refused" and .code == 4000 and .http == 401'
+	[ ! -s "$JOURNAL" ]
+}
+
+@test "an answer with an empty body is reported as malformed, saying so" {
+	# A proxy's bare 404: nothing to parse, and the message says just that.
+	start_fake "$FIXTURES/action/empty.routes"
+	run -3 --separate-stderr tkt-close <<<"6b035bb722e983d15cf3dc6a"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: malformed answer (HTTP 404, 0 bytes): empty body (request id req-1)" ]
+	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "remote", "http": 404,
+	    "message": "malformed answer (HTTP 404, 0 bytes): empty body", "request_id": "req-1"}'
 }
 
 @test "no token, an unknown store, a v3 store or no store at all exit 2 and send nothing" {
@@ -430,33 +497,52 @@ $a"
 
 @test "the journal: a re-run skips what was done and sends nothing; -n shows it; --force sends again" {
 	sandbox
-	local a n
-	a=$(pick "$AM")
-	run -0 --separate-stderr tkt-close <<<"$a"
-	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
-	[ "$(cut -f 1-4,6 "$JOURNAL")" = "env	$a	close	-	$TEST_NOW" ]
-	[[ "$(cut -f 5 "$JOURNAL")" =~ ^[0-9a-f]{16}$ ]]
+	local a b ua ub n rec="$BATS_TEST_TMPDIR/rec.jsonl"
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	tkt-list "$a" >"$rec"
+	ua=$(jq -r .updated_at "$rec")
+	ub=$(tkt-list "$b" | jq -r .updated_at)
+	[ "$ua" != null ] && [ "$ub" != null ]
+	# SEEN is the updated_at the run saw: the record's, or for a bare id
+	# that of the ticket read first.  HASH is that of the empty string.
+	run -0 --separate-stderr tkt-close "$rec" - <<<"$b"
+	[ "$(cut -f 1-4,6 "$JOURNAL" | sort)" = "$(printf '%s\t%s\tclose\t%s\t%s\n' \
+	    env "$a" "$ua" "$TEST_NOW" env "$b" "$ub" "$TEST_NOW" | sort)" ]
+	[ "$(cut -f 5 "$JOURNAL" | tr '\n' ' ')" = "cbf29ce484222325 cbf29ce484222325 " ]
 	n=$(wc -l <"$STORE")
-	run -0 --separate-stderr tkt-close -v <<<"$a"
+	# The same record again: the journal has it; nothing is sent, not even a read.
+	run -0 --separate-stderr tkt-close -v "$rec"
 	[ -z "$stderr" ]
 	printf '%s\n' "$output" | jq -e --arg now "$TEST_NOW" '.result == {action: "close",
 	    ok: true, at: $now, skipped: true, steps: [{action: "close", ok: true,
 	    at: $now, skipped: true}]}'
-	run -0 --separate-stderr tkt-close -n <<<"$a"
+	run -0 --separate-stderr tkt-close -n "$rec"
 	printf '%s\n' "$output" | jq -e '.result | .dry_run and .skipped and (has("request") | not)'
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
-	run -0 --separate-stderr tkt-close -v --force <<<"$a"
+	[ "$(wc -l <"$JOURNAL")" -eq 2 ]
+	# --force sends it again: Wish refuses (1010), the read-back confirms.
+	run -0 --separate-stderr tkt-close -v --force "$rec"
 	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 400 GET /api/v2/ticket?id=$a 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not)'
+	[ "$(wc -l <"$JOURNAL")" -eq 3 ]
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
 }
 
 @test "a re-run after a failed close skips the journalled refund and only closes" {
 	sandbox --faults '500@/api/v2/ticket/close'
-	local a rec="$BATS_TEST_TMPDIR/rec.jsonl"
+	local a t0 t1 rec="$BATS_TEST_TMPDIR/rec.jsonl"
 	a=$(pick "$ORDER1")
 	tkt-list "$a" >"$rec"
-	run -3 --separate-stderr tkt-close --refund "$rec"
-	[[ "$stderr" == "tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
+	# Each time the read-back shows the close not applied, it is sent again
+	# after the backoff (100 ms, then 200 ms, times 0.5 to 1.5): TKT_RETRIES
+	# + 1 sends in all.
+	t0=$EPOCHREALTIME
+	run -3 --separate-stderr env TKT_RETRIES=2 TKT_BACKOFF=100ms tkt-close -v --refund "$rec"
+	t1=$EPOCHREALTIME
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund 200 $(printf 'POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=%s 200 ' "$a" "$a" "$a")" ]
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.15) }'
+	[[ "$stderr" == *"
+tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and
 	    ([.result.steps[] | [.action, .ok]] == [["refund", true], ["close", false]]) and
 	    .result.error.code == 9000 and .result.error.http == 500'
@@ -480,7 +566,10 @@ $a"
 	p2=$!
 	wait "$p1"
 	wait "$p2"
-	grep -q "waited for another run to release the journal" "$d/err1" "$d/err2"
+	# Each close takes 200 ms and a run claims the tickets it has read
+	# ahead: the runs overlap, and -v reports the tickets that waited.
+	grep -hqE '^tkt-close: <stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$' "$d/err1" "$d/err2"
+	[ -z "$(grep -hvE '^tkt-close: ((GET|POST) /api/v2/ticket[/?]|<stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$)' "$d/err1" "$d/err2")" ]
 	[ "$(wc -l <"$JOURNAL")" -eq 8 ]
 	[ "$(awk -F '\t' 'NF == 6 && $3 == "close"' "$JOURNAL" | cut -f 2 | sort -u | wc -l)" -eq 8 ]
 	for id in $ids; do
@@ -493,6 +582,7 @@ $a"
 @test "exit 1 when some records fail and others succeed, 3 when a remote failure left nothing done" {
 	sandbox --faults '500@/api/v2/order/refund'
 	local a b c
+	export TKT_BACKOFF=10ms
 	read -r a c <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
 	b=$(pick '.state == "AWAITING_MERCHANT" and .type == "PRE_PURCHASE"')
 	run -1 --separate-stderr bash -c "tkt-list $a $b | tkt-close --refund"
@@ -504,12 +594,27 @@ $a"
 }
 
 @test "a server failing reads and writes alike: the outcome is unknown, exit 3" {
-	sandbox --faults 500
-	local a
+	sandbox
+	local a rec="$BATS_TEST_TMPDIR/rec.jsonl"
 	a=$(pick "$AM")
-	run -3 --separate-stderr env TKT_RETRIES=1 tkt-close <<<"$a"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the outcome is unknown and the read-back failed: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
-	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "remote"'
+	tkt-list "$a" >"$rec"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 500
+	# A record is not read first: the close fails, then its read-back.
+	run -3 --separate-stderr env TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v "$rec"
+	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=$a 500 GET /api/v2/ticket?id=$a 500 " ]
+	[[ "$stderr" == *"
+tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the outcome is unknown and the read-back failed: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "remote" and
+	    .result.error.code == 9000 and .result.error.http == 500 and .result.steps[0].ok == false'
+	# A bare id is read first: that read fails, and nothing is sent.
+	run -3 --separate-stderr env TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 500 GET /api/v2/ticket?id=$a 500 " ]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e '.result | .ok == false and .steps == [] and
+	    .error.kind == "remote" and .error.code == 9000 and .error.http == 500'
+	[ "$(changes "$a")" -eq 0 ]
 }
 
 @test "an unreachable server exits 3 after its retries" {
@@ -517,19 +622,29 @@ $a"
 	local a url=$SANDBOX_URL
 	a=$(pick "$AM")
 	stop_sandbox
-	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 tkt-close -v <<<"$a"
+	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"$a"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a failed GET /api/v2/ticket?id=$a failed " ]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
+	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
+	# A record is not read first: the close could not be sent either.
+	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"{\"id\":\"$a\"}"
 	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close failed POST /api/v2/ticket/close failed " ]
-	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
 }
 
 @test "a server slower than TKT_TIMEOUT: the outcome is unknown and the read-back fails, exit 3" {
-	sandbox --faults slow=1500
+	sandbox
 	local a
 	a=$(pick "$AM")
-	run -3 --separate-stderr env TKT_TIMEOUT=400ms TKT_RETRIES=0 tkt-close <<<"$a"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults slow=1500
+	# A record: the close is sent at once, and times out.
+	run -3 --separate-stderr env TKT_TIMEOUT=400ms TKT_RETRIES=0 tkt-close <<<"{\"id\":\"$a\"}"
 	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: Timeout was reached (the request may have reached the server); the outcome is unknown and the read-back failed: Timeout was reached (the request may have reached the server)" ]
-	printf '%s\n' "$output" | jq -e '.result.error.kind == "network"'
+	printf '%s\n' "$output" | jq -e '.result.error == {kind: "network", message: "Timeout was reached (the request may have reached the server); the outcome is unknown and the read-back failed: Timeout was reached (the request may have reached the server)"}'
 }
 
 @test "bad input lines are reported with their position, the stream goes on, exit 1" {
@@ -555,8 +670,10 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	local a
 	a=$(pick "$AM")
 	run -0 --separate-stderr tkt-close -v <<<"$a"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close failed GET /api/v2/ticket?id=$a 200 " ]
-	printf '%s\n' "$output" | jq -e '.result.ok and (.result.steps[0].request_id | length == 24)'
+	# A bare id is read first, then closed; the answer is lost, the read-back settles it.
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close failed GET /api/v2/ticket?id=$a 200 " ]
+	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not) and
+	    (.result.steps[0].request_id | length == 24)'
 	[ "$(changes "$a")" -eq 1 ]
 	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
 }
@@ -574,10 +691,13 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 }
 
 @test "a 5xx, a drop before the body or a cut answer is read back before the close is sent again; a 429 is retried" {
-	local ids f want a n=0
+	local ids f want a n=0 d="$BATS_TEST_TMPDIR"
 	sandbox
 	ids=$(pick "$AM" 5)
+	# Records, which are not read first: the fault hits the first request, the close.
+	for a in $ids; do tkt-list "$a" >"$d/$a.jsonl"; done
 	stop_sandbox
+	export TKT_BACKOFF=10ms
 	for f in 'nth=1:503' 'nth=1:500' 'nth=1:drop-before' 'nth=1:garbage' 'nth=1:429'; do
 		n=$((n + 1))
 		a=$(sed -n "${n}p" <<<"$ids")
@@ -589,7 +709,7 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 		*garbage) want="POST /api/v2/ticket/close 200 GET /api/v2/ticket?id=$a 200 " ;;
 		*429) want="POST /api/v2/ticket/close 429 POST /api/v2/ticket/close 200 " ;;
 		esac
-		run -0 --separate-stderr tkt-close -v <<<"$a"
+		run -0 --separate-stderr tkt-close -v "$d/$a.jsonl"
 		[ "$(reqs | tr "\n" " ")" = "$want" ] || { echo "$f: $stderr"; return 1; }
 		printf '%s\n' "$output" | jq -e '.result.ok'
 		[ "$(changes "$a")" -eq 1 ]
@@ -598,14 +718,24 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 }
 
 @test "-P keeps input order while later tickets finish first" {
-	sandbox --faults 'nth=1:slow=400'
-	local ids
-	ids=$(pick "$AM" 6)
-	run -0 --separate-stderr tkt-close -v -P 6 <<<"$ids"
+	# Only the second ticket has an order, and its refund is slow.
+	sandbox --faults 'slow=400@/api/v2/order/refund'
+	local p o ids id rid1 rid2 d="$BATS_TEST_TMPDIR"
+	p=$(pick '.state == "AWAITING_MERCHANT" and .type == "PRE_PURCHASE"' 5)
+	o=$(pick "$ORDER1"' and .orders[0].state != "REFUNDED"')
+	ids=$(printf '%s\n' "$(head -n 1 <<<"$p")" "$o" "$(tail -n 4 <<<"$p")")
+	for id in $ids; do tkt-list "$id"; done >"$d/in.jsonl"
+	run -0 --separate-stderr tkt-close -v -P 6 --refund "$d/in.jsonl"
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	# The first request, slowed, was answered last.
-	[[ "$(reqs | tail -n 1)" == "POST /api/v2/ticket/close 200" ]]
-	[[ "$(printf '%s\n' "$stderr" | tail -n 1)" == *"request-id="????????0000000000000001" "* ]]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok)'
+	# Until a first answer one request at a time: the first ticket's close
+	# goes first.  Then the four tickets after the second are closed while
+	# its refund is slow, and its close comes last.
+	[ "$(reqs | tr '\n' ' ')" = "$(printf 'POST /api/v2/ticket/close 200 %.0s' 1 2 3 4 5)POST /api/v2/order/refund 200 POST /api/v2/ticket/close 200 " ]
+	rid1=$(printf '%s\n' "$output" | sed -n 1p | jq -r '.result.steps[0].request_id')
+	rid2=$(printf '%s\n' "$output" | sed -n 2p | jq -r '.result.steps[1].request_id')
+	[[ "$(printf '%s\n' "$stderr" | head -n 1)" == *" request-id=$rid1 "* ]]
+	[[ "$(printf '%s\n' "$stderr" | tail -n 1)" == *" request-id=$rid2 "* ]]
 }
 
 @test "--rate paces the requests so that a rate-limited server sends no 429" {
@@ -615,20 +745,30 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	t0=$EPOCHREALTIME
 	run -0 --separate-stderr tkt-close -v -P 4 --rate 10/s <<<"$ids"
 	t1=$EPOCHREALTIME
-	[ "$(reqs | grep -c ' 200$')" -eq 11 ]
-	[ "$(reqs | grep -c ' 429$')" -eq 0 ]
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.95) }'
+	# Each bare id is read, then closed: 22 starts at 10 a second.
+	[ "$(reqs | grep -c '^GET /api/v2/ticket?id=[0-9a-f]* 200$')" -eq 11 ]
+	[ "$(reqs | grep -c '^POST /api/v2/ticket/close 200$')" -eq 11 ]
+	[ "$(reqs | wc -l)" -eq 22 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 2.0) }'
 }
 
-@test "a progress line on a terminal, nothing on stderr without one" {
-	sandbox
+@test "a progress line on a terminal, the rate once the run has lasted 0.2 s; nothing on stderr without one" {
+	sandbox --faults 'slow=300@/api/v2/ticket/close'
+	local re
 	pick "$AM" 3 >"$BATS_TEST_TMPDIR/ids"
 	run -0 --separate-stderr tkt-close "$BATS_TEST_TMPDIR/ids"
 	[ -z "$stderr" ]
 	[ "${#lines[@]}" -eq 3 ]
 	pick "$AM" 6 | tail -n 3 >"$BATS_TEST_TMPDIR/ids"
+	# Slow closes: the run lasts over 0.2 s, and the last line has the rate.
 	run -0 script -qec "tkt-close $BATS_TEST_TMPDIR/ids >/dev/null" /dev/null </dev/null
-	[[ "$output" == *"tkt-close: 3 done, 0 failed, "*"/s"* ]]
+	# (the line ends with "\n", a tty's "\r\n", of which run keeps the "\r")
+	re=$'\r\033\\[K'"tkt-close: 3 done, 0 failed, [0-9]+/s"$'\r$'
+	[[ "$output" =~ $re ]]
+	# A dry run is over at once: one line, without a rate.
+	run -0 script -qec "tkt-close -n $BATS_TEST_TMPDIR/ids >/dev/null" /dev/null </dev/null
+	[ "$output" = $'\r\033[K'"tkt-close: 3 done, 0 failed"$'\r' ]
 }
 
 @test "fault soak: 2,000 tickets refunded and closed through 20 % faults, every order refunded exactly once" {
@@ -651,7 +791,7 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	cp "$STORE" "$d/after.jsonl"	# before the sandbox compacts it
 	stop_sandbox
 	# Nothing but the request log on stderr, and the faults did happen.
-	! grep -v '^tkt-close: \(GET\|POST\) ' "$d/err"
+	[ -z "$(grep -v '^tkt-close: \(GET\|POST\) ' "$d/err")" ]
 	[ "$(grep -c ' \(500\|502\|503\|429\) [0-9]*ms \| failed after ' "$d/err")" -ge 300 ]
 	# Every record out, in input order, each a success.
 	cmp <(jq -r .id "$d/in.jsonl") <(jq -r .id "$d/out.jsonl")
