@@ -812,15 +812,18 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 
 /*
  * Sends a record to the store it names (SPEC §2): one of the config's,
- * its token loaded at first use; a bare id, or a record naming the store
- * chosen, goes to the chosen one.  -1 after failing the job.
+ * its token loaded at first use; a bare id, a record naming the store
+ * chosen, or any record when the config names no store (the environment
+ * makes the only one), goes to the chosen one.  -1 after failing the job.
  */
 static int
 route(struct actor *A, struct job *j, const char *name)
 {
 	struct tkt_error e;
 
-	if (name == NULL || strcmp(name, A->dflt->name) == 0)
+	/* With one store (or only the environment's) there is nowhere else. */
+	if (name == NULL || A->cfg.nstores <= 1 ||
+	    strcmp(name, A->dflt->name) == 0)
 		return 0;
 	for (size_t i = 0; i < A->cfg.nstores; i++)
 		if (strcmp(A->cfg.stores[i].name, name) == 0)
@@ -832,7 +835,11 @@ route(struct actor *A, struct job *j, const char *name)
 	}
 	use_store(A, j);
 	tkt_error_clear(&e);
-	if (strcmp(j->store->api, "v2") != 0 && strcmp(j->store->api, "v3") != 0)
+	if (j->store->url == NULL)
+		tkt_error_set(&e, TKT_EXIT_USAGE, TKT_E_USAGE, "store '%s' has "
+		    "no url in the config", j->store->name);
+	else if (strcmp(j->store->api, "v2") != 0 &&
+	    strcmp(j->store->api, "v3") != 0)
 		tkt_error_set(&e, TKT_EXIT_USAGE, TKT_E_USAGE, "store '%s': "
 		    "unknown API '%s'", j->store->name, j->store->api);
 	else if (!A->o->dry_run && j->store->token == NULL)

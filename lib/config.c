@@ -414,6 +414,7 @@ apply_env(struct tkt_store *s, struct tkt_error *err)
 {
 	const char *v;
 
+	s->chosen = 1;	/* TKT_TOKEN too, in tkt_store_token */
 	if ((v = getenv("TKT_API_URL")) != NULL && *v != '\0') {
 		if (tkt_origin_check(v, err) == -1) {
 			tkt_error_where(err, "TKT_API_URL");
@@ -608,7 +609,7 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 
 	if (s->token != NULL)
 		return 0;
-	if ((v = getenv("TKT_TOKEN")) != NULL && *v != '\0') {
+	if (s->chosen && (v = getenv("TKT_TOKEN")) != NULL && *v != '\0') {
 		s->token = xstrdup(v);
 	} else if (s->token_env != NULL) {
 		if ((v = getenv(s->token_env)) == NULL || *v == '\0') {

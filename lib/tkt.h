@@ -216,6 +216,7 @@ struct tkt_store {
 	char		*token_file;
 	char		*token_env;
 	char		*token;		/* loaded by tkt_store_token */
+	int		 chosen;	/* the environment's overrides apply */
 	int64_t		 sla;		/* seconds */
 	struct tkt_vars	 vars;		/* store vars over global vars */
 	char		**required_locales;
