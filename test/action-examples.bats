@@ -6,17 +6,22 @@
 # must exit 0 under pipefail (an action tool exits 1 when any record fails)
 # and produce something (output, or a .jsonl file), unless it selects what
 # may be none (failed records, tickets no template matches).  A crontab line runs its command part.
+# An example right after a comment line '.\" not run: WHY' (one that needs
+# what a sandbox cannot give, such as a configuration with two stores) is
+# only checked for shell syntax.
 
 load test_helper
 
-# examples PAGE: prints each example as one NUL-terminated script.
+# examples PAGE: prints each example as one NUL-terminated script; one not
+# to be run starts with the line "# not run".
 examples() {
 	awk '
 	/^\.Sh EXAMPLES/ { on = 1; next }
 	/^\.Sh / { on = 0 }
 	!on { next }
-	/^\.Dl / { sub(/^\.Dl /, ""); printf "%s%c", $0, 0; next }
-	/^\.Bd / { blk = ""; inblk = 1; next }
+	/^\.\\" not run:/ { mark = "# not run\n"; next }
+	/^\.Dl / { sub(/^\.Dl /, ""); printf "%s%s%c", mark, $0, 0; mark = ""; next }
+	/^\.Bd / { blk = mark; mark = ""; inblk = 1; next }
 	/^\.Ed/ { printf "%s%c", blk, 0; inblk = 0; next }
 	inblk { blk = blk $0 "\n" }
 	' "$TKT_ROOT/man/$1" |
@@ -27,6 +32,11 @@ examples() {
 run_examples() {
 	local page=$1 min=$2 n=0 ex dir
 	while IFS= read -r -d '' ex; do
+		if [[ "$ex" == "# not run"$'\n'* ]]; then
+			bash -n <<<"$ex" || { printf 'an example of %s that is not run does not parse:\n%s\n' \
+			    "$page" "$ex"; return 1; }
+			continue
+		fi
 		# A crontab line: its command, without the five time fields.
 		if [[ "$ex" =~ ^[0-9*] ]]; then
 			ex=$(printf '%s\n' "$ex" | sed -E 's/^([^ ]+ +){5}//')
