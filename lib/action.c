@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tkt.h"
@@ -25,6 +26,14 @@
  * The network is bounded by -P, not by this.
  */
 #define WINDOW		2048
+
+/*
+ * Journal lines are written at once and fsynced in groups, at most every
+ * SYNC_MS while answers keep coming (each fsync may cost milliseconds:
+ * one per action capped a run at a few hundred a second), and always
+ * before a record whose actions they are is printed.
+ */
+#define SYNC_MS		10
 
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
@@ -44,6 +53,7 @@ struct step {
 
 struct job {
 	int		 used, done, failed;
+	int		 unsynced;	/* journal lines not yet fsynced */
 	char		*line;		/* the input record, or NULL for a bare id */
 	size_t		 len;
 	char		*id;
@@ -76,6 +86,8 @@ struct actor {
 	int			 njobs, head, count, exhausted, pumping;
 	long long		 succeeded, failed;
 	int			 status, progress;
+	int			 flush;		/* sync the journal now */
+	int64_t			 synced_ms;
 	time_t			 started, lastprog;
 };
 
@@ -329,6 +341,7 @@ step_ok(struct actor *A, struct job *j, struct step *s)
 		fail(A, j, &e);
 		return;
 	}
+	j->unsynced = 1;
 	j->cur++;
 	advance(A, j);
 }
@@ -873,6 +886,52 @@ job_free(struct job *j)
 	memset(j, 0, sizeof(*j));
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * 1 when the journal holds nothing unsynced, or has just been synced
+ * (SYNC_MS after the last time, or at once with A->flush); 0 when the
+ * records waiting for it must wait a little longer.  A journal that
+ * cannot be synced fails the finished jobs that wrote to it and stops
+ * the run: nothing more is done that could not be recorded.
+ */
+static int
+synced(struct actor *A)
+{
+	struct tkt_error e;
+	int64_t t;
+
+	if (!tkt_journal_dirty(A->journal))
+		return 1;
+	t = mono_ms();
+	if (!A->flush && t - A->synced_ms < SYNC_MS)
+		return 0;
+	A->synced_ms = t;
+	tkt_error_clear(&e);
+	if (tkt_journal_sync(A->journal, &e) == -1) {
+		for (int i = 0; i < A->count; i++) {
+			struct job *j = &A->jobs[(A->head + i) % A->njobs];
+
+			if (j->done && j->unsynced && !j->failed) {
+				j->err = e;
+				j->failed = 1;
+			}
+		}
+		tkt_http_stop(A->http);
+		return 1;
+	}
+	for (int i = 0; i < A->count; i++)
+		A->jobs[(A->head + i) % A->njobs].unsynced = 0;
+	return 1;
+}
+
 /*
  * Prints the finished jobs at the head of the window, in input order, and
  * starts new ones in the free slots after the last.  Jobs may finish at
@@ -888,7 +947,8 @@ pump(struct actor *A)
 	for (;;) {
 		int moved = 0;
 
-		while (A->count > 0 && A->jobs[A->head].done) {
+		while (A->count > 0 && A->jobs[A->head].done &&
+		    (!A->jobs[A->head].unsynced || synced(A))) {
 			emit(A, &A->jobs[A->head]);
 			job_free(&A->jobs[A->head]);
 			A->head = (A->head + 1) % A->njobs;
@@ -1015,7 +1075,19 @@ tkt_action_main(struct tkt_action_opts *o)
 		A.njobs = WINDOW;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		pump(&A);
-		tkt_http_run(A.http);
+		for (;;) {
+			int before = A.count;
+			long long out = A.succeeded + A.failed;
+
+			tkt_http_run(A.http);
+			/* What waited for the journal goes out now. */
+			A.flush = 1;
+			pump(&A);
+			A.flush = 0;
+			if (A.count == 0 || tkt_http_stopped(A.http) ||
+			    (A.count == before && A.succeeded + A.failed == out))
+				break;
+		}
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);

@@ -27,6 +27,7 @@ struct jent {
 struct tkt_journal {
 	char		*path;
 	int		 fd;
+	int		 dirty;		/* written since the last fsync */
 	struct jent	*b[NBUCKET];
 };
 
@@ -185,6 +186,8 @@ tkt_journal_close(struct tkt_journal *j)
 {
 	if (j == NULL)
 		return;
+	if (j->dirty)
+		(void)fsync(j->fd);
 	if (j->fd != -1)
 		close(j->fd);	/* releases the lock */
 	for (size_t i = 0; i < NBUCKET; i++)
@@ -232,8 +235,7 @@ tkt_journal_add(struct tkt_journal *j, const char *store, const char *ticket,
 		}
 		off += (size_t)n;
 	}
-	if (fsync(j->fd) == -1)
-		goto fail;
+	j->dirty = 1;
 	free(line);
 	return 0;
 fail:
@@ -241,4 +243,24 @@ fail:
 	    strerror(errno));
 	free(line);
 	return -1;
+}
+
+int
+tkt_journal_dirty(const struct tkt_journal *j)
+{
+	return j->dirty;
+}
+
+int
+tkt_journal_sync(struct tkt_journal *j, struct tkt_error *err)
+{
+	if (!j->dirty)
+		return 0;
+	if (fsync(j->fd) == -1) {
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "journal %s: %s",
+		    j->path, strerror(errno));
+		return -1;
+	}
+	j->dirty = 0;
+	return 0;
 }

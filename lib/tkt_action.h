@@ -18,11 +18,18 @@ int			 tkt_journal_has(const struct tkt_journal *,
 			    const char *store, const char *ticket,
 			    const char *action, const char *waiting,
 			    const char *hash);
-/* Appends one line and fsyncs it; -1 with err. */
+/*
+ * Appends one line (written, not yet fsynced: see tkt_journal_sync); -1
+ * with err.
+ */
 int			 tkt_journal_add(struct tkt_journal *, const char *store,
 			    const char *ticket, const char *action,
 			    const char *waiting, const char *hash, time_t at,
 			    struct tkt_error *);
+/* Lines added since the last sync? */
+int			 tkt_journal_dirty(const struct tkt_journal *);
+/* fsyncs the lines added so far (close does too); -1 with err. */
+int			 tkt_journal_sync(struct tkt_journal *, struct tkt_error *);
 /* A 64-bit FNV-1a hash of text as 16 hex digits. */
 void			 tkt_text_hash(const char *, size_t, char out[17]);
 
