@@ -638,11 +638,12 @@ start_ready(struct tkt_http *h)
 		if (h->o.rate > 0) {
 			/*
 			 * Starts keep to a grid of 1/rate in microseconds; a
-			 * loop that woke late may catch up on what is at most
-			 * a millisecond (or one step) overdue, no more.
+			 * loop that woke late (a busy machine) may catch up on
+			 * what is at most 10 ms (or one step) overdue: bursts
+			 * of rate/100 starts, no more.
 			 */
 			int64_t tu = now_us(), step = (int64_t)(1e6 / h->o.rate);
-			int64_t lag = step > 1000 ? step : 1000;
+			int64_t lag = step > 10000 ? step : 10000;
 
 			h->next_slot_us = (h->next_slot_us > tu - lag ?
 			    h->next_slot_us : tu) + step;

@@ -5,40 +5,25 @@
 # Targets: first record under 50 ms; peak RSS at most 4 MB above start-up,
 # and within 20 % of each other for both sizes.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-out="$top/test/bench/out"
-mkdir -p "$out"
+. "$(dirname "$0")/sandbox.sh"
 cd "$top"
 make -s all
-export PATH="$top/cmd:$PATH" TKT_DATADIR="$top/share/tkt" TKT_CONFIG=/dev/null
-export TKT_TOKEN=t TKT_NOW=2026-11-23T12:00:00Z
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; true' EXIT
-serve() {
-	rm -f "$out/origin"
-	tkt-sandbox -p 0 ${1:+-d "$1"} --tickets 0 --token t --now "$TKT_NOW" \
-	    >"$out/origin" &
-	pid=$!
-	while [ ! -s "$out/origin" ]; do sleep 0.05; done
-	TKT_API_URL=$(head -n 1 "$out/origin")
-	export TKT_API_URL
-}
+trap unserve EXIT
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 
-serve ""
+serve --tickets 0
 base=$(rss tkt-list)
-kill $pid; wait $pid 2>/dev/null || true
+unserve
 echo "start-up RSS (empty listing): $base KB"
 for n in ${SIZES:-20000 200000}; do
 	store="$out/store.$n.jsonl"
 	[ -s "$store" ] || sh test/bench/mkstore.sh "$n" "$store"
-	serve "$store"
+	serve --tickets 0 -d "$store"
 	got=$(tkt-list | wc -l)
 	hyperfine --warmup 1 --runs ${RUNS:-3} --export-json "$out/list.$n.json" \
 	    "tkt-list >/dev/null" "tkt-list | head -n 1 >/dev/null" >/dev/null
 	peak=$(rss tkt-list)
-	kill $pid; wait $pid 2>/dev/null || true
-	pid=
+	unserve
 	jq -r --arg n "$n" --arg got "$got" --arg peak "$peak" --arg base "$base" '
 	    "\($n) tickets (\($got) listed): total \(.results[0].median*1000|floor) ms" +
 	    " (\(($got|tonumber) / .results[0].median | floor) records/s), first record" +
