@@ -27,6 +27,19 @@
  */
 #define WINDOW		2048
 
+/*
+ * Policy verdicts remembered, by text and locale: the check is pure and
+ * costs about 200 us (regular expressions), and -m sends one text to
+ * every ticket.  A full memo starts over.
+ */
+#define NMEMO		64
+
+struct memo {
+	char		*text;
+	char		*locale;	/* NULL: none */
+	char		*why;		/* NULL: the text passes */
+};
+
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
 static const char *act_paths[] = { "ticket/reply", "ticket/close",
@@ -85,6 +98,8 @@ struct actor {
 	int			 status, progress;
 	double			 started, lastprog;	/* monotonic seconds */
 	int			 shown;		/* a progress line is on the tty */
+	struct memo		 memo[NMEMO];
+	int			 nmemo;
 };
 
 const char *
@@ -539,6 +554,52 @@ add_step(struct job *j, int act, const char *order)
 	j->nsteps++;
 }
 
+static void
+memo_free(struct actor *A)
+{
+	for (int i = 0; i < A->nmemo; i++) {
+		free(A->memo[i].text);
+		free(A->memo[i].locale);
+		free(A->memo[i].why);
+	}
+	A->nmemo = 0;
+}
+
+/* Why text breaks the policy for locale, or NULL when it does not. */
+static const char *
+policy_verdict(struct actor *A, const char *text, size_t len,
+    const char *locale)
+{
+	struct tkt_policy_hit hits[TKT_POL_NRULES];
+	struct memo *m;
+
+	for (int i = 0; i < A->nmemo; i++) {
+		m = &A->memo[i];
+		if (strcmp(m->text, text) == 0 && (m->locale == NULL ?
+		    locale == NULL : locale != NULL &&
+		    strcmp(m->locale, locale) == 0))
+			return m->why;
+	}
+	if (A->nmemo == NMEMO)
+		memo_free(A);
+	m = &A->memo[A->nmemo++];
+	m->text = xstrdup(text);
+	m->locale = locale ? xstrdup(locale) : NULL;
+	m->why = NULL;
+	if (tkt_policy_check(A->policy, text, len, locale, hits,
+	    TKT_POL_NRULES) > 0) {
+		struct tkt_buf q;
+
+		tkt_buf_init(&q);
+		tkt_policy_quote(text, len, &hits[0], &q);
+		m->why = xasprintf("%s: \"%s\" (lint/%s:%u; --no-check sends it "
+		    "anyway)", tkt_policy_rule_desc(hits[0].rule), q.s,
+		    hits[0].list, hits[0].lineno);
+		tkt_buf_free(&q);
+	}
+	return m->why;
+}
+
 /*
  * The text of a reply (or of a re-open reason, which v2 sends as one)
  * from -m, -t or the record's reply.text; checks it.  0, or -1 after
@@ -548,7 +609,6 @@ static int
 reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 {
 	struct tkt_action_opts *o = A->o;
-	struct tkt_policy_hit hits[TKT_POL_NRULES];
 	struct tkt_error e;
 	const char *locale = NULL;
 	size_t n, len;
@@ -613,20 +673,14 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 		return -1;
 	}
 	if (A->policy != NULL) {
+		const char *why;
+
 		if (locale == NULL && rec != NULL)
 			locale = tkt_rec_field(rec, "locale");
-		if (tkt_policy_check(A->policy, j->text, len, locale, hits,
-		    TKT_POL_NRULES) > 0) {
-			struct tkt_buf q;
-
-			tkt_buf_init(&q);
-			tkt_policy_quote(j->text, len, &hits[0], &q);
+		if ((why = policy_verdict(A, j->text, len, locale)) != NULL) {
 			tkt_error_clear(&e);
-			tkt_error_set(&e, TKT_EXIT_NO, TKT_E_LOCAL, "the reply "
-			    "%s: \"%s\" (lint/%s:%u; --no-check sends it anyway)",
-			    tkt_policy_rule_desc(hits[0].rule), q.s,
-			    hits[0].list, hits[0].lineno);
-			tkt_buf_free(&q);
+			tkt_error_set(&e, TKT_EXIT_NO, TKT_E_LOCAL, "the reply %s",
+			    why);
 			fail(A, j, &e);
 			return -1;
 		}
@@ -1498,6 +1552,7 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_http_free(A.http);
 	tkt_journal_close(A.journal);
 	tkt_policy_free(A.policy);
+	memo_free(&A);
 	tkt_tmplset_free(&A.tmpls);
 	tkt_config_free(&A.cfg);
 	tkt_rec_free(&A.env);
