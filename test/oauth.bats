@@ -52,14 +52,15 @@ token_now() {
 @test "a bulk tkt-reply run refreshes the token when it expires in the middle and carries on" {
 	stop_sandbox
 	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
-	    --refresh-token "refresh-0123456789" --token-ttl 3
+	    --refresh-token "refresh-0123456789" --token-ttl 4
 	unset TKT_TOKEN TKT_API_URL
 	config
 	env TKT_TOKEN="$TEST_TOKEN" TKT_API_URL="$SANDBOX_URL" TKT_API="$API" \
 	    tkt-list --limit 20 >"$D/in"
 	[ "$(wc -l <"$D/in")" -eq 20 ]
-	# 20 records at 5 a second outlive the token's 3 seconds.
-	run -0 --separate-stderr tkt-reply -v --rate 5 -P 2 -m "$TEXT" "$D/in"
+	# 20 records at 4 a second outlive the token's 4 seconds, and finish
+	# well before the refreshed one expires.
+	run -0 --separate-stderr tkt-reply -v --rate 4 -P 2 -m "$TEXT" "$D/in"
 	[ "${#lines[@]}" -eq 20 ]
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == true)'
 	diff <(jq -r .id "$D/in") <(printf '%s\n' "$output" | jq -r .id)
@@ -120,6 +121,9 @@ token_now() {
 }
 
 @test "a token that expires within 7 days is warned about once; one that lives longer is not" {
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW"
+	unset TKT_TOKEN TKT_API_URL
 	config norefresh
 	printf '%s\nexpiry_time: 2026-11-26T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
 	run -0 --separate-stderr tkt-list --limit 2
