@@ -477,6 +477,9 @@ static void
 fail(struct actor *A, struct job *j, const struct tkt_error *e)
 {
 	j->err = *e;
+	/* An expired token refreshed: the refused request goes again. */
+	if (tkt_oauth_resend(A->http, A->store, &j->req, &j->err) == 1)
+		return;
 	j->failed = 1;
 	if (e->status == TKT_EXIT_TOKEN)
 		tkt_http_stop(A->http);
@@ -896,8 +899,9 @@ route(struct actor *A, struct job *j, const char *name)
 	    strcmp(j->store->api, "v3") != 0)
 		tkt_error_set(&e, TKT_EXIT_USAGE, TKT_E_USAGE, "store '%s': "
 		    "unknown API '%s'", j->store->name, j->store->api);
-	else if (!A->o->dry_run && j->store->token == NULL)
-		tkt_store_token(j->store, &e);
+	else if (!A->o->dry_run && j->store->token == NULL &&
+	    tkt_store_token(j->store, &e) == 0)
+		tkt_oauth_warn(j->store);
 	if (e.msg[0] != '\0') {
 		e.status = TKT_EXIT_NO;
 		e.kind = TKT_E_LOCAL;
@@ -1464,6 +1468,8 @@ setup(struct actor *A)
 	}
 	if (!o->dry_run && tkt_store_token(A->store, &e) == -1)
 		goto usage;
+	if (!o->dry_run)
+		tkt_oauth_warn(A->store);
 	if ((A->nm.map = tkt_wishmap_default(&e)) == NULL)
 		goto usage;
 	A->nm.store = A->store;

@@ -127,6 +127,33 @@ parse_sla(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
 	return 0;
 }
 
+/*
+ * A refresh needs all of its settings, and a token file to keep the new
+ * token in: a refresh that could not be stored would be lost at exit.
+ */
+static int
+refresh_check(const struct tkt_store *s, struct tkt_error *err,
+    const char *path, const struct tkt_ynode *key)
+{
+	const char *miss = NULL;
+
+	if (s->refresh_token_file == NULL && s->client_id == NULL &&
+	    s->client_secret_file == NULL && s->client_secret_env == NULL)
+		return 0;
+	if (s->refresh_token_file == NULL)
+		miss = "refresh_token_file";
+	else if (s->client_id == NULL)
+		miss = "client_id";
+	else if (s->client_secret_file == NULL && s->client_secret_env == NULL)
+		miss = "client_secret_file or client_secret_env";
+	else if (s->token_file == NULL)
+		miss = "token_file (where the refreshed token is kept)";
+	if (miss == NULL)
+		return 0;
+	return bad(err, path, key, "store '%s': an OAuth refresh needs %s",
+	    s->name, miss);
+}
+
 static int
 parse_store(struct tkt_config *c, struct tkt_error *err, const char *path,
     const struct tkt_ynode *key, const struct tkt_ynode *n)
@@ -182,6 +209,23 @@ parse_store(struct tkt_config *c, struct tkt_error *err, const char *path,
 		} else if (strcmp(k, "token_env") == 0) {
 			free(s->token_env);
 			s->token_env = xstrdup(v->value);
+		} else if (strcmp(k, "refresh_token_file") == 0) {
+			free(s->refresh_token_file);
+			s->refresh_token_file = expand_path(v->value, path);
+		} else if (strcmp(k, "client_id") == 0) {
+			free(s->client_id);
+			s->client_id = xstrdup(v->value);
+		} else if (strcmp(k, "client_secret_file") == 0) {
+			free(s->client_secret_file);
+			s->client_secret_file = expand_path(v->value, path);
+		} else if (strcmp(k, "client_secret_env") == 0) {
+			free(s->client_secret_env);
+			s->client_secret_env = xstrdup(v->value);
+		} else if (strcmp(k, "refresh_token") == 0 ||
+		    strcmp(k, "client_secret") == 0) {
+			return bad(err, path, n->items[i],
+			    "%s is a secret, never written in the config; use "
+			    "%s_file (mode 0600)", k, k);
 		} else if (strcmp(k, "token") == 0) {
 			return bad(err, path, n->items[i],
 			    "a token is never written in the config; use token_file "
@@ -190,7 +234,7 @@ parse_store(struct tkt_config *c, struct tkt_error *err, const char *path,
 			return bad(err, path, n->items[i],
 			    "unknown store setting '%s'%s", k, "");
 	}
-	return 0;
+	return refresh_check(s, err, path, key);
 }
 
 static int
@@ -390,6 +434,15 @@ tkt_config_free(struct tkt_config *c)
 			explicit_bzero(s->token, strlen(s->token));
 			free(s->token);
 		}
+		for (size_t j = 0; j < s->nold_tokens; j++) {
+			explicit_bzero(s->old_tokens[j], strlen(s->old_tokens[j]));
+			free(s->old_tokens[j]);
+		}
+		free(s->old_tokens);
+		free(s->refresh_token_file);
+		free(s->client_id);
+		free(s->client_secret_file);
+		free(s->client_secret_env);
 		tkt_vars_free(&s->vars);
 		for (size_t j = 0; j < s->nrequired_locales; j++)
 			free(s->required_locales[j]);
@@ -565,40 +618,67 @@ trim_token(char *t)
 	return t;
 }
 
-static int
-read_token_file(struct tkt_store *s, struct tkt_error *err)
+char *
+tkt_secret_file(const char *path, const char *what, struct tkt_error *err)
 {
 	struct stat st;
-	char buf[4096];
+	char buf[4096], *out;
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(s->token_file, O_RDONLY | O_CLOEXEC)) == -1 ||
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-		    "token file %s: %s", s->token_file, strerror(errno));
+		    "%s %s: %s", what, path, strerror(errno));
 		if (fd != -1)
 			close(fd);
-		return -1;
+		return NULL;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-		    "token file %s is open to group or others (mode %04o); "
-		    "run: chmod 600 %s", s->token_file,
-		    (unsigned)(st.st_mode & 07777), s->token_file);
+		    "%s %s is open to group or others (mode %04o); "
+		    "run: chmod 600 %s", what, path,
+		    (unsigned)(st.st_mode & 07777), path);
 		close(fd);
-		return -1;
+		return NULL;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-		    "token file %s: %s", s->token_file, strerror(errno));
-		return -1;
+		    "%s %s: %s", what, path, strerror(errno));
+		return NULL;
 	}
 	buf[n] = '\0';
-	s->token = xstrdup(trim_token(buf));
+	out = xstrdup(buf);
 	explicit_bzero(buf, sizeof(buf));
+	return out;
+}
+
+/*
+ * The token is the file's first line; a later "expiry_time: TIME" line
+ * (oauth.c writes one after a refresh) says when it expires.
+ */
+static int
+read_token_file(struct tkt_store *s, struct tkt_error *err)
+{
+	char *buf, *nl, *line, *save = NULL;
+	time_t t;
+
+	if ((buf = tkt_secret_file(s->token_file, "token file", err)) == NULL)
+		return -1;
+	if ((nl = strchr(buf, '\n')) != NULL) {
+		*nl = '\0';
+		for (line = strtok_r(nl + 1, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			if (strncmp(line, "expiry_time:", 12) == 0 &&
+			    tkt_time_parse(trim_token(line + 12), &t) == 0)
+				s->expiry = t;
+	}
+	s->token = xstrdup(trim_token(buf));
+	s->token_stored = 1;
+	explicit_bzero(buf, strlen(buf));
+	free(buf);
 	return 0;
 }
 

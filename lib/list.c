@@ -234,6 +234,10 @@ page_data(struct lister *L, struct tkt_http_req *r, int *again)
 
 	*again = 0;
 	if (tkt_wish_envelope(r, &L->env, &e) == -1) {
+		if (tkt_oauth_resend(L->http, L->srcs[L->cur].store, r, &e)) {
+			*again = 1;
+			return NULL;
+		}
 		/* A malformed answer to a read is worth another try. */
 		if (e.status == TKT_EXIT_REMOTE && r->outcome == TKT_HTTP_DONE &&
 		    r->status < 400 && tkt_http_retry(L->http, r) == 0) {
@@ -508,7 +512,15 @@ flush_done(struct lister *L)
 		if (!s->used || !s->done)
 			break;
 		if (!tkt_http_stopped(L->http)) {
-			if (tkt_wish_envelope(&s->req, &L->env, &e) == -1) {
+			int bad = tkt_wish_envelope(&s->req, &L->env, &e);
+
+			if (bad && tkt_oauth_resend(L->http, s->src->store,
+			    &s->req, &e)) {
+				/* Sent again with a new token: wait for it. */
+				s->done = 0;
+				break;
+			}
+			if (bad) {
 				tkt_error_where(&e, "%s%sticket %s", s->where,
 				    s->where[0] ? ": " : "", s->id);
 				fail(L, &e);
@@ -787,7 +799,8 @@ setup(struct lister *L)
 		if (tkt_store_token(L->srcs[i].store, &e) == -1) {
 			tkt_error_print(&e);
 			return TKT_EXIT_USAGE;
-		}
+		} else
+			tkt_oauth_warn(L->srcs[i].store);
 	if ((map = tkt_wishmap_default(&e)) == NULL) {
 		tkt_error_print(&e);
 		return TKT_EXIT_USAGE;

@@ -217,6 +217,17 @@ struct tkt_store {
 	char		*token_env;
 	char		*token;		/* loaded by tkt_store_token */
 	int		 chosen;	/* the environment's overrides apply */
+	time_t		 expiry;	/* the token's, from its file; 0 unknown */
+	int		 token_stored;	/* token read from token_file */
+	/* OAuth refresh (oauth.c); refresh_token_file NULL: none. */
+	char		*refresh_token_file;
+	char		*client_id;
+	char		*client_secret_file;
+	char		*client_secret_env;
+	int		 refreshed;	/* a refresh was tried in this run */
+	int		 warned;	/* the expiry warning was given */
+	char		**old_tokens;	/* replaced, kept for requests in flight */
+	size_t		 nold_tokens;
 	int64_t		 sla;		/* seconds */
 	struct tkt_vars	 vars;		/* store vars over global vars */
 	char		**required_locales;
@@ -255,8 +266,14 @@ struct tkt_store *tkt_config_store(struct tkt_config *, const char *name,
 struct tkt_strs;
 int		 tkt_config_stores(struct tkt_config *, const struct tkt_strs *names,
 		    struct tkt_store ***out, size_t *nout, struct tkt_error *);
-/* Loads store->token under the secrets rules of SPEC §9. */
+/*
+ * Loads store->token under the secrets rules of SPEC §9, and its expiry
+ * when the token file gives one (an "expiry_time: TIME" line).
+ */
 int		 tkt_store_token(struct tkt_store *, struct tkt_error *);
+/* A new secret read from a file that group and others cannot read. */
+char		*tkt_secret_file(const char *path, const char *what,
+		    struct tkt_error *);
 /* Checks an origin: http(s), no path; plain http only to loopback. */
 int		 tkt_origin_check(const char *url, struct tkt_error *);
 /* Does url have exactly this origin (scheme, host, port)? */

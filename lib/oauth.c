@@ -1,0 +1,346 @@
+/*
+ * oauth.c: renews a store's access token with its refresh token (Wish v2
+ * /api/v2/oauth/refresh_token, v3 /api/v3/oauth/refresh_token), keeps the
+ * new one in the store's token file (0600, written beside it, renamed
+ * over it), and warns of a token that expires within 7 days.  The drivers
+ * call it where an answer refuses the token: a refused request was not
+ * applied, so it is sent again with the new token.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tkt.h"
+
+#define SOON	(7 * 86400)
+
+/* Does this code say the token expired (not revoked, not unknown)? */
+static int
+expired_code(const struct tkt_store *s, long code)
+{
+	return strcmp(s->api, "v3") == 0 ? code == 1007 : code == 1015;
+}
+
+static int
+token_ok(const char *t)
+{
+	if (t == NULL || *t == '\0')
+		return 0;
+	for (; *t != '\0'; t++)
+		if ((unsigned char)*t < 0x21 || (unsigned char)*t > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The first line of a secret file, trimmed (new), or NULL with err. */
+static char *
+first_line(const char *path, const char *what, struct tkt_error *err)
+{
+	char *buf, *p, *out;
+	size_t n;
+
+	if ((buf = tkt_secret_file(path, what, err)) == NULL)
+		return NULL;
+	p = buf + strspn(buf, " \t\r\n");
+	n = strcspn(p, "\r\n");
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	out = xstrndup(p, n);
+	explicit_bzero(buf, strlen(buf));
+	free(buf);
+	if (!token_ok(out)) {
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "%s %s is empty or has a space or a control character",
+		    what, path);
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * Replaces path by text: a temporary file 0600 in the same directory,
+ * written, synced and renamed over path, then the directory synced, so
+ * that path holds the old text or the new one, never a part.
+ */
+static int
+write_atomic(const char *path, const char *text, struct tkt_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) :
+	    xstrdup("./");
+	char *tmp = xasprintf("%s.%s.XXXXXX", dir, slash ? slash + 1 : path);
+	size_t len = strlen(text), off = 0;
+	ssize_t n;
+	int fd, dfd, rc = -1;
+
+	if ((fd = mkstemp(tmp)) == -1) {
+		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+		    "cannot write beside %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) == -1)
+		goto fail;
+	while (off < len) {
+		if ((n = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+	goto out;
+fail:
+	tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED, "cannot write %s: %s",
+	    path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+/* Sends the refresh and waits for its answer, on an engine of its own. */
+static int
+ask(struct tkt_store *s, const char *refresh, const char *secret,
+    struct tkt_http_req *r, struct tkt_error *err)
+{
+	struct tkt_http_opts o;
+	struct tkt_http *h;
+	struct tkt_buf q;
+
+	memset(&o, 0, sizeof(o));
+	o.retries = -1;
+	if ((h = tkt_http_new(&o, err)) == NULL)
+		return -1;
+	/* Wish documents GET with parameters in the query for both versions. */
+	tkt_buf_init(&q);
+	tkt_buf_adds(&q, "client_id=");
+	tkt_url_encode(&q, s->client_id);
+	tkt_buf_adds(&q, "&client_secret=");
+	tkt_url_encode(&q, secret);
+	tkt_buf_adds(&q, "&refresh_token=");
+	tkt_url_encode(&q, refresh);
+	tkt_buf_adds(&q, "&grant_type=refresh_token");
+	memset(r, 0, sizeof(*r));
+	r->method = TKT_GET;
+	r->url = tkt_wish_url(s, "oauth/refresh_token", q.s);
+	r->may_repeat = 1;
+	r->retry_after = -1;
+	explicit_bzero(q.s, q.len);
+	tkt_buf_free(&q);
+	tkt_http_submit(h, r);
+	tkt_http_run(h);
+	explicit_bzero(r->url, strlen(r->url));
+	tkt_http_free(h);
+	return 0;
+}
+
+/* Reads the answer's data: a new access token, maybe a refresh token and an expiry. */
+static int
+answer(struct tkt_store *s, const struct tkt_http_req *r, char **tok,
+    char **refresh, time_t *expiry, struct tkt_error *err)
+{
+	const struct tkt_jnode *data, *n;
+	struct tkt_rec env;
+	struct tkt_error e;
+	const char *v;
+	long long ll;
+	size_t len;
+	int rc = -1;
+
+	*tok = *refresh = NULL;
+	*expiry = 0;
+	tkt_rec_init(&env);
+	if (tkt_wish_envelope(r, &env, &e) == -1) {
+		if (e.status == TKT_EXIT_TOKEN)
+			tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+			    "the refresh token was refused (HTTP %ld, code %ld)",
+			    e.http, e.code);
+		else
+			tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+			    "the refresh failed: %s", e.msg);
+		snprintf(err->request_id, sizeof(err->request_id), "%s",
+		    e.request_id);
+		goto out;
+	}
+	data = tkt_rec_get(&env, &env.nodes[0], "data");
+	v = tkt_rec_str(&env, tkt_rec_get(&env, data, "access_token"), &len);
+	if (v == NULL || !token_ok((*tok = xstrndup(v, len)))) {
+		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+		    "the refresh answered no usable access_token");
+		goto out;
+	}
+	v = tkt_rec_str(&env, tkt_rec_get(&env, data, "refresh_token"), &len);
+	if (v != NULL && len > 0)
+		*refresh = xstrndup(v, len);
+	/* v2 gives Unix seconds, v3 a time. */
+	if ((n = tkt_rec_get(&env, data, "expiry_time")) != NULL) {
+		if (n->type == TKT_J_NUMBER && tkt_num_parse(env.strs + n->str,
+		    1, 253402300799LL, &ll, &v) == 0)
+			*expiry = (time_t)ll;
+		else if ((v = tkt_rec_str(&env, n, &len)) != NULL)
+			tkt_time_parsen(v, len, expiry);
+	}
+	(void)s;
+	rc = 0;
+out:
+	tkt_rec_free(&env);
+	return rc;
+}
+
+/* The store's new token, and the old one kept for requests in flight. */
+static void
+adopt(struct tkt_store *s, char *tok, time_t expiry)
+{
+	s->old_tokens = xreallocarray(s->old_tokens, s->nold_tokens + 1,
+	    sizeof(*s->old_tokens));
+	s->old_tokens[s->nold_tokens++] = s->token;
+	s->token = tok;
+	s->expiry = expiry;
+	s->warned = 0;
+}
+
+/* Renews s's token: 0, or -1 with err (a person must act). */
+static int
+refresh(struct tkt_store *s, struct tkt_error *err)
+{
+	struct tkt_http_req r;
+	struct tkt_buf text;
+	char *rt = NULL, *secret = NULL, *tok = NULL, *newrt = NULL, t[21];
+	const char *v;
+	time_t expiry;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	if ((rt = first_line(s->refresh_token_file, "refresh token file",
+	    err)) == NULL)
+		goto out;
+	if (s->client_secret_file != NULL)
+		secret = first_line(s->client_secret_file, "client secret file",
+		    err);
+	else if ((v = getenv(s->client_secret_env)) != NULL && *v != '\0')
+		secret = xstrdup(v);
+	else
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "client_secret_env names %s, which is not set",
+		    s->client_secret_env);
+	if (secret == NULL || ask(s, rt, secret, &r, err) == -1 ||
+	    answer(s, &r, &tok, &newrt, &expiry, err) == -1)
+		goto out;
+	/* A new refresh token first: the access token is worth less. */
+	if (newrt != NULL && strcmp(newrt, rt) != 0) {
+		tkt_buf_init(&text);
+		tkt_buf_printf(&text, "%s\n", newrt);
+		rc = write_atomic(s->refresh_token_file, text.s, err);
+		explicit_bzero(text.s, text.len);
+		tkt_buf_free(&text);
+		if (rc == -1)
+			goto out;
+		rc = -1;
+	}
+	tkt_buf_init(&text);
+	tkt_buf_printf(&text, "%s\n", tok);
+	if (expiry > 0)
+		tkt_buf_printf(&text, "expiry_time: %s\n",
+		    tkt_time_format(expiry, t));
+	rc = write_atomic(s->token_file, text.s, err);
+	explicit_bzero(text.s, text.len);
+	tkt_buf_free(&text);
+	if (rc == 0) {
+		adopt(s, tok, expiry);
+		tok = NULL;
+	}
+out:
+	tkt_http_req_free(&r);
+	if (rt != NULL)
+		explicit_bzero(rt, strlen(rt));
+	if (secret != NULL)
+		explicit_bzero(secret, strlen(secret));
+	if (newrt != NULL)
+		explicit_bzero(newrt, strlen(newrt));
+	if (tok != NULL)
+		explicit_bzero(tok, strlen(tok));
+	free(rt);
+	free(secret);
+	free(newrt);
+	free(tok);
+	return rc;
+}
+
+int
+tkt_oauth_resend(struct tkt_http *h, struct tkt_store *s,
+    struct tkt_http_req *r, struct tkt_error *e)
+{
+	struct tkt_error re;
+
+	if (e->status != TKT_EXIT_TOKEN || r->url == NULL || s->token == NULL ||
+	    tkt_http_stopped(h))
+		return 0;
+	/* Sent before the token was renewed (the renewal revoked it). */
+	if (r->bearer != NULL && r->bearer != s->token)
+		goto again;
+	if (s->refresh_token_file == NULL || !s->token_stored ||
+	    !expired_code(s, e->code))
+		return 0;
+	if (s->refreshed) {
+		snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+		    " (the token refreshed in this run expired too)");
+		return 0;
+	}
+	s->refreshed = 1;
+	tkt_error_clear(&re);
+	if (refresh(s, &re) == -1) {
+		tkt_error_set(e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+		    "store '%s': the token expired and its refresh failed: %s; "
+		    "a person must act", s->name, re.msg);
+		if (re.request_id[0] != '\0')
+			snprintf(e->request_id, sizeof(e->request_id), "%s",
+			    re.request_id);
+		return 0;
+	}
+	tkt_oauth_warn(s);
+again:
+	r->bearer = s->token;
+	tkt_http_submit(h, r);
+	return 1;
+}
+
+void
+tkt_oauth_warn(struct tkt_store *s)
+{
+	char t[21], d[64];
+	time_t now = tkt_now();
+
+	if (s->warned || s->expiry <= 0 || s->expiry - now > SOON)
+		return;
+	s->warned = 1;
+	if (s->expiry <= now)
+		tkt_warnx("store '%s': the access token expired at %s%s", s->name,
+		    tkt_time_format(s->expiry, t), s->refresh_token_file ?
+		    "; it is refreshed when refused" : "; renew it");
+	else
+		tkt_warnx("store '%s': the access token expires at %s (in %s)%s",
+		    s->name, tkt_time_format(s->expiry, t),
+		    tkt_duration_human(s->expiry - now, d, sizeof(d)),
+		    s->refresh_token_file ? "; it is refreshed when refused" :
+		    "; renew it before then");
+}
