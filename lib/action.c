@@ -450,10 +450,11 @@ send_step(struct actor *A, struct job *j)
 	}
 	/*
 	 * A send again (the read-back showed the first was not applied) waits
-	 * the engine's backoff, so a failing server is not hammered; the
-	 * engine's retry limit (TKT_RETRIES) bounds the sends.
+	 * the engine's backoff (doubling up to the fourth), so a failing
+	 * server is not hammered.  A write gets up to MAXSENDS sends, since
+	 * each is read back first; a TKT_RETRIES below 4 bounds them sooner.
 	 */
-	j->req.attempts = s->sends - 1;
+	j->req.attempts = s->sends - 1 < 4 ? s->sends - 1 : 4;
 	if (tkt_http_retry(A->http, &j->req) == -1)
 		fail(A, j, &s->err);
 }
