@@ -302,6 +302,17 @@ journal_when(const struct job *j, const struct step *s)
 	return j->updated;
 }
 
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 /* --reason, else the ticket's refund_reason (kept in j->text). */
 static const char *
 refund_reason(struct actor *A, struct job *j)
@@ -487,13 +498,21 @@ fail(struct actor *A, struct job *j, const struct tkt_error *e)
 	finish(A, j);
 }
 
+static void local_fail(struct actor *, struct job *, const char *, ...)
+    TKT_PRINTF(3, 4);
+
 static void
-local_fail(struct actor *A, struct job *j, const char *fmt, const char *arg)
+local_fail(struct actor *A, struct job *j, const char *fmt, ...)
 {
 	struct tkt_error e;
+	va_list ap;
 
 	tkt_error_clear(&e);
-	tkt_error_set(&e, TKT_EXIT_NO, TKT_E_LOCAL, fmt, arg);
+	e.status = TKT_EXIT_NO;
+	e.kind = TKT_E_LOCAL;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
 	fail(A, j, &e);
 }
 
@@ -652,20 +671,20 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 			else
 				local_fail(A, j, "no reply text: the record has "
 				    "no reply.text (render it with tkt-template, "
-				    "or give -m or -t)%s", "");
+				    "or give -m or -t)");
 			return -1;
 		}
 		j->text = xstrdup(t);
 		locale = str_of(rec, rp, "locale");
 	}
 	if (j->text == NULL || *j->text == '\0') {
-		local_fail(A, j, "the reply is empty%s", "");
+		local_fail(A, j, "the reply is empty");
 		return -1;
 	}
 	len = strlen(j->text);
 	tkt_text_hash(j->text, len, j->hash);
 	if (tkt_utf8_check(j->text, len) != (size_t)-1) {
-		local_fail(A, j, "the reply is not valid UTF-8%s", "");
+		local_fail(A, j, "the reply is not valid UTF-8");
 		return -1;
 	}
 	if ((n = tkt_utf8_count(j->text, len)) > TKT_REPLY_MAX) {
@@ -712,7 +731,7 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 	if (o->action == TKT_ACT_REPLY) {
 		if (rec == NULL && A->tmpl != NULL) {
 			local_fail(A, j, "-t needs the ticket to render: a dry run "
-			    "with a bare id cannot fetch it%s", "");
+			    "with a bare id cannot fetch it");
 			return -1;
 		}
 		if (reply_text(A, j, in ? in : rec) == -1)
@@ -774,7 +793,7 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 				}
 			else if (rec == NULL) {
 				local_fail(A, j, "--refund of a bare id in a dry "
-				    "run: give records, or --order ID%s", "");
+				    "run: give records, or --order ID");
 				return -1;
 			} else {
 				const struct tkt_jnode *os, *x;
@@ -801,11 +820,21 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 					if (!j->steps[i].skipped && rr == NULL) {
 						local_fail(A, j, "no refund reason: "
 						    "the ticket has no refund_reason; "
-						    "give --reason CODE%s", "");
+						    "give --reason CODE");
 						return -1;
 					}
 				free(j->text);
 				j->text = rr ? xstrdup(rr) : NULL;
+			} else if (is_v3(A) && all_digits(o->reason)) {
+				/*
+				 * A v2 code on a v3 store: which v3 reason it
+				 * stands for is Wish's to say, not ours to guess.
+				 */
+				local_fail(A, j, "--reason %s is an API v2 code; "
+				    "store '%s' speaks v3, which takes a reason "
+				    "name such as ITEM_IS_DAMAGED", o->reason,
+				    A->store->name);
+				return -1;
 			}
 		}
 		add_step(j, TKT_ACT_CLOSE, NULL);
@@ -860,7 +889,7 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 		if (r->bare)
 			local_fail(A, j, "not a ticket id: '%.200s'", j->id);
 		else
-			local_fail(A, j, "the record has no valid \"id\"%s", "");
+			local_fail(A, j, "the record has no valid \"id\"");
 		return;
 	}
 	if (!r->bare && route(A, j, tkt_rec_field(r, "store")) == -1)
