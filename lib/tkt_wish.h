@@ -2,8 +2,8 @@
 
 /* wish.c: the Wish API's envelope, errors and URLs (both versions). */
 
-/* Is this marketplace code a refused token (SPEC §2)? */
-int	tkt_wish_token_code(long code);
+/* Is this marketplace code of API api ("v2", "v3") a refused token (SPEC §2)? */
+int	tkt_wish_token_code(const char *api, long code);
 /*
  * Checks a finished request's answer: parses the {code,data,message}
  * envelope into env (TKT_RD_TREE) and fills err on any failure (network,

@@ -11,10 +11,22 @@
 #include "tkt_priv.h"
 
 int
-tkt_wish_token_code(long code)
+tkt_wish_token_code(const char *api, long code)
 {
-	return code == 4000 || code == 1012 || code == 1015 || code == 1016 ||
-	    code == 1018;
+	/* v3 (its specification): missing, invalid, expired, revoked; v2's
+	 * unauthorized too. */
+	if (strcmp(api, "v3") == 0)
+		return code == 1012 || (code >= 1006 && code <= 1008) ||
+		    code == 4000;
+	/* v2 (the SDKs): unauthorized, expired, revoked, redeemed. */
+	return code == 4000 || code == 1015 || code == 1016 || code == 1018;
+}
+
+/* The API version of a request's URL ("…/api/v3/…"): v3, else v2. */
+static const char *
+url_api(const char *url)
+{
+	return url != NULL && strstr(url, "/api/v3/") != NULL ? "v3" : "v2";
 }
 
 const char *const tkt_states[] = { "AWAITING_MERCHANT", "AWAITING_USER",
@@ -86,7 +98,8 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		err->code = (long)c;
 	} else
 		code = NULL;
-	if (r->status == 401 || (code != NULL && tkt_wish_token_code((long)c))) {
+	if (r->status == 401 ||
+	    (code != NULL && tkt_wish_token_code(url_api(r->url), (long)c))) {
 		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
 		    "the marketplace refused the token (HTTP %ld%s%.0lld%s%.*s%s)",
 		    r->status, code ? ", code " : "", code ? c : 0LL,

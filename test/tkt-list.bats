@@ -523,6 +523,23 @@ tkt-list: the listing stopped at page 1 after 0 records: it is incomplete" ]
 	[[ "$stderr" == *"ticket 6b0000000000000000000001: the marketplace refused the token (HTTP 401, code 1012"* ]]
 }
 
+@test "v3's token codes 1006, 1007 and 1008 on HTTP 400 exit 4 too; v2's 1008 does not" {
+	local c
+	for c in 1006 1007 1008; do
+		printf '{"code":%s,"message":"Unauthorized access on this API"}\n' "$c" >"$BATS_TEST_TMPDIR/400.json"
+		printf '/api/v3/tickets\t400\t400.json\n' >"$BATS_TEST_TMPDIR/v3.routes"
+		start_fake "$BATS_TEST_TMPDIR/v3.routes"
+		run -4 --separate-stderr env TKT_API=v3 tkt-list
+		[ "$stderr" = "tkt-list: page 1: the marketplace refused the token (HTTP 400, code $c: Unauthorized access on this API; a person must renew it) (request id req-1)" ]
+		stop_fake
+	done
+	# On v2 the code means nothing known: a plain refusal of the request.
+	printf '/api/v2/ticket/get-action-required\t400\t400.json\n' >"$BATS_TEST_TMPDIR/v2.routes"
+	start_fake "$BATS_TEST_TMPDIR/v2.routes"
+	run -3 --separate-stderr env TKT_API=v2 tkt-list
+	[[ "$stderr" == "tkt-list: page 1: Unauthorized access on this API (code 1008, HTTP 400) (request id req-1)"* ]]
+}
+
 @test "v3 tickets by id come from /api/v3/tickets/ID, in the order asked, an unknown one reported" {
 	serve_v3 5
 	run -1 --separate-stderr tkt-list -v 6b0000000000000000000003 6b00000000000000000000ff 6b0000000000000000000001
