@@ -25,7 +25,7 @@
 
 #include "tkt.h"
 
-#define NBUCKET 4096
+#define NBUCKET0 1024	/* buckets at first; doubled as lines come */
 #define CLAIMBASE ((off_t)1 << 40)	/* claim bytes start here */
 #define CLAIMSPAN ((off_t)1 << 30)
 
@@ -38,13 +38,15 @@ struct tkt_journal {
 	char		*path;
 	int		 fd, readonly, dirty;
 	off_t		 off;		/* bytes read so far (whole lines) */
-	struct jent	*b[NBUCKET];
+	struct jent	**b;		/* nb buckets, a power of two */
+	size_t		 nb, n;		/* buckets, entries */
 	char		**claimed;	/* "store\tticket" claimed by this run */
 	size_t		 nclaimed;
 };
 
-void
-tkt_text_hash(const char *s, size_t n, char out[17])
+/* FNV-1a, 64 bits. */
+static uint64_t
+fnv1a(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ULL;
 
@@ -52,16 +54,39 @@ tkt_text_hash(const char *s, size_t n, char out[17])
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return h;
 }
 
-static unsigned
-bucket(const char *k)
+void
+tkt_text_hash(const char *s, size_t n, char out[17])
 {
-	char h[17];
+	snprintf(out, 17, "%016llx", (unsigned long long)fnv1a(s, n));
+}
 
-	tkt_text_hash(k, strlen(k), h);
-	return (unsigned)strtoul(h + 12, NULL, 16) % NBUCKET;
+static size_t
+bucket(const struct tkt_journal *j, const char *k)
+{
+	return (size_t)fnv1a(k, strlen(k)) & (j->nb - 1);
+}
+
+/* Doubles the buckets, keeping chains short however long the journal. */
+static void
+grow(struct tkt_journal *j)
+{
+	struct jent **old = j->b;
+	size_t onb = j->nb;
+
+	j->nb = onb ? onb * 2 : NBUCKET0;
+	j->b = xcalloc(j->nb, sizeof(*j->b));
+	for (size_t i = 0; i < onb; i++)
+		for (struct jent *e = old[i], *n; e != NULL; e = n) {
+			size_t k = bucket(j, e->key);
+
+			n = e->next;
+			e->next = j->b[k];
+			j->b[k] = e;
+		}
+	free(old);
 }
 
 static char *
@@ -75,9 +100,13 @@ mkkey(const char *store, const char *ticket, const char *action,
 static void
 put(struct tkt_journal *j, char *key)
 {
-	unsigned i = bucket(key);
 	struct jent *e = xmalloc(sizeof(*e));
+	size_t i;
 
+	if (j->n >= j->nb)
+		grow(j);
+	i = bucket(j, key);
+	j->n++;
 	e->key = key;
 	e->next = j->b[i];
 	j->b[i] = e;
@@ -272,12 +301,13 @@ tkt_journal_close(struct tkt_journal *j)
 			fsync(j->fd);
 		close(j->fd);	/* releases the claims */
 	}
-	for (size_t i = 0; i < NBUCKET; i++)
+	for (size_t i = 0; i < j->nb; i++)
 		for (struct jent *e = j->b[i], *n; e != NULL; e = n) {
 			n = e->next;
 			free(e->key);
 			free(e);
 		}
+	free(j->b);
 	for (size_t i = 0; i < j->nclaimed; i++)
 		free(j->claimed[i]);
 	free(j->claimed);
@@ -293,7 +323,12 @@ tkt_journal_has(const struct tkt_journal *j, const char *store,
 	char *k = mkkey(store, ticket, action, waiting, hash);
 	int found = 0;
 
-	for (struct jent *e = j->b[bucket(k)]; e != NULL && !found; e = e->next)
+	if (j->nb == 0) {
+		free(k);
+		return 0;
+	}
+	for (struct jent *e = j->b[bucket(j, k)]; e != NULL && !found;
+	    e = e->next)
 		found = strcmp(e->key, k) == 0;
 	free(k);
 	return found;
