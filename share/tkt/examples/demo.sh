@@ -3,8 +3,10 @@
 # realistic tickets on a free loopback port, runs the main pipelines
 # against it, and stops it again (no process is left behind).
 set -eu
+# From a build tree (top/share/tkt/examples) the tools are in top/cmd;
+# installed (PREFIX/share/tkt/examples), they are the ones on PATH.
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-PATH="$top/cmd:$PATH"
+[ -x "$top/cmd/tkt-list" ] && PATH="$top/cmd:$PATH"
 TKT_DATADIR="$top/share/tkt"
 TKT_CONFIG=/dev/null		# the demo never reads or writes your config
 TKT_NOW=${TKT_NOW:-2026-11-23T12:00:00Z}
