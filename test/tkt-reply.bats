@@ -38,6 +38,42 @@ changes() {
 	wc -l <"$STORE"
 }
 
+# The wire form of the API version under test (TKT_TEST_API, see
+# test_helper.bash), so that each test checks the exact requests of the
+# version it runs against.  by_api V2 V3: the one that applies.
+by_api() {
+	case $TKT_TEST_API in
+	v2) printf '%s\n' "$1" ;;
+	v3) printf '%s\n' "$2" ;;
+	esac
+}
+
+# reply_path ID, read_path ID: where a reply to ticket ID goes, and where
+# its read-back goes (as -v logs them).
+reply_path() {
+	by_api /api/v2/ticket/reply "/api/v3/tickets/$1/replies"
+}
+
+read_path() {
+	by_api "/api/v2/ticket?id=$1" "/api/v3/tickets/$1"
+}
+
+# req METHOD PATH BODY: a request as a dry run shows it.
+req() {
+	jq -cn --arg m "$1" --arg p "$2" --arg b "$3" \
+	    '{method: $m, path: $p, body: $b}'
+}
+
+# close_req ID: the close of ticket ID as a dry run shows it.
+close_req() {
+	by_api "$(req POST /api/v2/ticket/close "id=$1")" \
+	    "$(req PUT "/api/v3/tickets/$1" '{"state":"CLOSED"}')"
+}
+
+# What the sandbox says to a wrong token: v2's 4000, v3's 1006.
+WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
+    "code 1006: No access token found or the app does not exist")
+
 @test "replies to each record with -m; every record comes back in input order with result" {
 	awaiting 5 >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
@@ -193,7 +229,9 @@ changes() {
 	[ "$(changes)" -eq "$before" ]
 	diff "$BATS_TEST_TMPDIR/before" <(tkt-list)
 	id=$(sed -n 1p "$BATS_TEST_TMPDIR/in" | jq -r .id)
-	[ "$(printf '%s\n' "${lines[0]}" | jq -c .result.request)" = "{\"method\":\"POST\",\"path\":\"/api/v2/ticket/reply\",\"body\":\"id=$id&reply=Hi%20%26%20bye\"}" ]
+	want=$(by_api "$(req POST /api/v2/ticket/reply "id=$id&reply=Hi%20%26%20bye")" \
+	    "$(req POST "/api/v3/tickets/$id/replies" '{"message":"Hi & bye"}')")
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c .result.request)" = "$want" ]
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.dry_run == true and .result.ok == true)'
 	[[ "$output" != *"$TEST_TOKEN"* ]]
 	[ ! -e "$XDG_STATE_HOME/tkt/journal" ] || [ ! -s "$XDG_STATE_HOME/tkt/journal" ]
@@ -202,7 +240,9 @@ changes() {
 @test "dry run of --resolve shows both requests; a bare id with -t cannot be planned" {
 	id=$(awaiting 1 | jq -r .id)
 	run -0 tkt-reply -n --resolve -m "$TEXT" <<<"$id"
-	[ "$(printf '%s\n' "$output" | jq -c '[.result.steps[].request.path]')" = '["/api/v2/ticket/reply","/api/v2/ticket/close"]' ]
+	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[0].request | "\(.method) \(.path)"')" = "POST $(reply_path "$id")" ]
+	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[1].request')" = "$(close_req "$id")" ]
+	[ "$(printf '%s\n' "$output" | jq '.result.steps | length')" -eq 2 ]
 	run -1 --separate-stderr tkt-reply -n -t polite-close <<<"$id"
 	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it" ]
 }
@@ -351,8 +391,9 @@ changes() {
 	export TKT_RETRIES=4
 	run -0 --separate-stderr tkt-reply -P 1 -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'length == 4 and all(.[]; .result.ok)'
-	[[ "$stderr" == *"POST /api/v2/ticket/reply 500"* ]]
-	[[ "$stderr" == *"GET /api/v2/ticket?id="* ]]
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
+	[[ "$stderr" == *"POST $(reply_path "$id") 500 "* ]]
+	[[ "$stderr" == *"GET $(read_path "$id") "* ]]
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
 		[ "$(ours "$id")" -eq 1 ]
 	done
@@ -395,7 +436,7 @@ changes() {
 	awaiting 30 >"$BATS_TEST_TMPDIR/in"
 	before=$(changes)
 	TKT_TOKEN=wrong-token run -4 --separate-stderr tkt-reply -P 2 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "*")" ]]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $WRONG_TOKEN_WHY; a person must renew it) (request id "*")" ]]
 	[[ "$stderr" != *wrong-token* ]]
 	# Every record read (all 30 fit the window) comes out, in order.
 	[ "${#lines[@]}" -eq 30 ]
