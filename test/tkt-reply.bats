@@ -70,6 +70,22 @@ close_req() {
 	    "$(req PUT "/api/v3/tickets/$1" '{"state":"CLOSED"}')"
 }
 
+# reply_faults KIND ID...: a --faults SPEC under which every reply to the
+# tickets named meets KIND (500:1, drop-after …) and no read does.  v2
+# has one path for every reply; v3 puts the ticket's id in it.
+reply_faults() {
+	local kind=$1 id spec=
+	shift
+	if [ "$TKT_TEST_API" = v2 ]; then
+		printf '%s@/api/v2/ticket/reply\n' "$kind"
+		return
+	fi
+	for id; do
+		spec+="${spec:+,}$kind@/api/v3/tickets/$id/replies"
+	done
+	printf '%s\n' "$spec"
+}
+
 # What the sandbox says to a wrong token: v2's 4000, v3's 1006.
 WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
     "code 1006: No access token found or the app does not exist")
@@ -373,12 +389,15 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 }
 
 @test "a reply dropped after the server saved it is read back and counted once" {
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'drop-after:1@/api/v2/ticket/reply'
 	awaiting 3 >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults "$(reply_faults drop-after:1 $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
+	run -0 --separate-stderr tkt-reply -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok)'
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[[ "$stderr" == *"POST $(reply_path "$id") failed after "* ]]
+		[[ "$stderr" == *"GET $(read_path "$id") 200 "* ]]
 		[ "$(ours "$id")" -eq 1 ]
 	done
 }
@@ -400,17 +419,20 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 }
 
 @test "a cut, malformed answer to a write is settled by the read-back" {
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'garbage:1@/api/v2/ticket/reply'
 	id=$(awaiting 1 | jq -r .id)
-	run -0 tkt-reply -m "$TEXT" <<<"$id"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "$(reply_faults garbage:1 "$id")"
+	run -0 --separate-stderr tkt-reply -v -m "$TEXT" <<<"$id"
+	# A bare id is read first; the second read is the read-back.
+	[ "$(printf '%s\n' "$stderr" | grep -cF "GET $(read_path "$id") 200 ")" -eq 2 ]
 	[ "$(ours "$id")" -eq 1 ]
 }
 
 @test "remote failure that retries cannot cure: exit 3 when nothing succeeded, 1 when some did" {
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults '500:1@/api/v2/ticket/reply'
 	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults "$(reply_faults 500:1 $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
 	export TKT_RETRIES=1
 	run -3 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	[ "${#lines[@]}" -eq 2 ]
