@@ -471,6 +471,30 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	[ "$(changes)" -eq "$before" ]
 }
 
+@test "an expired or a revoked token stops the run with exit 4, giving the marketplace's code" {
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --token-ttl 1 \
+	    --refresh-token refresh-0123456789
+	before=$(changes)
+	sleep 1.2
+	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	why=$(by_api "code 1015: The access token has expired" \
+	    "code 1007: This access token has expired")
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1015 1007),401]" ]
+	# A refresh by someone else revokes the token the run was given.
+	curl -sf -o /dev/null -d client_id=app -d client_secret=secret \
+	    -d grant_type=refresh_token -d refresh_token=refresh-0123456789 \
+	    "$SANDBOX_URL/api/v2/oauth/refresh_token"
+	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	why=$(by_api "code 1016: The access token has been revoked" \
+	    "code 1008: This access token has been revoked")
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1016 1008),401]" ]
+	[ "$(changes)" -eq "$before" ]
+}
+
 @test "bad input lines are reported with their position and the stream goes on" {
 	awaiting 2 >"$BATS_TEST_TMPDIR/ok"
 	{ sed -n 1p "$BATS_TEST_TMPDIR/ok"; echo '{"id": '; echo '{"subject":"no id"}'
