@@ -38,6 +38,58 @@ changes() {
 	wc -l <"$STORE"
 }
 
+# The wire form of the API version under test (TKT_TEST_API, see
+# test_helper.bash), so that each test checks the exact requests of the
+# version it runs against.  by_api V2 V3: the one that applies.
+by_api() {
+	case $TKT_TEST_API in
+	v2) printf '%s\n' "$1" ;;
+	v3) printf '%s\n' "$2" ;;
+	esac
+}
+
+# reply_path ID, read_path ID: where a reply to ticket ID goes, and where
+# its read-back goes (as -v logs them).
+reply_path() {
+	by_api /api/v2/ticket/reply "/api/v3/tickets/$1/replies"
+}
+
+read_path() {
+	by_api "/api/v2/ticket?id=$1" "/api/v3/tickets/$1"
+}
+
+# req METHOD PATH BODY: a request as a dry run shows it.
+req() {
+	jq -cn --arg m "$1" --arg p "$2" --arg b "$3" \
+	    '{method: $m, path: $p, body: $b}'
+}
+
+# close_req ID: the close of ticket ID as a dry run shows it.
+close_req() {
+	by_api "$(req POST /api/v2/ticket/close "id=$1")" \
+	    "$(req PUT "/api/v3/tickets/$1" '{"state":"CLOSED"}')"
+}
+
+# reply_faults KIND ID...: a --faults SPEC under which every reply to the
+# tickets named meets KIND (500:1, drop-after …) and no read does.  v2
+# has one path for every reply; v3 puts the ticket's id in it.
+reply_faults() {
+	local kind=$1 id spec=
+	shift
+	if [ "$TKT_TEST_API" = v2 ]; then
+		printf '%s@/api/v2/ticket/reply\n' "$kind"
+		return
+	fi
+	for id; do
+		spec+="${spec:+,}$kind@/api/v3/tickets/$id/replies"
+	done
+	printf '%s\n' "$spec"
+}
+
+# What the sandbox says to a wrong token: v2's 4000, v3's 1006.
+WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
+    "code 1006: No access token found or the app does not exist")
+
 @test "replies to each record with -m; every record comes back in input order with result" {
 	awaiting 5 >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
@@ -193,7 +245,9 @@ changes() {
 	[ "$(changes)" -eq "$before" ]
 	diff "$BATS_TEST_TMPDIR/before" <(tkt-list)
 	id=$(sed -n 1p "$BATS_TEST_TMPDIR/in" | jq -r .id)
-	[ "$(printf '%s\n' "${lines[0]}" | jq -c .result.request)" = "{\"method\":\"POST\",\"path\":\"/api/v2/ticket/reply\",\"body\":\"id=$id&reply=Hi%20%26%20bye\"}" ]
+	want=$(by_api "$(req POST /api/v2/ticket/reply "id=$id&reply=Hi%20%26%20bye")" \
+	    "$(req POST "/api/v3/tickets/$id/replies" '{"message":"Hi & bye"}')")
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c .result.request)" = "$want" ]
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.dry_run == true and .result.ok == true)'
 	[[ "$output" != *"$TEST_TOKEN"* ]]
 	[ ! -e "$XDG_STATE_HOME/tkt/journal" ] || [ ! -s "$XDG_STATE_HOME/tkt/journal" ]
@@ -202,7 +256,9 @@ changes() {
 @test "dry run of --resolve shows both requests; a bare id with -t cannot be planned" {
 	id=$(awaiting 1 | jq -r .id)
 	run -0 tkt-reply -n --resolve -m "$TEXT" <<<"$id"
-	[ "$(printf '%s\n' "$output" | jq -c '[.result.steps[].request.path]')" = '["/api/v2/ticket/reply","/api/v2/ticket/close"]' ]
+	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[0].request | "\(.method) \(.path)"')" = "POST $(reply_path "$id")" ]
+	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[1].request')" = "$(close_req "$id")" ]
+	[ "$(printf '%s\n' "$output" | jq '.result.steps | length')" -eq 2 ]
 	run -1 --separate-stderr tkt-reply -n -t polite-close <<<"$id"
 	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it" ]
 }
@@ -333,12 +389,15 @@ changes() {
 }
 
 @test "a reply dropped after the server saved it is read back and counted once" {
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'drop-after:1@/api/v2/ticket/reply'
 	awaiting 3 >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults "$(reply_faults drop-after:1 $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
+	run -0 --separate-stderr tkt-reply -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok)'
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
+		[[ "$stderr" == *"POST $(reply_path "$id") failed after "* ]]
+		[[ "$stderr" == *"GET $(read_path "$id") 200 "* ]]
 		[ "$(ours "$id")" -eq 1 ]
 	done
 }
@@ -351,25 +410,29 @@ changes() {
 	export TKT_RETRIES=4
 	run -0 --separate-stderr tkt-reply -P 1 -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'length == 4 and all(.[]; .result.ok)'
-	[[ "$stderr" == *"POST /api/v2/ticket/reply 500"* ]]
-	[[ "$stderr" == *"GET /api/v2/ticket?id="* ]]
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
+	[[ "$stderr" == *"POST $(reply_path "$id") 500 "* ]]
+	[[ "$stderr" == *"GET $(read_path "$id") "* ]]
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
 		[ "$(ours "$id")" -eq 1 ]
 	done
 }
 
 @test "a cut, malformed answer to a write is settled by the read-back" {
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'garbage:1@/api/v2/ticket/reply'
 	id=$(awaiting 1 | jq -r .id)
-	run -0 tkt-reply -m "$TEXT" <<<"$id"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "$(reply_faults garbage:1 "$id")"
+	run -0 --separate-stderr tkt-reply -v -m "$TEXT" <<<"$id"
+	# A bare id is read first; the second read is the read-back.
+	[ "$(printf '%s\n' "$stderr" | grep -cF "GET $(read_path "$id") 200 ")" -eq 2 ]
 	[ "$(ours "$id")" -eq 1 ]
 }
 
 @test "remote failure that retries cannot cure: exit 3 when nothing succeeded, 1 when some did" {
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults '500:1@/api/v2/ticket/reply'
 	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults "$(reply_faults 500:1 $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
 	export TKT_RETRIES=1
 	run -3 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	[ "${#lines[@]}" -eq 2 ]
@@ -395,7 +458,7 @@ changes() {
 	awaiting 30 >"$BATS_TEST_TMPDIR/in"
 	before=$(changes)
 	TKT_TOKEN=wrong-token run -4 --separate-stderr tkt-reply -P 2 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "*")" ]]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $WRONG_TOKEN_WHY; a person must renew it) (request id "*")" ]]
 	[[ "$stderr" != *wrong-token* ]]
 	# Every record read (all 30 fit the window) comes out, in order.
 	[ "${#lines[@]}" -eq 30 ]
@@ -405,6 +468,30 @@ changes() {
 	unsent=$(printf '%s\n' "$output" | grep -c 'not sent: the run stopped (the token was refused)')
 	[ "$refused" -ge 1 ] && [ $((refused + unsent)) -eq 30 ]
 	[[ "$stderr" == *$'\n'"tkt-reply: stopped: $unsent records read but not sent, 0 with an unknown outcome" ]]
+	[ "$(changes)" -eq "$before" ]
+}
+
+@test "an expired or a revoked token stops the run with exit 4, giving the marketplace's code" {
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --token-ttl 1 \
+	    --refresh-token refresh-0123456789
+	before=$(changes)
+	sleep 1.2
+	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	why=$(by_api "code 1015: The access token has expired" \
+	    "code 1007: This access token has expired")
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1015 1007),401]" ]
+	# A refresh by someone else revokes the token the run was given.
+	curl -sf -o /dev/null -d client_id=app -d client_secret=secret \
+	    -d grant_type=refresh_token -d refresh_token=refresh-0123456789 \
+	    "$SANDBOX_URL/api/v2/oauth/refresh_token"
+	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	why=$(by_api "code 1016: The access token has been revoked" \
+	    "code 1008: This access token has been revoked")
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1016 1008),401]" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
