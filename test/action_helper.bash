@@ -135,6 +135,16 @@ at() {
 	esac
 }
 
+# nth KIND N...: the --faults rules that answer the Nth requests with KIND.
+nth() {
+	local kind=$1 n rules=
+	shift
+	for n; do
+		rules+="${rules:+,}nth=$n:$kind"
+	done
+	echo "$rules"
+}
+
 # reason CODE: the refund reason for one of the sandbox's v2 codes (18 to
 # 24) in the vocabulary of the version under test: the code, or the v3
 # enum that leaves the same text on the order (tkt-sandbox(1)).
