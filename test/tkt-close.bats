@@ -451,6 +451,32 @@ tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
 	    "request_id": "req-1"}'
 }
 
+@test "a token the sandbox calls revoked or expired (HTTP 401; 1016 and 1015 on v2, 1008 and 1007 on v3) exits 4" {
+	sandbox --token-ttl 1
+	local a new revoked expired
+	case $TKT_TEST_API in
+	v2) revoked="1016: The access token has been revoked" expired="1015: The access token has expired" ;;
+	v3) revoked="1008: This access token has been revoked" expired="1007: This access token has expired" ;;
+	esac
+	a=$(pick "$AM")
+	# A refresh issues a new token, living 1 s, and revokes the old one.
+	new=$(curl -s -G "$SANDBOX_URL/api/$TKT_TEST_API/oauth/refresh_token" -d client_id=app \
+	    -d client_secret=secret -d refresh_token=sandbox-refresh -d grant_type=refresh_token |
+	    jq -r .data.access_token)
+	[ -n "$new" ] && [ "$new" != null ]
+	run -4 --separate-stderr tkt-close -v <<<"{\"id\":\"$a\"}"
+	[ "$(reqs)" = "$(sent close "$a") 401" ]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP 401, code $revoked; a person must renew it) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e --argjson c "${revoked%%:*}" '.result.error | .kind == "refused" and .code == $c and .http == 401'
+	sleep 1.1
+	run -4 --separate-stderr env TKT_TOKEN="$new" tkt-close <<<"{\"id\":\"$a\"}"
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP 401, code $expired; a person must renew it) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e --argjson c "${expired%%:*}" '.result.error | .kind == "refused" and .code == $c and .http == 401'
+	[[ "$output$stderr" != *"$new"* ]]
+	[ "$(changes "$a")" -eq 0 ]
+}
+
 @test "a refused token while a close waits to be sent again: that close is reported not sent, not unknown" {
 	# The first ticket's close fails with a 500, the read-back shows it not
 	# applied, and its second send waits the backoff; meanwhile the second
