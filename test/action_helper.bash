@@ -30,7 +30,6 @@ pick() {
 	jq -r "select($1) | .id" "$STORE" | head -n "${2:-1}"
 }
 
-
 # stored ID: the ticket as the sandbox keeps it now (its last line in the
 # store): a v3 ticket names its orders only, the store has their states.
 stored() {

@@ -208,6 +208,8 @@ tkt-appeal: stopped: 5 records read but not sent, 0 with an unknown outcome" ]]
 	# appeal is sent again: 8 times in all (the most a write gets).
 	w=$(pick '.state == "AWAITING_WISH"')
 	stop_sandbox
+	# (on v3 the appeals are the 3rd request, and after the read-back and
+	# its retry, every other one from the 6th)
 	case $TKT_TEST_API in
 	v2) sandbox --faults "500:1@$(at appeal),nth=4:garbage" ;;
 	v3) sandbox --faults "nth=4:garbage,$(nth 500 3 $(seq 6 2 18))" ;;
