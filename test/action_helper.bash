@@ -1,5 +1,7 @@
 # action_helper.bash: loaded by the tkt-close and tkt-appeal tests (after
-# test_helper): a sandbox of the test's own, and ways to read its store.
+# test_helper): a sandbox of the test's own, ways to read its store, and
+# the wire form of the API version under test (TKT_TEST_API), so that each
+# test checks the exact requests of the version it runs against.
 
 AM='.state == "AWAITING_MERCHANT"'
 ORDER1='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 1 and .refund_reason != null'
@@ -28,9 +30,15 @@ pick() {
 	jq -r "select($1) | .id" "$STORE" | head -n "${2:-1}"
 }
 
+# stored ID: the ticket as the sandbox keeps it now (its last line in the
+# store): a v3 ticket names its orders only, the store has their states.
+stored() {
+	jq -c --arg id "$1" 'select(.id == $id)' "$STORE" | tail -n 1
+}
+
 # orders ID: the ticket's order ids, one a line.
 orders() {
-	jq -r --arg id "$1" 'select(.id == $id) | .orders[].id' "$STORE" | head -n 20
+	stored "$1" | jq -r '.orders[].id'
 }
 
 # state ID: the ticket's state, read through the API.
@@ -52,5 +60,116 @@ refunds() {
 
 # reqs: the -v request log in $stderr as "METHOD PATH STATUS" lines.
 reqs() {
-	printf '%s\n' "$stderr" | awk '$2 == "GET" || $2 == "POST" { print $2, $3, $4 }'
+	printf '%s\n' "$stderr" | awk '$2 == "GET" || $2 == "POST" || $2 == "PUT" {
+	    print $2, $3, $4 }'
+}
+
+# request ACTION ID [REASON [NOTE]]: the request a step sends, as a dry
+# run shows it ({"method":...,"path":...,"body":...}).  ACTION is close,
+# appeal, reopen or reply (ID a ticket; REASON the text of a re-open or a
+# reply) or refund (ID an order).
+request() {
+	local m p b
+	if [ "$TKT_TEST_API" = v2 ]; then
+		m=POST
+		case $1 in
+		close) p=/api/v2/ticket/close b="id=$2" ;;
+		appeal) p=/api/v2/ticket/appeal-to-wish-support b="id=$2" ;;
+		reopen | reply)
+			p=/api/v2/ticket/${1/reopen/re-open}
+			b="id=$2&reply=$(jq -rn --arg s "$3" '$s | @uri')" ;;
+		refund)
+			p=/api/v2/order/refund b="id=$2&reason_code=$3"
+			[ -z "${4:-}" ] || b+="&reason_note=$(jq -rn --arg s "$4" '$s | @uri')" ;;
+		esac
+	else
+		m=PUT p=/api/v3/tickets/$2
+		case $1 in
+		close) b='{"state":"CLOSED"}' ;;
+		appeal) b='{"state":"AWAITING_WISH"}' ;;
+		reopen) b='{"state":"AWAITING_MERCHANT"}' ;;
+		reply) m=POST p+=/replies b=$(jq -cn --arg m "$3" '{message: $m}') ;;
+		refund)
+			p=/api/v3/orders/$2/refund
+			b=$(jq -cn --arg r "$3" --arg n "${4:-}" \
+			    '{refund_reason: $r} + if $n == "" then {} else {refund_reason_note: $n} end') ;;
+		esac
+	fi
+	jq -cn --arg m "$m" --arg p "$p" --arg b "$b" '{method: $m, path: $p, body: $b}'
+}
+
+# sent ACTION ID: that request as reqs shows it, "METHOD PATH".
+sent() {
+	request "$@" | jq -r '"\(.method) \(.path)"'
+}
+
+# read_of ID: the read of a ticket as reqs shows it, "GET PATH".
+read_of() {
+	case $TKT_TEST_API in
+	v2) echo "GET /api/v2/ticket?id=$1" ;;
+	v3) echo "GET /api/v3/tickets/$1" ;;
+	esac
+}
+
+# refund_check ORDER TICKET: what a refund of unknown outcome is read back
+# from: the ticket on v2, the order on v3.
+refund_check() {
+	case $TKT_TEST_API in
+	v2) read_of "$2" ;;
+	v3) echo "GET /api/v3/orders/$1" ;;
+	esac
+}
+
+# at ACTION [ID]: the --faults path prefix of a step's requests.  A v3
+# ticket's writes share their path with its read, so on v3 "at close" (and
+# at appeal) takes in the reads of tickets too; "at refund ORDER" is that
+# order's refunds only, its read-back aside.
+at() {
+	case $TKT_TEST_API/$1 in
+	v2/close) echo /api/v2/ticket/close ;;
+	v2/appeal) echo /api/v2/ticket/appeal-to-wish-support ;;
+	v2/refund) echo /api/v2/order/refund ;;
+	v3/close | v3/appeal) echo "/api/v3/tickets${2:+/$2}" ;;
+	v3/refund) echo "/api/v3/orders${2:+/$2/refund}" ;;
+	esac
+}
+
+# nth KIND N...: the --faults rules that answer the Nth requests with KIND.
+nth() {
+	local kind=$1 n rules=
+	shift
+	for n; do
+		rules+="${rules:+,}nth=$n:$kind"
+	done
+	echo "$rules"
+}
+
+# reason CODE: the refund reason for one of the sandbox's v2 codes (18 to
+# 24) in the vocabulary of the version under test: the code, or the v3
+# enum that leaves the same text on the order (tkt-sandbox(1)).
+reason() {
+	local v3=(SHIPPING_TAKING_TOO_LONG USER_NO_LONGER_WANTS_ITEM
+	    RECEIVED_WRONG_ITEM ITEM_IS_POOR_QUALITY
+	    ITEM_DOES_NOT_WORK_AS_DESCRIBED ITEM_IS_DAMAGED INCOMPLETE_ORDER)
+	case $TKT_TEST_API in
+	v2) echo "$1" ;;
+	v3) echo "${v3[$1 - 18]}" ;;
+	esac
+}
+
+# refused: the message of a token the sandbox does not know (HTTP 401,
+# 4000 on v2 and 1006 on v3), as the tools word it.
+refused() {
+	case $TKT_TEST_API in
+	v2) echo "the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it)" ;;
+	v3) echo "the marketplace refused the token (HTTP 401, code 1006: No access token found or the app does not exist; a person must renew it)" ;;
+	esac
+}
+
+# refused_code: its code.
+refused_code() {
+	case $TKT_TEST_API in
+	v2) echo 4000 ;;
+	v3) echo 1006 ;;
+	esac
 }

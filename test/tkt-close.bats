@@ -74,37 +74,49 @@ load action_helper
 	local a o1 o2 rr
 	a=$(pick "$ORDER2")
 	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
-	rr=$(jq -r --arg id "$a" 'select(.id == $id) | .refund_reason' "$STORE")
+	# The ticket's reason in its version's words: "19" on v2, an enum on v3.
+	rr=$(tkt-list "$a" | jq -r .refund_reason)
+	[ "$rr" = "$(reason "$(jq -r --arg id "$a" 'select(.id == $id) | .refund_reason' "$STORE")")" ]
 	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund"
-	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[].request.body' | tr '\n' ' ')" = \
-	    "id=$o1&reason_code=$rr id=$o2&reason_code=$rr id=$a " ]
+	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[].request')" = \
+	    "$(request refund "$o1" "$rr"; request refund "$o2" "$rr"; request close "$a")" ]
 	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
-	[ "$(reqs | cut -d' ' -f1,2 | tr '\n' ' ')" = \
-	    "POST /api/v2/order/refund POST /api/v2/order/refund POST /api/v2/ticket/close " ]
+	[ "$(reqs | tr '\n' ' ')" = \
+	    "$(sent refund "$o1") 200 $(sent refund "$o2") 200 $(sent close "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e --arg o1 "$o1" --arg o2 "$o2" '.result.ok and
 	    (.result.steps | map([.action, .order, .ok]) ==
 	    [["refund", $o1, true], ["refund", $o2, true], ["close", null, true]]) and
 	    all(.result.steps[]; .request_id | length == 24)'
-	run -0 bash -c "tkt-list $a | jq -c '[.state, [.orders[] | .state, .refunded_time]]'"
-	[ "$output" = '["CLOSED",["REFUNDED","2026-11-23","REFUNDED","2026-11-23"]]' ]
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(stored "$a" | jq -c '[.state, [.orders[] | .state, .refunded_time]]')" = \
+	    '["CLOSED",["REFUNDED","2026-11-23","REFUNDED","2026-11-23"]]' ]
 	[ "$(refunds "$o1") $(refunds "$o2")" = "1 1" ]
 }
 
 @test "--order picks orders (repeated or comma list), --reason and --note are sent" {
 	sandbox
-	local a o1 o2
+	local a o1 o2 r
 	a=$(pick "$ORDER2")
 	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
-	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --order $o2 --order $o1 --reason 21 --note 'Sorry & thanks'"
-	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[].request.body' | tr '\n' ' ')" = \
-	    "id=$o2&reason_code=21&reason_note=Sorry%20%26%20thanks id=$o1&reason_code=21&reason_note=Sorry%20%26%20thanks id=$a " ]
+	r=$(reason 21)
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --order $o2 --order $o1 --reason $r --note 'Sorry & thanks'"
+	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[].request')" = \
+	    "$(request refund "$o2" "$r" 'Sorry & thanks'; request refund "$o1" "$r" 'Sorry & thanks'; request close "$a")" ]
+	if [ "$TKT_TEST_API" = v2 ]; then
+		[ "$(printf '%s\n' "$output" | jq -r '.result.steps[0].request.body')" = \
+		    "id=$o2&reason_code=21&reason_note=Sorry%20%26%20thanks" ]
+	else
+		[ "$(printf '%s\n' "$output" | jq -r '.result.steps[0].request.body')" = \
+		    '{"refund_reason":"ITEM_IS_POOR_QUALITY","refund_reason_note":"Sorry & thanks"}' ]
+	fi
 	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --order $o1,$o2"
 	[ "$(printf '%s\n' "$output" | jq -r '[.result.steps[].order] | join(" ")')" = "$o1 $o2 " ]
 	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --order $o2 --note 'Sorry & thanks'"
 	printf '%s\n' "$output" | jq -e --arg o2 "$o2" '.result.ok and
 	    (.result.steps | map([.action, .order]) == [["refund", $o2], ["close", null]])'
-	run -0 bash -c "tkt-list $a | jq -c '[.state, [.orders[] | .state, .refunded_reason]]'"
-	[ "$output" = '["CLOSED",["SHIPPED",null,"REFUNDED","Sorry & thanks"]]' ]
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(stored "$a" | jq -c '[.state, [.orders[] | .state, .refunded_reason]]')" = \
+	    '["CLOSED",["SHIPPED",null,"REFUNDED","Sorry & thanks"]]' ]
 }
 
 @test "--order naming an order of another ticket fails before anything is sent" {
@@ -118,12 +130,12 @@ load action_helper
 	    {"kind": "local", "message": "--order '"$ob"' is not an order of this ticket"}'
 	# A bare id is read first, then refused the same way.
 	run -1 --separate-stderr tkt-close -v --refund --order "$ob" <<<"$a"
-	[ "$(reqs)" = "GET /api/v2/ticket?id=$a 200" ]
+	[ "$(reqs)" = "$(read_of "$a") 200" ]
 	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket" ]]
 	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
 }
 
-@test "a refund is never repeated: an order refunded since is confirmed by read-back, a REFUNDED one skipped even with --force" {
+@test "a refund is never repeated, not even with --force: an order refunded since is confirmed by read-back, one shown REFUNDED is skipped" {
 	sandbox
 	local a o1 o2 old
 	a=$(pick "$ORDER2")
@@ -134,20 +146,32 @@ load action_helper
 	# colleague's, on another machine).
 	run -0 --separate-stderr env XDG_STATE_HOME="$BATS_TEST_TMPDIR/elsewhere" \
 	    tkt-close --refund --order "$o1" "$old"
-	# The old record still says SHIPPED and this journal knows nothing: Wish
-	# answers "already refunded", the read-back shows REFUNDED, and the
-	# refund counts as done; the close, refused with 1010, likewise.
+	# The old record does not say REFUNDED (SHIPPED on v2; a v3 ticket has
+	# no order states) and this journal knows nothing: Wish answers
+	# "already refunded", the read-back (the ticket on v2, the order on v3)
+	# shows REFUNDED, and the refund counts as done; the close, refused
+	# with 1010, likewise.
 	run -0 --separate-stderr tkt-close -v --refund "$old"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund 400 GET /api/v2/ticket?id=$a 200 POST /api/v2/order/refund 200 POST /api/v2/ticket/close 400 GET /api/v2/ticket?id=$a 200 " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(sent refund "$o1") 400 $(refund_check "$o1" "$a") 200 $(sent refund "$o2") 200 $(sent close "$a") 400 $(read_of "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("error") or has("skipped") | not) and
 	    ([.result.steps[] | [.action, .ok, .skipped]] == [["refund", true, null],
 	    ["refund", true, null], ["close", true, null]])'
-	# --force reads the ticket first, even for the old record: both orders
-	# show REFUNDED and the ticket CLOSED, so nothing at all is sent.
+	# --force reads the ticket first, even for the old record.
 	run -0 --separate-stderr tkt-close -v --force --refund "$old"
-	[ "$(reqs)" = "GET /api/v2/ticket?id=$a 200" ]
-	printf '%s\n' "$output" | jq -e '.result.ok and .result.skipped and
-	    [.result.steps[] | [.action, .skipped]] == [["refund", true], ["refund", true], ["close", true]]'
+	if [ "$TKT_TEST_API" = v2 ]; then
+		# Both orders show REFUNDED and the ticket CLOSED: nothing at
+		# all is sent.
+		[ "$(reqs)" = "$(read_of "$a") 200" ]
+		printf '%s\n' "$output" | jq -e '.result.ok and .result.skipped and
+		    [.result.steps[] | [.action, .skipped]] == [["refund", true], ["refund", true], ["close", true]]'
+	else
+		# A v3 ticket does not show its orders' states: each refund
+		# is sent, refused, and confirmed by its order read back; the
+		# ticket shows CLOSED, and the close is skipped.
+		[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") 200 $(sent refund "$o1") 400 $(refund_check "$o1") 200 $(sent refund "$o2") 400 $(refund_check "$o2") 200 " ]
+		printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not) and
+		    [.result.steps[] | [.action, .ok, .skipped]] == [["refund", true, null], ["refund", true, null], ["close", true, true]]'
+	fi
 	[ "$(refunds "$o1") $(refunds "$o2")" = "1 1" ]
 }
 
@@ -159,21 +183,49 @@ load action_helper
 	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: no refund reason: the ticket has no refund_reason; give --reason CODE" ]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "local"'
 	[ "$(changes "$a")" -eq 0 ]
-	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason 19"
-	run -0 bash -c "tkt-list $a | jq -c '[.state, .orders[0].state]'"
-	[ "$output" = '["CLOSED","REFUNDED"]' ]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason $(reason 19)"
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(stored "$a" | jq -c '[.state, .orders[0].state, .orders[0].refunded_reason]')" = \
+	    '["CLOSED","REFUNDED","Customer requested a refund"]' ]
+}
+
+@test "a v2 reason code on a v3 store fails each record before anything is sent" {
+	only_api v3 "v2 takes the codes"
+	sandbox
+	local a b
+	read -r a b <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
+	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --reason 19"
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --reason 19 is an API v2 code; store 'env' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED" ]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error == {kind: "local",
+	    message: "--reason 19 is an API v2 code; store '\''env'\'' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED"}'
+	# A bare id is read first, then refused the same way; a dry run too.
+	run -1 --separate-stderr tkt-close -v --refund --reason 19 <<<"$b"
+	[ "$(reqs)" = "$(read_of "$b") 200" ]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED" ]]
+	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --reason 19"
+	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok == false and .error.kind == "local" and
+	    (has("request") | not)'
+	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
+	[ ! -s "$JOURNAL" ]
 }
 
 @test "a reason code Wish refuses fails the refund with 1000 and the ticket is not closed" {
 	sandbox
-	local a
+	local a o msg
 	a=$(pick "$ORDER1")
+	o=$(orders "$a")
+	case $TKT_TEST_API in
+	v2) msg="Invalid parameter 'reason_code': '999x' is not a reason code" ;;
+	v3) msg="Invalid parameter 'refund_reason': '999x' is not a refund reason (see GET /api/v3/orders/$o/refund_reasons)" ;;
+	esac
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason 999x"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Invalid parameter 'reason_code': '999x' is not a reason code (code 1000, HTTP 400) (request id "*")" ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: $msg (code 1000, HTTP 400) (request id "????????????????????????")" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and (.result.steps | length == 1 and
 	    .[0].action == "refund" and .[0].ok == false) and (.result.error | .kind == "remote" and
 	    .code == 1000 and .http == 400 and (.request_id | length == 24))'
 	[ "$(state "$a")" = AWAITING_MERCHANT ]
+	[ "$(refunds "$o")" -eq 0 ]
 	[ "$(changes "$a")" -eq 0 ]
 }
 
@@ -185,7 +237,7 @@ load action_helper
 	# A bare id is read first: closed already, it is skipped, nothing sent.
 	run -0 --separate-stderr tkt-close -v -P 1 <<<"$a
 $b"
-	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 GET /api/v2/ticket?id=$b 200 " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") 200 $(read_of "$b") 200 " ]
 	printf '%s\n' "$output" | jq -e -s --arg now "$TEST_NOW" 'map(.result) == [range(2) |
 	    {action: "close", ok: true, at: $now, skipped: true,
 	    steps: [{action: "close", ok: true, at: $now, skipped: true}]}]'
@@ -194,8 +246,8 @@ $b"
 	# and the read-back shows the ticket closed.
 	{ tkt-list "$a"; tkt-list "$b"; } >"$d/recs.jsonl"
 	run -0 --separate-stderr tkt-close -v -P 1 "$d/recs.jsonl"
-	[ "$(reqs | sort)" = "$(printf '%s\n' "GET /api/v2/ticket?id=$a 200" "GET /api/v2/ticket?id=$b 200" \
-	    "POST /api/v2/ticket/close 400" "POST /api/v2/ticket/close 400" | sort)" ]
+	[ "$(reqs | sort)" = "$(printf '%s 200\n%s 400\n' "$(read_of "$a")" "$(sent close "$a")" \
+	    "$(read_of "$b")" "$(sent close "$b")" | sort)" ]
 	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok and
 	    (.result | has("error") or has("skipped") | not) and .result.steps[0].ok)'
 	[ "$(wc -l <"$JOURNAL")" -eq 2 ]
@@ -210,8 +262,7 @@ $b"
 	run -1 --separate-stderr tkt-close -v <<<"000000000000000000000bad
 $a"
 	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")"* ]]
-	[ "$(reqs | grep -c '^GET /api/v2/ticket?id=000000000000000000000bad 400$')" -eq 1 ]
-	[ "$(reqs | grep -c '^POST')" -eq 1 ]
+	[ "$(reqs | tr '\n' ' ')" = "$(read_of 000000000000000000000bad) 400 $(read_of "$a") 200 $(sent close "$a") 200 " ]
 	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and
 	    .error.kind == "remote" and .error.code == 1004 and .error.http == 400 and
 	    .error.message == "No '\''Ticket'\'' Found with id: '\''000000000000000000000bad'\'' (code 1004, HTTP 400)" and
@@ -227,32 +278,83 @@ $a"
 	    .steps[0].error == "No '\''Ticket'\'' Found with id: '\''000000000000000000000bad'\'' (code 1004, HTTP 400)"'
 }
 
-@test "--reopen -m re-opens a closed ticket with the reason; an open or permanently closed one fails with 1000" {
+@test "--reopen -m re-opens a closed ticket with the reason; a permanently closed one fails with 1000, and on v2 an open one" {
 	sandbox
-	local c m p
+	local c m p why="Re-opened: we will ship a new one"
 	c=$(pick '.state == "CLOSED"')
 	m=$(pick "$AM")
 	p=$(pick '.state == "PERMANENTLY_CLOSED"')
-	run -0 --separate-stderr tkt-close --reopen -m "Re-opened: we will ship a new one" <<<"$c"
-	printf '%s\n' "$output" | jq -e '.result.action == "reopen" and .result.ok and
-	    (.result.steps | map(.action) == ["reopen"])'
-	run -0 bash -c "tkt-list $c | jq -c '[.state, .replies[-1].sender, .replies[-1].message]'"
-	[ "$output" = '["AWAITING_MERCHANT","MERCHANT","Re-opened: we will ship a new one"]' ]
-	# Never closed: the reason did not reach the buyer, so it is no success.
-	run -1 --separate-stderr tkt-close --reopen -m "Back" <<<"$m"
-	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $m: The ticket is not closed (code 1000, HTTP 400) (request id "*")" ]]
-	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.code == 1000'
+	run -0 --separate-stderr tkt-close -v --reopen -m "$why" <<<"$c"
+	if [ "$TKT_TEST_API" = v2 ]; then
+		# One request posts the state and the reason.
+		[ "$(reqs | tr '\n' ' ')" = "$(read_of "$c") 200 $(sent reopen "$c") 200 " ]
+		printf '%s\n' "$output" | jq -e '.result.action == "reopen" and .result.ok and
+		    (.result.steps | map(.action) == ["reopen"])'
+		[ "$(tkt-list "$c" | jq -c '[.state, .replies[-1].sender, .replies[-1].message]')" = \
+		    "[\"AWAITING_MERCHANT\",\"MERCHANT\",\"$why\"]" ]
+		[ "$(changes "$c")" -eq 1 ]
+	else
+		# The state is put, then the reason is a reply, which leaves the
+		# ticket awaiting the buyer.
+		[ "$(reqs | tr '\n' ' ')" = "$(read_of "$c") 200 $(sent reopen "$c") 200 $(sent reply "$c") 200 " ]
+		printf '%s\n' "$output" | jq -e '.result.action == "reopen" and .result.ok and
+		    (.result.steps | map([.action, .ok]) == [["reopen", true], ["reply", true]])'
+		[ "$(tkt-list "$c" | jq -c '[.state, .replies[-1].sender, .replies[-1].message]')" = \
+		    "[\"AWAITING_USER\",\"MERCHANT\",\"$why\"]" ]
+		[ "$(changes "$c")" -eq 2 ]
+	fi
+	if [ "$TKT_TEST_API" = v2 ]; then
+		# Never closed: the reason did not reach the buyer, so it is no success.
+		run -1 --separate-stderr tkt-close -v --reopen -m "Back" <<<"$m"
+		[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $m: The ticket is not closed (code 1000, HTTP 400) (request id "*")" ]]
+		printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.code == 1000'
+		[ "$(changes "$m")" -eq 0 ]
+	else
+		# On v3 the state alone makes a re-open: refused, it is read back
+		# awaiting the merchant, and the reason goes as a reply.
+		run -0 --separate-stderr tkt-close -v --reopen -m "Back" <<<"$m"
+		[ "$(reqs | tr '\n' ' ')" = "$(read_of "$m") 200 $(sent reopen "$m") 400 $(read_of "$m") 200 $(sent reply "$m") 200 " ]
+		printf '%s\n' "$output" | jq -e '.result.ok and (.result.steps | map([.action, .ok, .skipped]) ==
+		    [["reopen", true, null], ["reply", true, null]])'
+		[ "$(tkt-list "$m" | jq -c '[.state, .replies[-1].message]')" = '["AWAITING_USER","Back"]' ]
+		[ "$(changes "$m")" -eq 1 ]
+	fi
 	run -1 --separate-stderr tkt-close --reopen -m "Back" <<<"$p"
 	[[ "$stderr" == *"ticket $p: The ticket is permanently closed and cannot be re-opened (code 1000, HTTP 400) (request id "* ]]
-	[ "$(changes "$m") $(changes "$p")" = "0 0" ]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.code == 1000 and
+	    (.result.steps | map([.action, .ok]) == [["reopen", false]])'
+	[ "$(changes "$p")" -eq 0 ]
 }
 
 @test "--reopen, -m and the --refund options are checked before anything is sent" {
 	sandbox
 	local a
 	a=$(pick "$AM")
-	run -2 --separate-stderr tkt-close -v --reopen <<<"$a"
-	[ "$stderr" = "tkt-close: --reopen needs -m REASON on store 'env': API v2 sends the reason to the buyer" ]
+	if [ "$TKT_TEST_API" = v2 ]; then
+		run -2 --separate-stderr tkt-close -v --reopen <<<"$a"
+		[ "$stderr" = "tkt-close: --reopen needs -m REASON on store 'env': API v2 sends the reason to the buyer" ]
+		[ -z "$output" ]
+	else
+		# On v3 the reason is optional: without it, the state alone.
+		run -0 --separate-stderr tkt-close -n --reopen <<<"$a"
+		[ -z "$stderr" ]
+		printf '%s\n' "$output" | jq -e --argjson r "$(request reopen "$a")" '.result |
+		    .ok and .dry_run and .request == $r and (.steps | map([.action, .request]) == [["reopen", $r]])'
+	fi
+	# The requests of a re-open with a reason: one on v2, two on v3.
+	run -0 --separate-stderr tkt-close -n --reopen -m 'why & how' <<<"$a"
+	case $TKT_TEST_API in
+	v2)
+		printf '%s\n' "$output" | jq -e --arg a "$a" '.result.steps | map([.action, .request]) ==
+		    [["reopen", {method: "POST", path: "/api/v2/ticket/re-open", body: "id=\($a)&reply=why%20%26%20how"}]]'
+		[ "$(printf '%s\n' "$output" | jq -c '.result.steps[0].request')" = "$(request reopen "$a" 'why & how')" ] ;;
+	v3)
+		printf '%s\n' "$output" | jq -e --arg a "$a" '.result.steps | map([.action, .request]) ==
+		    [["reopen", {method: "PUT", path: "/api/v3/tickets/\($a)", body: "{\"state\":\"AWAITING_MERCHANT\"}"}],
+		    ["reply", {method: "POST", path: "/api/v3/tickets/\($a)/replies", body: "{\"message\":\"why & how\"}"}]]'
+		[ "$(printf '%s\n' "$output" | jq -c '.result.steps[].request')" = \
+		    "$(request reopen "$a"; request reply "$a" 'why & how')" ] ;;
+	esac
 	run -2 --separate-stderr tkt-close -v --reopen -m '' <<<"$a"
 	[ "$stderr" = "tkt-close: --reopen -m: the reason is empty" ]
 	run -2 --separate-stderr tkt-close -v --reopen --refund -m why <<<"$a"
@@ -310,40 +412,69 @@ $a"
 	# Until a first answer one request at a time: the first ticket's read
 	# is refused, and nothing else is sent.
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 4 <<<"$ids"
-	[ "$(reqs)" = "GET /api/v2/ticket?id=$first 401" ]
-	[[ "$stderr" == "tkt-close: GET /api/v2/ticket?id=$first 401 "*"
-tkt-close: <stdin>:1: ticket $first: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "????????????????????????")
+	[ "$(reqs)" = "$(read_of "$first") 401" ]
+	[[ "$stderr" == "tkt-close: $(read_of "$first") 401 "*"
+tkt-close: <stdin>:1: ticket $first: $(refused) (request id "????????????????????????")
 tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
 	# Every record read (all 12: up to 2048 are read ahead) comes
 	# out, in order; the unsent ones are not reported one by one.
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps == [] and
-	    (.error | .kind == "refused" and .code == 4000 and .http == 401 and
-	    .message == "the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it)")'
+	printf '%s\n' "$output" | sed -n 1p | jq -e --arg m "$(refused)" --argjson c "$(refused_code)" '.result |
+	    .ok == false and .steps == [] and
+	    (.error | .kind == "refused" and .code == $c and .http == 401 and .message == $m)'
 	printf '%s\n' "$output" | sed 1d | jq -e -s 'length == 11 and all(.[]; .result.ok == false and
 	    .result.error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
 	[[ "$output$stderr" != *wrong-secret-token* ]]
 	# Records are not read first: the close itself is refused.  All 12
 	# records are read ahead (up to 2048 are), and come out.
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 1 "$d/recs.jsonl"
-	[ "$(reqs)" = "POST /api/v2/ticket/close 401" ]
-	[[ "$stderr" == *"tkt-close: $d/recs.jsonl:1: ticket $first: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id "????????????????????????")
+	[ "$(reqs)" = "$(sent close "$first") 401" ]
+	[[ "$stderr" == *"tkt-close: $d/recs.jsonl:1: ticket $first: $(refused) (request id "????????????????????????")
 tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
-	    (.error | .kind == "refused" and .code == 4000 and .http == 401)'
+	printf '%s\n' "$output" | sed -n 1p | jq -e --argjson c "$(refused_code)" '.result |
+	    .ok == false and .steps[0].ok == false and
+	    (.error | .kind == "refused" and .code == $c and .http == 401)'
 	[[ "$output$stderr" != *wrong-secret-token* ]]
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
 }
 
-@test "a revoked token (code 1016 on HTTP 400) exits 4 too" {
+@test "a revoked token (code 1016 on v2, 1008 on v3, on HTTP 400) exits 4 too" {
+	local code=1016 msg="Access token revoked"
+	[ "$TKT_TEST_API" = v2 ] || code=1008 msg="This access token has been revoked"
 	start_fake "$FIXTURES/action/token.routes"
 	# A record, not read first: the close is what the fake refuses.
 	run -4 --separate-stderr tkt-close <<<'{"id":"6b035bb722e983d15cf3dc6a"}'
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code 1016: Access token revoked; a person must renew it) (request id req-1)" ]
-	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "refused", "code": 1016,
-	    "http": 400, "message": "the marketplace refused the token (HTTP 400, code 1016: Access token revoked; a person must renew it)",
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code $code: $msg; a person must renew it) (request id req-1)" ]
+	printf '%s\n' "$output" | jq -e --argjson c "$code" --arg m "$msg" '.result.error == {"kind": "refused",
+	    "code": $c, "http": 400, "message": "the marketplace refused the token (HTTP 400, code \($c): \($m); a person must renew it)",
 	    "request_id": "req-1"}'
+}
+
+@test "a token the sandbox calls revoked or expired (HTTP 401; 1016 and 1015 on v2, 1008 and 1007 on v3) exits 4" {
+	sandbox --token-ttl 1
+	local a new revoked expired
+	case $TKT_TEST_API in
+	v2) revoked="1016: The access token has been revoked" expired="1015: The access token has expired" ;;
+	v3) revoked="1008: This access token has been revoked" expired="1007: This access token has expired" ;;
+	esac
+	a=$(pick "$AM")
+	# A refresh issues a new token, living 1 s, and revokes the old one.
+	new=$(curl -s -G "$SANDBOX_URL/api/$TKT_TEST_API/oauth/refresh_token" -d client_id=app \
+	    -d client_secret=secret -d refresh_token=sandbox-refresh -d grant_type=refresh_token |
+	    jq -r .data.access_token)
+	[ -n "$new" ] && [ "$new" != null ]
+	run -4 --separate-stderr tkt-close -v <<<"{\"id\":\"$a\"}"
+	[ "$(reqs)" = "$(sent close "$a") 401" ]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP 401, code $revoked; a person must renew it) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e --argjson c "${revoked%%:*}" '.result.error | .kind == "refused" and .code == $c and .http == 401'
+	sleep 1.1
+	run -4 --separate-stderr env TKT_TOKEN="$new" tkt-close <<<"{\"id\":\"$a\"}"
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP 401, code $expired; a person must renew it) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e --argjson c "${expired%%:*}" '.result.error | .kind == "refused" and .code == $c and .http == 401'
+	[[ "$output$stderr" != *"$new"* ]]
+	[ "$(changes "$a")" -eq 0 ]
 }
 
 @test "a refused token while a close waits to be sent again: that close is reported not sent, not unknown" {
@@ -351,14 +482,16 @@ tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
 	# applied, and its second send waits the backoff; meanwhile the second
 	# ticket, read first, has its close refused for the token.
 	start_fake "$FIXTURES/action/resend.routes"
-	run -4 --separate-stderr env TKT_BACKOFF=2s tkt-close -v -P 1 <<<'{"id":"6b035bb722e983d15cf3dc6a"}
-6b035bb722e983d15cf3dc6b'
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=6b035bb722e983d15cf3dc6b 200 GET /api/v2/ticket?id=6b035bb722e983d15cf3dc6a 200 POST /api/v2/ticket/close 401 " ]
-	[ "$(printf '%s\n' "$stderr" | grep -v '^tkt-close: \(GET\|POST\) ')" = "tkt-close: <stdin>:2: ticket 6b035bb722e983d15cf3dc6b: the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it) (request id req-4)
+	local a=6b035bb722e983d15cf3dc6a b=6b035bb722e983d15cf3dc6b
+	run -4 --separate-stderr env TKT_BACKOFF=2s tkt-close -v -P 1 <<<"{\"id\":\"$a\"}
+$b"
+	[ "$(reqs | tr '\n' ' ')" = "$(sent close "$a") 500 $(read_of "$b") 200 $(read_of "$a") 200 $(sent close "$b") 401 " ]
+	[ "$(printf '%s\n' "$stderr" | grep -v '^tkt-close: \(GET\|POST\|PUT\) ')" = "tkt-close: <stdin>:2: ticket $b: $(refused) (request id req-4)
 tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
 	    .error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"}'
-	printf '%s\n' "$output" | sed -n 2p | jq -e '.result.error | .kind == "refused" and .code == 4000 and .http == 401'
+	printf '%s\n' "$output" | sed -n 2p | jq -e --argjson c "$(refused_code)" '.result.error |
+	    .kind == "refused" and .code == $c and .http == 401'
 	[ ! -s "$JOURNAL" ]
 }
 
@@ -405,11 +538,16 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	cp "$STORE" "$BATS_TEST_TMPDIR/before.jsonl"
 	run -0 --separate-stderr bash -c "{ tkt-list $a; echo $b; } | tkt-close -n -v"
 	[ -z "$stderr" ]
-	printf '%s\n' "$output" | jq -e -s --arg a "$a" --arg b "$b" --arg now "$TEST_NOW" '
-	    map(.result) == ([$a, $b] | map({action: "close", ok: true, at: $now,
-	    dry_run: true, request: {method: "POST", path: "/api/v2/ticket/close",
-	    body: ("id=" + .)}, steps: [{action: "close", ok: true, at: $now,
-	    request: {method: "POST", path: "/api/v2/ticket/close", body: ("id=" + .)}}]}))'
+	printf '%s\n' "$output" | jq -e -s --argjson ra "$(request close "$a")" \
+	    --argjson rb "$(request close "$b")" --arg now "$TEST_NOW" '
+	    map(.result) == ([$ra, $rb] | map({action: "close", ok: true, at: $now,
+	    dry_run: true, request: ., steps: [{action: "close", ok: true, at: $now,
+	    request: .}]}))'
+	# (request is right: the exact form of each version)
+	case $TKT_TEST_API in
+	v2) [ "$(request close "$a" | jq -r '.method, .path, .body' | tr '\n' ' ')" = "POST /api/v2/ticket/close id=$a " ] ;;
+	v3) [ "$(request close "$a" | jq -r '.method, .path, .body' | tr '\n' ' ')" = "PUT /api/v3/tickets/$a {\"state\":\"CLOSED\"} " ] ;;
+	esac
 	[[ "$output" != *"$TEST_TOKEN"* ]]
 	run -0 --separate-stderr env -u TKT_TOKEN tkt-close -n <<<"$a"
 	printf '%s\n' "$output" | jq -e '.result.dry_run and .result.ok'
@@ -426,9 +564,9 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	stop_sandbox
 	run -0 --separate-stderr env TKT_API_URL="$url" tkt-close -n -v --refund --note n "$rec"
 	[ -z "$stderr" ]
-	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok and
-	    .request == .steps[0].request and
-	    (.steps | map(.request.path) == ["/api/v2/order/refund", "/api/v2/ticket/close"])'
+	printf '%s\n' "$output" | jq -e --argjson r "$(request refund "$(orders "$a")" "$(jq -r .refund_reason "$rec")" n)" \
+	    --argjson c "$(request close "$a")" '.result | .dry_run and .ok and
+	    .request == .steps[0].request and (.steps | map(.request) == [$r, $c])'
 }
 
 @test "-n --refund of a bare id cannot know its orders: it needs records or --order" {
@@ -439,9 +577,9 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	run -1 --separate-stderr tkt-close -n --refund <<<"$a"
 	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --refund of a bare id in a dry run: give records, or --order ID" ]
 	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok == false and .error.kind == "local"'
-	run -0 --separate-stderr tkt-close -n --refund --order "$o" --reason 20 <<<"$a"
-	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[].request.body' | tr '\n' ' ')" = \
-	    "id=$o&reason_code=20 id=$a " ]
+	run -0 --separate-stderr tkt-close -n --refund --order "$o" --reason "$(reason 20)" <<<"$a"
+	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[].request')" = \
+	    "$(request refund "$o" "$(reason 20)"; request close "$a")" ]
 }
 
 @test "the journal: a re-run skips what was done and sends nothing; -n shows it; --force sends again" {
@@ -471,42 +609,53 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	[ "$(wc -l <"$JOURNAL")" -eq 2 ]
 	# --force sends it again: Wish refuses (1010), the read-back confirms.
 	run -0 --separate-stderr tkt-close -v --force "$rec"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close 400 GET /api/v2/ticket?id=$a 200 " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(sent close "$a") 400 $(read_of "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not)'
 	[ "$(wc -l <"$JOURNAL")" -eq 3 ]
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
 }
 
 @test "a re-run after a failed close skips the journalled refund and only closes" {
-	sandbox --faults '500@/api/v2/ticket/close'
-	local a t0 t1 rec="$BATS_TEST_TMPDIR/rec.jsonl"
+	sandbox
+	local a o t0 t1 rec="$BATS_TEST_TMPDIR/rec.jsonl"
 	a=$(pick "$ORDER1")
+	o=$(orders "$a")
 	tkt-list "$a" >"$rec"
+	stop_sandbox
+	# Every close fails.  A v3 close shares its path with the read-back,
+	# so there the closes are the 2nd, 4th and 6th requests.
+	case $TKT_TEST_API in
+	v2) start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "500@$(at close)" ;;
+	v3) start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'nth=2:500,nth=4:500,nth=6:500' ;;
+	esac
 	# Each time the read-back shows the close not applied, it is sent again
 	# after the backoff (100 ms, then 200 ms, times 0.5 to 1.5): TKT_RETRIES
 	# + 1 sends in all.
 	t0=$EPOCHREALTIME
 	run -3 --separate-stderr env TKT_RETRIES=2 TKT_BACKOFF=100ms tkt-close -v --refund "$rec"
 	t1=$EPOCHREALTIME
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund 200 $(printf 'POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=%s 200 ' "$a" "$a" "$a")" ]
+	[ "$(reqs | tr '\n' ' ')" = "$(sent refund "$o") 200 $(printf '%s 500 %s 200 ' "$(sent close "$a")" "$(read_of "$a")" \
+	    "$(sent close "$a")" "$(read_of "$a")" "$(sent close "$a")" "$(read_of "$a")")" ]
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.15) }'
 	[[ "$stderr" == *"
 tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and
 	    ([.result.steps[] | [.action, .ok]] == [["refund", true], ["close", false]]) and
 	    .result.error.code == 9000 and .result.error.http == 500'
+	[ "$(refunds "$o") $(changes "$a")" = "1 1" ]
 	stop_sandbox
 	start_sandbox -d "$STORE" --now "$TEST_NOW"
 	run -0 --separate-stderr tkt-close -v --refund "$rec"
-	[ "$(reqs)" = "POST /api/v2/ticket/close 200" ]
+	[ "$(reqs)" = "$(sent close "$a") 200" ]
 	printf '%s\n' "$output" | jq -e '.result.ok and
 	    ([.result.steps[] | [.action, .skipped]] == [["refund", true], ["close", null]])'
-	run -0 bash -c "tkt-list $a | jq -c '[.state, .orders[0].state]'"
-	[ "$output" = '["CLOSED","REFUNDED"]' ]
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(stored "$a" | jq -c '[.state, .orders[0].state]')" = '["CLOSED","REFUNDED"]' ]
 }
 
 @test "two runs at once on one journal: both finish, each ticket is closed once, journal lines whole" {
-	sandbox --faults 'slow=200@/api/v2/ticket/close'
+	# (on v3 the reads of the tickets are slow too)
+	sandbox --faults "slow=200@$(at close)"
 	local ids d="$BATS_TEST_TMPDIR" p1 p2 id
 	ids=$(pick "$AM" 8)
 	tkt-close -v -P 1 >"$d/out1" 2>"$d/err1" <<<"$ids" &
@@ -518,7 +667,7 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 	# Each close takes 200 ms and a run claims the tickets it has read
 	# ahead: the runs overlap, and -v reports the tickets that waited.
 	grep -hqE '^tkt-close: <stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$' "$d/err1" "$d/err2"
-	[ -z "$(grep -hvE '^tkt-close: ((GET|POST) /api/v2/ticket[/?]|<stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$)' "$d/err1" "$d/err2")" ]
+	[ -z "$(grep -hvE "^tkt-close: (($(read_of '[0-9a-f]{24}' | sed 's/?/[?]/')|$(sent close '[0-9a-f]{24}')) [0-9]{3} |<stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$)" "$d/err1" "$d/err2")" ]
 	[ "$(wc -l <"$JOURNAL")" -eq 8 ]
 	[ "$(awk -F '\t' 'NF == 6 && $3 == "close"' "$JOURNAL" | cut -f 2 | sort -u | wc -l)" -eq 8 ]
 	for id in $ids; do
@@ -529,11 +678,15 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 }
 
 @test "exit 1 when some records fail and others succeed, 3 when a remote failure left nothing done" {
-	sandbox --faults '500@/api/v2/order/refund'
+	sandbox
 	local a b c
 	export TKT_BACKOFF=10ms
 	read -r a c <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
 	b=$(pick '.state == "AWAITING_MERCHANT" and .type == "PRE_PURCHASE"')
+	stop_sandbox
+	# Every refund of a's and c's orders fails, and only those requests.
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults "500@$(at refund "$(orders "$a")"),500@$(at refund "$(orders "$c")")"
 	run -1 --separate-stderr bash -c "tkt-list $a $b | tkt-close --refund"
 	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]]
 	[ "$(printf '%s\n' "$output" | jq -r .result.ok | tr '\n' ' ')" = "false true " ]
@@ -552,8 +705,8 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 	# A record is not read first: the close fails, then its read-back.
 	run -3 --separate-stderr env TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v "$rec"
 	# The read-back gets rounds of retries (4 of 2) before it gives up.
-	[ "$(reqs | head -n 1)" = "POST /api/v2/ticket/close 500" ]
-	[ "$(reqs | sed 1d | sort -u)" = "GET /api/v2/ticket?id=$a 500" ]
+	[ "$(reqs | head -n 1)" = "$(sent close "$a") 500" ]
+	[ "$(reqs | sed 1d | sort -u)" = "$(read_of "$a") 500" ]
 	[ "$(reqs | wc -l)" -eq 9 ]
 	[[ "$stderr" == *"
 tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the outcome is unknown and the read-back failed: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
@@ -561,7 +714,7 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the o
 	    .result.error.code == 9000 and .result.error.http == 500 and .result.steps[0].ok == false'
 	# A bare id is read first: that read fails, and nothing is sent.
 	run -3 --separate-stderr env TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"$a"
-	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 500 GET /api/v2/ticket?id=$a 500 " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") 500 $(read_of "$a") 500 " ]
 	[[ "$stderr" == *"
 tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
 	printf '%s\n' "$output" | jq -e '.result | .ok == false and .steps == [] and
@@ -575,13 +728,13 @@ tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (re
 	a=$(pick "$AM")
 	stop_sandbox
 	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"$a"
-	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a failed GET /api/v2/ticket?id=$a failed " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") failed $(read_of "$a") failed " ]
 	[[ "$stderr" == *"
 tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
 	# A record is not read first: the close could not be sent either.
 	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"{\"id\":\"$a\"}"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/ticket/close failed POST /api/v2/ticket/close failed " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(sent close "$a") failed $(sent close "$a") failed " ]
 	[[ "$stderr" == *"
 tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
@@ -618,12 +771,13 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 }
 
 @test "a close dropped after the server applied it is read back and counted once" {
-	sandbox --faults 'drop-after@/api/v2/ticket/close'
+	# The second request, the close: a bare id is read first.
+	sandbox --faults 'nth=2:drop-after'
 	local a
 	a=$(pick "$AM")
 	run -0 --separate-stderr tkt-close -v <<<"$a"
 	# A bare id is read first, then closed; the answer is lost, the read-back settles it.
-	[ "$(reqs | tr '\n' ' ')" = "GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close failed GET /api/v2/ticket?id=$a 200 " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") 200 $(sent close "$a") failed $(read_of "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not) and
 	    (.result.steps[0].request_id | length == 24)'
 	[ "$(changes "$a")" -eq 1 ]
@@ -631,12 +785,14 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 }
 
 @test "a refund dropped after it was applied is read back, never sent twice" {
-	sandbox --faults 'drop-after@/api/v2/order/refund'
+	sandbox
 	local a o
 	a=$(pick "$ORDER1")
 	o=$(orders "$a")
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "drop-after@$(at refund "$o")"
 	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
-	[ "$(reqs | tr '\n' ' ')" = "POST /api/v2/order/refund failed GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ]
+	[ "$(reqs | tr '\n' ' ')" = "$(sent refund "$o") failed $(refund_check "$o" "$a") 200 $(sent close "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and ([.result.steps[].ok] == [true, true])'
 	[ "$(refunds "$o")" -eq 1 ]
 	[ "$(state "$a")" = CLOSED ]
@@ -655,11 +811,11 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 		a=$(sed -n "${n}p" <<<"$ids")
 		start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "$f"
 		case $f in
-		*503) want="POST /api/v2/ticket/close 503 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ;;
-		*500) want="POST /api/v2/ticket/close 500 GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ;;
-		*drop-before) want="POST /api/v2/ticket/close failed GET /api/v2/ticket?id=$a 200 POST /api/v2/ticket/close 200 " ;;
-		*garbage) want="POST /api/v2/ticket/close 200 GET /api/v2/ticket?id=$a 200 " ;;
-		*429) want="POST /api/v2/ticket/close 429 POST /api/v2/ticket/close 200 " ;;
+		*503) want="$(sent close "$a") 503 $(read_of "$a") 200 $(sent close "$a") 200 " ;;
+		*500) want="$(sent close "$a") 500 $(read_of "$a") 200 $(sent close "$a") 200 " ;;
+		*drop-before) want="$(sent close "$a") failed $(read_of "$a") 200 $(sent close "$a") 200 " ;;
+		*garbage) want="$(sent close "$a") 200 $(read_of "$a") 200 " ;;
+		*429) want="$(sent close "$a") 429 $(sent close "$a") 200 " ;;
 		esac
 		run -0 --separate-stderr tkt-close -v "$d/$a.jsonl"
 		[ "$(reqs | tr "\n" " ")" = "$want" ] || { echo "$f: $stderr"; return 1; }
@@ -671,7 +827,7 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 
 @test "-P keeps input order while later tickets finish first" {
 	# Only the second ticket has an order, and its refund is slow.
-	sandbox --faults 'slow=400@/api/v2/order/refund'
+	sandbox --faults "slow=400@$(at refund)"
 	local p o ids id rid1 rid2 d="$BATS_TEST_TMPDIR"
 	p=$(pick '.state == "AWAITING_MERCHANT" and .type == "PRE_PURCHASE"' 5)
 	o=$(pick "$ORDER1"' and .orders[0].state != "REFUNDED"')
@@ -683,7 +839,10 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	# Until a first answer one request at a time: the first ticket's close
 	# goes first.  Then the four tickets after the second are closed while
 	# its refund is slow, and its close comes last.
-	[ "$(reqs | tr '\n' ' ')" = "$(printf 'POST /api/v2/ticket/close 200 %.0s' 1 2 3 4 5)POST /api/v2/order/refund 200 POST /api/v2/ticket/close 200 " ]
+	# (the four in any order)
+	[ "$(reqs | sed -n 1p)" = "$(sent close "$(head -n 1 <<<"$p")") 200" ]
+	[ "$(reqs | sed -n 2,5p | sort)" = "$(for id in $(tail -n 4 <<<"$p"); do echo "$(sent close "$id") 200"; done | sort)" ]
+	[ "$(reqs | sed 1,5d | tr '\n' ' ')" = "$(sent refund "$(orders "$o")") 200 $(sent close "$o") 200 " ]
 	rid1=$(printf '%s\n' "$output" | sed -n 1p | jq -r '.result.steps[0].request_id')
 	rid2=$(printf '%s\n' "$output" | sed -n 2p | jq -r '.result.steps[1].request_id')
 	[[ "$(printf '%s\n' "$stderr" | head -n 1)" == *" request-id=$rid1 "* ]]
@@ -698,15 +857,13 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	run -0 --separate-stderr tkt-close -v -P 4 --rate 10/s <<<"$ids"
 	t1=$EPOCHREALTIME
 	# Each bare id is read, then closed: 22 starts at 10 a second.
-	[ "$(reqs | grep -c '^GET /api/v2/ticket?id=[0-9a-f]* 200$')" -eq 11 ]
-	[ "$(reqs | grep -c '^POST /api/v2/ticket/close 200$')" -eq 11 ]
-	[ "$(reqs | wc -l)" -eq 22 ]
+	[ "$(reqs | sort)" = "$(for id in $ids; do echo "$(read_of "$id") 200"; echo "$(sent close "$id") 200"; done | sort)" ]
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 2.0) }'
 }
 
 @test "a progress line on a terminal, the rate once the run has lasted 0.2 s; nothing on stderr without one" {
-	sandbox --faults 'slow=300@/api/v2/ticket/close'
+	sandbox --faults "slow=300@$(at close)"
 	local re
 	pick "$AM" 3 >"$BATS_TEST_TMPDIR/ids"
 	run -0 --separate-stderr tkt-close "$BATS_TEST_TMPDIR/ids"
@@ -724,26 +881,37 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 }
 
 @test "fault soak: 2,000 tickets refunded and closed through 20 % faults, every order refunded exactly once" {
-	local d="$BATS_TEST_TMPDIR" faults bad
+	local d="$BATS_TEST_TMPDIR" faults bad rf cl nref
 	STORE="$d/soak.jsonl"
 	start_sandbox -d "$STORE" --seed 3 --tickets 4500 --now "$TEST_NOW"
-	stop_sandbox
+	# The tickets as the store has them, orders' states and all: what the
+	# history is checked against.
 	jq -c 'select(.type == "ORDER" and (.orders | length) > 0) | .store = "env"' "$STORE" |
 	    head -n 2000 >"$d/in.jsonl"
 	[ "$(wc -l <"$d/in.jsonl")" -eq 2000 ]
+	# What tkt-close reads: those records on v2; on v3 the tickets as
+	# tkt-list gives them, which name their orders without their states.
+	case $TKT_TEST_API in
+	v2) cp "$d/in.jsonl" "$d/recs.jsonl" ;;
+	v3) tkt-list -P 8 - <"$d/in.jsonl" >"$d/recs.jsonl" ;;
+	esac
+	stop_sandbox
+	cmp <(jq -r .id "$d/in.jsonl") <(jq -r .id "$d/recs.jsonl")
+	# (on v3 the paths of the refunds and closes take in their read-backs)
+	rf=$(at refund) cl=$(at close)
 	faults='nth=50:429,nth=1500:429'
-	faults+=',500:0.04@/api/v2/order,503:0.03@/api/v2/order,drop-before:0.04@/api/v2/order'
-	faults+=',drop-after:0.05@/api/v2/order,garbage:0.02@/api/v2/order,slow=1200:0.001@/api/v2/order'
-	faults+=',500:0.04@/api/v2/ticket/close,502:0.03@/api/v2/ticket/close,drop-before:0.04@/api/v2/ticket/close'
-	faults+=',drop-after:0.05@/api/v2/ticket/close,garbage:0.02@/api/v2/ticket/close'
+	faults+=",500:0.04@$rf,503:0.03@$rf,drop-before:0.04@$rf"
+	faults+=",drop-after:0.05@$rf,garbage:0.02@$rf,slow=1200:0.001@$rf"
+	faults+=",500:0.04@$cl,502:0.03@$cl,drop-before:0.04@$cl"
+	faults+=",drop-after:0.05@$cl,garbage:0.02@$cl"
 	faults+=',500:0.01,garbage:0.01,slow=40:0.02'
 	start_sandbox -d "$STORE" --seed 3 --now "$TEST_NOW" --faults "$faults"
 	run -0 bash -c 'TKT_TIMEOUT=1s TKT_CONNECT_TIMEOUT=2s TKT_RETRIES=8 \
-	    tkt-close -v --refund -P 8 "$1" >"$2" 2>"$3"' _ "$d/in.jsonl" "$d/out.jsonl" "$d/err"
+	    tkt-close -v --refund -P 8 "$1" >"$2" 2>"$3"' _ "$d/recs.jsonl" "$d/out.jsonl" "$d/err"
 	cp "$STORE" "$d/after.jsonl"	# before the sandbox compacts it
 	stop_sandbox
 	# Nothing but the request log on stderr, and the faults did happen.
-	[ -z "$(grep -v '^tkt-close: \(GET\|POST\) ' "$d/err")" ]
+	[ -z "$(grep -v '^tkt-close: \(GET\|POST\|PUT\) ' "$d/err")" ]
 	[ "$(grep -c ' \(500\|502\|503\|429\) [0-9]*ms \| failed after ' "$d/err")" -ge 300 ]
 	# Every record out, in input order, each a success.
 	cmp <(jq -r .id "$d/in.jsonl") <(jq -r .id "$d/out.jsonl")
@@ -764,9 +932,14 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	            (.[$k - 1] | not))] | length != (if $o.state == "REFUNDED" then 0 else 1 end)))
 	    | $t.id ]')
 	[ "$bad" = "[]" ] || { echo "wrong history: $bad"; return 1; }
-	# The journal: one line per refund and per close, no key twice.
+	# The journal: one line per refund and per close, no key twice.  A v3
+	# record does not show an order refunded already: its refund is sent,
+	# refused, confirmed by the read-back and journalled like the others.
 	[ "$(awk -F '\t' '$3 == "close"' "$JOURNAL" | wc -l)" -eq 2000 ]
-	[ "$(awk -F '\t' '$3 == "refund"' "$JOURNAL" | wc -l)" -eq \
-	    "$(jq '[.orders[] | select(.state != "REFUNDED")] | length' "$d/in.jsonl" | paste -sd+ | bc)" ]
+	case $TKT_TEST_API in
+	v2) nref=$(jq '[.orders[] | select(.state != "REFUNDED")] | length' "$d/in.jsonl" | paste -sd+ | bc) ;;
+	v3) nref=$(jq '.orders | length' "$d/in.jsonl" | paste -sd+ | bc) ;;
+	esac
+	[ "$(awk -F '\t' '$3 == "refund"' "$JOURNAL" | wc -l)" -eq "$nref" ]
 	[ -z "$(cut -f 1-5 "$JOURNAL" | sort | uniq -d)" ]
 }
