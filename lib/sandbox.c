@@ -377,7 +377,7 @@ req_new(struct sandbox *sb, struct MHD_Connection *c, const char *url,
 	if (sb->rl != NULL)
 		r->admitted = tkt_ratelim_take(sb->rl, &r->remaining, &r->reset);
 	if (r->admitted)
-		tkt_faults_pick(sb->faults, url, &r->fault);
+		tkt_faults_pick(sb->faults, method, url, &r->fault);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_iter, r);
 	if (strcmp(method, "POST") == 0)
 		r->pp = MHD_create_post_processor(c, 64 * 1024, post_iter, r);

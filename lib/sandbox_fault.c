@@ -18,6 +18,7 @@ struct rule {
 	double		 prob;
 	long long	 nth;		/* 0: not an nth rule */
 	char		*prefix;	/* NULL: every path */
+	char		*method;	/* NULL: every method */
 };
 
 struct tkt_faults {
@@ -88,10 +89,16 @@ parse_rule(char *s, struct rule *ru)
 		return parse_kind(colon + 1, ru);
 	}
 	if ((at = strchr(s, '@')) != NULL) {
+		size_t m;
+
 		*at++ = '\0';
-		if (*at != '/')
+		/* An optional method first: "PUT/api/v3/tickets". */
+		m = strspn(at, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		if (at[m] != '/')
 			return -1;
-		ru->prefix = xstrdup(at);
+		if (m > 0)
+			ru->method = xstrndup(at, m);
+		ru->prefix = xstrdup(at + m);
 	}
 	if ((colon = strchr(s, ':')) != NULL) {
 		*colon++ = '\0';
@@ -116,10 +123,11 @@ tkt_faults_parse(const char *spec, uint64_t seed, struct tkt_error *err)
 		memset(&f->r[f->n], 0, sizeof(f->r[f->n]));
 		if (*tok == '\0' || parse_rule(tok, &f->r[f->n]) == -1) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
-			    "--faults: bad rule '%s' (want KIND[:PROB][@PATH] or "
+			    "--faults: bad rule '%s' (want KIND[:PROB][@[METHOD]PATH] or "
 			    "nth=N:KIND; KIND is 500, 502, 503, 429, slow=MS, "
 			    "drop-before, drop-after or garbage)", orig);
 			free(f->r[f->n].prefix);
+			free(f->r[f->n].method);
 			free(orig);
 			free(copy);
 			tkt_faults_free(f);
@@ -137,8 +145,10 @@ tkt_faults_free(struct tkt_faults *f)
 {
 	if (f == NULL)
 		return;
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		free(f->r[i].prefix);
+		free(f->r[i].method);
+	}
 	free(f->r);
 	pthread_mutex_destroy(&f->mu);
 	free(f);
@@ -150,7 +160,8 @@ tkt_faults_free(struct tkt_faults *f)
  * so a seed gives the same faults to the same sequence of requests.
  */
 void
-tkt_faults_pick(struct tkt_faults *f, const char *path, struct tkt_fault *out)
+tkt_faults_pick(struct tkt_faults *f, const char *method, const char *path,
+    struct tkt_fault *out)
 {
 	out->kind = TKT_F_NONE;
 	out->slow_ms = 0;
@@ -166,8 +177,9 @@ tkt_faults_pick(struct tkt_faults *f, const char *path, struct tkt_fault *out)
 			continue;
 		if (ru->nth != 0)
 			fire = (unsigned long long)ru->nth == f->count;
-		else if (ru->prefix != NULL &&
-		    strncmp(path, ru->prefix, strlen(ru->prefix)) != 0)
+		else if ((ru->prefix != NULL &&
+		    strncmp(path, ru->prefix, strlen(ru->prefix)) != 0) ||
+		    (ru->method != NULL && strcmp(method, ru->method) != 0))
 			fire = 0;
 		else
 			fire = ru->prob >= 1 || tkt_rng_unit(&f->rng) < ru->prob;

@@ -124,8 +124,8 @@ struct tkt_faults	*tkt_faults_parse(const char *spec, uint64_t seed,
 			    struct tkt_error *);
 void			 tkt_faults_free(struct tkt_faults *);
 /* Counts one request and picks its fault (thread-safe). */
-void			 tkt_faults_pick(struct tkt_faults *, const char *path,
-			    struct tkt_fault *);
+void			 tkt_faults_pick(struct tkt_faults *, const char *method,
+			    const char *path, struct tkt_fault *);
 
 struct tkt_ratelim;
 

@@ -713,7 +713,7 @@ tie_store() {
 }
 
 @test "a bad --faults rule exits 2 naming the rule" {
-	for spec in 'teapot' '500:2' '500@ticket' 'nth=0:500' 'nth=3' 'slow=fast' '500,,502'; do
+	for spec in 'teapot' '500:2' '500@ticket' '500@put/api' '500@PUT' 'nth=0:500' 'nth=3' 'slow=fast' '500,,502'; do
 		run -2 --separate-stderr tkt-sandbox --tickets 1 --faults "$spec"
 		[ "$output" = "" ]
 		[[ "$stderr" == "tkt-sandbox: --faults: bad rule '"* ]]
@@ -1276,6 +1276,20 @@ tie_store() {
 	[ "$output" -ge 1 ]
 	run -0 grep -c 'Wish-Rate-Limit-Remaining: 0' "$BATS_TEST_TMPDIR/h"
 	[ "$output" -ge 1 ]
+}
+
+@test "a method before a fault's path narrows it: a v3 state change fails, a read of the same path does not" {
+	own_sandbox --faults '500@PUT/api/v3/tickets,503@GET/api/v2/auth_test'
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	run -0 v3 "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[-1]}" = 200 ]
+	run -0 v3 -X PUT -d '{"state":"CLOSED"}' "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[-1]}" = 500 ]
+	[ "$(jq -r --arg id "$id" 'select(.id == $id) | .state' "$OWN" | tail -n 1)" = AWAITING_MERCHANT ]
+	run -0 call -X POST "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[-1]}" = 200 ]
+	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
+	[ "${lines[-1]}" = 503 ]
 }
 
 # --- tokens: expiry and refresh ---------------------------------------------
