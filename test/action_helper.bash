@@ -120,28 +120,17 @@ refund_check() {
 	esac
 }
 
-# at ACTION [ID]: the --faults path prefix of a step's requests.  A v3
-# ticket's writes share their path with its read, so on v3 "at close" (and
-# at appeal) takes in the reads of tickets too; "at refund ORDER" is that
-# order's refunds only, its read-back aside.
+# at ACTION [ID]: the --faults rule target of a step's requests, its
+# read-backs aside.  A v3 ticket's writes share their path with its read:
+# there the method (PUT) tells them apart.
 at() {
 	case $TKT_TEST_API/$1 in
 	v2/close) echo /api/v2/ticket/close ;;
 	v2/appeal) echo /api/v2/ticket/appeal-to-wish-support ;;
 	v2/refund) echo /api/v2/order/refund ;;
-	v3/close | v3/appeal) echo "/api/v3/tickets${2:+/$2}" ;;
-	v3/refund) echo "/api/v3/orders${2:+/$2/refund}" ;;
+	v3/close | v3/appeal) echo "PUT/api/v3/tickets${2:+/$2}" ;;
+	v3/refund) echo "PUT/api/v3/orders${2:+/$2/refund}" ;;
 	esac
-}
-
-# nth KIND N...: the --faults rules that answer the Nth requests with KIND.
-nth() {
-	local kind=$1 n rules=
-	shift
-	for n; do
-		rules+="${rules:+,}nth=$n:$kind"
-	done
-	echo "$rules"
 }
 
 # reason CODE: the refund reason for one of the sandbox's v2 codes (18 to

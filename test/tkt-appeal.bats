@@ -187,13 +187,8 @@ tkt-appeal: stopped: 5 records read but not sent, 0 with an unknown outcome" ]]
 }
 
 @test "remote failures exit 3 when nothing succeeded, 1 when something did" {
-	# Every appeal fails.  A v3 appeal shares its path with the ticket's
-	# read: there the rules name the requests that are appeals (a bare id
-	# is read first, then each send is read back).
-	case $TKT_TEST_API in
-	v2) sandbox --faults "500@$(at appeal)" ;;
-	v3) sandbox --faults "$(nth 500 $(seq 2 2 16))" ;;
-	esac
+	# Every appeal fails.
+	sandbox --faults "500@$(at appeal)"
 	local a b w
 	export TKT_BACKOFF=10ms
 	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
@@ -208,12 +203,7 @@ tkt-appeal: stopped: 5 records read but not sent, 0 with an unknown outcome" ]]
 	# appeal is sent again: 8 times in all (the most a write gets).
 	w=$(pick '.state == "AWAITING_WISH"')
 	stop_sandbox
-	# (on v3 the appeals are the 3rd request, and after the read-back and
-	# its retry, every other one from the 6th)
-	case $TKT_TEST_API in
-	v2) sandbox --faults "500:1@$(at appeal),nth=4:garbage" ;;
-	v3) sandbox --faults "nth=4:garbage,$(nth 500 3 $(seq 6 2 18))" ;;
-	esac
+	sandbox --faults "500:1@$(at appeal),nth=4:garbage"
 	run -1 --separate-stderr env TKT_BACKOFF=10ms tkt-appeal -v -P 1 <<<"$b
 $w"
 	[ "$(printf '%s\n' "$output" | jq -r '[.id, .result.ok, .result.skipped] | @text' | tr '\n' ' ')" = "[\"$b\",false,null] [\"$w\",true,true] " ]

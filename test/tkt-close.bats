@@ -622,12 +622,8 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	o=$(orders "$a")
 	tkt-list "$a" >"$rec"
 	stop_sandbox
-	# Every close fails.  A v3 close shares its path with the read-back,
-	# so there the closes are the 2nd, 4th and 6th requests.
-	case $TKT_TEST_API in
-	v2) start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "500@$(at close)" ;;
-	v3) start_sandbox -d "$STORE" --now "$TEST_NOW" --faults 'nth=2:500,nth=4:500,nth=6:500' ;;
-	esac
+	# Every close fails.
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "500@$(at close)"
 	# Each time the read-back shows the close not applied, it is sent again
 	# after the backoff (100 ms, then 200 ms, times 0.5 to 1.5): TKT_RETRIES
 	# + 1 sends in all.
@@ -654,7 +650,6 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 }
 
 @test "two runs at once on one journal: both finish, each ticket is closed once, journal lines whole" {
-	# (on v3 the reads of the tickets are slow too)
 	sandbox --faults "slow=200@$(at close)"
 	local ids d="$BATS_TEST_TMPDIR" p1 p2 id
 	ids=$(pick "$AM" 8)
@@ -897,7 +892,6 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	esac
 	stop_sandbox
 	cmp <(jq -r .id "$d/in.jsonl") <(jq -r .id "$d/recs.jsonl")
-	# (on v3 the paths of the refunds and closes take in their read-backs)
 	rf=$(at refund) cl=$(at close)
 	faults='nth=50:429,nth=1500:429'
 	faults+=",500:0.04@$rf,503:0.03@$rf,drop-before:0.04@$rf"
