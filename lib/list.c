@@ -346,8 +346,8 @@ order_done(struct tkt_http_req *r, void *arg)
 		if (bad == 0) {
 			data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
 			tkt_buf_reset(&L->arr);
-			if ((bad = tkt_wish3_order(&L->oenv, data, &L->arr,
-			    &e)) == 0) {
+			if ((bad = tkt_wish3_order(&L->oenv, data, o->id,
+			    &L->arr, &e)) == 0) {
 				tkt_buf_reset(&o->rec);
 				tkt_buf_add(&o->rec, L->arr.s, L->arr.len);
 			}

@@ -111,7 +111,7 @@ order_values(const struct tkt_rec *r, const struct tkt_jnode *o,
 
 int
 tkt_wish3_order(const struct tkt_rec *r, const struct tkt_jnode *o,
-    struct tkt_buf *out, struct tkt_error *err)
+    const char *id, struct tkt_buf *out, struct tkt_error *err)
 {
 	struct tkt_sv v[TKT_O_N];
 	char days[2][21];
@@ -121,6 +121,14 @@ tkt_wish3_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 	    (order_values(r, o, v, days), v[TKT_O_ID].s == NULL)) {
 		tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
 		    "malformed answer: an order without an id");
+		return -1;
+	}
+	if (id != NULL && (v[TKT_O_ID].n != strlen(id) ||
+	    memcmp(v[TKT_O_ID].s, id, v[TKT_O_ID].n) != 0)) {
+		tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
+		    "malformed answer: order '%.*s' came back for '%s'",
+		    (int)(v[TKT_O_ID].n > 64 ? 64 : v[TKT_O_ID].n),
+		    v[TKT_O_ID].s, id);
 		return -1;
 	}
 	tkt_jw_init(&w, out);

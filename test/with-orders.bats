@@ -276,28 +276,35 @@ EOF
 	    --faults 'nth=2:500,nth=3:garbage,nth=4:drop-before,nth=5:503,nth=6:429'
 	run -0 --separate-stderr env TKT_API=v3 TKT_BACKOFF=1ms tkt-list --with-orders -v
 	diff "$T/clean.jsonl" <(printf '%s\n' "$output")
-	[ "$(requests <<<"$stderr" | grep -c /orders/)" -eq $(($(jq -r '.orders[].id' "$T/clean.jsonl" | wc -l) + 5)) ]
 	[ -z "$(grep -v '^tkt-list: GET ' <<<"$stderr")" ]
+	# Up to five orders asked for again (libcurl may resend a request on
+	# a dropped connection itself, which the sandbox counts too).
+	n=$(jq -r '.orders[].id' "$T/clean.jsonl" | wc -l)
+	asked=$(requests <<<"$stderr" | grep -c /orders/)
+	[ "$asked" -gt "$n" ] && [ "$asked" -le $((n + 5)) ]
+	grep -q '^tkt-list: GET /api/v3/orders/.* (retry)$' <<<"$stderr"
 }
 
-@test "an unknown order, an answer without an order and an id that cannot be asked for: each reported, the ticket printed, exit 1" {
-	{ v3_ticket 1 o1; v3_ticket 2 o2; v3_ticket 3 'o3/x'; v3_ticket 4 o4 o1; } >"$T/tickets.jsonl"
+@test "an unknown order, an answer without an order or about another, an id that cannot be asked for: each reported, the ticket printed, exit 1" {
+	{ v3_ticket 1 o1; v3_ticket 2 o2; v3_ticket 3 'o3/x'; v3_ticket 4 o4 o1; v3_ticket 5 o5; } >"$T/tickets.jsonl"
 	printf '%s\n' '{"code":1004,"data":2021,"message":"No '"'Order'"' Found with id: '"'o1'"'"}' >"$T/o1.json"
 	printf '%s\n' '{"code":0,"data":{"state":"SHIPPED"},"message":""}' >"$T/o2.json"
 	v3_order o4 >"$T/o4.json"
 	serve_fake $'/api/v3/orders/o1\t400\to1.json' $'/api/v3/orders/o2\t200\to2.json' \
-	    $'/api/v3/orders/o4\t200\to4.json'
+	    $'/api/v3/orders/o4\t200\to4.json' $'/api/v3/orders/o5\t200\to4.json'
 	run -1 --separate-stderr env TKT_API=v3 tkt-list --with-orders
-	[ "${#lines[@]}" -eq 4 ]
+	[ "${#lines[@]}" -eq 5 ]
 	[ "$(jq -c .orders <<<"${lines[0]}")" = "[$(bare_order o1)]" ]
 	[ "$(jq -c .orders <<<"${lines[1]}")" = "[$(bare_order o2)]" ]
 	[ "$(jq -c .orders <<<"${lines[2]}")" = "[$(bare_order o3/x)]" ]
 	[ "$(jq -c .orders <<<"${lines[3]}")" = "[$(want_order o4),$(bare_order o1)]" ]
+	[ "$(jq -c .orders <<<"${lines[4]}")" = "[$(bare_order o5)]" ]
 	diff <(sed 's/(request id req-[0-9]*)$/(request id N)/' <<<"$stderr" | sort) - <<'EOF'
 tkt-list: ticket 6b0000000000000000000001: order o1: No 'Order' Found with id: 'o1' (code 1004, HTTP 400) (request id N)
 tkt-list: ticket 6b0000000000000000000002: order o2: malformed answer: an order without an id (request id N)
 tkt-list: ticket 6b0000000000000000000003: order 'o3/x' cannot be asked for: not an order id
 tkt-list: ticket 6b0000000000000000000004: order o1: No 'Order' Found with id: 'o1' (code 1004, HTTP 400) (request id N)
+tkt-list: ticket 6b0000000000000000000005: order o5: malformed answer: order 'o4' came back for 'o5' (request id N)
 EOF
 }
 
