@@ -59,7 +59,8 @@ int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
  * Appends to out the record's order (tkt-record(5), one object) for the
  * v3 Order o, a node of env (the data of GET /api/v3/orders/{id}): the
  * members v2 gives in a ticket's items, with the same values.  -1 (err)
- * when o is not an order, or not order id (unless id is NULL).
+ * when o is not an order, or is another order than id (when id is not
+ * NULL).
  */
 int	tkt_wish3_order(const struct tkt_rec *env, const struct tkt_jnode *o,
 	    const char *id, struct tkt_buf *out, struct tkt_error *);
