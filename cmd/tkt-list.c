@@ -3,7 +3,7 @@
  * table on a terminal).  With no operand: the tickets awaiting an answer;
  * with ids, or "-" for ids or records on stdin: those tickets.  Filters
  * --state, --type, --locale, --since, --overdue, --due-within; --limit,
- * -e, --thread, --raw, --json/--table, -s STORE, -v, --now.
+ * -e, --thread, --raw, --with-orders, --json/--table, -s STORE, -v, --now.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,14 +13,15 @@
 static const char synopsis[] =
     "tkt-list [-Aehv] [-s store] [--state list] [--type list] [--locale list]\n"
     "                [--since when] [--overdue] [--due-within dur] [--limit n]\n"
-    "                [-P n] [--thread] [--raw] [--json | --table] [--now time]\n"
-    "                [id ... | -]";
+    "                [-P n] [--thread] [--raw] [--with-orders] [--json | --table]\n"
+    "                [--now time] [id ... | -]";
 
 int
 main(int argc, char *argv[])
 {
 	enum { O_STATE = 256, O_TYPE, O_LOCALE, O_SINCE, O_OVERDUE, O_DUE,
-	    O_LIMIT, O_THREAD, O_RAW, O_JSON, O_TABLE, O_NOW, O_VERSION };
+	    O_LIMIT, O_THREAD, O_RAW, O_ORDERS, O_JSON, O_TABLE, O_NOW,
+	    O_VERSION };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'A' },
 		{ "exists", no_argument, NULL, 'e' },
@@ -37,6 +38,7 @@ main(int argc, char *argv[])
 		{ "limit", required_argument, NULL, O_LIMIT },
 		{ "thread", no_argument, NULL, O_THREAD },
 		{ "raw", no_argument, NULL, O_RAW },
+		{ "with-orders", no_argument, NULL, O_ORDERS },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "now", required_argument, NULL, O_NOW },
@@ -76,6 +78,7 @@ main(int argc, char *argv[])
 			break;
 		case O_THREAD: o.thread = 1; break;
 		case O_RAW: o.raw = 1; break;
+		case O_ORDERS: o.with_orders = 1; break;
 		case O_JSON: o.table = 0; break;
 		case O_TABLE: o.table = 1; break;
 		case O_NOW: now = optarg; break;

@@ -48,8 +48,8 @@ _tkt_list()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-A --all -e --exists -s --store -v --verbose
 		    -P --parallel --state --type --locale --since --overdue
-		    --due-within --limit --thread --raw --json --table --now
-		    -h --help --version" -- "$cur"))
+		    --due-within --limit --thread --raw --with-orders --json --table
+		    --now -h --help --version" -- "$cur"))
 	fi
 }
 complete -F _tkt_list tkt-list

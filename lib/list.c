@@ -3,7 +3,9 @@
  * printed before the next is fetched): v2's tickets awaiting the merchant
  * by offset, v3's by a window on updated_at moved down page after page;
  * or fetches the tickets named by id, several at a time, printed in the
- * order asked.  Several stores are listed one after the other.
+ * order asked.  Several stores are listed one after the other.  With
+ * --with-orders, a v3 record waits in a queue, in output order, while its
+ * orders are fetched alongside the other requests.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 #define PAGE 100	/* v2 */
 #define PAGE3 500	/* v3: the most a page may hold */
+#define QMAX PAGE3	/* with ids: records waiting for their orders, at most */
 
 /* A store being read, and how its tickets are normalized. */
 struct src {
@@ -26,6 +29,28 @@ struct src {
 struct inst {
 	time_t	 s;
 	long	 ns;
+};
+
+struct pend;
+
+/* One order of a record waiting in the queue (--with-orders). */
+struct oreq {
+	struct tkt_http_req	 req;
+	struct pend		*p;
+	char			*id;
+	struct tkt_buf		 rec;	/* the record's order: as listed, then fetched */
+};
+
+/* A record waiting to be printed, in output order. */
+struct pend {
+	struct pend		*next;
+	char			*line;		/* the record, "\n" included */
+	size_t			 len;
+	char			*id;		/* the ticket's, for messages */
+	char			*where;		/* where it came from, or "" */
+	struct src		*src;
+	struct oreq		*o;
+	size_t			 no, left;	/* orders; those still fetched */
 };
 
 struct slot {
@@ -47,8 +72,16 @@ struct lister {
 	time_t			 since, now;
 	int64_t			 due_within;
 	int			 table, color;
-	long long		 printed, succeeded, failed;
+	long long		 taken, printed, succeeded, failed;
 	int			 status;
+	int			 full;		/* --limit reached: ask for nothing more */
+	int			 unflushed;	/* printed since stdout was flushed */
+	/* the queue (--with-orders) */
+	struct pend		*qhead, *qtail;
+	size_t			 qn;
+	void			(*cont)(struct lister *);	/* once it is empty */
+	struct tkt_rec		 oenv, orec;
+	struct tkt_buf		 arr, out;
 	struct tkt_strs		 warned;	/* unknown state values */
 	/* listing */
 	size_t			 cur;		/* the store being listed */
@@ -129,24 +162,36 @@ fail(struct lister *L, const struct tkt_error *e)
 		tkt_http_stop(L->http);
 }
 
-/* Prints one normalized record (in L->line) if it passes the filters. */
+/* May more be asked for: not stopped, and --limit not reached? */
+static int
+more(const struct lister *L)
+{
+	return !L->full && !tkt_http_stopped(L->http);
+}
+
+/*
+ * After a failed answer e to the read r of store st: 1 when r was queued
+ * again, with a renewed token or because a malformed answer to a read is
+ * worth another try.
+ */
+static int
+read_again(struct lister *L, struct tkt_store *st, struct tkt_http_req *r,
+    struct tkt_error *e)
+{
+	if (tkt_oauth_resend(L->http, st, r, e))
+		return 1;
+	return e->status == TKT_EXIT_REMOTE && r->outcome == TKT_HTTP_DONE &&
+	    r->status < 400 && tkt_http_retry(L->http, r) == 0;
+}
+
+/* Prints one record, s[0..len) with its newline: a line, a row or a thread. */
 static void
-emit(struct lister *L, const struct tkt_norm *nm)
+print_line(struct lister *L, const char *s, size_t len)
 {
 	struct tkt_error e;
 
-	if (nm->state_raw != NULL && !tkt_strs_has(&L->warned, nm->state_raw)) {
-		tkt_strs_add(&L->warned, nm->state_raw);
-		tkt_warnx("unknown ticket state '%s' (given as UNKNOWN, with "
-		    "state_raw)", nm->state_raw);
-	}
-	if (L->o->limit > 0 && L->printed >= L->o->limit)
-		return;
-	if (!wanted(L, nm))
-		return;
 	if (L->table || L->o->thread) {
-		if (tkt_rec_parse(&L->view, L->line.s, L->line.len - 1,
-		    TKT_RD_TREE, &e) == -1)
+		if (tkt_rec_parse(&L->view, s, len - 1, TKT_RD_TREE, &e) == -1)
 			return;
 		if (L->o->thread)
 			tkt_thread_print(stdout, &L->view, L->color);
@@ -156,11 +201,261 @@ emit(struct lister *L, const struct tkt_norm *nm)
 			tkt_table_row(stdout, &L->view, L->color);
 		}
 	} else
-		tkt_out_line(L->line.s, L->line.len);
+		tkt_out_line(s, len);
 	L->printed++;
+	L->unflushed = 1;
+}
+
+/* Does the normalized record pass the filters and --limit?  Counts it. */
+static int
+take(struct lister *L, const struct tkt_norm *nm)
+{
+	if (nm->state_raw != NULL && !tkt_strs_has(&L->warned, nm->state_raw)) {
+		tkt_strs_add(&L->warned, nm->state_raw);
+		tkt_warnx("unknown ticket state '%s' (given as UNKNOWN, with "
+		    "state_raw)", nm->state_raw);
+	}
+	if (L->o->limit > 0 && L->taken >= L->o->limit)
+		return 0;
+	if (!wanted(L, nm))
+		return 0;
+	L->taken++;
 	L->sprinted++;
-	if (L->o->limit > 0 && L->printed >= L->o->limit)
+	if (L->o->limit > 0 && L->taken >= L->o->limit)
+		L->full = 1;
+	return 1;
+}
+
+/* The queue: records in output order, some waiting for their orders. */
+
+static void
+pend_free(struct pend *p)
+{
+	for (size_t i = 0; i < p->no; i++) {
+		tkt_http_req_free(&p->o[i].req);
+		tkt_buf_free(&p->o[i].rec);
+		free(p->o[i].id);
+	}
+	free(p->o);
+	free(p->line);
+	free(p->id);
+	free(p->where);
+	free(p);
+}
+
+/* Queues the record in L->line. */
+static struct pend *
+push(struct lister *L, struct src *S, const char *id, const char *where)
+{
+	struct pend *p = xcalloc(1, sizeof(*p));
+
+	p->line = xstrndup(L->line.s, L->line.len);
+	p->len = L->line.len;
+	p->id = xstrdup(id);
+	p->where = xstrdup(where);
+	p->src = S;
+	if (L->qtail != NULL)
+		L->qtail->next = p;
+	else
+		L->qhead = p;
+	L->qtail = p;
+	L->qn++;
+	return p;
+}
+
+/* Prints a queued record, its orders as fetched (or as listed). */
+static void
+print_pend(struct lister *L, struct pend *p)
+{
+	struct tkt_edit ed;
+	struct tkt_error e;
+
+	if (p->no == 0 ||
+	    tkt_rec_parse(&L->orec, p->line, p->len - 1, TKT_RD_TOP, &e) == -1) {
+		print_line(L, p->line, p->len);
+		return;
+	}
+	tkt_buf_reset(&L->arr);
+	tkt_buf_addc(&L->arr, '[');
+	for (size_t i = 0; i < p->no; i++) {
+		if (i > 0)
+			tkt_buf_addc(&L->arr, ',');
+		tkt_buf_add(&L->arr, p->o[i].rec.s, p->o[i].rec.len);
+	}
+	tkt_buf_addc(&L->arr, ']');
+	ed = (struct tkt_edit){ "orders", L->arr.s, L->arr.len };
+	tkt_buf_reset(&L->out);
+	tkt_rec_splice(&L->orec, &ed, 1, &L->out);
+	print_line(L, L->out.s, L->out.len);
+}
+
+/*
+ * Prints the queue's head while it is complete.  Once the queue is empty,
+ * a listing goes on (L->cont), or ends at --limit.
+ */
+static void
+drain(struct lister *L)
+{
+	struct pend *p;
+	void (*fn)(struct lister *);
+
+	while ((p = L->qhead) != NULL && p->left == 0) {
+		if ((L->qhead = p->next) == NULL)
+			L->qtail = NULL;
+		L->qn--;
+		if (!tkt_http_stopped(L->http))
+			print_pend(L, p);
+		pend_free(p);
+	}
+	if (L->qhead != NULL)
+		return;
+	if (L->full)
 		tkt_http_stop(L->http);
+	else if ((fn = L->cont) != NULL) {
+		L->cont = NULL;
+		fn(L);
+	}
+}
+
+/* Runs fn now, or once the records queued are printed. */
+static void
+then(struct lister *L, void (*fn)(struct lister *))
+{
+	if (L->qhead == NULL)
+		fn(L);
+	else
+		L->cont = fn;
+}
+
+static void fill(struct lister *);
+
+static void
+order_done(struct tkt_http_req *r, void *arg)
+{
+	struct lister *L = arg;
+	struct oreq *o = r->user;
+	struct pend *p = o->p;
+	const struct tkt_jnode *data;
+	struct tkt_error e;
+	int bad;
+
+	if (!tkt_http_stopped(L->http)) {
+		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
+		    read_again(L, p->src->store, r, &e))
+			return;
+		if (bad == 0) {
+			data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
+			tkt_buf_reset(&L->arr);
+			if ((bad = tkt_wish3_order(&L->oenv, data, o->id,
+			    &L->arr, &e)) == 0) {
+				tkt_buf_reset(&o->rec);
+				tkt_buf_add(&o->rec, L->arr.s, L->arr.len);
+			}
+		}
+		if (bad) {
+			/* The record still comes out, this order's details null. */
+			if (e.status != TKT_EXIT_TOKEN)
+				e.status = TKT_EXIT_NO;
+			tkt_error_where(&e, "%s%sticket %s: order %s", p->where,
+			    p->where[0] ? ": " : "", p->id, o->id);
+			fail(L, &e);
+		}
+	}
+	tkt_http_req_free(r);
+	p->left--;
+	drain(L);
+	if (L->slots != NULL && more(L))
+		fill(L);
+}
+
+/* Asks for the details of each order of p, the record parsed in L->view. */
+static void
+ask_orders(struct lister *L, struct pend *p)
+{
+	const struct tkt_jnode *os, *c;
+	struct tkt_buf path;
+	const char *id;
+	size_t len;
+
+	os = tkt_rec_get(&L->view, &L->view.nodes[0], "orders");
+	p->no = os != NULL && os->type == TKT_J_ARRAY ? os->nchild : 0;
+	p->o = xcalloc(p->no ? p->no : 1, sizeof(*p->o));
+	tkt_buf_init(&path);
+	c = p->no ? tkt_rec_child(&L->view, os) : NULL;
+	for (size_t i = 0; c != NULL; c = tkt_rec_next(&L->view, c), i++) {
+		struct oreq *o = &p->o[i];
+
+		o->p = p;
+		tkt_buf_add(&o->rec, L->view.line + c->start, c->end - c->start);
+		id = tkt_rec_str(&L->view, tkt_rec_get(&L->view, c, "id"), &len);
+		o->id = xstrdup(id != NULL ? id : "");
+		if (id == NULL || !tkt_id_valid(id, len)) {
+			tkt_warnx("%s%sticket %s: order '%.40s' cannot be asked "
+			    "for: not an order id", p->where, p->where[0] ?
+			    ": " : "", p->id, o->id);
+			L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
+			continue;
+		}
+		tkt_buf_reset(&path);
+		tkt_buf_adds(&path, "orders/");
+		tkt_url_encode(&path, id);
+		o->req.method = TKT_GET;
+		o->req.url = tkt_wish_url(p->src->store, path.s, NULL);
+		o->req.bearer = p->src->store->token;
+		o->req.may_repeat = 1;
+		o->req.done = order_done;
+		o->req.arg = L;
+		o->req.user = o;
+		p->left++;
+		tkt_http_submit(L->http, &o->req);
+	}
+	tkt_buf_free(&path);
+}
+
+/*
+ * The record in L->line, normalized into nm, read from S: printed now if
+ * it passes and nothing is queued before it, else queued, with its
+ * orders asked for on a v3 store with --with-orders.
+ */
+static void
+emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
+    const char *where)
+{
+	struct tkt_error e;
+	int orders = 0;
+
+	if (!take(L, nm))
+		return;
+	if (L->o->with_orders && S->v3 && tkt_rec_parse(&L->view, L->line.s,
+	    L->line.len - 1, TKT_RD_TREE, &e) == 0) {
+		const struct tkt_jnode *os = tkt_rec_get(&L->view,
+		    &L->view.nodes[0], "orders");
+
+		orders = os != NULL && os->type == TKT_J_ARRAY && os->nchild > 0;
+	}
+	if (L->qhead == NULL && !orders)
+		print_line(L, L->line.s, L->line.len);
+	else {
+		struct pend *p = push(L, S, nm->id, where);
+
+		if (orders)
+			ask_orders(L, p);
+		drain(L);
+	}
+	if (L->full && L->qhead == NULL)
+		tkt_http_stop(L->http);
+}
+
+/* Once a turn of the engine: what the answers printed goes down the pipe. */
+static void
+tick(void *arg)
+{
+	struct lister *L = arg;
+
+	if (L->unflushed) {
+		fflush(stdout);
+		L->unflushed = 0;
+	}
 }
 
 /*
@@ -181,11 +476,22 @@ pagewhere(struct lister *L, char *buf, size_t len)
 	return buf;
 }
 
+/* The store the records of a listing come from, in messages, or "". */
+static const char *
+storewhere(struct lister *L, char *buf, size_t len)
+{
+	if (L->nsrcs > 1)
+		snprintf(buf, len, "store %s", L->srcs[L->cur].store->name);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 /* The listing of this store ends here; the next store's begins. */
 static void
 next_store(struct lister *L)
 {
-	if (++L->cur < L->nsrcs && !tkt_http_stopped(L->http))
+	if (++L->cur < L->nsrcs && more(L))
 		start_listing(L);
 }
 
@@ -234,13 +540,7 @@ page_data(struct lister *L, struct tkt_http_req *r, int *again)
 
 	*again = 0;
 	if (tkt_wish_envelope(r, &L->env, &e) == -1) {
-		if (tkt_oauth_resend(L->http, L->srcs[L->cur].store, r, &e)) {
-			*again = 1;
-			return NULL;
-		}
-		/* A malformed answer to a read is worth another try. */
-		if (e.status == TKT_EXIT_REMOTE && r->outcome == TKT_HTTP_DONE &&
-		    r->status < 400 && tkt_http_retry(L->http, r) == 0) {
+		if (read_again(L, L->srcs[L->cur].store, r, &e)) {
 			*again = 1;
 			return NULL;
 		}
@@ -268,14 +568,14 @@ page2_done(struct tkt_http_req *r, void *arg)
 	struct src *S = &L->srcs[L->cur];
 	struct tkt_error e;
 	const struct tkt_jnode *data, *paging, *next, *t;
-	char *nexturl = NULL, w[300];
+	char *nexturl = NULL, w[300], sw[300];
 	size_t len;
 	const char *s;
 	int again;
 
 	if ((data = page_data(L, r, &again)) == NULL) {
 		if (!again)
-			next_store(L);
+			then(L, next_store);
 		return;
 	}
 	paging = tkt_rec_get(&L->env, &L->env.nodes[0], "paging");
@@ -294,23 +594,24 @@ page2_done(struct tkt_http_req *r, void *arg)
 			L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
 		}
 	}
-	for (t = tkt_rec_child(&L->env, data); t != NULL &&
-	    !tkt_http_stopped(L->http); t = tkt_rec_next(&L->env, t)) {
+	storewhere(L, sw, sizeof(sw));
+	for (t = tkt_rec_child(&L->env, data); t != NULL && more(L);
+	    t = tkt_rec_next(&L->env, t)) {
 		tkt_buf_reset(&L->line);
 		if (tkt_wish2_record(&L->env, t, &S->nm, &L->line, &e) == -1) {
 			tkt_error_where(&e, "%s", pagewhere(L, w, sizeof(w)));
 			fail(L, &e);
 			continue;
 		}
-		emit(L, &S->nm);
+		emit(L, S, &S->nm, sw);
 	}
 	/* Each page reaches a pipe before the next one is fetched. */
 	fflush(stdout);
-	if (nexturl != NULL && !tkt_http_stopped(L->http))
+	if (nexturl != NULL && more(L))
 		submit_page(L, nexturl, page2_done);
 	else {
 		free(nexturl);
-		next_store(L);
+		then(L, next_store);
 	}
 }
 
@@ -340,6 +641,14 @@ inst_cmp(const struct inst *a, const struct inst *b)
 }
 
 static void page3_done(struct tkt_http_req *, void *);
+static char *url3(struct lister *);
+
+static void
+next_page3(struct lister *L)
+{
+	if (more(L))
+		submit_page(L, url3(L), page3_done);
+}
 
 /* The v3 list URL: the filters, and the window's top once there is one. */
 static char *
@@ -393,19 +702,20 @@ page3_done(struct tkt_http_req *r, void *arg)
 	struct tkt_error e;
 	struct inst at, first, last;
 	const char *lastraw = NULL, *lastid = NULL;
-	char w[300];
+	char w[300], sw[300];
 	long n = 0;
 	int again, have, stop = 0;
 
 	if ((data = page_data(L, r, &again)) == NULL) {
 		if (!again)
-			next_store(L);
+			then(L, next_store);
 		return;
 	}
 	memset(&first, 0, sizeof(first));
 	memset(&last, 0, sizeof(last));
-	for (t = tkt_rec_child(&L->env, data); t != NULL &&
-	    !tkt_http_stopped(L->http); t = tkt_rec_next(&L->env, t)) {
+	storewhere(L, sw, sizeof(sw));
+	for (t = tkt_rec_child(&L->env, data); t != NULL && more(L);
+	    t = tkt_rec_next(&L->env, t)) {
 		n++;
 		tkt_buf_reset(&L->line);
 		if (tkt_wish3_record(&L->env, t, &S->nm, &L->line, &e) == -1) {
@@ -441,11 +751,14 @@ page3_done(struct tkt_http_req *r, void *arg)
 		if (have && L->wmax != NULL && inst_cmp(&at, &L->wmax_at) == 0 &&
 		    tkt_strs_has(&L->seen, S->nm.id))
 			continue;
-		emit(L, &S->nm);
+		emit(L, S, &S->nm, sw);
 	}
-	/* Each page reaches a pipe before the next one is fetched. */
+	/*
+	 * Each page reaches a pipe before the next one is fetched: with
+	 * --with-orders, once its records are printed (then()).
+	 */
 	fflush(stdout);
-	if (!stop && !tkt_http_stopped(L->http) && n >= PAGE3) {
+	if (!stop && more(L) && n >= PAGE3) {
 		if (lastraw == NULL) {
 			tkt_warnx("%s: the last ticket of the page (%s) has no "
 			    "updated_at to ask for the next page by",
@@ -464,14 +777,14 @@ page3_done(struct tkt_http_req *r, void *arg)
 			L->wmax_at = last;
 			tkt_strs_free(&L->seen);
 			L->seen = run;
-			submit_page(L, url3(L), page3_done);
+			then(L, next_page3);
 			return;
 		}
 	}
 	tkt_strs_free(&run);
 	if (stop)
 		incomplete(L);
-	next_store(L);
+	then(L, next_store);
 }
 
 static void
@@ -498,8 +811,6 @@ start_listing(struct lister *L)
 
 static int next_id(struct lister *, char **id, struct src **,
     char *where, size_t wlen);
-
-static void fill(struct lister *);
 
 static void
 flush_done(struct lister *L)
@@ -535,7 +846,7 @@ flush_done(struct lister *L)
 					L->failed++;
 				} else {
 					L->succeeded++;
-					emit(L, &s->src->nm);
+					emit(L, s->src, &s->src->nm, s->where);
 				}
 			}
 		}
@@ -560,7 +871,7 @@ id_done(struct tkt_http_req *r, void *arg)
 		return;
 	s->done = 1;
 	flush_done(L);
-	if (!tkt_http_stopped(L->http))
+	if (more(L))
 		fill(L);
 }
 
@@ -585,10 +896,14 @@ id_url(const struct src *S, const char *id)
 	return url;
 }
 
+/*
+ * Asks for the next ids in the free slots, while fewer than QMAX records
+ * wait for their orders.
+ */
 static void
 fill(struct lister *L)
 {
-	for (int k = 0; k < L->nslots && !L->exhausted; k++) {
+	for (int k = 0; k < L->nslots && !L->exhausted && L->qn < QMAX; k++) {
 		int i = (L->head + k) % L->nslots;
 		struct slot *s = &L->slots[i];
 		char *id;
@@ -812,9 +1127,13 @@ setup(struct lister *L)
 	}
 	memset(&ho, 0, sizeof(ho));
 	ho.retries = -1;
-	ho.parallel = listing ? 1 : (o->parallel > 0 ? o->parallel : 4);
+	/* A listing asks for one page at a time; orders go -P at a time. */
+	ho.parallel = listing && !o->with_orders ? 1 :
+	    (o->parallel > 0 ? o->parallel : 4);
 	if (o->verbose)
 		ho.log = vlog;
+	ho.tick = tick;
+	ho.tickarg = L;
 	if ((L->http = tkt_http_new(&ho, &e)) == NULL) {
 		tkt_error_print(&e);
 		return TKT_EXIT_USAGE;
@@ -837,7 +1156,11 @@ tkt_list_main(struct tkt_list_opts *o)
 	L.cfg = &cfg;
 	tkt_rec_init(&L.env);
 	tkt_rec_init(&L.view);
+	tkt_rec_init(&L.oenv);
+	tkt_rec_init(&L.orec);
 	tkt_buf_init(&L.line);
+	tkt_buf_init(&L.arr);
+	tkt_buf_init(&L.out);
 	tkt_out_init();
 	if ((rc = setup(&L)) != TKT_EXIT_OK) {
 		free(L.srcs);
@@ -865,12 +1188,23 @@ tkt_list_main(struct tkt_list_opts *o)
 		if (L.status == TKT_EXIT_REMOTE && L.succeeded > 0)
 			L.status = TKT_EXIT_NO;
 	}
+	/* What a stopped run left waiting for its orders. */
+	while (L.qhead != NULL) {
+		struct pend *p = L.qhead;
+
+		L.qhead = p->next;
+		pend_free(p);
+	}
 	if (o->exists && L.printed == 0)
 		L.status = tkt_exit_merge(L.status, TKT_EXIT_NO);
 	tkt_http_free(L.http);
 	tkt_rec_free(&L.env);
 	tkt_rec_free(&L.view);
+	tkt_rec_free(&L.oenv);
+	tkt_rec_free(&L.orec);
 	tkt_buf_free(&L.line);
+	tkt_buf_free(&L.arr);
+	tkt_buf_free(&L.out);
 	tkt_strs_free(&L.warned);
 	free(L.srcs);
 	tkt_config_free(&cfg);

@@ -408,6 +408,7 @@ struct tkt_list_opts {
 	char		**operands;
 	int		 noperands;
 	int		 all, overdue, exists, thread, raw, verbose;
+	int		 with_orders;	/* v3: fetch each order's details */
 	int		 table;		/* -1 auto, 0 --json, 1 --table */
 	struct tkt_strs	 states, types, locales;
 	const char	*since;

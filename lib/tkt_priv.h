@@ -80,7 +80,7 @@ const struct tkt_jnode *tkt_wish_list(struct tkt_recw *, const char *key,
 		    const char *src);
 void		tkt_wish_list_end(struct tkt_recw *);
 /* One order: v[TKT_O_N] ("quantity" is written as an integer or null). */
-void		tkt_wish_order(struct tkt_recw *, const struct tkt_sv *v);
+void		tkt_wish_order(struct tkt_jw *, const struct tkt_sv *v);
 /*
  * Opens one reply and writes it up to its "images" array, left open for
  * the caller's URLs; tkt_wish_reply_end closes both.

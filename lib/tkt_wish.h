@@ -55,5 +55,14 @@ int	tkt_wish2_record(const struct tkt_rec *env, const struct tkt_jnode *t,
 	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
 int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
 	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+/*
+ * Appends to out the record's order (tkt-record(5), one object) for the
+ * v3 Order o, a node of env (the data of GET /api/v3/orders/{id}): the
+ * members v2 gives in a ticket's items, with the same values.  -1 (err)
+ * when o is not an order, or is another order than id (when id is not
+ * NULL).
+ */
+int	tkt_wish3_order(const struct tkt_rec *env, const struct tkt_jnode *o,
+	    const char *id, struct tkt_buf *out, struct tkt_error *);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

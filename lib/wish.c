@@ -313,9 +313,8 @@ tkt_wish_list_end(struct tkt_recw *rw)
 }
 
 void
-tkt_wish_order(struct tkt_recw *rw, const struct tkt_sv *v)
+tkt_wish_order(struct tkt_jw *w, const struct tkt_sv *v)
 {
-	struct tkt_jw *w = &rw->w;
 	const struct tkt_sv *q = &v[TKT_O_QUANTITY];
 	long long qty;
 	const char *es;

@@ -119,7 +119,7 @@ put_order(struct tkt_recw *rw, const struct tkt_rec *r,
 	for (int i = 0; i < TKT_O_N; i++)
 		v[i] = tkt_wish_str(r, o, i == TKT_O_ID ? "order_id" :
 		    tkt_order_keys[i], 1);
-	tkt_wish_order(rw, v);
+	tkt_wish_order(&rw->w, v);
 }
 
 /* A v2 sender or closed_by string as the record's value. */

@@ -1,14 +1,140 @@
 /*
- * wish3.c: Wish API v3 tickets to tkt records (SPEC §3).  v3 is flat and
- * typed: enums for type, state, sender and closed_by, real arrays, times
- * with milliseconds and an offset.  The record is the one wish2.c makes,
- * through the same writer, so both versions agree on every field they
- * both carry.
+ * wish3.c: Wish API v3 tickets and orders to tkt records (SPEC §3).  v3 is
+ * flat and typed: enums for type, state, sender and closed_by, real
+ * arrays, times with milliseconds and an offset.  The record is the one
+ * wish2.c makes, through the same writer, so both versions agree on every
+ * field they both carry.  A ticket names its orders only; an Order
+ * (GET /api/v3/orders/{id}) nests what v2 gives flat in each item.
  */
 #include <string.h>
 
 #include "tkt.h"
 #include "tkt_priv.h"
+
+/* The last element of array a (a member of o) whose key equals val, or NULL. */
+static const struct tkt_jnode *
+last_with(const struct tkt_rec *r, const struct tkt_jnode *o, const char *a,
+    const char *key, const char *val)
+{
+	const struct tkt_jnode *c, *found = NULL;
+	struct tkt_sv v;
+
+	for (c = tkt_rec_child(r, tkt_rec_get(r, o, a)); c != NULL;
+	    c = tkt_rec_next(r, c)) {
+		if (c->type != TKT_J_OBJECT)
+			continue;
+		v = tkt_wish_str(r, c, key, 1);
+		if (v.s != NULL && (val == NULL ||
+		    (v.n == strlen(val) && memcmp(v.s, val, v.n) == 0)))
+			found = c;
+	}
+	return found;
+}
+
+/* A money object {amount, currency_code}: its amount as sent ("6.69"). */
+static struct tkt_sv
+money(const struct tkt_rec *r, const struct tkt_jnode *o, const char *key,
+    struct tkt_sv *currency)
+{
+	const struct tkt_jnode *m = tkt_rec_get(r, o, key);
+
+	if (currency->s == NULL)
+		*currency = tkt_wish_str(r, m, "currency_code", 1);
+	return tkt_wish_str(r, m, "amount", 1);
+}
+
+/*
+ * A v3 time as the record's date, the UTC day of that instant: v2 sends
+ * shipped_date and refunded_time as days ("2026-11-18"), v3 as times.
+ */
+static struct tkt_sv
+day(struct tkt_sv v, char buf[21])
+{
+	time_t t;
+
+	if (v.s == NULL || tkt_time_parsen(v.s, v.n, &t) == -1)
+		return (struct tkt_sv){ NULL, 0 };
+	tkt_time_format(t, buf);
+	return (struct tkt_sv){ buf, 10 };
+}
+
+/*
+ * The record's members of order o: a v3 Order, or what a ticket's orders
+ * hold ({id} or a bare id).  Strings are borrowed from r or from days.
+ */
+static void
+order_values(const struct tkt_rec *r, const struct tkt_jnode *o,
+    struct tkt_sv v[TKT_O_N], char days[2][21])
+{
+	const struct tkt_jnode *pi, *pay, *tr, *ev, *rf;
+
+	memset(v, 0, TKT_O_N * sizeof(*v));
+	if (o->type == TKT_J_STRING) {
+		v[TKT_O_ID] = (struct tkt_sv){ r->strs + o->str, o->strlen };
+		return;
+	}
+	v[TKT_O_ID] = tkt_wish_str(r, o, "id", 1);
+	v[TKT_O_TRANSACTION_ID] = tkt_wish_str(r, o, "transaction_id", 1);
+	v[TKT_O_STATE] = tkt_wish_str(r, o, "state", 1);
+	pi = tkt_rec_get(r, o, "product_information");
+	v[TKT_O_PRODUCT_ID] = tkt_wish_str(r, pi, "id", 1);
+	v[TKT_O_PRODUCT_NAME] = tkt_wish_str(r, pi, "name", 1);
+	v[TKT_O_SKU] = tkt_wish_str(r, pi, "sku", 1);
+	v[TKT_O_SIZE] = tkt_wish_str(r, pi, "size", 1);
+	v[TKT_O_COLOR] = tkt_wish_str(r, pi, "color", 1);
+	pay = tkt_rec_get(r, tkt_rec_get(r, o, "order_payment"),
+	    "general_payment_details");
+	v[TKT_O_QUANTITY] = tkt_wish_str(r, pay, "product_quantity", 1);
+	v[TKT_O_PRICE] = money(r, pay, "product_price", &v[TKT_O_CURRENCY]);
+	v[TKT_O_SHIPPING] = money(r, pay, "product_shipping_price",
+	    &v[TKT_O_CURRENCY]);
+	v[TKT_O_ORDER_TOTAL] = money(r, pay, "payment_total",
+	    &v[TKT_O_CURRENCY]);
+	/* v2 has one tracking number: the latest, when it was shipped again. */
+	if ((tr = last_with(r, o, "tracking_information", "tracking_number",
+	    NULL)) != NULL) {
+		v[TKT_O_TRACKING_NUMBER] = tkt_wish_str(r, tr,
+		    "tracking_number", 1);
+		v[TKT_O_SHIPPING_PROVIDER] = tkt_wish_str(r,
+		    tkt_rec_get(r, tr, "shipping_provider"), "name", 1);
+	}
+	if ((ev = last_with(r, o, "fulfillment_records", "event_type",
+	    "MARK_SHIPPED")) != NULL)
+		v[TKT_O_SHIPPED_DATE] = day(tkt_wish_str(r, ev, "event_time", 1),
+		    days[0]);
+	if ((rf = last_with(r, o, "refunds", "refund_time", NULL)) != NULL) {
+		v[TKT_O_REFUNDED_REASON] = tkt_wish_str(r, rf, "refund_reason", 1);
+		v[TKT_O_REFUNDED_TIME] = day(tkt_wish_str(r, rf, "refund_time", 1),
+		    days[1]);
+	}
+}
+
+int
+tkt_wish3_order(const struct tkt_rec *r, const struct tkt_jnode *o,
+    const char *id, struct tkt_buf *out, struct tkt_error *err)
+{
+	struct tkt_sv v[TKT_O_N];
+	char days[2][21];
+	struct tkt_jw w;
+
+	if (o == NULL || o->type != TKT_J_OBJECT ||
+	    (order_values(r, o, v, days), v[TKT_O_ID].s == NULL)) {
+		tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
+		    "malformed answer: an order without an id");
+		return -1;
+	}
+	if (id != NULL && (v[TKT_O_ID].n != strlen(id) ||
+	    memcmp(v[TKT_O_ID].s, id, v[TKT_O_ID].n) != 0)) {
+		tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
+		    "malformed answer: order '%.*s' came back for '%s'",
+		    (int)(v[TKT_O_ID].n > 64 ? 64 : v[TKT_O_ID].n),
+		    v[TKT_O_ID].s, id);
+		return -1;
+	}
+	tkt_jw_init(&w, out);
+	tkt_wish_order(&w, v);
+	return 0;
+}
 
 static void
 put_images(struct tkt_jw *w, const struct tkt_rec *r,
@@ -39,6 +165,7 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 	struct tkt_recw rw;
 	struct tkt_wire wt;
 	struct tkt_sv st, v[TKT_O_N];
+	char days[2][21];
 	size_t norders = 0;
 
 	memset(&wt, 0, sizeof(wt));
@@ -78,16 +205,12 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 	wt.buyer_name = tkt_wish_str(r, buyer, "name", 1);
 	tkt_wish_head(&rw, out, nm, &wt);
 
-	/* v3 names the orders only; the rest of each is null. */
-	memset(v, 0, sizeof(v));
+	/* A ticket names its orders only: the rest of each is null. */
 	for (c = tkt_wish_list(&rw, "orders", r, t, "orders"); c != NULL;
 	    c = tkt_rec_next(r, c)) {
-		if (c->type == TKT_J_STRING)
-			v[TKT_O_ID] = (struct tkt_sv){ r->strs + c->str, c->strlen };
-		else
-			v[TKT_O_ID] = tkt_wish_str(r, c, "id", 1);
+		order_values(r, c, v, days);
 		if (v[TKT_O_ID].s != NULL)
-			tkt_wish_order(&rw, v);
+			tkt_wish_order(&rw.w, v);
 	}
 	tkt_wish_list_end(&rw);
 	for (c = tkt_wish_list(&rw, "replies", r, t, "replies"); c != NULL;
