@@ -73,7 +73,7 @@ demo: deps
 # The suites whose tools speak to the API run once more against v3 (the
 # sandbox serves both; test_helper.bash reads TKT_TEST_API).
 V3_SUITES = test/tkt-list.bats test/tkt-reply.bats test/tkt-close.bats \
-	test/tkt-appeal.bats test/oauth.bats
+	test/tkt-appeal.bats test/oauth.bats test/with-orders.bats
 
 check: deps
 	@$(MAKE) --no-print-directory all
