@@ -45,7 +45,7 @@ static const char *act_names[] = { "reply", "close", "appeal", "reopen",
 static const char *act_paths[] = { "ticket/reply", "ticket/close",
     "ticket/appeal-to-wish-support", "ticket/re-open", "order/refund" };
 
-enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK };
+enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK, PH_REASONS };
 
 struct step {
 	int		 act;
@@ -1050,6 +1050,8 @@ on_send(struct actor *A, struct job *j)
 	get_ticket(A, j, PH_CHECK);
 }
 
+static void get_reasons(struct actor *, struct job *);
+
 static void
 on_check(struct actor *A, struct job *j)
 {
@@ -1089,11 +1091,65 @@ on_check(struct actor *A, struct job *j)
 		step_ok(A, j, s);
 		return;
 	}
+	if (s->definite && s->act == TKT_ACT_REFUND && is_v3(A) &&
+	    s->err.code == 1000) {
+		get_reasons(A, j);
+		return;
+	}
 	if (s->definite || s->sends >= MAXSENDS) {
 		fail(A, j, &s->err);
 		return;
 	}
 	send_step(A, j);
+}
+
+/*
+ * A v3 refund refused as an invalid parameter most likely names a reason
+ * the order does not take: the order's refund_reasons are read and named
+ * in the error, for a person to pick one (the refusal stands whatever the
+ * read gives, a refused token aside).
+ */
+static void
+get_reasons(struct actor *A, struct job *j)
+{
+	struct tkt_buf q;
+
+	tkt_buf_init(&q);
+	tkt_buf_adds(&q, "orders/");
+	tkt_url_encode(&q, j->steps[j->cur].order);
+	tkt_buf_adds(&q, "/refund_reasons");
+	j->phase = PH_REASONS;
+	prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
+	tkt_http_submit(A->http, &j->req);
+	tkt_buf_free(&q);
+}
+
+static void
+on_reasons(struct actor *A, struct job *j)
+{
+	struct tkt_error e = j->steps[j->cur].err, re;
+	const struct tkt_jnode *d, *x;
+	const char *sep = "; the order takes ";
+	size_t len = strlen(e.msg), n;
+
+	if (tkt_wish_envelope(&j->req, &A->env, &re) == -1) {
+		fail(A, j, re.status == TKT_EXIT_TOKEN ? &re : &e);
+		return;
+	}
+	d = tkt_rec_get(&A->env, &A->env.nodes[0], "data");
+	if (d != NULL && d->type != TKT_J_ARRAY)
+		d = NULL;
+	for (x = tkt_rec_child(&A->env, d); x != NULL && len < sizeof(e.msg);
+	    x = tkt_rec_next(&A->env, x)) {
+		const char *v = tkt_rec_str(&A->env, x, &n);
+
+		if (v == NULL)
+			continue;
+		len += (size_t)snprintf(e.msg + len, sizeof(e.msg) - len,
+		    "%s%.*s", sep, (int)(n > 100 ? 100 : n), v);
+		sep = ", ";
+	}
+	fail(A, j, &e);
 }
 
 /*
@@ -1134,6 +1190,7 @@ req_done(struct tkt_http_req *r, void *arg)
 	case PH_PRE: on_pre(A, j); break;
 	case PH_SEND: on_send(A, j); break;
 	case PH_CHECK: on_check(A, j); break;
+	case PH_REASONS: on_reasons(A, j); break;
 	}
 	/* The engine's tick prints what finished, after one fsync for all. */
 }
@@ -1455,7 +1512,10 @@ drain(struct actor *A)
 			 * was not applied, one refused with 429 or never
 			 * connected and waiting to be retried) was not sent.
 			 */
-			if (j->unsure || j->phase == PH_CHECK) {
+			if (j->phase == PH_REASONS)
+				/* Refused; its reasons were being read. */
+				e = j->steps[j->cur].err;
+			else if (j->unsure || j->phase == PH_CHECK) {
 				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
 				    "the run stopped (the token was refused) "
 				    "while its %s was sent: the outcome is unknown",

@@ -212,15 +212,27 @@ tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' spea
 
 @test "a reason code Wish refuses fails the refund with 1000 and the ticket is not closed" {
 	sandbox
-	local a o msg
+	local a o msg takes=
 	a=$(pick "$ORDER1")
 	o=$(orders "$a")
 	case $TKT_TEST_API in
 	v2) msg="Invalid parameter 'reason_code': '999x' is not a reason code" ;;
-	v3) msg="Invalid parameter 'refund_reason': '999x' is not a refund reason (see GET /api/v3/orders/$o/refund_reasons)" ;;
+	v3) msg="Invalid parameter 'refund_reason': '999x' is not a refund reason (see GET /api/v3/orders/$o/refund_reasons)"
+	    # v3 has the order's reasons to offer: they are named.
+	    takes="; the order takes UNABLE_TO_SHIP, ITEM_RETURNED_TO_SENDER, ITEM_IS_DAMAGED, *, ITEM_NEVER_ARRIVED, OTHER" ;;
 	esac
+	tkt-list "$a" >"$BATS_TEST_TMPDIR/rec"
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason 999x"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: $msg (code 1000, HTTP 400) (request id "????????????????????????")" ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: $msg (code 1000, HTTP 400)"$takes" (request id "????????????????????????")" ]]
+	if [ "$TKT_TEST_API" = v3 ]; then
+		run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --reason 999x"
+		[ "$(reqs | tr '\n' ' ')" = "PUT /api/v3/orders/$o/refund 400 GET /api/v3/orders/$o 200 GET /api/v3/orders/$o/refund_reasons 200 " ]
+		# When the reasons cannot be read, the refusal stands as Wish said it.
+		stop_sandbox
+		start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "500@GET/api/v3/orders/$o/refund_reasons"
+		run -1 --separate-stderr env TKT_RETRIES=0 tkt-close --refund --reason 999x "$BATS_TEST_TMPDIR/rec"
+		[[ "$stderr" == "tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: $msg (code 1000, HTTP 400) (request id "????????????????????????")" ]]
+	fi
 	printf '%s\n' "$output" | jq -e '.result.ok == false and (.result.steps | length == 1 and
 	    .[0].action == "refund" and .[0].ok == false) and (.result.error | .kind == "remote" and
 	    .code == 1000 and .http == 400 and (.request_id | length == 24))'
