@@ -278,8 +278,14 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 
 /* /api/v3/tickets/{id}: GET reads, PUT moves the state. */
 
+/*
+ * Answers one stored object: the ticket id names (by_order 0), or the
+ * order id names (1), as put() writes it from the ticket's line.
+ */
 static void
-ticket_get(struct sb_req *r, const char *id, struct sb_answer *a)
+answer_one(struct sb_req *r, const char *id, int by_order,
+    int (*put)(struct sb_answer *, const struct tkt_buf *, const char *,
+    struct tkt_rec *), struct sb_answer *a)
 {
 	struct tkt_buf line;
 	struct tkt_rec rec;
@@ -287,15 +293,29 @@ ticket_get(struct sb_req *r, const char *id, struct sb_answer *a)
 
 	tkt_buf_init(&line);
 	tkt_rec_init(&rec);
-	if (sb_ticket_copy(r->sb, id, 0, &line, &e) == -1)
+	if (sb_ticket_copy(r->sb, id, by_order, &line, &e) == -1)
 		v3_err(a, &e);
 	else {
 		v3_begin(a);
-		if (put_ticket(a, &line, &rec) == 0)
+		if (put(a, &line, id, &rec) == 0)
 			v3_end(a);
 	}
 	tkt_rec_free(&rec);
 	tkt_buf_free(&line);
+}
+
+static int
+put_ticket_of(struct sb_answer *a, const struct tkt_buf *line, const char *id,
+    struct tkt_rec *rec)
+{
+	(void)id;
+	return put_ticket(a, line, rec);
+}
+
+static void
+ticket_get(struct sb_req *r, const char *id, struct sb_answer *a)
+{
+	answer_one(r, id, 0, put_ticket_of, a);
 }
 
 /* UpdateTicket: CLOSED closes, AWAITING_MERCHANT re-opens, AWAITING_WISH appeals. */
@@ -492,21 +512,7 @@ put_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
 static void
 ep_order(struct sb_req *r, const char *id, struct sb_answer *a)
 {
-	struct tkt_buf line;
-	struct tkt_rec rec;
-	struct sb_err e;
-
-	tkt_buf_init(&line);
-	tkt_rec_init(&rec);
-	if (sb_ticket_copy(r->sb, id, 1, &line, &e) == -1)
-		v3_err(a, &e);
-	else {
-		v3_begin(a);
-		if (put_order(a, &line, id, &rec) == 0)
-			v3_end(a);
-	}
-	tkt_rec_free(&rec);
-	tkt_buf_free(&line);
+	answer_one(r, id, 1, put_order, a);
 }
 
 static void
