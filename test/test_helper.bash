@@ -82,6 +82,13 @@ stop_sandbox() {
 	fi
 }
 
+# listing_sandbox: the setup_file of the listing suites: one read-only
+# sandbox of 400 tickets (seed 11) shared by the file's tests.
+listing_sandbox() {
+	export TKT_NOW="$TEST_NOW"
+	start_sandbox --seed 11 --tickets 400 --now "$TEST_NOW"
+}
+
 # A config file for tests that need one; prints nothing.
 write_config() {
 	mkdir -p "$XDG_CONFIG_HOME/tkt"

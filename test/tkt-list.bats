@@ -4,8 +4,7 @@
 load test_helper
 
 setup_file() {
-	export TKT_NOW="$TEST_NOW"
-	start_sandbox --seed 11 --tickets 400 --now "$TEST_NOW"
+	listing_sandbox
 }
 
 teardown_file() {
