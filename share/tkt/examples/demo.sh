@@ -67,7 +67,14 @@ if command -v tkt-metrics >/dev/null 2>&1; then
 	tkt-list | tkt-metrics --table
 fi
 
-if [ -x "$top/cmd/tkt-reply" ] && command -v jq >/dev/null 2>&1; then
+if command -v jq >/dev/null 2>&1; then
+	say "TKT_API=v3 tkt-list --with-orders --type ORDER --limit 4 | jq ...   # the same store through API v3, with each order's details"
+	TKT_API=v3 tkt-list --with-orders --type ORDER --limit 4 |
+	    jq -r '.orders[] as $o | [.id, .api, $o.product_name, $o.state,
+	        ($o.shipping_provider // "-"), ($o.tracking_number // "-")] | @tsv'
+fi
+
+if command -v tkt-reply >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
 	cd "$tmp"
 	before=$(tkt-list | wc -l)
 	say "tkt-list --limit 5 | tkt-template render --auto >todo.jsonl   # five tickets, a reply each"
