@@ -1032,9 +1032,21 @@ on_send(struct actor *A, struct job *j)
 		return;
 	}
 	if (e.status == TKT_EXIT_TOKEN || r->outcome == TKT_HTTP_NOTSENT ||
-	    r->outcome == TKT_HTTP_FATAL || (r->outcome == TKT_HTTP_DONE &&
-	    r->status == 429)) {
+	    r->outcome == TKT_HTTP_FATAL) {
 		fail(A, j, &e);
+		return;
+	}
+	/*
+	 * A 429 that outlasted the engine's retries was not applied: the
+	 * write is sent again after the backoff, with no read-back, while it
+	 * has sends left (as after a read-back that showed it not applied).
+	 */
+	if (r->outcome == TKT_HTTP_DONE && r->status == 429) {
+		s->err = e;
+		if (s->sends < MAXSENDS)
+			send_step(A, j);
+		else
+			fail(A, j, &e);
 		return;
 	}
 	/*

@@ -805,6 +805,37 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	[ "$(state "$a")" = CLOSED ]
 }
 
+@test "a close met by more 429s than one send's retries is sent again, never read back, until the sends run out" {
+	local a d="$BATS_TEST_TMPDIR" want=
+	sandbox
+	a=$(pick "$AM")
+	tkt-list "$a" >"$d/a.jsonl"
+	stop_sandbox
+	export TKT_BACKOFF=10ms
+	# Six 429s: the first send's five attempts (TKT_RETRIES 4), then one
+	# of the second send; its retry goes through.
+	start_sandbox -d "$STORE" --now "$TEST_NOW" \
+	    --faults "$(printf 'nth=%s:429,' 1 2 3 4 5 6)nth=99999:500"
+	run -0 --separate-stderr tkt-close -v "$d/a.jsonl"
+	want="$(for i in 1 2 3 4 5 6; do printf '%s 429 ' "$(sent close "$a")"; done)$(sent close "$a") 200 "
+	[ "$(reqs | tr '\n' ' ')" = "$want" ]
+	printf '%s\n' "$output" | jq -e '.result.ok and .result.steps[0].ok'
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(changes "$a")" -eq 1 ]
+	# A server that answers nothing but 429 fails the close after 8 sends:
+	# the first with 5 attempts, each send again with one fewer, down to
+	# one (5 + 4 + 3 + 2 + 1 + 1 + 1 + 1).
+	stop_sandbox
+	sandbox --faults "429@$(at close)"
+	a=$(pick "$AM" 2 | tail -n 1)
+	tkt-list "$a" >"$d/b.jsonl"
+	run -3 --separate-stderr tkt-close -v "$d/b.jsonl"
+	[ "$(reqs | grep -c "^$(sent close "$a") 429$")" -eq 18 ]
+	[ "$(reqs | grep -vc "^$(sent close "$a") 429$")" -eq 0 ]
+	[[ "$stderr" == *"tkt-close: $d/b.jsonl:1: ticket $a: Too Many Requests (code 1000, HTTP 429) (request id "*")" ]]
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+}
+
 @test "a 5xx, a drop before the body or a cut answer is read back before the close is sent again; a 429 is retried" {
 	local ids f want a n=0 d="$BATS_TEST_TMPDIR"
 	sandbox
