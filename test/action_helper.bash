@@ -162,3 +162,44 @@ refused_code() {
 	v3) echo 1006 ;;
 	esac
 }
+
+# refused_run TOOL ACTION N P: the refused-token run of an action tool over
+# the first N tickets awaiting the merchant.  As bare ids (-P P), the first
+# ticket's read is refused and nothing else is sent; as records, which are
+# not read first, its ACTION is.  Either way every record read (all N: up
+# to 2048 are read ahead) comes out, in order, the unsent ones counted in
+# one line and not reported one by one; the token is never shown, and the
+# store is left as it was.
+refused_run() {
+	local tool=$1 act=$2 count=$3 par=$4 ids first id n
+	local rec="$BATS_TEST_TMPDIR/recs.jsonl" stopped
+	ids=$(pick "$AM" "$count")
+	first=$(head -n 1 <<<"$ids")
+	for id in $ids; do tkt-list "$id"; done >"$rec"
+	n=$(wc -l <"$STORE")
+	stopped="$tool: stopped: $((count - 1)) records read but not sent, 0 with an unknown outcome"
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token "$tool" -v -P "$par" <<<"$ids"
+	[ "$(reqs)" = "$(read_of "$first") 401" ]
+	[[ "$stderr" == "$tool: $(read_of "$first") 401 "*"
+$tool: <stdin>:1: ticket $first: $(refused) (request id "????????????????????????")
+$stopped" ]]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e --arg m "$(refused)" --argjson c "$(refused_code)" '.result |
+	    .ok == false and .steps == [] and
+	    (.error | .kind == "refused" and .code == $c and .http == 401 and .message == $m)'
+	printf '%s\n' "$output" | sed 1d | jq -e -s --argjson k "$((count - 1))" 'length == $k and
+	    all(.[]; .result.ok == false and .result.error ==
+	    {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
+	[[ "$output$stderr" != *wrong-secret-token* ]]
+	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token "$tool" -v -P 1 "$rec"
+	[ "$(reqs)" = "$(sent "$act" "$first") 401" ]
+	[[ "$stderr" == *"
+$tool: $rec:1: ticket $first: $(refused) (request id "????????????????????????")
+$stopped" ]]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
+	printf '%s\n' "$output" | sed -n 1p | jq -e --argjson c "$(refused_code)" '.result |
+	    .ok == false and .steps[0].ok == false and
+	    (.error | .kind == "refused" and .code == $c and .http == 401)'
+	[[ "$output$stderr" != *wrong-secret-token* ]]
+	[ "$(wc -l <"$STORE")" -eq "$n" ]
+}

@@ -142,38 +142,7 @@ tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (re
 
 @test "a refused token exits 4, stops the run at once and never shows the token" {
 	sandbox
-	local ids first id n rec="$BATS_TEST_TMPDIR/recs.jsonl"
-	ids=$(pick "$AM" 6)
-	first=$(head -n 1 <<<"$ids")
-	for id in $ids; do tkt-list "$id"; done >"$rec"
-	n=$(wc -l <"$STORE")
-	# A bare id is read first: that read is refused and nothing else is
-	# sent.  All 6 records are read ahead (up to 2048 are): they all come
-	# out, in order; the unsent ones are not reported one by one.
-	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-appeal -v -P 1 <<<"$ids"
-	[ "$(reqs)" = "$(read_of "$first") 401" ]
-	[[ "$stderr" == "tkt-appeal: $(read_of "$first") 401 "*"
-tkt-appeal: <stdin>:1: ticket $first: $(refused) (request id "????????????????????????")
-tkt-appeal: stopped: 5 records read but not sent, 0 with an unknown outcome" ]]
-	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e --arg m "$(refused)" --argjson c "$(refused_code)" '.result |
-	    .ok == false and .steps == [] and
-	    (.error | .kind == "refused" and .code == $c and .http == 401 and .message == $m)'
-	printf '%s\n' "$output" | sed 1d | jq -e -s 'length == 5 and all(.[]; .result.ok == false and
-	    .result.error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
-	[[ "$output$stderr" != *wrong-secret-token* ]]
-	# A record is not read first: the appeal itself is refused.
-	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-appeal -v -P 1 "$rec"
-	[ "$(reqs)" = "$(sent appeal "$first") 401" ]
-	[[ "$stderr" == *"
-tkt-appeal: $rec:1: ticket $first: $(refused) (request id "????????????????????????")
-tkt-appeal: stopped: 5 records read but not sent, 0 with an unknown outcome" ]]
-	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e --argjson c "$(refused_code)" '.result |
-	    .ok == false and .steps[0].ok == false and
-	    (.error | .kind == "refused" and .code == $c and .http == 401)'
-	[[ "$output$stderr" != *wrong-secret-token* ]]
-	[ "$(wc -l <"$STORE")" -eq "$n" ]
+	refused_run tkt-appeal appeal 6 1
 }
 
 @test "an expired token (code 1015 on v2, 1007 on v3, on HTTP 400) exits 4 too" {

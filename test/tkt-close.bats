@@ -416,39 +416,10 @@ $a"
 
 @test "a refused token exits 4, stops the run at once and never shows the token" {
 	sandbox
-	local ids first n id d="$BATS_TEST_TMPDIR"
-	ids=$(pick "$AM" 12)
-	first=$(head -n 1 <<<"$ids")
-	for id in $ids; do tkt-list "$id"; done >"$d/recs.jsonl"
-	n=$(wc -l <"$STORE")
-	# Until a first answer one request at a time: the first ticket's read
-	# is refused, and nothing else is sent.
-	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 4 <<<"$ids"
-	[ "$(reqs)" = "$(read_of "$first") 401" ]
-	[[ "$stderr" == "tkt-close: $(read_of "$first") 401 "*"
-tkt-close: <stdin>:1: ticket $first: $(refused) (request id "????????????????????????")
-tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
-	# Every record read (all 12: up to 2048 are read ahead) comes
-	# out, in order; the unsent ones are not reported one by one.
-	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e --arg m "$(refused)" --argjson c "$(refused_code)" '.result |
-	    .ok == false and .steps == [] and
-	    (.error | .kind == "refused" and .code == $c and .http == 401 and .message == $m)'
-	printf '%s\n' "$output" | sed 1d | jq -e -s 'length == 11 and all(.[]; .result.ok == false and
-	    .result.error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
-	[[ "$output$stderr" != *wrong-secret-token* ]]
-	# Records are not read first: the close itself is refused.  All 12
-	# records are read ahead (up to 2048 are), and come out.
-	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token tkt-close -v -P 1 "$d/recs.jsonl"
-	[ "$(reqs)" = "$(sent close "$first") 401" ]
-	[[ "$stderr" == *"tkt-close: $d/recs.jsonl:1: ticket $first: $(refused) (request id "????????????????????????")
-tkt-close: stopped: 11 records read but not sent, 0 with an unknown outcome" ]]
-	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e --argjson c "$(refused_code)" '.result |
-	    .ok == false and .steps[0].ok == false and
-	    (.error | .kind == "refused" and .code == $c and .http == 401)'
-	[[ "$output$stderr" != *wrong-secret-token* ]]
-	[ "$(wc -l <"$STORE")" -eq "$n" ]
+	# Up to the first answer, one request at a time: with 12 bare ids and
+	# -P 4 all the same, the first ticket's read is refused, and nothing
+	# else is sent.
+	refused_run tkt-close close 12 4
 }
 
 @test "a revoked token (code 1016 on v2, 1008 on v3, on HTTP 400) exits 4 too" {
