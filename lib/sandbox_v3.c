@@ -109,6 +109,28 @@ body_str(const struct tkt_rec *rec, const char *key, struct sb_answer *a,
 	return tkt_rec_str(rec, n, NULL);
 }
 
+/*
+ * A required string member of the body: NULL after answering 1001, named
+ * want, when it is missing (or empty, with empty_missing), or 1000 when it
+ * is not a string.
+ */
+static const char *
+body_need(const struct tkt_rec *rec, const char *key, const char *want,
+    int empty_missing, struct sb_answer *a)
+{
+	int bad = 0;
+	const char *v = body_str(rec, key, a, &bad);
+
+	if (bad)
+		return NULL;
+	if (v == NULL || (empty_missing && *v == '\0')) {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
+		    "Required Param Missing: '%s'", want);
+		return NULL;
+	}
+	return v;
+}
+
 /* Parses a ticket line and appends its v3 object; -1 after answering. */
 static int
 put_ticket(struct sb_answer *a, const struct tkt_buf *line, struct tkt_rec *rec)
@@ -334,19 +356,14 @@ ticket_put(struct sb_req *r, const char *id, struct sb_answer *a)
 	struct sb_err e;
 	const char *state;
 	size_t i;
-	int bad = 0;
 
 	tkt_buf_init(&line);
 	tkt_rec_init(&body);
 	tkt_rec_init(&rec);
 	if (body_object(r, a, &body) == -1)
 		goto out;
-	if ((state = body_str(&body, "state", a, &bad)) == NULL) {
-		if (!bad)
-			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
-			    "Required Param Missing: 'state'");
+	if ((state = body_need(&body, "state", "state", 0, a)) == NULL)
 		goto out;
-	}
 	for (i = 0; i < sizeof(moves) / sizeof(*moves); i++)
 		if (strcmp(state, moves[i].state) == 0)
 			break;
@@ -388,19 +405,14 @@ ep_replies(struct sb_req *r, const char *id, struct sb_answer *a)
 	struct tkt_error err;
 	struct sb_err e;
 	const char *msg;
-	int bad = 0;
 
 	tkt_buf_init(&line);
 	tkt_rec_init(&body);
 	tkt_rec_init(&rec);
 	if (body_object(r, a, &body) == -1)
 		goto out;
-	if ((msg = body_str(&body, "message", a, &bad)) == NULL || *msg == '\0') {
-		if (!bad)
-			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
-			    "Required Param Missing: 'message'");
+	if ((msg = body_need(&body, "message", "message", 1, a)) == NULL)
 		goto out;
-	}
 	if (sb_text_check("message", msg, &e) == -1 ||
 	    sb_ticket_move(r->sb, id, SB_REPLY, msg, &line, &e) == -1) {
 		v3_err(a, &e);
@@ -562,12 +574,8 @@ ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 		rkey = "reason";
 	if (tkt_rec_get(&body, &body.nodes[0], nkey) == NULL)
 		nkey = "note";
-	if ((reason = body_str(&body, rkey, a, &bad)) == NULL) {
-		if (!bad)
-			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1001,
-			    "Required Param Missing: 'refund_reason'");
+	if ((reason = body_need(&body, rkey, "refund_reason", 0, a)) == NULL)
 		goto out;
-	}
 	note = body_str(&body, nkey, a, &bad);
 	if (bad)
 		goto out;
