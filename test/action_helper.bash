@@ -163,6 +163,18 @@ refused_code() {
 	esac
 }
 
+# seen_pair: two tickets awaiting the merchant for the journal tests, in
+# the caller's locals: a, also as a record in rec, and b, a bare id; ua
+# and ub, the updated_at of each, which the journal keeps as SEEN.
+seen_pair() {
+	rec="$BATS_TEST_TMPDIR/rec.jsonl"
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	tkt-list "$a" >"$rec"
+	ua=$(jq -r .updated_at "$rec")
+	ub=$(tkt-list "$b" | jq -r .updated_at)
+	[ "$ua" != null ] && [ "$ub" != null ]
+}
+
 # refused_run TOOL ACTION N P: the refused-token run of an action tool over
 # the first N tickets awaiting the merchant.  As bare ids (-P P), the first
 # ticket's read is refused and nothing else is sent; as records, which are

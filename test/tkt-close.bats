@@ -567,12 +567,8 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 
 @test "the journal: a re-run skips what was done and sends nothing; -n shows it; --force sends again" {
 	sandbox
-	local a b ua ub n rec="$BATS_TEST_TMPDIR/rec.jsonl"
-	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
-	tkt-list "$a" >"$rec"
-	ua=$(jq -r .updated_at "$rec")
-	ub=$(tkt-list "$b" | jq -r .updated_at)
-	[ "$ua" != null ] && [ "$ub" != null ]
+	local a b ua ub n rec
+	seen_pair
 	# SEEN is the updated_at the run saw: the record's, or for a bare id
 	# that of the ticket read first.  HASH is that of the empty string.
 	run -0 --separate-stderr tkt-close "$rec" - <<<"$b"
