@@ -302,17 +302,6 @@ journal_when(const struct job *j, const struct step *s)
 	return j->updated;
 }
 
-static int
-all_digits(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 /* --reason, else the ticket's refund_reason (kept in j->text). */
 static const char *
 refund_reason(struct actor *A, struct job *j)
@@ -508,10 +497,8 @@ local_fail(struct actor *A, struct job *j, const char *fmt, ...)
 	va_list ap;
 
 	tkt_error_clear(&e);
-	e.status = TKT_EXIT_NO;
-	e.kind = TKT_E_LOCAL;
 	va_start(ap, fmt);
-	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	tkt_error_vset(&e, TKT_EXIT_NO, TKT_E_LOCAL, fmt, ap);
 	va_end(ap);
 	fail(A, j, &e);
 }
@@ -825,7 +812,8 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 					}
 				free(j->text);
 				j->text = rr ? xstrdup(rr) : NULL;
-			} else if (is_v3(A) && all_digits(o->reason)) {
+			} else if (is_v3(A) &&
+			    o->reason[strspn(o->reason, "0123456789")] == '\0') {
 				/*
 				 * A v2 code on a v3 store: which v3 reason it
 				 * stands for is Wish's to say, not ours to guess.

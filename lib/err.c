@@ -39,16 +39,23 @@ tkt_error_clear(struct tkt_error *e)
 }
 
 void
-tkt_error_set(struct tkt_error *e, int status, int kind, const char *fmt, ...)
+tkt_error_vset(struct tkt_error *e, int status, int kind, const char *fmt,
+    va_list ap)
 {
-	va_list ap;
-
 	if (e == NULL)
 		return;
 	e->status = status;
 	e->kind = kind;
-	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+}
+
+void
+tkt_error_set(struct tkt_error *e, int status, int kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tkt_error_vset(e, status, kind, fmt, ap);
 	va_end(ap);
 }
 

@@ -66,6 +66,8 @@ const char	*tkt_getprogname(void);
 void		 tkt_error_clear(struct tkt_error *);
 void		 tkt_error_set(struct tkt_error *, int status, int kind,
 		    const char *fmt, ...) TKT_PRINTF(4, 5);
+void		 tkt_error_vset(struct tkt_error *, int status, int kind,
+		    const char *fmt, va_list) TKT_PRINTF(4, 0);
 void		 tkt_error_where(struct tkt_error *, const char *fmt, ...)
 		    TKT_PRINTF(2, 3);
 /* Prints "prog: where: msg (request id …)" for a filled error. */
