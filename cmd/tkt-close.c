@@ -11,16 +11,17 @@
 #include "tkt.h"
 
 static const char synopsis[] =
-    "tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]]\n"
-    "                 [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
-    "                 [file ...]\n"
+    "tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]\n"
+    "                 [--refund-wait dur]] [--force] [-P n] [--rate n/s]\n"
+    "                 [-s store] [--now time] [file ...]\n"
     "       tkt-close --reopen [-m reason] [-nv] [--no-check] [--force] [-P n]\n"
     "                 [--rate n/s] [-s store] [--now time] [file ...]";
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN, O_NOCHECK };
+	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN, O_NOCHECK,
+	    O_WAIT };
 	static const struct option longopts[] = {
 		TKT_ACTION_LONGOPTS,
 		{ "message", required_argument, NULL, 'm' },
@@ -28,6 +29,7 @@ main(int argc, char *argv[])
 		{ "reason", required_argument, NULL, O_REASON },
 		{ "note", required_argument, NULL, O_NOTE },
 		{ "order", required_argument, NULL, O_ORDER },
+		{ "refund-wait", required_argument, NULL, O_WAIT },
 		{ "reopen", no_argument, NULL, O_REOPEN },
 		{ "no-check", no_argument, NULL, O_NOCHECK },
 		{ NULL, 0, NULL, 0 }
@@ -46,6 +48,7 @@ main(int argc, char *argv[])
 		case O_REASON: o.reason = optarg; break;
 		case O_NOTE: o.note = optarg; break;
 		case O_ORDER: tkt_strs_addlist(&o.orders, optarg); break;
+		case O_WAIT: o.refund_wait = optarg; break;
 		case O_REOPEN: o.action = TKT_ACT_REOPEN; break;
 		case O_NOCHECK: o.no_check = 1; break;
 		default: tkt_usage(TKT_EXIT_USAGE, synopsis);
@@ -60,9 +63,9 @@ main(int argc, char *argv[])
 		    "tkt-reply --resolve)");
 	if (o.no_check && o.action != TKT_ACT_REOPEN)
 		tkt_errx(TKT_EXIT_USAGE, "--no-check goes with --reopen");
-	if (!o.refund && (o.reason || o.note || o.orders.n))
-		tkt_errx(TKT_EXIT_USAGE, "--reason, --note and --order go with "
-		    "--refund");
+	if (!o.refund && (o.reason || o.note || o.orders.n || o.refund_wait))
+		tkt_errx(TKT_EXIT_USAGE, "--reason, --note, --order and "
+		    "--refund-wait go with --refund");
 	status = tkt_action_run(&o, argc, argv);
 	tkt_strs_free(&o.orders);
 	return status;

@@ -45,12 +45,25 @@ static const char *act_names[] = { "reply", "close", "appeal", "reopen",
 static const char *act_paths[] = { "ticket/reply", "ticket/close",
     "ticket/appeal-to-wish-support", "ticket/re-open", "order/refund" };
 
-enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK, PH_REASONS };
+/*
+ * A job's phases: waiting for its claim, reading the ticket before
+ * planning, sending a step, reading back a step whose outcome is unknown,
+ * reading an order's refund reasons for an error; for a v3 refund,
+ * reading the order before sending, waiting between polls, and polling
+ * the order until the refund has an outcome.
+ */
+enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK, PH_REASONS, PH_OREAD,
+    PH_WAIT, PH_POLL };
 
 struct step {
 	int		 act;
 	char		*order;		/* refund: the order id */
 	int		 ok, skipped, sends, checks, definite;
+	int		 jstate;	/* the journal's, when planned */
+	/* A v3 refund: what the order said before we sent, and since. */
+	int		 oread, pre_failed, requested, polls;
+	long		 nrefunds;
+	double		 deadline;	/* monotonic seconds: stop polling */
 	time_t		 at;
 	char		 rid[128];
 	struct tkt_error err;		/* of a definite refusal, kept for the read-back */
@@ -71,6 +84,7 @@ struct job {
 	char		*updated;	/* updated_at seen, or NULL */
 	long		 nprior;	/* MERCHANT replies with our text before */
 	int		 known;		/* replies/orders known (record or pre-read) */
+	int		 badreason;	/* v3: the refund reason is not an order's */
 	struct step	*steps;
 	int		 nsteps, cur, phase;
 	struct tkt_error err;		/* the record's error */
@@ -90,7 +104,8 @@ struct actor {
 	struct tkt_norm		 nm;
 	struct tkt_reader	*rd;
 	struct tkt_rec		 env, view, in;
-	char			 order_state[64];	/* a v3 order read back */
+	struct tkt_refund_view	 rv;		/* a v3 order read back */
+	double			 refund_wait;	/* seconds a refund is polled */
 	struct tkt_buf		 tmp, out, res;
 	struct job		*jobs;
 	int			 njobs, head, count, exhausted, pumping;
@@ -101,6 +116,8 @@ struct actor {
 	struct memo		 memo[NMEMO];
 	int			 nmemo;
 };
+
+static double mono(void);
 
 const char *
 tkt_act_name(int act)
@@ -231,8 +248,11 @@ is_done(struct actor *A, struct job *j, struct step *s)
 		return st && strcmp(st, "AWAITING_MERCHANT") == 0 &&
 		    (is_v3(A) || count_ours(&A->view, j->text) > j->nprior);
 	case TKT_ACT_REFUND:
+		/* Without processing fields, a new refunds[] entry tells. */
 		if (is_v3(A))
-			return strcmp(A->order_state, "REFUNDED") == 0;
+			return A->rv.refunded || A->rv.status == TKT_RF_SUCCEEDED ||
+			    (!A->rv.processing && s->oread &&
+			    A->rv.nrefunds > s->nrefunds);
 		os = order_state(&A->view, s->order);
 		return os && strcmp(os, "REFUNDED") == 0;
 	}
@@ -258,11 +278,8 @@ read_ticket(struct actor *A, struct tkt_http_req *r, int order,
 	}
 	t = tkt_rec_get(&A->env, &A->env.nodes[0], "data");
 	if (order) {
-		/* A v3 order, read back after its refund: its state is enough. */
-		const char *st = str_of(&A->env, t, "state");
-
-		snprintf(A->order_state, sizeof(A->order_state), "%s",
-		    st ? st : "");
+		/* A v3 order: what it says of a refund. */
+		tkt_wish3_refund(&A->env, t, &A->rv);
 		return 0;
 	}
 	tkt_buf_reset(&A->tmp);
@@ -402,21 +419,42 @@ prepare(struct actor *A, struct job *j, int method, char *url, struct tkt_buf *b
 	j->req.retry_after = -1;
 }
 
+/* Reads the order of the job's current step (a v3 refund). */
 static void
-get_ticket(struct actor *A, struct job *j, int phase)
+get_order(struct actor *A, struct job *j, int phase)
 {
 	struct tkt_buf q;
 
 	tkt_buf_init(&q);
 	j->phase = phase;
-	if (is_v3(A)) {
-		/* A v3 refund is read back from its order. */
-		const struct step *s = phase == PH_CHECK ? &j->steps[j->cur] : NULL;
+	tkt_buf_adds(&q, "orders/");
+	tkt_url_encode(&q, j->steps[j->cur].order);
+	prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
+	tkt_http_submit(A->http, &j->req);
+	tkt_buf_free(&q);
+}
 
-		tkt_buf_adds(&q, s && s->act == TKT_ACT_REFUND ? "orders/" :
-		    "tickets/");
-		tkt_url_encode(&q, s && s->act == TKT_ACT_REFUND ? s->order :
-		    j->id);
+static int
+v3_refund(const struct actor *A, const struct step *s)
+{
+	return s->act == TKT_ACT_REFUND && is_v3(A);
+}
+
+static void
+get_ticket(struct actor *A, struct job *j, int phase)
+{
+	struct tkt_buf q;
+
+	/* A v3 refund is read back from its order. */
+	if (phase == PH_CHECK && v3_refund(A, &j->steps[j->cur])) {
+		get_order(A, j, phase);
+		return;
+	}
+	tkt_buf_init(&q);
+	j->phase = phase;
+	if (is_v3(A)) {
+		tkt_buf_adds(&q, "tickets/");
+		tkt_url_encode(&q, j->id);
 		prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
 	} else {
 		tkt_buf_adds(&q, "id=");
@@ -503,9 +541,13 @@ local_fail(struct actor *A, struct job *j, const char *fmt, ...)
 	fail(A, j, &e);
 }
 
+static void get_reasons(struct actor *, struct job *);
+
 static void
 advance(struct actor *A, struct job *j)
 {
+	struct step *s;
+
 	while (j->cur < j->nsteps &&
 	    (j->steps[j->cur].ok || j->steps[j->cur].skipped))
 		j->cur++;
@@ -513,30 +555,59 @@ advance(struct actor *A, struct job *j)
 		finish(A, j);
 		return;
 	}
+	s = &j->steps[j->cur];
+	if (j->badreason) {
+		/* Refused before any write; the order's reasons are named. */
+		tkt_error_clear(&s->err);
+		tkt_error_set(&s->err, TKT_EXIT_NO, TKT_E_LOCAL, "refund reason "
+		    "%s is a ticket's, not one Wish refunds an order for: "
+		    "nothing was sent; choose one with --reason",
+		    A->o->reason ? A->o->reason : j->text);
+		get_reasons(A, j);
+		return;
+	}
+	/* A v3 refund is sent only after its order was read. */
+	if (v3_refund(A, s) && !s->oread) {
+		get_order(A, j, PH_OREAD);
+		return;
+	}
 	send_step(A, j);
 }
 
-static void
-step_ok(struct actor *A, struct job *j, struct step *s)
+/* Journals the state step s reached; -1 after failing the job. */
+static int
+journal_put(struct actor *A, struct job *j, struct step *s, int state)
 {
 	struct tkt_error e;
 	char h[17];
 
 	tkt_error_clear(&e);
+	if (tkt_journal_add(A->journal, A->store->name, j->id,
+	    act_names[s->act], journal_when(j, s), journal_text(j, s, h), state,
+	    tkt_now(), &e) == -1) {
+		fail(A, j, &e);
+		return -1;
+	}
+	s->jstate = state;
+	return 0;
+}
+
+static void
+step_ok(struct actor *A, struct job *j, struct step *s)
+{
 	s->ok = 1;
 	s->at = tkt_now();
 	snprintf(s->rid, sizeof(s->rid), "%s", j->req.request_id);
-	if (tkt_journal_add(A->journal, A->store->name, j->id,
-	    act_names[s->act], journal_when(j, s), journal_text(j, s, h), s->at,
-	    &e) == -1) {
-		fail(A, j, &e);
+	if (journal_put(A, j, s, TKT_JS_DONE) == -1)
 		return;
-	}
 	j->cur++;
 	advance(A, j);
 }
 
-/* Marks the steps the journal knows as skipped (unless --force). */
+/*
+ * Marks the steps the journal has as done as skipped (unless --force),
+ * and keeps where the others stand.
+ */
 static void
 check_journal(struct actor *A, struct job *j)
 {
@@ -547,8 +618,11 @@ check_journal(struct actor *A, struct job *j)
 	for (int i = 0; i < j->nsteps; i++) {
 		struct step *s = &j->steps[i];
 
-		if (!s->ok && tkt_journal_has(A->journal, A->store->name, j->id,
-		    act_names[s->act], journal_when(j, s), journal_text(j, s, h)))
+		if (s->ok)
+			continue;
+		s->jstate = tkt_journal_state(A->journal, A->store->name, j->id,
+		    act_names[s->act], journal_when(j, s), journal_text(j, s, h));
+		if (s->jstate == TKT_JS_DONE)
 			s->skipped = 1;
 	}
 }
@@ -699,6 +773,33 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 }
 
 /*
+ * A v3 refund takes only a reason of the orders' list: one of the four a
+ * ticket has besides (OTHER, ITEM_NEVER_ARRIVED, …) is refused before any
+ * write.  A dry run says so; a run reads what the order takes first
+ * (j->badreason, see advance).  -1 after failing the job.
+ */
+static int
+bad_reason(struct actor *A, struct job *j)
+{
+	const char *r = A->o->reason ? A->o->reason : j->text;
+	int any = 0;
+
+	for (int i = 0; i < j->nsteps; i++)
+		any |= j->steps[i].act == TKT_ACT_REFUND && !j->steps[i].skipped;
+	if (!any || r == NULL || tkt_wish3_refund_reason_ok(r))
+		return 0;
+	if (A->o->dry_run) {
+		local_fail(A, j, "refund reason %s would be refused: it is a "
+		    "ticket's, not one Wish refunds an order for; choose one "
+		    "with --reason (GET /api/v3/orders/ID/refund_reasons lists "
+		    "what an order takes)", r);
+		return -1;
+	}
+	j->badreason = 1;
+	return 0;
+}
+
+/*
  * Everything that needs the ticket: the text, the checks, the steps, the
  * journal.  in is the input record (NULL for a bare id): the text comes
  * from it.  rec is the ticket as it is now: the one read before sending,
@@ -824,6 +925,8 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 				    A->store->name);
 				return -1;
 			}
+			if (is_v3(A) && bad_reason(A, j) == -1)
+				return -1;
 		}
 		add_step(j, TKT_ACT_CLOSE, NULL);
 	}
@@ -840,6 +943,19 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 				j->steps[i].skipped = 1;
 	check_journal(A, j);
 	return 0;
+}
+
+/* The job's req becomes a timer: phase goes on after ms milliseconds. */
+static void
+wait_then(struct actor *A, struct job *j, int phase, long ms)
+{
+	tkt_http_req_free(&j->req);
+	memset(&j->req, 0, sizeof(j->req));
+	j->req.done = req_done;
+	j->req.arg = A;
+	j->req.user = j;
+	j->phase = phase;
+	tkt_http_after(A->http, &j->req, ms);
 }
 
 /* A new job for a record read (TKT_RD_TREE) or a bare id. */
@@ -956,13 +1072,7 @@ claim(struct actor *A, struct job *j, const struct tkt_rec *r)
 			tkt_warnx("%s: ticket %s: waiting for the run working "
 			    "on it", j->where, j->id);
 		j->waited = 1;
-		tkt_http_req_free(&j->req);
-		memset(&j->req, 0, sizeof(j->req));
-		j->req.done = req_done;
-		j->req.arg = A;
-		j->req.user = j;
-		j->phase = PH_CLAIM;
-		tkt_http_after(A->http, &j->req, 20);
+		wait_then(A, j, PH_CLAIM, 20);
 		return;
 	}
 	j->claimed = 1;
@@ -1008,6 +1118,8 @@ on_pre(struct actor *A, struct job *j)
 	advance(A, j);
 }
 
+static void refund_outcome(struct actor *, struct job *, struct step *);
+
 static void
 on_send(struct actor *A, struct job *j)
 {
@@ -1016,7 +1128,13 @@ on_send(struct actor *A, struct job *j)
 	struct tkt_error e;
 
 	if (tkt_wish_envelope(r, &A->env, &e) == 0) {
-		step_ok(A, j, s);
+		if (v3_refund(A, s)) {
+			/* Accepted: the order as it was when Wish took it. */
+			tkt_wish3_refund(&A->env, tkt_rec_get(&A->env,
+			    &A->env.nodes[0], "data"), &A->rv);
+			refund_outcome(A, j, s);
+		} else
+			step_ok(A, j, s);
 		return;
 	}
 	if (e.status == TKT_EXIT_TOKEN || r->outcome == TKT_HTTP_NOTSENT ||
@@ -1050,7 +1168,205 @@ on_send(struct actor *A, struct job *j)
 	get_ticket(A, j, PH_CHECK);
 }
 
-static void get_reasons(struct actor *, struct job *);
+/* Fails the job with a refund whose outcome is not known yet. */
+static void
+refund_pending(struct actor *A, struct job *j, struct step *s, const char *why)
+{
+	struct tkt_error e;
+
+	tkt_error_clear(&e);
+	tkt_error_set(&e, TKT_EXIT_NO, TKT_E_PENDING, "order %s: %s; nothing "
+	    "was closed; run again to finish (the refund is not sent again)",
+	    s->order, why);
+	snprintf(e.request_id, sizeof(e.request_id), "%s", j->req.request_id);
+	fail(A, j, &e);
+}
+
+/*
+ * The refund of step s is under way: it is polled (250 ms, doubling up to
+ * 5 s) until it has an outcome or --refund-wait has passed.
+ */
+static void
+refund_poll(struct actor *A, struct job *j, struct step *s)
+{
+	double left = s->deadline - mono();
+	long ms = 250L << (s->polls < 5 ? s->polls : 5);
+	char why[128];
+
+	if (ms > 5000)
+		ms = 5000;
+	if (left <= 0) {
+		snprintf(why, sizeof(why), "the refund is still in progress "
+		    "after %s", A->o->refund_wait ? A->o->refund_wait : "60s");
+		refund_pending(A, j, s, why);
+		return;
+	}
+	if (ms > (long)(left * 1000) + 1)
+		ms = (long)(left * 1000) + 1;
+	s->polls++;
+	wait_then(A, j, PH_WAIT, ms);
+}
+
+/*
+ * What a v3 refund came to, from the order in A->rv, once Wish has taken
+ * it: done, failed at Wish, or still under way (journalled as requested,
+ * so that no run sends it again, and polled).
+ */
+static void
+refund_outcome(struct actor *A, struct job *j, struct step *s)
+{
+	struct tkt_error e;
+
+	if (is_done(A, j, s)) {
+		step_ok(A, j, s);
+		return;
+	}
+	if (A->rv.status == TKT_RF_FAILED) {
+		/* It may be sent again: by a later run, not blindly by this one. */
+		if (journal_put(A, j, s, TKT_JS_FAILED) == -1)
+			return;
+		tkt_error_clear(&e);
+		tkt_error_set(&e, TKT_EXIT_NO, TKT_E_REMOTE, "order %s: Wish could "
+		    "not refund it (processing_status FAILED); nothing was "
+		    "closed; a later run may send the refund again", s->order);
+		snprintf(e.request_id, sizeof(e.request_id), "%s",
+		    j->req.request_id);
+		fail(A, j, &e);
+		return;
+	}
+	if (!s->requested) {
+		s->requested = 1;
+		s->checks = 0;
+		s->deadline = mono() + A->refund_wait;
+		snprintf(s->rid, sizeof(s->rid), "%s", j->req.request_id);
+		if (journal_put(A, j, s, TKT_JS_REQUESTED) == -1)
+			return;
+	}
+	refund_poll(A, j, s);
+}
+
+/*
+ * Did the refund of step s reach Wish, by its order in A->rv?  An order
+ * in progress, refunded, or with a refund more than before is never sent
+ * again; a FAILED that was there before we sent is not ours.
+ */
+static int
+refund_applied(struct actor *A, struct job *j, struct step *s)
+{
+	return is_done(A, j, s) || A->rv.status == TKT_RF_IN_PROGRESS ||
+	    (A->rv.status == TKT_RF_FAILED && !s->pre_failed) ||
+	    A->rv.nrefunds > s->nrefunds;
+}
+
+/*
+ * Reads an order for a v3 refund: 0 with A->rv, 1 when the read goes on
+ * (a retry), -1 after failing the job.  A read that ran out of retries
+ * starts another round, up to MAXCHECKS; then pend (the refund was
+ * taken: its outcome is unknown) or fails.
+ */
+static int
+order_read(struct actor *A, struct job *j, struct step *s, int pend)
+{
+	struct tkt_error e;
+	char why[600];
+	int rc;
+
+	if ((rc = read_ticket(A, &j->req, 1, &e)) == 1)
+		return 1;
+	if (rc == 0)
+		return 0;
+	if (e.status == TKT_EXIT_REMOTE && j->req.outcome != TKT_HTTP_FATAL &&
+	    ++s->checks < MAXCHECKS) {
+		get_order(A, j, j->phase);
+		return 1;
+	}
+	if (pend && e.status != TKT_EXIT_TOKEN) {
+		snprintf(why, sizeof(why), "the refund was taken but the order "
+		    "could not be read: %.400s", e.msg);
+		refund_pending(A, j, s, why);
+	} else
+		fail(A, j, &e);
+	return -1;
+}
+
+/*
+ * The order read before a v3 refund is sent: refunded already, or a
+ * refund under way (ours, by an earlier run, or another's), is not sent;
+ * a refund an earlier run sent whose outcome the order does not show is
+ * not sent again without --force.
+ */
+static void
+on_oread(struct actor *A, struct job *j)
+{
+	struct step *s = &j->steps[j->cur];
+	int earlier = !A->o->force && (s->jstate == TKT_JS_INTENT ||
+	    s->jstate == TKT_JS_REQUESTED);
+
+	if (order_read(A, j, s, 0) != 0)
+		return;
+	s->oread = 1;
+	s->checks = 0;
+	s->nrefunds = A->rv.nrefunds;
+	s->pre_failed = A->rv.status == TKT_RF_FAILED;
+	if (is_done(A, j, s) || A->rv.status == TKT_RF_IN_PROGRESS ||
+	    (earlier && A->rv.status == TKT_RF_FAILED)) {
+		refund_outcome(A, j, s);
+		return;
+	}
+	if (earlier && A->rv.status == TKT_RF_NONE) {
+		refund_pending(A, j, s, "an earlier run sent its refund and the "
+		    "order does not show what came of it (--force sends it "
+		    "again)");
+		return;
+	}
+	/* Sent only once its intent is in the journal (see pump). */
+	if (journal_put(A, j, s, TKT_JS_INTENT) == -1)
+		return;
+	send_step(A, j);
+}
+
+static void
+on_poll(struct actor *A, struct job *j)
+{
+	struct step *s = &j->steps[j->cur];
+
+	if (order_read(A, j, s, 1) != 0)
+		return;
+	refund_outcome(A, j, s);
+}
+
+/*
+ * The read-back of a v3 refund whose answer did not say: one Wish took
+ * is followed to its outcome; one it did not is sent again, except when
+ * the order cannot tell (no processing fields, the refund maybe still
+ * on its way): then the outcome stays unknown and nothing is resent
+ * without --force.
+ */
+static void
+refund_check(struct actor *A, struct job *j, struct step *s)
+{
+	if (refund_applied(A, j, s)) {
+		refund_outcome(A, j, s);
+		return;
+	}
+	if (s->definite && s->err.code == 1000) {
+		get_reasons(A, j);
+		return;
+	}
+	if (s->definite || s->sends >= MAXSENDS) {
+		fail(A, j, &s->err);
+		return;
+	}
+	if (!A->rv.processing && !A->o->force) {
+		char why[600];
+
+		snprintf(why, sizeof(why), "%.400s, and the order does not "
+		    "show whether Wish took the refund", s->err.msg);
+		refund_pending(A, j, s, why);
+		return;
+	}
+	send_step(A, j);
+}
 
 static void
 on_check(struct actor *A, struct job *j)
@@ -1087,13 +1403,12 @@ on_check(struct actor *A, struct job *j)
 		fail(A, j, &e);
 		return;
 	}
-	if (is_done(A, j, s)) {
-		step_ok(A, j, s);
+	if (v3_refund(A, s)) {
+		refund_check(A, j, s);
 		return;
 	}
-	if (s->definite && s->act == TKT_ACT_REFUND && is_v3(A) &&
-	    s->err.code == 1000) {
-		get_reasons(A, j);
+	if (is_done(A, j, s)) {
+		step_ok(A, j, s);
 		return;
 	}
 	if (s->definite || s->sends >= MAXSENDS) {
@@ -1163,11 +1478,23 @@ stopped_done(struct actor *A, struct job *j)
 {
 	struct tkt_error e;
 
+	struct step *s = &j->steps[j->cur];
+
 	if (j->phase != PH_SEND)
 		return;
-	if (tkt_wish_envelope(&j->req, &A->env, &e) == 0)
-		step_ok(A, j, &j->steps[j->cur]);
-	else if (j->req.outcome == TKT_HTTP_DONE && j->req.status >= 400 &&
+	if (tkt_wish_envelope(&j->req, &A->env, &e) == 0) {
+		if (!v3_refund(A, s)) {
+			step_ok(A, j, s);
+			return;
+		}
+		/* Taken: done, or journalled as requested for the next run. */
+		tkt_wish3_refund(&A->env, tkt_rec_get(&A->env, &A->env.nodes[0],
+		    "data"), &A->rv);
+		if (is_done(A, j, s))
+			step_ok(A, j, s);
+		else if (journal_put(A, j, s, TKT_JS_REQUESTED) == 0)
+			s->requested = 1;
+	} else if (j->req.outcome == TKT_HTTP_DONE && j->req.status >= 400 &&
 	    j->req.status < 500)
 		fail(A, j, &e);
 	else if (j->req.outcome != TKT_HTTP_NOTSENT)
@@ -1191,6 +1518,9 @@ req_done(struct tkt_http_req *r, void *arg)
 	case PH_SEND: on_send(A, j); break;
 	case PH_CHECK: on_check(A, j); break;
 	case PH_REASONS: on_reasons(A, j); break;
+	case PH_OREAD: on_oread(A, j); break;
+	case PH_WAIT: get_order(A, j, PH_POLL); break;
+	case PH_POLL: on_poll(A, j); break;
 	}
 	/* The engine's tick prints what finished, after one fsync for all. */
 }
@@ -1515,7 +1845,15 @@ drain(struct actor *A)
 			if (j->phase == PH_REASONS)
 				/* Refused; its reasons were being read. */
 				e = j->steps[j->cur].err;
-			else if (j->unsure || j->phase == PH_CHECK) {
+			else if (j->cur < j->nsteps &&
+			    j->steps[j->cur].requested) {
+				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_PENDING,
+				    "order %s: the run stopped (the token was "
+				    "refused) while Wish was processing its "
+				    "refund: run again to finish (the refund is "
+				    "not sent again)", j->steps[j->cur].order);
+				unknown++;
+			} else if (j->unsure || j->phase == PH_CHECK) {
 				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
 				    "the run stopped (the token was refused) "
 				    "while its %s was sent: the outcome is unknown",
@@ -1586,6 +1924,20 @@ setup(struct actor *A)
 			    o->orders.v[i]);
 			return TKT_EXIT_USAGE;
 		}
+	A->refund_wait = 60;
+	if (o->refund_wait != NULL) {
+		int64_t secs;
+
+		/* A bare number has no unit: "5" is not taken for 5 seconds. */
+		if (tkt_duration_parse(o->refund_wait, &secs) == -1 || secs < 0 ||
+		    secs > 86400 || (secs != 0 && o->refund_wait[strspn(
+		    o->refund_wait, "0123456789")] == '\0')) {
+			tkt_warnx("--refund-wait: '%s' is not a duration (60s, "
+			    "5m; 0 waits not at all)", o->refund_wait);
+			return TKT_EXIT_USAGE;
+		}
+		A->refund_wait = (double)secs;
+	}
 	if ((A->journal = tkt_journal_open(o->journal, o->dry_run, &e)) == NULL)
 		goto usage;
 	memset(&ho, 0, sizeof(ho));

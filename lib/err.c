@@ -111,6 +111,8 @@ tkt_ekind_name(int kind)
 		return "network";
 	case TKT_E_USAGE:
 		return "usage";
+	case TKT_E_PENDING:
+		return "pending";
 	default:
 		return "none";
 	}

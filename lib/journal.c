@@ -1,8 +1,11 @@
 /*
- * journal.c: the journal of confirmed actions, so that a re-run (after a
- * crash, from cron, by a colleague) does not answer a buyer twice.  One
- * tab-separated line per action: store, ticket, action, the time it acted
- * on ("-" for none), the text's hash, the time.
+ * journal.c: the journal of writes, so that a re-run (after a crash, from
+ * cron, by a colleague) does not answer a buyer or refund an order twice.
+ * One tab-separated line per state a write reached: store, ticket,
+ * action, the time it acted on ("-" for none), the text's hash, the time,
+ * and (format 2) the state: intent, requested, done or failed.  A line of
+ * format 1 has no state field and says done: older versions wrote only
+ * confirmed actions.  The last line of a write says where it stands.
  *
  * Runs share the file without holding it for long: a run claims a ticket
  * (a write lock on one byte far past the end, chosen by the ticket's
@@ -31,8 +34,12 @@
 
 struct jent {
 	char		*key;
+	int		 state;		/* enum tkt_jstate */
 	struct jent	*next;
 };
+
+static const char *const state_names[] = { "none", "intent", "requested",
+    "done", "failed" };
 
 struct tkt_journal {
 	char		*path;
@@ -97,19 +104,44 @@ mkkey(const char *store, const char *ticket, const char *action,
 	    waiting && *waiting ? waiting : "-", hash);
 }
 
-static void
-put(struct tkt_journal *j, char *key)
+static struct jent *
+find(const struct tkt_journal *j, const char *key)
 {
-	struct jent *e = xmalloc(sizeof(*e));
+	if (j->nb == 0)
+		return NULL;
+	for (struct jent *e = j->b[bucket(j, key)]; e != NULL; e = e->next)
+		if (strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+/* The latest line of a write wins; steals key. */
+static void
+put(struct tkt_journal *j, char *key, int state)
+{
+	struct jent *e = find(j, key);
 	size_t i;
 
+	if (e != NULL) {
+		e->state = state;
+		free(key);
+		return;
+	}
+	e = xmalloc(sizeof(*e));
 	if (j->n >= j->nb)
 		grow(j);
 	i = bucket(j, key);
 	j->n++;
 	e->key = key;
+	e->state = state;
 	e->next = j->b[i];
 	j->b[i] = e;
+}
+
+const char *
+tkt_jstate_name(int state)
+{
+	return state >= 0 && state <= TKT_JS_FAILED ? state_names[state] : "none";
 }
 
 static int
@@ -165,21 +197,31 @@ load(struct tkt_journal *j, struct tkt_error *err)
 		return -1;
 	}
 	for (char *p = b.s, *nl; p < b.s + b.len; p = nl + 1) {
-		char *t;
 
 		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL)
 			break;
 		j->off += nl + 1 - p;
 		*nl = '\0';
-		/* The key is the first five fields; the time is not part of it. */
-		if ((t = strrchr(p, '\t')) != NULL && t > p) {
-			int tabs = 0;
+		/*
+		 * The key is the first five fields; the time is not part of
+		 * it; a seventh field is the state (format 2).
+		 */
+		int tabs = 0, state = TKT_JS_DONE;
+		char *t = NULL, *st = NULL;
 
-			for (char *q = p; q < t; q++)
-				tabs += *q == '\t';
-			if (tabs == 4)
-				put(j, xstrndup(p, (size_t)(t - p)));
+		for (char *q = p; *q != '\0'; q++)
+			if (*q == '\t' && ++tabs == 5)
+				t = q;
+			else if (*q == '\t' && tabs == 6)
+				st = q + 1;
+		if (tabs == 6) {
+			state = TKT_JS_NONE;
+			for (int k = TKT_JS_INTENT; k <= TKT_JS_FAILED; k++)
+				if (strcmp(st, state_names[k]) == 0)
+					state = k;
 		}
+		if ((tabs == 5 || tabs == 6) && state != TKT_JS_NONE && t > p)
+			put(j, xstrndup(p, (size_t)(t - p)), state);
 	}
 	tkt_buf_free(&b);
 	return 0;
@@ -316,28 +358,21 @@ tkt_journal_close(struct tkt_journal *j)
 }
 
 int
-tkt_journal_has(const struct tkt_journal *j, const char *store,
+tkt_journal_state(const struct tkt_journal *j, const char *store,
     const char *ticket, const char *action, const char *waiting,
     const char *hash)
 {
 	char *k = mkkey(store, ticket, action, waiting, hash);
-	int found = 0;
+	const struct jent *e = find(j, k);
 
-	if (j->nb == 0) {
-		free(k);
-		return 0;
-	}
-	for (struct jent *e = j->b[bucket(j, k)]; e != NULL && !found;
-	    e = e->next)
-		found = strcmp(e->key, k) == 0;
 	free(k);
-	return found;
+	return e != NULL ? e->state : TKT_JS_NONE;
 }
 
 int
 tkt_journal_add(struct tkt_journal *j, const char *store, const char *ticket,
-    const char *action, const char *waiting, const char *hash, time_t at,
-    struct tkt_error *err)
+    const char *action, const char *waiting, const char *hash, int state,
+    time_t at, struct tkt_error *err)
 {
 	char *k = mkkey(store, ticket, action, waiting, hash), *line;
 	char ts[21], last;
@@ -351,11 +386,13 @@ tkt_journal_add(struct tkt_journal *j, const char *store, const char *ticket,
 	 */
 	if (fstat(j->fd, &st) == 0 && st.st_size > 0 &&
 	    pread(j->fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
-		line = xasprintf("\n%s\t%s\n", k, tkt_time_format(at, ts));
+		line = xasprintf("\n%s\t%s\t%s\n", k, tkt_time_format(at, ts),
+		    state_names[state]);
 	else
-		line = xasprintf("%s\t%s\n", k, tkt_time_format(at, ts));
+		line = xasprintf("%s\t%s\t%s\n", k, tkt_time_format(at, ts),
+		    state_names[state]);
 	len = strlen(line);
-	put(j, k);
+	put(j, k, state);
 	while (off < len) {
 		if ((n = write(j->fd, line + off, len - off)) == -1) {
 			if (errno == EINTR)

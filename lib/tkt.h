@@ -48,7 +48,8 @@ enum tkt_ekind {
 	TKT_E_REMOTE,		/* the API answered with an error */
 	TKT_E_REFUSED,		/* the token was refused */
 	TKT_E_NETWORK,		/* no usable answer */
-	TKT_E_USAGE		/* configuration or usage */
+	TKT_E_USAGE,		/* configuration or usage */
+	TKT_E_PENDING		/* a write accepted, its outcome not known yet */
 };
 
 struct tkt_error {

@@ -1,7 +1,20 @@
 /* tkt_action.h: part of tkt.h (see there); include tkt.h, not this. */
 
-/* journal.c: the record of confirmed actions (SPEC §6), one line each. */
+/*
+ * journal.c: where each write stands, one line per state it reached; the
+ * last line of a write wins.  INTENT: about to be sent (it may have been
+ * applied); REQUESTED: sent and accepted, its outcome pending (a refund
+ * Wish is still processing); DONE: confirmed; FAILED: it did not happen
+ * (it may be sent again).  Lines of older versions say DONE.
+ */
 struct tkt_journal;
+
+enum tkt_jstate {
+	TKT_JS_NONE, TKT_JS_INTENT, TKT_JS_REQUESTED, TKT_JS_DONE, TKT_JS_FAILED
+};
+
+/* "intent", "requested", "done", "failed" ("none" for none). */
+const char		*tkt_jstate_name(int state);
 
 /*
  * Opens $XDG_STATE_HOME/tkt/journal (path NULL), creating it unless
@@ -23,19 +36,20 @@ int			 tkt_journal_claim(struct tkt_journal *,
 void			 tkt_journal_release(struct tkt_journal *,
 			    const char *store, const char *ticket);
 void			 tkt_journal_close(struct tkt_journal *);
-/* Was this action confirmed before?  waiting may be NULL. */
-int			 tkt_journal_has(const struct tkt_journal *,
+/* Where this write stands (enum tkt_jstate).  waiting may be NULL. */
+int			 tkt_journal_state(const struct tkt_journal *,
 			    const char *store, const char *ticket,
 			    const char *action, const char *waiting,
 			    const char *hash);
 /*
- * Appends one line (the file has it at once, for every other run); it
- * reaches the disk at the next tkt_journal_sync.  -1 with err.
+ * Appends one line, the write's new state (the file has it at once, for
+ * every other run); it reaches the disk at the next tkt_journal_sync.
+ * -1 with err.
  */
 int			 tkt_journal_add(struct tkt_journal *, const char *store,
 			    const char *ticket, const char *action,
-			    const char *waiting, const char *hash, time_t at,
-			    struct tkt_error *);
+			    const char *waiting, const char *hash, int state,
+			    time_t at, struct tkt_error *);
 /*
  * fsyncs what was added since the last call: one fsync for many actions,
  * before their results are printed.  -1 with err.
@@ -61,6 +75,7 @@ struct tkt_action_opts {
 	int		 refund;	/* refund the orders, then close */
 	const char	*reason;	/* --reason CODE */
 	const char	*note;		/* --note TEXT */
+	const char	*refund_wait;	/* --refund-wait DUR; NULL: 60s */
 	struct tkt_strs	 orders;	/* --order ID */
 	int		 no_check, dry_run, force, verbose;
 	int		 parallel;	/* 0: 4 */

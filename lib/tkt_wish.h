@@ -64,5 +64,20 @@ int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
  */
 int	tkt_wish3_order(const struct tkt_rec *env, const struct tkt_jnode *o,
 	    const char *id, struct tkt_buf *out, struct tkt_error *);
+/* wish3_refund.c: a v3 Order as a refund's outcome. */
+enum { TKT_RF_NONE, TKT_RF_IN_PROGRESS, TKT_RF_SUCCEEDED, TKT_RF_FAILED };
+
+struct tkt_refund_view {
+	int	 refunded;	/* state REFUNDED */
+	int	 processing;	/* the order carries processing_status at all */
+	int	 status;	/* TKT_RF_*: a REFUND being (or last) processed */
+	long	 nrefunds;	/* entries of refunds[] */
+};
+
+/* Reads the Order o (a node of r); an absent o reads as nothing known. */
+void	tkt_wish3_refund(const struct tkt_rec *r, const struct tkt_jnode *o,
+	    struct tkt_refund_view *);
+/* Is reason one of v3's RefundReason values (what a refund takes)? */
+int	tkt_wish3_refund_reason_ok(const char *reason);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

@@ -373,9 +373,13 @@ $a"
 	[ "$stderr" = "tkt-close: --reopen and --refund exclude each other" ]
 	run -2 --separate-stderr tkt-close -v -m why <<<"$a"
 	[ "$stderr" = "tkt-close: -m goes with --reopen (to reply, use tkt-reply --resolve)" ]
-	for opt in "--order $a" "--reason 19" "--note x"; do
+	for opt in "--order $a" "--reason 19" "--note x" "--refund-wait 5s"; do
 		run -2 --separate-stderr tkt-close -v $opt <<<"$a"
-		[ "$stderr" = "tkt-close: --reason, --note and --order go with --refund" ]
+		[ "$stderr" = "tkt-close: --reason, --note, --order and --refund-wait go with --refund" ]
+	done
+	for w in 5 -1s 2x 2d; do
+		run -2 --separate-stderr tkt-close -v --refund --refund-wait "$w" <<<"$a"
+		[ "$stderr" = "tkt-close: --refund-wait: '$w' is not a duration (60s, 5m; 0 waits not at all)" ]
 	done
 	[ -z "$output" ]
 	[ "$(changes "$a")" -eq 0 ]
@@ -408,7 +412,7 @@ $a"
 
 @test "-h prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-close -h
-	[[ "$output" == "usage: tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]]"*"tkt-close --reopen [-m reason]"* ]]
+	[[ "$output" == "usage: tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]"*"[--refund-wait dur]]"*"tkt-close --reopen [-m reason]"* ]]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr tkt-close --version
 	[[ "$output" == "tkt-close (tkt) "* ]]
@@ -643,7 +647,7 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 	grep -hqE '^tkt-close: <stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$' "$d/err1" "$d/err2"
 	[ -z "$(grep -hvE "^tkt-close: (($(read_of '[0-9a-f]{24}' | sed 's/?/[?]/')|$(sent close '[0-9a-f]{24}')) [0-9]{3} |<stdin>:[1-8]: ticket [0-9a-f]{24}: waiting for the run working on it$)" "$d/err1" "$d/err2")" ]
 	[ "$(wc -l <"$JOURNAL")" -eq 8 ]
-	[ "$(awk -F '\t' 'NF == 6 && $3 == "close"' "$JOURNAL" | cut -f 2 | sort -u | wc -l)" -eq 8 ]
+	[ "$(awk -F '\t' 'NF == 7 && $3 == "close" && $7 == "done"' "$JOURNAL" | cut -f 2 | sort -u | wc -l)" -eq 8 ]
 	for id in $ids; do
 		[ "$(changes "$id")" -eq 1 ]
 		[ "$(cat "$d/out1" "$d/out2" | jq -r --arg id "$id" 'select(.id == $id) |
