@@ -103,7 +103,7 @@ _tkt_action()
 	-t|--template) COMPREPLY=($(compgen -W "$(_tkt_template_names)" -- "$cur")); return ;;
 	-P|--parallel) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
 	--rate) COMPREPLY=($(compgen -W "1/s 5/s 10/s" -- "$cur")); return ;;
-	-m|--message|--now|--reason|--note|--order) return ;;
+	-m|--message|--now|--reason|--note|--order|--refund-wait) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-n --dry-run -P --parallel --rate --force
@@ -113,7 +113,7 @@ _tkt_action()
 	fi
 }
 _tkt_reply() { _tkt_action "-m --message -t --template --resolve --no-check"; }
-_tkt_close() { _tkt_action "--reopen -m --message --no-check --refund --reason --note --order"; }
+_tkt_close() { _tkt_action "--reopen -m --message --no-check --refund --reason --note --order --refund-wait"; }
 _tkt_appeal() { _tkt_action ""; }
 complete -F _tkt_reply tkt-reply
 complete -F _tkt_close tkt-close

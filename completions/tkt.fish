@@ -86,6 +86,7 @@ complete -c tkt-close -l refund -d 'Refund the orders first'
 complete -c tkt-close -l reason -x -d 'Refund reason code'
 complete -c tkt-close -l note -x -d 'Refund note'
 complete -c tkt-close -l order -x -d 'Refund only this order'
+complete -c tkt-close -l refund-wait -x -d 'How long to follow a v3 refund in progress (60s)'
 
 # tkt-metrics
 complete -c tkt-metrics -s b -l by -x -a 'type locale sub_label store day week' -d 'One object per group'

@@ -401,8 +401,9 @@ tkt_config_load(struct tkt_config *c, struct tkt_error *err)
 
 		if (s->sla < 0)
 			s->sla = c->sla;
+		/* v3 is Wish's API; v2 answers 404 since mid-2026 (legacy). */
 		if (s->api == NULL)
-			s->api = xstrdup("v2");
+			s->api = xstrdup("v3");
 		for (size_t j = 0; j < c->vars.n; j++)
 			if (tkt_vars_get(&s->vars, c->vars.v[j].name) == NULL)
 				tkt_vars_set(&s->vars, c->vars.v[j].name,
@@ -781,7 +782,7 @@ tkt_origin_check(const char *url, struct tkt_error *err)
 	if (*p != '\0') {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 		    "'%s' is not an origin: give scheme://host[:port] with no "
-		    "path and no trailing slash (tkt adds /api/v2/…)", url);
+		    "path and no trailing slash (tkt adds /api/v3/…)", url);
 		return -1;
 	}
 	if (!https && !is_loopback(host, (size_t)(hend - host))) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# api: v2 v3 (make check runs this suite under each API version)
 # OAuth refresh (tkt-config(5)): an expired token is refreshed once a run
 # and kept in the token file; the refused requests go again; exit 4 only
 # when a person must act; a warning when a token expires within 7 days.

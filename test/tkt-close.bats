@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# api: v2 v3 (make check runs this suite under each API version)
 # tkt-close: closing, --refund, --reopen, results, dry run, journal, safe
 # retries, exit statuses and every error a user can hit; a fault soak.
 # Every test that writes starts its own sandbox over its own store file.

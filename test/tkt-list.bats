@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# api: v2 v3 (make check runs this suite under each API version)
 # tkt-list: listing, ids, filters, output forms, every error a user can hit.
 
 load test_helper

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# api: v2 v3 (make check runs this suite under each API version)
 # tkt-reply: texts, checks, the result, dry run, the journal, safe retries
 # under faults, and every error a user can hit.
 

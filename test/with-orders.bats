@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# api: v2 v3 (make check runs this suite under each API version)
 # tkt-list --with-orders: v3 records get each order's details (GET
 # /api/v3/orders/ID), equal to what v2 gives; v2 is left as it is.  Order of
 # output, streaming, several stores, --raw, ids and stdin, and every error
