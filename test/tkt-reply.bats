@@ -304,8 +304,29 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
 	w=$(jq -r .waiting_since "$BATS_TEST_TMPDIR/in")
-	run -0 awk -F '\t' '{ print NF, $1, $2, $3, $4, length($5), $6 }' "$XDG_STATE_HOME/tkt/journal"
-	[ "$output" = "6 env $id reply $w 16 2026-11-23T12:00:00Z" ]
+	run -0 awk -F '\t' '{ print NF, $1, $2, $3, $4, length($5), $6, $7 }' "$XDG_STATE_HOME/tkt/journal"
+	[ "$output" = "7 env $id reply $w 16 2026-11-23T12:00:00Z done" ]
+}
+
+@test "journal lines of an older version (six fields) read as done; failed, intent and unknown states do not skip" {
+	awaiting 4 >"$BATS_TEST_TMPDIR/in"
+	local j="$XDG_STATE_HOME/tkt/journal" h i=0 id w
+	mkdir -p "$XDG_STATE_HOME/tkt"
+	# The hash of $TEXT, as the tool writes it, from a line of its own.
+	tkt-reply -m "$TEXT" <<<"$(sed -n 1p "$BATS_TEST_TMPDIR/in")" >/dev/null
+	h=$(cut -f 5 "$j")
+	: >"$j"
+	while read -r id w; do
+		i=$((i + 1))
+		case $i in
+		1) printf 'env\t%s\treply\t%s\t%s\t2026-11-20T10:00:00Z\n' "$id" "$w" "$h" ;;
+		2) printf 'env\t%s\treply\t%s\t%s\t2026-11-20T10:00:00Z\tfailed\n' "$id" "$w" "$h" ;;
+		3) printf 'env\t%s\treply\t%s\t%s\t2026-11-20T10:00:00Z\tbogus\n' "$id" "$w" "$h" ;;
+		4) printf 'env\t%s\treply\t%s\t%s\t2026-11-20T10:00:00Z\tdone\n' "$id" "$w" "$h" ;;
+		esac
+	done < <(jq -r '[.id, .waiting_since] | @tsv' "$BATS_TEST_TMPDIR/in") >>"$j"
+	run -0 tkt-reply -n -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -c '.result.skipped // false' | tr '\n' ' ')" = "true false false true " ]
 }
 
 @test "a journal line torn by a crash does not swallow the next one" {
