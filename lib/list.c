@@ -662,15 +662,18 @@ url3(struct lister *L)
 	/*
 	 * The states asked for: --state's, else every state with -A, else
 	 * those awaiting the merchant.  UNKNOWN cannot be asked for: then
-	 * every state is, and the filter keeps what --state names.
+	 * every state is, and the filter keeps what --state names.  An
+	 * array goes as one key per value (states=A&states=B), OpenAPI's
+	 * default form: a strict server ignores "states[]" as an unknown
+	 * parameter, and lists every state, and refuses "A,B" as no value.
 	 */
 	if (o->states.n > 0 && !tkt_strs_has(&o->states, "UNKNOWN")) {
 		for (size_t i = 0; i < o->states.n; i++)
-			tkt_buf_printf(&q, "states[]=%s&", o->states.v[i]);
+			tkt_buf_printf(&q, "states=%s&", o->states.v[i]);
 	} else if (o->states.n == 0 && !o->all)
-		tkt_buf_adds(&q, "states[]=AWAITING_MERCHANT&");
+		tkt_buf_adds(&q, "states=AWAITING_MERCHANT&");
 	for (size_t i = 0; i < o->types.n; i++)
-		tkt_buf_printf(&q, "types[]=%s&", o->types.v[i]);
+		tkt_buf_printf(&q, "types=%s&", o->types.v[i]);
 	tkt_buf_printf(&q, "limit=%d&sort_by=updated_at.desc", PAGE3);
 	if (L->since != (time_t)-1)
 		tkt_buf_printf(&q, "&updated_at_min=%s",

@@ -13,9 +13,12 @@ repeat: its answers are used in turn, the last one for ever after.
 {ORIGIN} in a file is replaced by the origin.  FILE "-" answers an empty
 body; "DROP" closes the connection at once; "V3STORE:TICKETS.jsonl" answers
 as v3 does from those tickets (one v3 object a line): GET /api/v3/tickets
-with states[], types[], updated_at_min/_max (inclusive), sort_by
-updated_at (.desc or .asc) and limit (default 50, 1 to 500), and GET
-/api/v3/tickets/ID.  Tickets that share an updated_at come in a different
+with states and types (arrays as repeated keys, states=A&states=B, the
+OpenAPI default: a bracketed key, states[], is an unknown parameter and
+ignored, as a strict server does, and a value that is not one of the
+enum's, "A,B" among them, is refused with 400 and code 1000),
+updated_at_min/_max (inclusive), sort_by updated_at (.desc or .asc) and
+limit (default 50, 1 to 500), and GET /api/v3/tickets/ID.  Tickets that share an updated_at come in a different
 order on every request, as nothing promises their order.  The header "X-Fake-Wait-For: PATH" is not sent: the
 answer waits (10 s at most) until the file PATH exists.
 """
@@ -32,6 +35,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
     routes.append([f[0], int(f[1]), f[2], hdrs])
 used = {}
 lists = 0
+STATES = ("AWAITING_WISH", "AWAITING_USER", "AWAITING_MERCHANT", "CLOSED", "PERMANENTLY_CLOSED")
+TYPES = ("ORDER", "PRE_PURCHASE", "POST_CUSTOMER_SUPPORT")
 
 
 def when(s):
@@ -73,9 +78,13 @@ def v3store(fname, path):
         assert order in ("updated_at", "updated_at.desc", "updated_at.asc")
     except (AssertionError, ValueError):
         return 400, {"code": 1000, "message": "Invalid parameter"}
+    for key, enum in (("states", STATES), ("types", TYPES)):
+        for v in q.get(key, []):
+            if v not in enum:
+                return 400, {"code": 1000, "message": "Invalid parameter '%s': '%s'" % (key, v)}
     sel = [t for t in tickets
-           if ("states[]" not in q or t["state"] in q["states[]"])
-           and ("types[]" not in q or t["type"] in q["types[]"])
+           if ("states" not in q or t["state"] in q["states"])
+           and ("types" not in q or t["type"] in q["types"])
            and (lo is None or when(t["updated_at"]) >= lo)
            and (hi is None or when(t["updated_at"]) <= hi)]
     sel.sort(key=lambda t: t["id"], reverse=lists % 2 == 0)

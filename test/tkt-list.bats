@@ -248,7 +248,7 @@ serve_v3() {
 	start_sandbox --seed 3 --tickets 30 --now "$TEST_NOW" --faults nth=1:429
 	local first="GET /api/v2/ticket/get-action-required?start=0&limit=100"
 	[ "$TKT_TEST_API" = v2 ] ||
-	    first="GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc"
+	    first="GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc"
 	run -0 --separate-stderr tkt-list -v
 	[ "${#lines[@]}" -gt 0 ]
 	[[ "$stderr" == *"$first 429 "* ]]
@@ -290,8 +290,8 @@ serve_v3() {
 		[[ "$stderr" == *"access_token=…"* ]]
 	else
 		# v3 sends the token in a header only; pages move the window.
-		[[ "$stderr" == *"GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id="* ]]
-		[[ "$stderr" == *"GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc&updated_at_max="*" 200 "* ]]
+		[[ "$stderr" == *"GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id="* ]]
+		[[ "$stderr" == *"GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc&updated_at_max="*" 200 "* ]]
 		[[ "$stderr" != *"access_token"* ]]
 	fi
 }
@@ -448,12 +448,14 @@ YAML
 	[[ "${lines[0]}" == '6a1b00000000000000000003: replies[].message: v2 '*'"Nummer 12"'*', v3 '*'"Nummer 13"'* ]]
 }
 
-@test "a v3 store lists the tickets awaiting the merchant with states[], newest first, times in UTC without fractions" {
+@test "a v3 store lists the tickets awaiting the merchant with states=, newest first, times in UTC without fractions" {
 	serve_v3 9 '1795000000 - $i' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER"][$i % 3]'
 	run -0 --separate-stderr tkt-list -v
+	# The fake, like a strict server, ignores states[]: then every state
+	# would come back, and a listing without --state filters nothing.
 	[ "$(printf '%s\n' "$output" | jq -r '[.id[-1:], .state, .api, .updated_at] | join(" ")' | tr '\n' ,)" = \
 	    "0 AWAITING_MERCHANT v3 2026-11-18T11:06:40Z,3 AWAITING_MERCHANT v3 2026-11-18T11:06:37Z,6 AWAITING_MERCHANT v3 2026-11-18T11:06:34Z," ]
-	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id=req-1"* ]]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id=req-1"* ]]
 	run -0 bash -c 'tkt-list -A | jq -r .state | sort | uniq -c | tr -s " " | tr "\n" ,'
 	[ "$output" = " 3 AWAITING_MERCHANT, 3 AWAITING_USER, 3 CLOSED," ]
 }
@@ -462,7 +464,7 @@ YAML
 	serve_v3 9 '1795000000 - $i * 86400' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER"][$i % 3]'
 	run -0 --separate-stderr tkt-list -v --state CLOSED --type PRE_PURCHASE,POST_CUSTOMER_SUPPORT
 	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 147 ]
-	[[ "$stderr" == *"GET /api/v3/tickets?states[]=CLOSED&types[]=PRE_PURCHASE&types[]=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
+	[[ "$stderr" == *"GET /api/v3/tickets?states=CLOSED&types=PRE_PURCHASE&types=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
 	run -0 --separate-stderr tkt-list -v -A --since 3d --now 2026-11-18T12:00:00Z
 	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 012 ]
 	[[ "$stderr" == *"GET /api/v3/tickets?limit=500&sort_by=updated_at.desc&updated_at_min=2026-11-15T12:00:00Z 200 "* ]]
@@ -470,6 +472,24 @@ YAML
 	run -0 --separate-stderr tkt-list -v --state UNKNOWN
 	[ -z "$output" ]
 	[[ "$stderr" == *"GET /api/v3/tickets?limit=500&sort_by=updated_at.desc 200 "* ]]
+}
+
+@test "several --state and --type values go as one key each, never bracketed or joined by commas" {
+	serve_v3 12 '1795000000 - $i' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER", "AWAITING_WISH"][$i % 4]'
+	# The fake is strict, as the spec reads: states[] is ignored, a comma
+	# list is no state at all.
+	run -0 curl -sS -H "Authorization: Bearer $TKT_TOKEN" "$FAKE_URL/api/v3/tickets?states%5B%5D=CLOSED"
+	[ "$(jq '.data | length' <<<"$output")" -eq 12 ]
+	run -0 curl -sS -H "Authorization: Bearer $TKT_TOKEN" "$FAKE_URL/api/v3/tickets?states=CLOSED,AWAITING_USER"
+	[ "$(jq .code <<<"$output")" -eq 1000 ]
+	run -0 --separate-stderr tkt-list -v --state AWAITING_USER,CLOSED --type ORDER --type PRE_PURCHASE
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-2:]' | tr '\n' ' ')" = "01 06 09 10 " ]
+	[ "$(grep -c '^tkt-list: GET ' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states=AWAITING_USER&states=CLOSED&types=ORDER&types=PRE_PURCHASE&limit=500&sort_by=updated_at.desc 200 "* ]]
+	# -A with types only: every state of those types.
+	run -0 --separate-stderr tkt-list -v -A --type POST_CUSTOMER_SUPPORT
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-2:]' | tr '\n' ' ')" = "02 05 08 11 " ]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?types=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
 }
 
 @test "v3 pages of 500 move the window to the last updated_at as sent, each ticket once" {
@@ -540,11 +560,11 @@ tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
 }
 
 @test "a v3 error body is quoted with its code, the HTTP status and the request id" {
-	printf '%s\n' '{"code":1000,"message":"Invalid parameter: states[]"}' >"$BATS_TEST_TMPDIR/err.json"
+	printf '%s\n' '{"code":1000,"message":"Invalid parameter: limit"}' >"$BATS_TEST_TMPDIR/err.json"
 	printf '/api/v3/tickets\t400\terr.json\n' >"$BATS_TEST_TMPDIR/v3.routes"
 	start_fake "$BATS_TEST_TMPDIR/v3.routes"
 	run -3 --separate-stderr env TKT_API=v3 tkt-list
-	[ "$stderr" = "tkt-list: page 1: Invalid parameter: states[] (code 1000, HTTP 400) (request id req-1)
+	[ "$stderr" = "tkt-list: page 1: Invalid parameter: limit (code 1000, HTTP 400) (request id req-1)
 tkt-list: the listing stopped at page 1 after 0 records: it is incomplete" ]
 }
 
