@@ -64,5 +64,11 @@ int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
  */
 int	tkt_wish3_order(const struct tkt_rec *env, const struct tkt_jnode *o,
 	    const char *id, struct tkt_buf *out, struct tkt_error *);
+/*
+ * The record's content_locale for the Content-Language of a v3 answer:
+ * its first language, as the record writes a locale ("pt_BR" is
+ * "pt-BR"), into out.  0, or -1 when the header names none.
+ */
+int	tkt_wish3_content_locale(const char *header, char out[36]);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

@@ -243,3 +243,20 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 	tkt_wish_tail(&rw, nm, r->line + t->start, t->end - t->start);
 	return 0;
 }
+
+int
+tkt_wish3_content_locale(const char *h, char out[36])
+{
+	struct tkt_norm nm;
+	size_t n;
+
+	h += strspn(h, " \t");
+	n = strcspn(h, ",;");
+	while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return -1;
+	tkt_wish_locale(&nm, (struct tkt_sv){ h, n });
+	memcpy(out, nm.locale, sizeof(nm.locale));
+	return 0;
+}

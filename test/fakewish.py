@@ -20,7 +20,11 @@ enum's, "A,B" among them, is refused with 400 and code 1000),
 updated_at_min/_max (inclusive), sort_by updated_at (.desc or .asc) and
 limit (default 50, 1 to 500), and GET /api/v3/tickets/ID.  Tickets that share an updated_at come in a different
 order on every request, as nothing promises their order.  The header "X-Fake-Wait-For: PATH" is not sent: the
-answer waits (10 s at most) until the file PATH exists.
+answer waits (10 s at most) until the file PATH exists.  Nor is
+"X-Fake-Accept-Language: TAG": the route answers only requests sent with
+"Accept-Language: TAG" ("-": without the header), so that one path may
+answer by language (put those routes first; send "Content-Language: TAG"
+with them as any other header).
 """
 import datetime, http.server, json, os, sys, time, urllib.parse
 
@@ -54,6 +58,11 @@ def matches(route, path):
     keys = [k for k, _ in got]
     return all(k in keys if v == "*" else (k, v) in got
                for k, v in urllib.parse.parse_qsl(rq, keep_blank_values=True))
+
+
+def fake_lang(hdrs):
+    """The X-Fake-Accept-Language of a route, or None."""
+    return next((v for k, v in hdrs if k == "X-Fake-Accept-Language"), None)
 
 
 def v3store(fname, path):
@@ -100,11 +109,14 @@ class H(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        cands = [r for r in routes if matches(r[0], self.path)]
+        lang = self.headers.get("Accept-Language") or "-"
+        cands = [r for r in routes if matches(r[0], self.path)
+                 and fake_lang(r[3]) in (None, lang)]
         if not cands:
             self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
         key = cands[0][0]
         same = [r for r in cands if r[0] == key]
+        same = [r for r in same if fake_lang(r[3]) == fake_lang(same[0][3])]
         i = used.get(key, 0); used[key] = i + 1
         status, fname, hdrs = same[min(i, len(same) - 1)][1:]
         if fname == "DROP":
@@ -122,6 +134,8 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Wish-Request-Id", "req-%d" % sum(used.values()))
         for k, v in hdrs:
+            if k == "X-Fake-Accept-Language":
+                continue
             if k == "X-Fake-Wait-For":
                 for _ in range(400):
                     if os.path.exists(v):

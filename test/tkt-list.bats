@@ -612,6 +612,125 @@ tkt-list: the listing stopped at page 1 after 0 records: it is incomplete" ]
 	[ "${#lines[@]}" -eq 3 ]
 }
 
+# serve_lang [ROUTE...]: a fake v3 store of three tickets awaiting the
+# merchant, 6b…00 to 6b…02, that reads two of them again in English: 6b…00
+# (a German buyer, a merchant reply and another buyer message) answering
+# with Content-Language: en-gb, 6b…01 (a French buyer) with none; 6b…02
+# comes back as it is.  The ROUTEs given answer first.
+serve_lang() {
+	local T=$BATS_TEST_TMPDIR
+	v3_tickets 3 | jq -c 'if .id == "6b0000000000000000000000" then
+	        .buyer_info.locale = "de" | .replies = [
+	        {message: "Hallo, wo ist mein Paket?", replied_at: "2026-11-18T09:00:00.000Z", sender: "USER", supporting_files: []},
+	        {message: "It ships today.", replied_at: "2026-11-18T10:00:00.000Z", sender: "MERCHANT", supporting_files: []},
+	        {message: "Danke!", replied_at: "2026-11-18T11:00:00.000Z", sender: "USER", supporting_files: []}]
+	    elif .id == "6b0000000000000000000001" then
+	        .buyer_info.locale = "fr" | .replies[0].message = "Bonjour"
+	    else . end' >"$T/tickets.jsonl"
+	jq -c 'select(.id == "6b0000000000000000000000")
+	    | .replies[0].message = "Hello, where is my parcel?" | .replies[2].message = "Thanks!"
+	    | {code: 0, data: ., message: ""}' "$T/tickets.jsonl" >"$T/t0.en.json"
+	jq -c 'select(.id == "6b0000000000000000000001") | .replies[0].message = "Hello"
+	    | {code: 0, data: ., message: ""}' "$T/tickets.jsonl" >"$T/t1.en.json"
+	{
+		printf '%s\n' "$@"
+		printf '/api/v3/tickets/6b0000000000000000000000\t200\tt0.en.json\tX-Fake-Accept-Language: en;Content-Language: en-gb\n'
+		printf '/api/v3/tickets/6b0000000000000000000001\t200\tt1.en.json\tX-Fake-Accept-Language: en\n'
+		printf '/api/v3/tickets\t200\tV3STORE:tickets.jsonl\n'
+	} | grep . >"$T/lang.routes"
+	start_fake "$T/lang.routes"
+	export TKT_API=v3
+}
+
+@test "--lang reads each v3 ticket again in that language: translations by place, content_locale, the buyer's words kept" {
+	serve_lang
+	run -0 --separate-stderr tkt-list -v --lang en
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.id[-1:], [.replies[].message], [.replies[].translated_message], .locale, .content_locale]')" = \
+'["0",["Hallo, wo ist mein Paket?","It ships today.","Danke!"],["Hello, where is my parcel?",null,"Thanks!"],"de","en-GB"]
+["1",["Bonjour"],["Hello"],"fr",null]
+["2",["Hello"],[null],"en",null]' ]
+	# One list, then each ticket once more, with the header.
+	[ "$(grep -c '^tkt-list: GET /api/v3/tickets?states=AWAITING_MERCHANT&' <<<"$stderr")" -eq 1 ]
+	[ "$(grep '^tkt-list: GET /api/v3/tickets/' <<<"$stderr" | sed 's/ 200 .*//' | sort)" = \
+'tkt-list: GET /api/v3/tickets/6b0000000000000000000000
+tkt-list: GET /api/v3/tickets/6b0000000000000000000001
+tkt-list: GET /api/v3/tickets/6b0000000000000000000002' ]
+	[ "$(grep -vc '^tkt-list: GET ' <<<"$stderr")" -eq 0 ]
+	# Nothing else changes, and without --lang nothing is asked for.
+	printf '%s\n' "$output" | jq -c 'del(.content_locale) | .replies |= map(.translated_message = null)' >"$BATS_TEST_TMPDIR/lang.jsonl"
+	run -0 --separate-stderr tkt-list -v
+	diff "$BATS_TEST_TMPDIR/lang.jsonl" <(printf '%s\n' "$output")
+	[ "$(grep -c '^tkt-list: GET ' <<<"$stderr")" -eq 1 ]
+	[[ "$output" != *content_locale* ]]
+}
+
+@test "--lang with ids keeps the order asked, and --thread shows the buyer's words with the translation" {
+	serve_lang
+	run -0 --separate-stderr tkt-list --lang en -P 3 6b0000000000000000000002 6b0000000000000000000000 6b0000000000000000000001
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:] + " " + (.content_locale // "-") + " " + (.replies[0].translated_message // "-")' | tr '\n' ,)" = \
+	    "2 - -,0 en-GB Hello, where is my parcel?,1 - Hello," ]
+	run -0 --separate-stderr tkt-list --thread --lang en 6b0000000000000000000000
+	[[ "$output" == *"Hallo, wo ist mein Paket?"$'\n'"    [translation, en-GB]"$'\n'"    Hello, where is my parcel?"* ]]
+	[[ "$output" == *"MERCHANT"$'\n'"    It ships today."$'\n'* ]]
+	[[ "$output" == *"Danke!"$'\n'"    [translation, en-GB]"$'\n'"    Thanks!"* ]]
+	[ "$(grep -c 'translation' <<<"$output")" -eq 2 ]
+}
+
+@test "a ticket that cannot be read again comes out untranslated, named with the language, exit 1; a refused token exits 4" {
+	printf '%s\n' '{"code":1004,"message":"No '"'Ticket'"' Found with id: '"'6b0000000000000000000001'"'"}' >"$BATS_TEST_TMPDIR/gone.json"
+	serve_lang $'/api/v3/tickets/6b0000000000000000000001\t400\tgone.json\tX-Fake-Accept-Language: en' \
+	    $'/api/v3/tickets/6b0000000000000000000002\t200\tt0.en.json\tX-Fake-Accept-Language: en'
+	run -1 --separate-stderr tkt-list --lang en
+	[ "$(printf '%s\n' "$output" | jq -c '[.id[-1:], .content_locale, [.replies[].translated_message]]')" = \
+'["0","en-GB",["Hello, where is my parcel?",null,"Thanks!"]]
+["1",null,[null]]
+["2",null,[null]]' ]
+	[ "$(sed 's/(request id req-[0-9]*)$/(request id N)/' <<<"$stderr")" = \
+"tkt-list: ticket 6b0000000000000000000001: translation into en: No 'Ticket' Found with id: '6b0000000000000000000001' (code 1004, HTTP 400) (request id N)
+tkt-list: ticket 6b0000000000000000000002: translation into en: malformed answer: ticket '6b0000000000000000000000' came back for '6b0000000000000000000002' (request id N)" ]
+	stop_fake
+	printf '%s\n' '{"code":1012,"data":{},"message":"Missing access token in authorization header"}' >"$BATS_TEST_TMPDIR/401.json"
+	serve_lang $'/api/v3/tickets/6b0000000000000000000001\t401\t401.json\tX-Fake-Accept-Language: en'
+	run -4 --separate-stderr tkt-list --lang en
+	[ -z "$output" ]
+	[[ "$stderr" == "tkt-list: ticket 6b0000000000000000000001: translation into en: the marketplace refused the token (HTTP 401, code 1012"* ]]
+}
+
+@test "--lang reads each ticket of a v3 listing once more, -P at a time, in the listing's order" {
+	run -0 env TKT_API=v3 tkt-list -A --limit 60
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/plain.jsonl"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list -A -v --lang de -P 8 --limit 60
+	# The sandbox translates nothing and names no language.
+	diff "$BATS_TEST_TMPDIR/plain.jsonl" <(printf '%s\n' "$output" | jq -c 'del(.content_locale)')
+	printf '%s\n' "$output" | jq -e -s 'length == 60 and all(has("content_locale") and .content_locale == null)'
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/plain.jsonl" | sort) \
+	    <(sed -n 's|^tkt-list: GET /api/v3/tickets/\([^ ]*\) .*|\1|p' <<<"$stderr" | sort)
+	[ "$(grep -c '^tkt-list: GET /api/v3/tickets?' <<<"$stderr")" -eq 1 ]
+}
+
+@test "--lang on API v2 asks for nothing more: v2 gives its translations with the ticket" {
+	run -0 --separate-stderr env TKT_API=v2 tkt-list -v
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/plain.jsonl"
+	printf '%s\n' "$stderr" | sed -n 's/^tkt-list: \(GET [^ ]*\) .*/\1/p' >"$BATS_TEST_TMPDIR/plain.log"
+	run -0 --separate-stderr env TKT_API=v2 tkt-list -v --lang de
+	diff "$BATS_TEST_TMPDIR/plain.jsonl" <(printf '%s\n' "$output")
+	diff "$BATS_TEST_TMPDIR/plain.log" <(printf '%s\n' "$stderr" | sed -n 's/^tkt-list: \(GET [^ ]*\) .*/\1/p')
+	jq -e -s 'any(.[].replies[]; .translated_message != null)' "$BATS_TEST_TMPDIR/plain.jsonl"
+}
+
+@test "a --lang that is not a language tag exits 2 with the option named" {
+	local bad
+	for bad in de_DE '' 'de;q=0.8' 'de, fr' 1de de--x de- toolongpart "$(printf 'a-%.0s' {1..17})aa" $'de\r\nX: y'; do
+		run -2 --separate-stderr tkt-list --lang "$bad"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: --lang: '$bad' is not a language tag (letters and digits in parts joined by '-', at most 35 characters: de, pt-BR, zh-Hant)" ] ||
+		    { echo "'$bad': $stderr"; return 1; }
+	done
+	run -0 tkt-list --lang zh-Hant-TW --limit 1
+	run -0 tkt-list --lang "$(printf 'a-%.0s' {1..16})abc" --limit 1
+}
+
 # two_stores [ROUTES]: store "shop" on the shared v2 sandbox (token file)
 # and store "eu" on a v3 fake (token_env EU_TOKEN, sla 24h), of 3 tickets
 # or answering as ROUTES says; no environment override left.

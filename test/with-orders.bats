@@ -158,6 +158,23 @@ bare_order() {
 	    '["TN-new","UPS","5.69","6.69","EUR"]' ]
 }
 
+@test "with --lang a record waits for its orders and its translation, and gets both" {
+	{ v3_ticket 1 o1; v3_ticket 2 o2; } >"$T/tickets.jsonl"
+	v3_order o1 >"$T/o1.json"
+	v3_order o2 >"$T/o2.json"
+	jq -c 'select(.id == "6b0000000000000000000002") | .replies[0].message = "Wo ist es?"
+	    | {code: 0, data: ., message: ""}' "$T/tickets.jsonl" >"$T/t2.de.json"
+	serve_fake $'/api/v3/orders/o1\t200\to1.json' $'/api/v3/orders/o2\t200\to2.json' \
+	    $'/api/v3/tickets/6b0000000000000000000002\t200\tt2.de.json\tX-Fake-Accept-Language: de;Content-Language: de'
+	run -0 --separate-stderr env TKT_API=v3 tkt-list --with-orders --lang de -P 2
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -c '.orders[]' <<<"${lines[0]}")" = "$(want_order o1)" ]
+	[ "$(jq -c '.orders[]' <<<"${lines[1]}")" = "$(want_order o2)" ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.replies[0].message, .replies[0].translated_message, .content_locale]' | tr '\n' ' ')" = \
+	    '["Where is it?",null,null] ["Where is it?","Wo ist es?","de"] ' ]
+}
+
 @test "on v2 it changes nothing and asks for nothing more" {
 	run -0 --separate-stderr env TKT_API=v2 tkt-list -v
 	printf '%s\n' "$output" >"$T/plain.jsonl"
