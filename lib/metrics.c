@@ -1,6 +1,6 @@
 /*
- * metrics.c: the numbers of SPEC §8 from records, by the deadline rule of
- * deadline.c.  Durations are kept as int32 seconds, one array per group and
+ * metrics.c: the numbers of tkt-metrics(1) from records, by the deadline
+ * rule of deadline.c.  Durations are kept as int32 seconds, one array per group and
  * kind (4 bytes a sample), and percentiles are picked by selection in
  * place at the end, so they are exact nearest-rank values without sorting
  * and without a second copy: about 1,000,000 tickets fit in a few MB.

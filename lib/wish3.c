@@ -1,6 +1,6 @@
 /*
- * wish3.c: Wish API v3 tickets and orders to tkt records (SPEC §3).  v3 is
- * flat and typed: enums for type, state, sender and closed_by, real
+ * wish3.c: Wish API v3 tickets and orders to tkt records (tkt-record(5)).
+ * v3 is flat and typed: enums for type, state, sender and closed_by, real
  * arrays, times with milliseconds and an offset.  The record is the one
  * wish2.c makes, through the same writer, so both versions agree on every
  * field they both carry.  A ticket names its orders only; an Order

@@ -430,7 +430,7 @@ YAML
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" =~ ^compared\ ([0-9]+)\ values\ of\ 4\ tickets$ ]]
 	[ "${BASH_REMATCH[1]}" -gt 150 ]
-	# What SPEC §3 lets differ: each API's own type and refund_reason.
+	# What tkt-record(5) lets differ: each API's own type and refund_reason.
 	run -0 jq -sc 'map([.id[-1:], .api, .type, .type_inferred, .refund_reason])' \
 	    "$BATS_TEST_TMPDIR/v2.jsonl" "$BATS_TEST_TMPDIR/v3.jsonl"
 	[ "$output" = '[["1","v2","PRE_PURCHASE",true,null],["2","v2","ORDER",true,"23"],["3","v2","POST_CUSTOMER_SUPPORT",true,null],["4","v2","POST_CUSTOMER_SUPPORT",true,"18"],["3","v3","POST_CUSTOMER_SUPPORT",false,null],["4","v3","ORDER",false,"ITEM_NEVER_ARRIVED"],["1","v3","PRE_PURCHASE",false,null],["2","v3","ORDER",false,"ITEM_IS_DAMAGED"]]' ]

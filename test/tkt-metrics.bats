@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# tkt-metrics: every definition of SPEC §8 on hand-made records whose
+# tkt-metrics: every definition of tkt-metrics(1) on hand-made records whose
 # answers are worked out by hand (now is 2026-11-23T12:00:00Z, sla 48h).
 
 load test_helper
