@@ -729,6 +729,10 @@ tkt-list: ticket 6b0000000000000000000002: translation into en: malformed answer
 	done
 	run -0 tkt-list --lang zh-Hant-TW --limit 1
 	run -0 tkt-list --lang "$(printf 'a-%.0s' {1..16})abc" --limit 1
+	# --help names it as the man page does.
+	run -0 tkt-list -h
+	[[ "$output" == *"[--with-orders] [--lang locale]"* ]]
+	grep -q '^\.Op Fl -lang Ar locale$' "$TKT_ROOT/man/tkt-list.1"
 }
 
 # two_stores [ROUTES]: store "shop" on the shared v2 sandbox (token file)
