@@ -3,7 +3,8 @@
  * table on a terminal).  With no operand: the tickets awaiting an answer;
  * with ids, or "-" for ids or records on stdin: those tickets.  Filters
  * --state, --type, --locale, --since, --overdue, --due-within; --limit,
- * -e, --thread, --raw, --with-orders, --json/--table, -s STORE, -v, --now.
+ * -e, --thread, --raw, --with-orders, --lang, --json/--table, -s STORE,
+ * -v, --now.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,14 +14,14 @@
 static const char synopsis[] =
     "tkt-list [-Aehv] [-s store] [--state list] [--type list] [--locale list]\n"
     "                [--since when] [--overdue] [--due-within dur] [--limit n]\n"
-    "                [-P n] [--thread] [--raw] [--with-orders] [--json | --table]\n"
-    "                [--now time] [id ... | -]";
+    "                [-P n] [--thread] [--raw] [--with-orders] [--lang locale]\n"
+    "                [--json | --table] [--now time] [id ... | -]";
 
 int
 main(int argc, char *argv[])
 {
 	enum { O_STATE = 256, O_TYPE, O_LOCALE, O_SINCE, O_OVERDUE, O_DUE,
-	    O_LIMIT, O_THREAD, O_RAW, O_ORDERS, O_JSON, O_TABLE, O_NOW,
+	    O_LIMIT, O_THREAD, O_RAW, O_ORDERS, O_LANG, O_JSON, O_TABLE, O_NOW,
 	    O_VERSION };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'A' },
@@ -39,6 +40,7 @@ main(int argc, char *argv[])
 		{ "thread", no_argument, NULL, O_THREAD },
 		{ "raw", no_argument, NULL, O_RAW },
 		{ "with-orders", no_argument, NULL, O_ORDERS },
+		{ "lang", required_argument, NULL, O_LANG },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "table", no_argument, NULL, O_TABLE },
 		{ "now", required_argument, NULL, O_NOW },
@@ -79,6 +81,7 @@ main(int argc, char *argv[])
 		case O_THREAD: o.thread = 1; break;
 		case O_RAW: o.raw = 1; break;
 		case O_ORDERS: o.with_orders = 1; break;
+		case O_LANG: o.lang = optarg; break;
 		case O_JSON: o.table = 0; break;
 		case O_TABLE: o.table = 1; break;
 		case O_NOW: now = optarg; break;

@@ -1,8 +1,8 @@
 /*
  * tkt-metrics: reads records (files named, or stdin) and prints the
- * numbers of SPEC §8 (late rate, response and resolution times, overdue,
- * CSAT, health) as one JSON object, or one per group with --by; a table on
- * a tty.  --since, --sla, --due-within, --now; --fail-if exits 1 when a
+ * numbers of tkt-metrics(1) (late rate, response and resolution times,
+ * overdue, CSAT, health) as one JSON object, or one per group with --by; a
+ * table on a tty.  --since, --sla, --due-within, --now; --fail-if exits 1 when a
  * comparison holds.
  */
 #include <getopt.h>

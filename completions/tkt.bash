@@ -39,6 +39,7 @@ _tkt_list()
 	--state) _tkt_commalist "$cur" "$_tkt_states"; return ;;
 	--type) _tkt_commalist "$cur" "$_tkt_types"; return ;;
 	--locale) _tkt_commalist "$cur" "$_tkt_locales"; return ;;
+	--lang) COMPREPLY=($(compgen -W "$_tkt_locales" -- "$cur")); return ;;
 	-s|--store) COMPREPLY=($(compgen -W "$(_tkt_stores)" -- "$cur")); return ;;
 	--since) COMPREPLY=($(compgen -W "1d 7d 30d" -- "$cur")); return ;;
 	--due-within) COMPREPLY=($(compgen -W "$_tkt_durations" -- "$cur")); return ;;
@@ -48,8 +49,8 @@ _tkt_list()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-A --all -e --exists -s --store -v --verbose
 		    -P --parallel --state --type --locale --since --overdue
-		    --due-within --limit --thread --raw --with-orders --json --table
-		    --now -h --help --version" -- "$cur"))
+		    --due-within --limit --thread --raw --with-orders --lang --json
+		    --table --now -h --help --version" -- "$cur"))
 	fi
 }
 complete -F _tkt_list tkt-list

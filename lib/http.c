@@ -353,6 +353,11 @@ on_header(char *p, size_t size, size_t n, void *arg)
 			vlen = sizeof(r->request_id) - 1;
 		memcpy(r->request_id, v, vlen);
 		r->request_id[vlen] = '\0';
+	} else if (header_is(p, len, "Content-Language", &v, &vlen)) {
+		if (vlen >= sizeof(r->content_language))
+			vlen = sizeof(r->content_language) - 1;
+		memcpy(r->content_language, v, vlen);
+		r->content_language[vlen] = '\0';
 	} else if (header_is(p, len, "Wish-Rate-Limit-Remaining", &v, &vlen)) {
 		r->rl_remaining = strtol(v, NULL, 10);
 	} else if (header_is(p, len, "Wish-Rate-Limit-Reset", &v, &vlen)) {
@@ -387,6 +392,7 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 	r->eng = h;
 	tkt_buf_reset(&r->resp);
 	r->request_id[0] = '\0';
+	r->content_language[0] = '\0';
 	r->errmsg[0] = '\0';
 	r->status = 0;
 	r->retry_after = -1;
@@ -419,6 +425,13 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", r->bearer);
 		r->hdrs = curl_slist_append(r->hdrs, auth);
 		explicit_bzero(auth, sizeof(auth));
+	}
+	if (r->accept_language != NULL) {
+		char al[64];
+
+		snprintf(al, sizeof(al), "Accept-Language: %s",
+		    r->accept_language);
+		r->hdrs = curl_slist_append(r->hdrs, al);
 	}
 	if (r->method != TKT_GET) {
 		char ct[128];

@@ -5,7 +5,8 @@
  * or fetches the tickets named by id, several at a time, printed in the
  * order asked.  Several stores are listed one after the other.  With
  * --with-orders, a v3 record waits in a queue, in output order, while its
- * orders are fetched alongside the other requests.
+ * orders are fetched alongside the other requests; with --lang, while its
+ * ticket is read again in that language.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@
 
 #define PAGE 100	/* v2 */
 #define PAGE3 500	/* v3: the most a page may hold */
-#define QMAX PAGE3	/* with ids: records waiting for their orders, at most */
+#define QMAX PAGE3	/* with ids: records waiting in the queue, at most */
+#define LANGMAX 35	/* --lang: the longest tag */
 
 /* A store being read, and how its tickets are normalized. */
 struct src {
@@ -50,7 +52,12 @@ struct pend {
 	char			*where;		/* where it came from, or "" */
 	struct src		*src;
 	struct oreq		*o;
-	size_t			 no, left;	/* orders; those still fetched */
+	size_t			 no, left;	/* orders; requests still out */
+	/* --lang: the ticket read again in that language */
+	int			 lang;		/* asked for */
+	struct tkt_http_req	 tr;
+	struct tkt_buf		 trec;		/* that read as a record, or empty */
+	char			 clang[36];	/* its content_locale, or "" */
 };
 
 struct slot {
@@ -80,8 +87,8 @@ struct lister {
 	struct pend		*qhead, *qtail;
 	size_t			 qn;
 	void			(*cont)(struct lister *);	/* once it is empty */
-	struct tkt_rec		 oenv, orec;
-	struct tkt_buf		 arr, out;
+	struct tkt_rec		 oenv, orec, tview;
+	struct tkt_buf		 arr, out, reps;
 	struct tkt_strs		 warned;	/* unknown state values */
 	/* listing */
 	size_t			 cur;		/* the store being listed */
@@ -237,6 +244,8 @@ pend_free(struct pend *p)
 		free(p->o[i].id);
 	}
 	free(p->o);
+	tkt_http_req_free(&p->tr);
+	tkt_buf_free(&p->trec);
 	free(p->line);
 	free(p->id);
 	free(p->where);
@@ -263,29 +272,107 @@ push(struct lister *L, struct src *S, const char *id, const char *where)
 	return p;
 }
 
-/* Prints a queued record, its orders as fetched (or as listed). */
+/* Are member key of c (in L->orec) and of d (in L->tview) the same JSON? */
+static int
+same(const struct lister *L, const struct tkt_jnode *c,
+    const struct tkt_jnode *d, const char *key)
+{
+	const struct tkt_jnode *x = tkt_rec_get(&L->orec, c, key);
+	const struct tkt_jnode *y = tkt_rec_get(&L->tview, d, key);
+
+	return x != NULL && y != NULL && x->end - x->start == y->end - y->start &&
+	    memcmp(L->orec.line + x->start, L->tview.line + y->start,
+	    x->end - x->start) == 0;
+}
+
+/*
+ * The replies of the record parsed in L->orec into L->reps, each given
+ * the message of the reply at its place in p's second read as its
+ * translated_message, when that reply has the same sender and time and
+ * another text; the others as they are.  -1 when there is no second read.
+ */
+static int
+translate(struct lister *L, struct pend *p)
+{
+	const struct tkt_jnode *a, *b, *c, *d, *tm, *m;
+	struct tkt_error e;
+	const char *line = L->orec.line;
+
+	if (p->trec.len == 0 || tkt_rec_parse(&L->tview, p->trec.s,
+	    p->trec.len - 1, TKT_RD_TREE, &e) == -1)
+		return -1;
+	a = tkt_rec_get(&L->orec, &L->orec.nodes[0], "replies");
+	b = tkt_rec_get(&L->tview, &L->tview.nodes[0], "replies");
+	if (a == NULL || a->type != TKT_J_ARRAY || b == NULL ||
+	    b->type != TKT_J_ARRAY)
+		return -1;
+	tkt_buf_reset(&L->reps);
+	tkt_buf_addc(&L->reps, '[');
+	d = tkt_rec_child(&L->tview, b);
+	for (c = tkt_rec_child(&L->orec, a); c != NULL;
+	    c = tkt_rec_next(&L->orec, c)) {
+		if (c != tkt_rec_child(&L->orec, a))
+			tkt_buf_addc(&L->reps, ',');
+		tm = tkt_rec_get(&L->orec, c, "translated_message");
+		m = NULL;
+		if (d != NULL && tm != NULL && same(L, c, d, "sender") &&
+		    same(L, c, d, "at") && !same(L, c, d, "message"))
+			m = tkt_rec_get(&L->tview, d, "message");
+		if (m == NULL)
+			tkt_buf_add(&L->reps, line + c->start, c->end - c->start);
+		else {
+			tkt_buf_add(&L->reps, line + c->start, tm->start - c->start);
+			tkt_buf_add(&L->reps, L->tview.line + m->start,
+			    m->end - m->start);
+			tkt_buf_add(&L->reps, line + tm->end, c->end - tm->end);
+		}
+		if (d != NULL)
+			d = tkt_rec_next(&L->tview, d);
+	}
+	tkt_buf_addc(&L->reps, ']');
+	return 0;
+}
+
+/*
+ * Prints a queued record, its orders as fetched (or as listed), and with
+ * --lang its translations and content_locale.
+ */
 static void
 print_pend(struct lister *L, struct pend *p)
 {
-	struct tkt_edit ed;
+	struct tkt_edit ed[3];
 	struct tkt_error e;
+	size_t ne = 0;
+	char cl[sizeof(p->clang) + 2];
 
-	if (p->no == 0 ||
-	    tkt_rec_parse(&L->orec, p->line, p->len - 1, TKT_RD_TOP, &e) == -1) {
+	if ((p->no == 0 && !p->lang) || tkt_rec_parse(&L->orec, p->line,
+	    p->len - 1, p->lang ? TKT_RD_TREE : TKT_RD_TOP, &e) == -1) {
 		print_line(L, p->line, p->len);
 		return;
 	}
-	tkt_buf_reset(&L->arr);
-	tkt_buf_addc(&L->arr, '[');
-	for (size_t i = 0; i < p->no; i++) {
-		if (i > 0)
-			tkt_buf_addc(&L->arr, ',');
-		tkt_buf_add(&L->arr, p->o[i].rec.s, p->o[i].rec.len);
+	if (p->no > 0) {
+		tkt_buf_reset(&L->arr);
+		tkt_buf_addc(&L->arr, '[');
+		for (size_t i = 0; i < p->no; i++) {
+			if (i > 0)
+				tkt_buf_addc(&L->arr, ',');
+			tkt_buf_add(&L->arr, p->o[i].rec.s, p->o[i].rec.len);
+		}
+		tkt_buf_addc(&L->arr, ']');
+		ed[ne++] = (struct tkt_edit){ "orders", L->arr.s, L->arr.len };
 	}
-	tkt_buf_addc(&L->arr, ']');
-	ed = (struct tkt_edit){ "orders", L->arr.s, L->arr.len };
+	if (p->lang) {
+		if (translate(L, p) == 0)
+			ed[ne++] = (struct tkt_edit){ "replies", L->reps.s,
+			    L->reps.len };
+		if (p->clang[0] != '\0')
+			snprintf(cl, sizeof(cl), "\"%s\"", p->clang);
+		else
+			snprintf(cl, sizeof(cl), "null");
+		ed[ne++] = (struct tkt_edit){ "content_locale", cl, strlen(cl) };
+	}
 	tkt_buf_reset(&L->out);
-	tkt_rec_splice(&L->orec, &ed, 1, &L->out);
+	tkt_rec_splice(&L->orec, ed, ne, &L->out);
 	print_line(L, L->out.s, L->out.len);
 }
 
@@ -328,6 +415,7 @@ then(struct lister *L, void (*fn)(struct lister *))
 }
 
 static void fill(struct lister *);
+static char *id_url(const struct src *, const char *);
 
 static void
 order_done(struct tkt_http_req *r, void *arg)
@@ -412,17 +500,89 @@ ask_orders(struct lister *L, struct pend *p)
 	tkt_buf_free(&path);
 }
 
+static void
+lang_done(struct tkt_http_req *r, void *arg)
+{
+	struct lister *L = arg;
+	struct pend *p = r->user;
+	const struct tkt_jnode *data;
+	struct tkt_norm nm;
+	struct tkt_error e;
+	int bad;
+
+	if (!tkt_http_stopped(L->http)) {
+		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
+		    read_again(L, p->src->store, r, &e))
+			return;
+		if (bad == 0) {
+			data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
+			nm = p->src->nm;
+			nm.raw = 0;
+			tkt_buf_reset(&p->trec);
+			if ((bad = tkt_wish3_record(&L->oenv, data, &nm,
+			    &p->trec, &e)) == 0 && strcmp(nm.id, p->id) != 0) {
+				tkt_error_set(&e, TKT_EXIT_REMOTE, TKT_E_REMOTE,
+				    "malformed answer: ticket '%.64s' came back "
+				    "for '%s'", nm.id, p->id);
+				tkt_buf_reset(&p->trec);
+				bad = -1;
+			}
+			if (bad == 0 && tkt_wish3_content_locale(
+			    r->content_language, p->clang) == -1)
+				p->clang[0] = '\0';
+		}
+		if (bad) {
+			/* The record still comes out, untranslated. */
+			if (e.status != TKT_EXIT_TOKEN)
+				e.status = TKT_EXIT_NO;
+			tkt_error_where(&e, "%s%sticket %s: translation into %s",
+			    p->where, p->where[0] ? ": " : "", p->id, L->o->lang);
+			fail(L, &e);
+		}
+	}
+	tkt_http_req_free(r);
+	p->left--;
+	drain(L);
+	if (L->slots != NULL && more(L))
+		fill(L);
+}
+
+/* Asks for p's ticket again, in the language of --lang. */
+static void
+ask_lang(struct lister *L, struct pend *p)
+{
+	p->lang = 1;
+	if (!tkt_id_valid(p->id, strlen(p->id))) {
+		tkt_warnx("%s%sticket '%.40s' cannot be read again in %s: not "
+		    "a ticket id", p->where, p->where[0] ? ": " : "", p->id,
+		    L->o->lang);
+		L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
+		return;
+	}
+	p->tr.method = TKT_GET;
+	p->tr.url = id_url(p->src, p->id);
+	p->tr.bearer = p->src->store->token;
+	p->tr.accept_language = L->o->lang;
+	p->tr.may_repeat = 1;
+	p->tr.done = lang_done;
+	p->tr.arg = L;
+	p->tr.user = p;
+	p->left++;
+	tkt_http_submit(L->http, &p->tr);
+}
+
 /*
  * The record in L->line, normalized into nm, read from S: printed now if
  * it passes and nothing is queued before it, else queued, with its
- * orders asked for on a v3 store with --with-orders.
+ * orders asked for on a v3 store with --with-orders, and its ticket read
+ * again on a v3 store with --lang.
  */
 static void
 emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
     const char *where)
 {
 	struct tkt_error e;
-	int orders = 0;
+	int orders = 0, lang = L->o->lang != NULL && S->v3;
 
 	if (!take(L, nm))
 		return;
@@ -433,13 +593,15 @@ emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
 
 		orders = os != NULL && os->type == TKT_J_ARRAY && os->nchild > 0;
 	}
-	if (L->qhead == NULL && !orders)
+	if (L->qhead == NULL && !orders && !lang)
 		print_line(L, L->line.s, L->line.len);
 	else {
 		struct pend *p = push(L, S, nm->id, where);
 
 		if (orders)
 			ask_orders(L, p);
+		if (lang)
+			ask_lang(L, p);
 		drain(L);
 	}
 	if (L->full && L->qhead == NULL)
@@ -662,15 +824,18 @@ url3(struct lister *L)
 	/*
 	 * The states asked for: --state's, else every state with -A, else
 	 * those awaiting the merchant.  UNKNOWN cannot be asked for: then
-	 * every state is, and the filter keeps what --state names.
+	 * every state is, and the filter keeps what --state names.  An
+	 * array goes as one key per value (states=A&states=B), OpenAPI's
+	 * default form: a strict server ignores "states[]" as an unknown
+	 * parameter, and lists every state, and refuses "A,B" as no value.
 	 */
 	if (o->states.n > 0 && !tkt_strs_has(&o->states, "UNKNOWN")) {
 		for (size_t i = 0; i < o->states.n; i++)
-			tkt_buf_printf(&q, "states[]=%s&", o->states.v[i]);
+			tkt_buf_printf(&q, "states=%s&", o->states.v[i]);
 	} else if (o->states.n == 0 && !o->all)
-		tkt_buf_adds(&q, "states[]=AWAITING_MERCHANT&");
+		tkt_buf_adds(&q, "states=AWAITING_MERCHANT&");
 	for (size_t i = 0; i < o->types.n; i++)
-		tkt_buf_printf(&q, "types[]=%s&", o->types.v[i]);
+		tkt_buf_printf(&q, "types=%s&", o->types.v[i]);
 	tkt_buf_printf(&q, "limit=%d&sort_by=updated_at.desc", PAGE3);
 	if (L->since != (time_t)-1)
 		tkt_buf_printf(&q, "&updated_at_min=%s",
@@ -1033,6 +1198,36 @@ next_id(struct lister *L, char **id, struct src **src, char *where,
 	}
 }
 
+/*
+ * Is s a language tag as --lang takes it: parts of 1 to 8 letters and
+ * digits joined by '-', the first of letters only, at most LANGMAX bytes?
+ * Nothing else may go into the header it is sent in.
+ */
+static int
+lang_tag(const char *s)
+{
+	size_t n = 0, len = strlen(s);
+	int first = 1;
+
+	if (len == 0 || len > LANGMAX)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		char c = s[i];
+
+		if (c == '-' || c == '\0') {
+			if (n == 0 || n > 8)
+				return 0;
+			n = 0;
+			first = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (!first && c >= '0' && c <= '9'))
+			n++;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 /* Can this store list what was asked?  0, or -1 (reported). */
 static int
 check_store(struct lister *L, const struct src *S)
@@ -1087,6 +1282,12 @@ setup(struct lister *L)
 		    o->due_within);
 		return TKT_EXIT_USAGE;
 	}
+	if (o->lang != NULL && !lang_tag(o->lang)) {
+		tkt_warnx("--lang: '%.64s' is not a language tag (letters and "
+		    "digits in parts joined by '-', at most %d characters: de, "
+		    "pt-BR, zh-Hant)", o->lang, LANGMAX);
+		return TKT_EXIT_USAGE;
+	}
 	if (tkt_config_load(L->cfg, &e) == -1 ||
 	    tkt_config_stores(L->cfg, &o->stores, &stores, &L->nsrcs, &e) == -1) {
 		tkt_error_print(&e);
@@ -1127,8 +1328,11 @@ setup(struct lister *L)
 	}
 	memset(&ho, 0, sizeof(ho));
 	ho.retries = -1;
-	/* A listing asks for one page at a time; orders go -P at a time. */
-	ho.parallel = listing && !o->with_orders ? 1 :
+	/*
+	 * A listing asks for one page at a time; orders and tickets read
+	 * again go -P at a time.
+	 */
+	ho.parallel = listing && !o->with_orders && o->lang == NULL ? 1 :
 	    (o->parallel > 0 ? o->parallel : 4);
 	if (o->verbose)
 		ho.log = vlog;
@@ -1158,9 +1362,11 @@ tkt_list_main(struct tkt_list_opts *o)
 	tkt_rec_init(&L.view);
 	tkt_rec_init(&L.oenv);
 	tkt_rec_init(&L.orec);
+	tkt_rec_init(&L.tview);
 	tkt_buf_init(&L.line);
 	tkt_buf_init(&L.arr);
 	tkt_buf_init(&L.out);
+	tkt_buf_init(&L.reps);
 	tkt_out_init();
 	if ((rc = setup(&L)) != TKT_EXIT_OK) {
 		free(L.srcs);
@@ -1202,9 +1408,11 @@ tkt_list_main(struct tkt_list_opts *o)
 	tkt_rec_free(&L.view);
 	tkt_rec_free(&L.oenv);
 	tkt_rec_free(&L.orec);
+	tkt_rec_free(&L.tview);
 	tkt_buf_free(&L.line);
 	tkt_buf_free(&L.arr);
 	tkt_buf_free(&L.out);
+	tkt_buf_free(&L.reps);
 	tkt_strs_free(&L.warned);
 	free(L.srcs);
 	tkt_config_free(&cfg);

@@ -1,6 +1,6 @@
 /*
- * metrics.c: the numbers of SPEC §8 from records, by the deadline rule of
- * deadline.c.  Durations are kept as int32 seconds, one array per group and
+ * metrics.c: the numbers of tkt-metrics(1) from records, by the deadline
+ * rule of deadline.c.  Durations are kept as int32 seconds, one array per group and
  * kind (4 bytes a sample), and percentiles are picked by selection in
  * place at the end, so they are exact nearest-rank values without sorting
  * and without a second copy: about 1,000,000 tickets fit in a few MB.
@@ -325,10 +325,22 @@ tkt_metrics_add(struct tkt_metrics *m, const struct tkt_rec *r,
 		return bad(r, id, err, "state: missing or not a string");
 	if ((opened = tkt_rec_time(r, f.opened)) == (time_t)-1)
 		return bad(r, id, err, "opened_at: missing or not a time");
-	if ((updated = tkt_rec_time(r, f.updated)) == (time_t)-1)
-		return bad(r, id, err, "updated_at: missing or not a time");
-	if (m->o.since != (time_t)-1 && updated < m->o.since)
-		return 0;
+	/*
+	 * Only --since reads updated_at: a record exported from elsewhere
+	 * often has none, and counts without it.  A value there that is not
+	 * a time is a bad record all the same.
+	 */
+	if (f.updated == NULL || f.updated->type == TKT_J_NULL)
+		updated = (time_t)-1;
+	else if ((updated = tkt_rec_time(r, f.updated)) == (time_t)-1)
+		return bad(r, id, err, "updated_at: not a time");
+	if (m->o.since != (time_t)-1) {
+		if (updated == (time_t)-1)
+			return bad(r, id, err, "updated_at: missing, and "
+			    "--since selects on it");
+		if (updated < m->o.since)
+			return 0;
+	}
 	if (f.closed != NULL && f.closed->type != TKT_J_NULL &&
 	    (closed = tkt_rec_time(r, f.closed)) == (time_t)-1)
 		return bad(r, id, err, "closed_at: not a time");

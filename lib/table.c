@@ -153,6 +153,7 @@ void
 tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 {
 	const struct tkt_jnode *root = &r->nodes[0], *reps, *c;
+	const char *lang;
 	char due[48], when[32];
 	int level;
 
@@ -167,6 +168,8 @@ tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 	fprintf(fp, "\nSubject: %s\n", str(r, "subject", ""));
 	if (tkt_rec_str(r, tkt_rec_path(r, "sub_label"), NULL) != NULL)
 		fprintf(fp, "Label: %s\n", str(r, "sub_label", ""));
+	/* tkt-list --lang: the language the translations came back in. */
+	lang = tkt_rec_str(r, tkt_rec_get(r, root, "content_locale"), NULL);
 	reps = tkt_rec_get(r, root, "replies");
 	for (c = tkt_rec_child(r, reps); c != NULL; c = tkt_rec_next(r, c)) {
 		const char *snd = tkt_rec_str(r, tkt_rec_get(r, c, "sender"), NULL);
@@ -189,8 +192,8 @@ tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 			fprintf(fp, "%s\n", snd ? snd : "?");
 		put_text(fp, "    ", msg ? msg : "");
 		if (tr != NULL && (msg == NULL || strcmp(tr, msg) != 0)) {
-			fprintf(fp, "    %s[translation]%s\n", color ? DIM : "",
-			    color ? RESET : "");
+			fprintf(fp, "    %s[translation%s%s]%s\n", color ? DIM : "",
+			    lang ? ", " : "", lang ? lang : "", color ? RESET : "");
 			put_text(fp, "    ", tr);
 		}
 		if (imgs != NULL && imgs->nchild > 0)

@@ -412,6 +412,7 @@ struct tkt_list_opts {
 	int		 noperands;
 	int		 all, overdue, exists, thread, raw, verbose;
 	int		 with_orders;	/* v3: fetch each order's details */
+	const char	*lang;		/* v3: read each ticket again in it, or NULL */
 	int		 table;		/* -1 auto, 0 --json, 1 --table */
 	struct tkt_strs	 states, types, locales;
 	const char	*since;

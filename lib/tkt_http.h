@@ -39,6 +39,7 @@ struct tkt_http_req {
 	size_t		 bodylen;
 	const char	*ctype;		/* borrowed */
 	const char	*bearer;	/* borrowed token for Authorization */
+	const char	*accept_language; /* borrowed, a checked tag, or NULL */
 	int		 may_repeat;	/* safe to send twice (reads) */
 	void		(*done)(struct tkt_http_req *, void *);
 	void		*arg;
@@ -48,6 +49,7 @@ struct tkt_http_req {
 	long		 status;
 	struct tkt_buf	 resp;
 	char		 request_id[128];
+	char		 content_language[36];	/* the answer's, cut short, or "" */
 	char		 errmsg[256];	/* for outcomes other than DONE */
 	int		 attempts;
 	double		 secs;		/* of the last attempt */

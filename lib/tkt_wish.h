@@ -79,5 +79,11 @@ void	tkt_wish3_refund(const struct tkt_rec *r, const struct tkt_jnode *o,
 	    struct tkt_refund_view *);
 /* Is reason one of v3's RefundReason values (what a refund takes)? */
 int	tkt_wish3_refund_reason_ok(const char *reason);
+/*
+ * The record's content_locale for the Content-Language of a v3 answer:
+ * its first language, as the record writes a locale ("pt_BR" is
+ * "pt-BR"), into out.  0, or -1 when the header names none.
+ */
+int	tkt_wish3_content_locale(const char *header, char out[36]);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);

@@ -1,6 +1,6 @@
 /*
- * wish3.c: Wish API v3 tickets and orders to tkt records (SPEC §3).  v3 is
- * flat and typed: enums for type, state, sender and closed_by, real
+ * wish3.c: Wish API v3 tickets and orders to tkt records (tkt-record(5)).
+ * v3 is flat and typed: enums for type, state, sender and closed_by, real
  * arrays, times with milliseconds and an offset.  The record is the one
  * wish2.c makes, through the same writer, so both versions agree on every
  * field they both carry.  A ticket names its orders only; an Order
@@ -11,10 +11,14 @@
 #include "tkt.h"
 #include "tkt_priv.h"
 
-/* The last element of array a (a member of o) whose key equals val, or NULL. */
+/*
+ * The first element (or the last, when last is set) of array a, a member
+ * of o, whose key is there and equals val (any value when val is NULL);
+ * NULL when none does.
+ */
 static const struct tkt_jnode *
-last_with(const struct tkt_rec *r, const struct tkt_jnode *o, const char *a,
-    const char *key, const char *val)
+elem_with(const struct tkt_rec *r, const struct tkt_jnode *o, const char *a,
+    const char *key, const char *val, int last)
 {
 	const struct tkt_jnode *c, *found = NULL;
 	struct tkt_sv v;
@@ -25,8 +29,11 @@ last_with(const struct tkt_rec *r, const struct tkt_jnode *o, const char *a,
 			continue;
 		v = tkt_wish_str(r, c, key, 1);
 		if (v.s != NULL && (val == NULL ||
-		    (v.n == strlen(val) && memcmp(v.s, val, v.n) == 0)))
+		    (v.n == strlen(val) && memcmp(v.s, val, v.n) == 0))) {
 			found = c;
+			if (!last)
+				break;
+		}
 	}
 	return found;
 }
@@ -86,23 +93,29 @@ order_values(const struct tkt_rec *r, const struct tkt_jnode *o,
 	    "general_payment_details");
 	v[TKT_O_QUANTITY] = tkt_wish_str(r, pay, "product_quantity", 1);
 	v[TKT_O_PRICE] = money(r, pay, "product_price", &v[TKT_O_CURRENCY]);
+	/* What Wish pays the merchant per unit: v2's cost. */
+	v[TKT_O_COST] = money(r, pay, "product_merchant_payment",
+	    &v[TKT_O_CURRENCY]);
 	v[TKT_O_SHIPPING] = money(r, pay, "product_shipping_price",
 	    &v[TKT_O_CURRENCY]);
 	v[TKT_O_ORDER_TOTAL] = money(r, pay, "payment_total",
 	    &v[TKT_O_CURRENCY]);
-	/* v2 has one tracking number: the latest, when it was shipped again. */
-	if ((tr = last_with(r, o, "tracking_information", "tracking_number",
-	    NULL)) != NULL) {
+	/*
+	 * v2 has one tracking number: the latest, when it was shipped again.
+	 * v3 sorts tracking_information newest first.
+	 */
+	if ((tr = elem_with(r, o, "tracking_information", "tracking_number",
+	    NULL, 0)) != NULL) {
 		v[TKT_O_TRACKING_NUMBER] = tkt_wish_str(r, tr,
 		    "tracking_number", 1);
 		v[TKT_O_SHIPPING_PROVIDER] = tkt_wish_str(r,
 		    tkt_rec_get(r, tr, "shipping_provider"), "name", 1);
 	}
-	if ((ev = last_with(r, o, "fulfillment_records", "event_type",
-	    "MARK_SHIPPED")) != NULL)
+	if ((ev = elem_with(r, o, "fulfillment_records", "event_type",
+	    "MARK_SHIPPED", 1)) != NULL)
 		v[TKT_O_SHIPPED_DATE] = day(tkt_wish_str(r, ev, "event_time", 1),
 		    days[0]);
-	if ((rf = last_with(r, o, "refunds", "refund_time", NULL)) != NULL) {
+	if ((rf = elem_with(r, o, "refunds", "refund_time", NULL, 1)) != NULL) {
 		v[TKT_O_REFUNDED_REASON] = tkt_wish_str(r, rf, "refund_reason", 1);
 		v[TKT_O_REFUNDED_TIME] = day(tkt_wish_str(r, rf, "refund_time", 1),
 		    days[1]);
@@ -228,5 +241,22 @@ tkt_wish3_record(const struct tkt_rec *r, const struct tkt_jnode *t,
 	}
 	tkt_wish_list_end(&rw);
 	tkt_wish_tail(&rw, nm, r->line + t->start, t->end - t->start);
+	return 0;
+}
+
+int
+tkt_wish3_content_locale(const char *h, char out[36])
+{
+	struct tkt_norm nm;
+	size_t n;
+
+	h += strspn(h, " \t");
+	n = strcspn(h, ",;");
+	while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return -1;
+	tkt_wish_locale(&nm, (struct tkt_sv){ h, n });
+	memcpy(out, nm.locale, sizeof(nm.locale));
 	return 0;
 }

@@ -13,11 +13,18 @@ repeat: its answers are used in turn, the last one for ever after.
 {ORIGIN} in a file is replaced by the origin.  FILE "-" answers an empty
 body; "DROP" closes the connection at once; "V3STORE:TICKETS.jsonl" answers
 as v3 does from those tickets (one v3 object a line): GET /api/v3/tickets
-with states[], types[], updated_at_min/_max (inclusive), sort_by
-updated_at (.desc or .asc) and limit (default 50, 1 to 500), and GET
-/api/v3/tickets/ID.  Tickets that share an updated_at come in a different
+with states and types (arrays as repeated keys, states=A&states=B, the
+OpenAPI default: a bracketed key, states[], is an unknown parameter and
+ignored, as a strict server does, and a value that is not one of the
+enum's, "A,B" among them, is refused with 400 and code 1000),
+updated_at_min/_max (inclusive), sort_by updated_at (.desc or .asc) and
+limit (default 50, 1 to 500), and GET /api/v3/tickets/ID.  Tickets that share an updated_at come in a different
 order on every request, as nothing promises their order.  The header "X-Fake-Wait-For: PATH" is not sent: the
-answer waits (10 s at most) until the file PATH exists.
+answer waits (10 s at most) until the file PATH exists.  Nor is
+"X-Fake-Accept-Language: TAG": the route answers only requests sent with
+"Accept-Language: TAG" ("-": without the header), so that one path may
+answer by language (put those routes first; send "Content-Language: TAG"
+with them as any other header).
 """
 import datetime, http.server, json, os, sys, time, urllib.parse
 
@@ -32,6 +39,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
     routes.append([f[0], int(f[1]), f[2], hdrs])
 used = {}
 lists = 0
+STATES = ("AWAITING_WISH", "AWAITING_USER", "AWAITING_MERCHANT", "CLOSED", "PERMANENTLY_CLOSED")
+TYPES = ("ORDER", "PRE_PURCHASE", "POST_CUSTOMER_SUPPORT")
 
 
 def when(s):
@@ -49,6 +58,11 @@ def matches(route, path):
     keys = [k for k, _ in got]
     return all(k in keys if v == "*" else (k, v) in got
                for k, v in urllib.parse.parse_qsl(rq, keep_blank_values=True))
+
+
+def fake_lang(hdrs):
+    """The X-Fake-Accept-Language of a route, or None."""
+    return next((v for k, v in hdrs if k == "X-Fake-Accept-Language"), None)
 
 
 def v3store(fname, path):
@@ -73,9 +87,13 @@ def v3store(fname, path):
         assert order in ("updated_at", "updated_at.desc", "updated_at.asc")
     except (AssertionError, ValueError):
         return 400, {"code": 1000, "message": "Invalid parameter"}
+    for key, enum in (("states", STATES), ("types", TYPES)):
+        for v in q.get(key, []):
+            if v not in enum:
+                return 400, {"code": 1000, "message": "Invalid parameter '%s': '%s'" % (key, v)}
     sel = [t for t in tickets
-           if ("states[]" not in q or t["state"] in q["states[]"])
-           and ("types[]" not in q or t["type"] in q["types[]"])
+           if ("states" not in q or t["state"] in q["states"])
+           and ("types" not in q or t["type"] in q["types"])
            and (lo is None or when(t["updated_at"]) >= lo)
            and (hi is None or when(t["updated_at"]) <= hi)]
     sel.sort(key=lambda t: t["id"], reverse=lists % 2 == 0)
@@ -91,11 +109,14 @@ class H(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        cands = [r for r in routes if matches(r[0], self.path)]
+        lang = self.headers.get("Accept-Language") or "-"
+        cands = [r for r in routes if matches(r[0], self.path)
+                 and fake_lang(r[3]) in (None, lang)]
         if not cands:
             self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
         key = cands[0][0]
         same = [r for r in cands if r[0] == key]
+        same = [r for r in same if fake_lang(r[3]) == fake_lang(same[0][3])]
         i = used.get(key, 0); used[key] = i + 1
         status, fname, hdrs = same[min(i, len(same) - 1)][1:]
         if fname == "DROP":
@@ -113,6 +134,8 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Wish-Request-Id", "req-%d" % sum(used.values()))
         for k, v in hdrs:
+            if k == "X-Fake-Accept-Language":
+                continue
             if k == "X-Fake-Wait-For":
                 for _ in range(400):
                     if os.path.exists(v):

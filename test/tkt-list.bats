@@ -249,7 +249,7 @@ serve_v3() {
 	start_sandbox --seed 3 --tickets 30 --now "$TEST_NOW" --faults nth=1:429
 	local first="GET /api/v2/ticket/get-action-required?start=0&limit=100"
 	[ "$TKT_TEST_API" = v2 ] ||
-	    first="GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc"
+	    first="GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc"
 	run -0 --separate-stderr tkt-list -v
 	[ "${#lines[@]}" -gt 0 ]
 	[[ "$stderr" == *"$first 429 "* ]]
@@ -291,8 +291,8 @@ serve_v3() {
 		[[ "$stderr" == *"access_token=…"* ]]
 	else
 		# v3 sends the token in a header only; pages move the window.
-		[[ "$stderr" == *"GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id="* ]]
-		[[ "$stderr" == *"GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc&updated_at_max="*" 200 "* ]]
+		[[ "$stderr" == *"GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id="* ]]
+		[[ "$stderr" == *"GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc&updated_at_max="*" 200 "* ]]
 		[[ "$stderr" != *"access_token"* ]]
 	fi
 }
@@ -431,7 +431,7 @@ YAML
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" =~ ^compared\ ([0-9]+)\ values\ of\ 4\ tickets$ ]]
 	[ "${BASH_REMATCH[1]}" -gt 150 ]
-	# What SPEC §3 lets differ: each API's own type and refund_reason.
+	# What tkt-record(5) lets differ: each API's own type and refund_reason.
 	run -0 jq -sc 'map([.id[-1:], .api, .type, .type_inferred, .refund_reason])' \
 	    "$BATS_TEST_TMPDIR/v2.jsonl" "$BATS_TEST_TMPDIR/v3.jsonl"
 	[ "$output" = '[["1","v2","PRE_PURCHASE",true,null],["2","v2","ORDER",true,"23"],["3","v2","POST_CUSTOMER_SUPPORT",true,null],["4","v2","POST_CUSTOMER_SUPPORT",true,"18"],["3","v3","POST_CUSTOMER_SUPPORT",false,null],["4","v3","ORDER",false,"ITEM_NEVER_ARRIVED"],["1","v3","PRE_PURCHASE",false,null],["2","v3","ORDER",false,"ITEM_IS_DAMAGED"]]' ]
@@ -449,12 +449,14 @@ YAML
 	[[ "${lines[0]}" == '6a1b00000000000000000003: replies[].message: v2 '*'"Nummer 12"'*', v3 '*'"Nummer 13"'* ]]
 }
 
-@test "a v3 store lists the tickets awaiting the merchant with states[], newest first, times in UTC without fractions" {
+@test "a v3 store lists the tickets awaiting the merchant with states=, newest first, times in UTC without fractions" {
 	serve_v3 9 '1795000000 - $i' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER"][$i % 3]'
 	run -0 --separate-stderr tkt-list -v
+	# The fake, like a strict server, ignores states[]: then every state
+	# would come back, and a listing without --state filters nothing.
 	[ "$(printf '%s\n' "$output" | jq -r '[.id[-1:], .state, .api, .updated_at] | join(" ")' | tr '\n' ,)" = \
 	    "0 AWAITING_MERCHANT v3 2026-11-18T11:06:40Z,3 AWAITING_MERCHANT v3 2026-11-18T11:06:37Z,6 AWAITING_MERCHANT v3 2026-11-18T11:06:34Z," ]
-	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states[]=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id=req-1"* ]]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states=AWAITING_MERCHANT&limit=500&sort_by=updated_at.desc 200 "*"request-id=req-1"* ]]
 	run -0 bash -c 'tkt-list -A | jq -r .state | sort | uniq -c | tr -s " " | tr "\n" ,'
 	[ "$output" = " 3 AWAITING_MERCHANT, 3 AWAITING_USER, 3 CLOSED," ]
 }
@@ -463,7 +465,7 @@ YAML
 	serve_v3 9 '1795000000 - $i * 86400' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER"][$i % 3]'
 	run -0 --separate-stderr tkt-list -v --state CLOSED --type PRE_PURCHASE,POST_CUSTOMER_SUPPORT
 	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 147 ]
-	[[ "$stderr" == *"GET /api/v3/tickets?states[]=CLOSED&types[]=PRE_PURCHASE&types[]=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
+	[[ "$stderr" == *"GET /api/v3/tickets?states=CLOSED&types=PRE_PURCHASE&types=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
 	run -0 --separate-stderr tkt-list -v -A --since 3d --now 2026-11-18T12:00:00Z
 	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 012 ]
 	[[ "$stderr" == *"GET /api/v3/tickets?limit=500&sort_by=updated_at.desc&updated_at_min=2026-11-15T12:00:00Z 200 "* ]]
@@ -471,6 +473,24 @@ YAML
 	run -0 --separate-stderr tkt-list -v --state UNKNOWN
 	[ -z "$output" ]
 	[[ "$stderr" == *"GET /api/v3/tickets?limit=500&sort_by=updated_at.desc 200 "* ]]
+}
+
+@test "several --state and --type values go as one key each, never bracketed or joined by commas" {
+	serve_v3 12 '1795000000 - $i' '["AWAITING_MERCHANT", "CLOSED", "AWAITING_USER", "AWAITING_WISH"][$i % 4]'
+	# The fake is strict, as the spec reads: states[] is ignored, a comma
+	# list is no state at all.
+	run -0 curl -sS -H "Authorization: Bearer $TKT_TOKEN" "$FAKE_URL/api/v3/tickets?states%5B%5D=CLOSED"
+	[ "$(jq '.data | length' <<<"$output")" -eq 12 ]
+	run -0 curl -sS -H "Authorization: Bearer $TKT_TOKEN" "$FAKE_URL/api/v3/tickets?states=CLOSED,AWAITING_USER"
+	[ "$(jq .code <<<"$output")" -eq 1000 ]
+	run -0 --separate-stderr tkt-list -v --state AWAITING_USER,CLOSED --type ORDER --type PRE_PURCHASE
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-2:]' | tr '\n' ' ')" = "01 06 09 10 " ]
+	[ "$(grep -c '^tkt-list: GET ' <<<"$stderr")" -eq 1 ]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?states=AWAITING_USER&states=CLOSED&types=ORDER&types=PRE_PURCHASE&limit=500&sort_by=updated_at.desc 200 "* ]]
+	# -A with types only: every state of those types.
+	run -0 --separate-stderr tkt-list -v -A --type POST_CUSTOMER_SUPPORT
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-2:]' | tr '\n' ' ')" = "02 05 08 11 " ]
+	[[ "$stderr" == "tkt-list: GET /api/v3/tickets?types=POST_CUSTOMER_SUPPORT&limit=500&sort_by=updated_at.desc 200 "* ]]
 }
 
 @test "v3 pages of 500 move the window to the last updated_at as sent, each ticket once" {
@@ -541,11 +561,11 @@ tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
 }
 
 @test "a v3 error body is quoted with its code, the HTTP status and the request id" {
-	printf '%s\n' '{"code":1000,"message":"Invalid parameter: states[]"}' >"$BATS_TEST_TMPDIR/err.json"
+	printf '%s\n' '{"code":1000,"message":"Invalid parameter: limit"}' >"$BATS_TEST_TMPDIR/err.json"
 	printf '/api/v3/tickets\t400\terr.json\n' >"$BATS_TEST_TMPDIR/v3.routes"
 	start_fake "$BATS_TEST_TMPDIR/v3.routes"
 	run -3 --separate-stderr env TKT_API=v3 tkt-list
-	[ "$stderr" = "tkt-list: page 1: Invalid parameter: states[] (code 1000, HTTP 400) (request id req-1)
+	[ "$stderr" = "tkt-list: page 1: Invalid parameter: limit (code 1000, HTTP 400) (request id req-1)
 tkt-list: the listing stopped at page 1 after 0 records: it is incomplete" ]
 }
 
@@ -591,6 +611,129 @@ tkt-list: the listing stopped at page 1 after 0 records: it is incomplete" ]
 	[[ "$stderr" == "tkt-list: -A/--all needs API v3"* ]]
 	run -0 tkt-list -A --state CLOSED
 	[ "${#lines[@]}" -eq 3 ]
+}
+
+# serve_lang [ROUTE...]: a fake v3 store of three tickets awaiting the
+# merchant, 6b…00 to 6b…02, that reads two of them again in English: 6b…00
+# (a German buyer, a merchant reply and another buyer message) answering
+# with Content-Language: en-gb, 6b…01 (a French buyer) with none; 6b…02
+# comes back as it is.  The ROUTEs given answer first.
+serve_lang() {
+	local T=$BATS_TEST_TMPDIR
+	v3_tickets 3 | jq -c 'if .id == "6b0000000000000000000000" then
+	        .buyer_info.locale = "de" | .replies = [
+	        {message: "Hallo, wo ist mein Paket?", replied_at: "2026-11-18T09:00:00.000Z", sender: "USER", supporting_files: []},
+	        {message: "It ships today.", replied_at: "2026-11-18T10:00:00.000Z", sender: "MERCHANT", supporting_files: []},
+	        {message: "Danke!", replied_at: "2026-11-18T11:00:00.000Z", sender: "USER", supporting_files: []}]
+	    elif .id == "6b0000000000000000000001" then
+	        .buyer_info.locale = "fr" | .replies[0].message = "Bonjour"
+	    else . end' >"$T/tickets.jsonl"
+	jq -c 'select(.id == "6b0000000000000000000000")
+	    | .replies[0].message = "Hello, where is my parcel?" | .replies[2].message = "Thanks!"
+	    | {code: 0, data: ., message: ""}' "$T/tickets.jsonl" >"$T/t0.en.json"
+	jq -c 'select(.id == "6b0000000000000000000001") | .replies[0].message = "Hello"
+	    | {code: 0, data: ., message: ""}' "$T/tickets.jsonl" >"$T/t1.en.json"
+	{
+		printf '%s\n' "$@"
+		printf '/api/v3/tickets/6b0000000000000000000000\t200\tt0.en.json\tX-Fake-Accept-Language: en;Content-Language: en-gb\n'
+		printf '/api/v3/tickets/6b0000000000000000000001\t200\tt1.en.json\tX-Fake-Accept-Language: en\n'
+		printf '/api/v3/tickets\t200\tV3STORE:tickets.jsonl\n'
+	} | grep . >"$T/lang.routes"
+	start_fake "$T/lang.routes"
+	export TKT_API=v3
+}
+
+@test "--lang reads each v3 ticket again in that language: translations by place, content_locale, the buyer's words kept" {
+	serve_lang
+	run -0 --separate-stderr tkt-list -v --lang en
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.id[-1:], [.replies[].message], [.replies[].translated_message], .locale, .content_locale]')" = \
+'["0",["Hallo, wo ist mein Paket?","It ships today.","Danke!"],["Hello, where is my parcel?",null,"Thanks!"],"de","en-GB"]
+["1",["Bonjour"],["Hello"],"fr",null]
+["2",["Hello"],[null],"en",null]' ]
+	# One list, then each ticket once more, with the header.
+	[ "$(grep -c '^tkt-list: GET /api/v3/tickets?states=AWAITING_MERCHANT&' <<<"$stderr")" -eq 1 ]
+	[ "$(grep '^tkt-list: GET /api/v3/tickets/' <<<"$stderr" | sed 's/ 200 .*//' | sort)" = \
+'tkt-list: GET /api/v3/tickets/6b0000000000000000000000
+tkt-list: GET /api/v3/tickets/6b0000000000000000000001
+tkt-list: GET /api/v3/tickets/6b0000000000000000000002' ]
+	[ "$(grep -vc '^tkt-list: GET ' <<<"$stderr")" -eq 0 ]
+	# Nothing else changes, and without --lang nothing is asked for.
+	printf '%s\n' "$output" | jq -c 'del(.content_locale) | .replies |= map(.translated_message = null)' >"$BATS_TEST_TMPDIR/lang.jsonl"
+	run -0 --separate-stderr tkt-list -v
+	diff "$BATS_TEST_TMPDIR/lang.jsonl" <(printf '%s\n' "$output")
+	[ "$(grep -c '^tkt-list: GET ' <<<"$stderr")" -eq 1 ]
+	[[ "$output" != *content_locale* ]]
+}
+
+@test "--lang with ids keeps the order asked, and --thread shows the buyer's words with the translation" {
+	serve_lang
+	run -0 --separate-stderr tkt-list --lang en -P 3 6b0000000000000000000002 6b0000000000000000000000 6b0000000000000000000001
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:] + " " + (.content_locale // "-") + " " + (.replies[0].translated_message // "-")' | tr '\n' ,)" = \
+	    "2 - -,0 en-GB Hello, where is my parcel?,1 - Hello," ]
+	run -0 --separate-stderr tkt-list --thread --lang en 6b0000000000000000000000
+	[[ "$output" == *"Hallo, wo ist mein Paket?"$'\n'"    [translation, en-GB]"$'\n'"    Hello, where is my parcel?"* ]]
+	[[ "$output" == *"MERCHANT"$'\n'"    It ships today."$'\n'* ]]
+	[[ "$output" == *"Danke!"$'\n'"    [translation, en-GB]"$'\n'"    Thanks!"* ]]
+	[ "$(grep -c 'translation' <<<"$output")" -eq 2 ]
+}
+
+@test "a ticket that cannot be read again comes out untranslated, named with the language, exit 1; a refused token exits 4" {
+	printf '%s\n' '{"code":1004,"message":"No '"'Ticket'"' Found with id: '"'6b0000000000000000000001'"'"}' >"$BATS_TEST_TMPDIR/gone.json"
+	serve_lang $'/api/v3/tickets/6b0000000000000000000001\t400\tgone.json\tX-Fake-Accept-Language: en' \
+	    $'/api/v3/tickets/6b0000000000000000000002\t200\tt0.en.json\tX-Fake-Accept-Language: en'
+	run -1 --separate-stderr tkt-list --lang en
+	[ "$(printf '%s\n' "$output" | jq -c '[.id[-1:], .content_locale, [.replies[].translated_message]]')" = \
+'["0","en-GB",["Hello, where is my parcel?",null,"Thanks!"]]
+["1",null,[null]]
+["2",null,[null]]' ]
+	[ "$(sed 's/(request id req-[0-9]*)$/(request id N)/' <<<"$stderr")" = \
+"tkt-list: ticket 6b0000000000000000000001: translation into en: No 'Ticket' Found with id: '6b0000000000000000000001' (code 1004, HTTP 400) (request id N)
+tkt-list: ticket 6b0000000000000000000002: translation into en: malformed answer: ticket '6b0000000000000000000000' came back for '6b0000000000000000000002' (request id N)" ]
+	stop_fake
+	printf '%s\n' '{"code":1012,"data":{},"message":"Missing access token in authorization header"}' >"$BATS_TEST_TMPDIR/401.json"
+	serve_lang $'/api/v3/tickets/6b0000000000000000000001\t401\t401.json\tX-Fake-Accept-Language: en'
+	run -4 --separate-stderr tkt-list --lang en
+	[ -z "$output" ]
+	[[ "$stderr" == "tkt-list: ticket 6b0000000000000000000001: translation into en: the marketplace refused the token (HTTP 401, code 1012"* ]]
+}
+
+@test "--lang reads each ticket of a v3 listing once more, -P at a time, in the listing's order" {
+	run -0 env TKT_API=v3 tkt-list -A --limit 60
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/plain.jsonl"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list -A -v --lang de -P 8 --limit 60
+	# The sandbox translates nothing and names no language.
+	diff "$BATS_TEST_TMPDIR/plain.jsonl" <(printf '%s\n' "$output" | jq -c 'del(.content_locale)')
+	printf '%s\n' "$output" | jq -e -s 'length == 60 and all(has("content_locale") and .content_locale == null)'
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/plain.jsonl" | sort) \
+	    <(sed -n 's|^tkt-list: GET /api/v3/tickets/\([^ ]*\) .*|\1|p' <<<"$stderr" | sort)
+	[ "$(grep -c '^tkt-list: GET /api/v3/tickets?' <<<"$stderr")" -eq 1 ]
+}
+
+@test "--lang on API v2 asks for nothing more: v2 gives its translations with the ticket" {
+	run -0 --separate-stderr env TKT_API=v2 tkt-list -v
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/plain.jsonl"
+	printf '%s\n' "$stderr" | sed -n 's/^tkt-list: \(GET [^ ]*\) .*/\1/p' >"$BATS_TEST_TMPDIR/plain.log"
+	run -0 --separate-stderr env TKT_API=v2 tkt-list -v --lang de
+	diff "$BATS_TEST_TMPDIR/plain.jsonl" <(printf '%s\n' "$output")
+	diff "$BATS_TEST_TMPDIR/plain.log" <(printf '%s\n' "$stderr" | sed -n 's/^tkt-list: \(GET [^ ]*\) .*/\1/p')
+	jq -e -s 'any(.[].replies[]; .translated_message != null)' "$BATS_TEST_TMPDIR/plain.jsonl"
+}
+
+@test "a --lang that is not a language tag exits 2 with the option named" {
+	local bad
+	for bad in de_DE '' 'de;q=0.8' 'de, fr' 1de de--x de- toolongpart "$(printf 'a-%.0s' {1..17})aa" $'de\r\nX: y'; do
+		run -2 --separate-stderr tkt-list --lang "$bad"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: --lang: '$bad' is not a language tag (letters and digits in parts joined by '-', at most 35 characters: de, pt-BR, zh-Hant)" ] ||
+		    { echo "'$bad': $stderr"; return 1; }
+	done
+	run -0 tkt-list --lang zh-Hant-TW --limit 1
+	run -0 tkt-list --lang "$(printf 'a-%.0s' {1..16})abc" --limit 1
+	# --help names it as the man page does.
+	run -0 tkt-list -h
+	[[ "$output" == *"[--with-orders] [--lang locale]"* ]]
+	grep -q '^\.Op Fl -lang Ar locale$' "$TKT_ROOT/man/tkt-list.1"
 }
 
 # two_stores [ROUTES]: store "shop" on the shared v2 sandbox (token file)

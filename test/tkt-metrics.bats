@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# tkt-metrics: every definition of SPEC §8 on hand-made records whose
+# tkt-metrics: every definition of tkt-metrics(1) on hand-made records whose
 # answers are worked out by hand (now is 2026-11-23T12:00:00Z, sla 48h).
 
 load test_helper
@@ -148,6 +148,30 @@ metric() {
 	[ "$output" = 3 ]
 	run -0 metric mixed.jsonl '.tickets' --since 2d
 	[ "$output" = 1 ]
+}
+
+@test "a record without updated_at, or with a null one, counts as any other without --since" {
+	jq -c 'if .id == "m1" then .updated_at = null else del(.updated_at) end' \
+	    "$M/mixed.jsonl" >"$BATS_TEST_TMPDIR/bare.jsonl"
+	run -0 --separate-stderr tkt-metrics "$BATS_TEST_TMPDIR/bare.jsonl"
+	[ -z "$stderr" ]
+	[ "$output" = "$(tkt-metrics "$M/mixed.jsonl")" ]
+	[ "$(jq .tickets <<<"$output")" -gt 3 ]
+	# One that is there but not a time is still a bad record.
+	printf '%s\n' '{"id":"u1","state":"CLOSED","opened_at":"2026-11-01T00:00:00Z","updated_at":"soon","replies":[]}' \
+	    >"$BATS_TEST_TMPDIR/badtime.jsonl"
+	run -1 --separate-stderr tkt-metrics "$BATS_TEST_TMPDIR/badtime.jsonl"
+	[ "$stderr" = "tkt-metrics: $BATS_TEST_TMPDIR/badtime.jsonl:1: ticket u1: updated_at: not a time" ]
+}
+
+@test "--since reports each record without updated_at with its place, skips it and exits 1" {
+	jq -c 'if .id == "m2" then del(.updated_at) elif .id == "m3" then .updated_at = null else . end' \
+	    "$M/mixed.jsonl" >"$BATS_TEST_TMPDIR/some.jsonl"
+	run -1 --separate-stderr tkt-metrics --since 2026-11-16T03:00:00Z "$BATS_TEST_TMPDIR/some.jsonl"
+	[ "$stderr" = "tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:2: ticket m2: updated_at: missing, and --since selects on it
+tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and --since selects on it" ]
+	# Of the 3 updated since then (m2 and m3 among them), one is left.
+	[ "$(jq .tickets <<<"$output")" = 1 ]
 }
 
 @test "a bad --since is a usage error" {
