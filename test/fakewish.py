@@ -18,8 +18,11 @@ updated_at (.desc or .asc) and limit (default 50, 1 to 500), and GET
 /api/v3/tickets/ID.  Tickets that share an updated_at come in a different
 order on every request, as nothing promises their order.  The header "X-Fake-Wait-For: PATH" is not sent: the
 answer waits (10 s at most) until the file PATH exists.
+With FAKEWISH_LOG set in the environment, each request is appended to
+the file it names, as it arrives, as a line "METHOD PATH AUTHORIZATION"
+(the Authorization header as sent, "-" when there is none).
 """
-import datetime, http.server, json, os, sys, time, urllib.parse
+import datetime, http.server, json, os, sys, threading, time, urllib.parse
 
 routes = []
 base = os.path.dirname(os.path.abspath(sys.argv[1]))
@@ -32,6 +35,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
     routes.append([f[0], int(f[1]), f[2], hdrs])
 used = {}
 lists = 0
+log_path = os.environ.get("FAKEWISH_LOG")
+log_lock = threading.Lock()
 
 
 def when(s):
@@ -88,6 +93,10 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
     def answer(self):
+        if log_path:
+            with log_lock, open(log_path, "a", encoding="utf-8") as f:
+                f.write("%s %s %s\n" % (self.command, self.path,
+                                        self.headers.get("Authorization") or "-"))
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
