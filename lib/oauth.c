@@ -149,7 +149,6 @@ ask(struct tkt_store *s, const char *refresh, const char *secret,
 	tkt_buf_free(&q);
 	tkt_http_submit(h, r);
 	tkt_http_run(h);
-	explicit_bzero(r->url, strlen(r->url));
 	tkt_http_free(h);
 	return 0;
 }
@@ -270,6 +269,14 @@ refresh(struct tkt_store *s, struct tkt_error *err)
 		tok = NULL;
 	}
 out:
+	/*
+	 * The URL holds the secrets (cleared only now: the answer's API is
+	 * read from it), the answer the new tokens.
+	 */
+	if (r.url != NULL)
+		explicit_bzero(r.url, strlen(r.url));
+	if (r.resp.s != NULL)
+		explicit_bzero(r.resp.s, r.resp.len);
 	tkt_http_req_free(&r);
 	if (rt != NULL)
 		explicit_bzero(rt, strlen(rt));
