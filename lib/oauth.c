@@ -18,13 +18,6 @@
 
 #define SOON	(7 * 86400)
 
-/* Does this code say the token expired (not revoked, not unknown)? */
-static int
-expired_code(const struct tkt_store *s, long code)
-{
-	return strcmp(s->api, "v3") == 0 ? code == 1007 : code == 1015;
-}
-
 static int
 token_ok(const char *t)
 {
@@ -298,34 +291,39 @@ tkt_oauth_resend(struct tkt_http *h, struct tkt_store *s,
     struct tkt_http_req *r, struct tkt_error *e)
 {
 	struct tkt_error re;
+	char code[32] = "";
 
 	if (e->status != TKT_EXIT_TOKEN || r->url == NULL || s->token == NULL ||
 	    tkt_http_stopped(h))
 		return 0;
+	/* A disabled account: no token, old or new, cures it. */
+	if (tkt_wish_token_code(s->api, e->code) == TKT_TOKEN_DISABLED)
+		return 0;
 	/* Sent before the token was renewed (the renewal revoked it). */
 	if (r->bearer != NULL && r->bearer != s->token)
 		goto again;
-	if (s->refresh_token_file == NULL || !s->token_stored ||
-	    !expired_code(s, e->code))
+	if (s->refresh_token_file == NULL || !s->token_stored)
 		return 0;
 	if (s->refreshed) {
 		snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
-		    " (the token refreshed in this run expired too)");
+		    " (the token refreshed in this run was refused too)");
 		return 0;
 	}
 	s->refreshed = 1;
 	tkt_error_clear(&re);
-	if (refresh(s, &re) == -1) {
-		tkt_error_set(e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
-		    "store '%s': the token expired and its refresh failed: %s; "
-		    "a person must act", s->name, re.msg);
-		if (re.request_id[0] != '\0')
-			snprintf(e->request_id, sizeof(e->request_id), "%s",
-			    re.request_id);
-		return 0;
-	}
-	tkt_oauth_warn(s);
+	if (refresh(s, &re) == 0)
+		goto again;
+	if (e->code != 0)
+		snprintf(code, sizeof(code), ", code %ld", e->code);
+	tkt_error_set(e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+	    "store '%s': the token was refused (HTTP %ld%s) and its refresh "
+	    "failed: %s; a person must act", s->name, e->http, code, re.msg);
+	if (re.request_id[0] != '\0')
+		snprintf(e->request_id, sizeof(e->request_id), "%s",
+		    re.request_id);
+	return 0;
 again:
+	tkt_oauth_warn(s);
 	r->bearer = s->token;
 	tkt_http_submit(h, r);
 	return 1;

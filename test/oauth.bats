@@ -7,6 +7,12 @@ load test_helper
 
 TEXT="Thank you for your message. We are looking into it right now."
 API="${TKT_TEST_API:-v2}"
+# The sandbox's codes for an expired token and a wrong one (the sandbox
+# answers v3's with HTTP 401 or 400: both are taken).
+case $API in
+v2) EXPIRED=1015 WRONG=4000 ;;
+v3) EXPIRED=1007 WRONG=1006 ;;
+esac
 
 setup() {
 	export TKT_NOW="$TEST_NOW"
@@ -21,6 +27,7 @@ setup() {
 }
 
 teardown() {
+	stop_fake
 	stop_sandbox
 }
 
@@ -29,12 +36,12 @@ secret() {
 	(umask 077 && printf '%s\n' "$2" >"$1")
 }
 
-# config [extra store lines]: one store on the sandbox, with its refresh
-# settings unless "norefresh" is given.
+# config [norefresh]: one store on the sandbox (or on $URL), with its
+# refresh settings unless "norefresh" is given.
 config() {
 	{
 		printf 'stores:\n  main:\n    api: %s\n    url: %s\n' "$API" \
-		    "$SANDBOX_URL"
+		    "${URL:-$SANDBOX_URL}"
 		printf '    token_file: %s\n' "$D/token"
 		if [ "${1:-}" != norefresh ]; then
 			printf '    refresh_token_file: %s\n' "$D/refresh"
@@ -64,12 +71,12 @@ token_now() {
 	[ "${#lines[@]}" -eq 20 ]
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == true)'
 	diff <(jq -r .id "$D/in") <(printf '%s\n' "$output" | jq -r .id)
-	# Answered 200, then 401 (the token expired), then 200 again.
+	# Answered 200, then 401 or 400 (the token expired), then 200 again.
 	grep -E '^tkt-reply: (POST|PUT) ' <<<"$stderr" | awk '{ print $4 }' |
 	    uniq >"$D/statuses"
 	[ "$(head -n 1 "$D/statuses")" = 200 ]
 	[ "$(tail -n 1 "$D/statuses")" = 200 ]
-	grep -qx 401 "$D/statuses"
+	grep -Eqx '40[01]' "$D/statuses"
 	[[ "$stderr" != *"refused the token"* ]]
 	# The new token replaced the old one, 0600, with its expiry.
 	[ "$(token_now)" != "$TEST_TOKEN" ]
@@ -97,7 +104,7 @@ token_now() {
 	sleep 2.2
 	run -4 --separate-stderr tkt-list --limit 3
 	[ -z "$output" ]
-	[[ "$stderr" == *"the marketplace refused the token (HTTP 401, code 10"*"a person must renew it"* ]]
+	[[ "$stderr" == *"the marketplace refused the token (HTTP 40"[01]", code $EXPIRED: "*"; a person must renew it)"* ]]
 	[ "$(token_now)" = "$TEST_TOKEN" ]
 }
 
@@ -106,7 +113,7 @@ token_now() {
 	secret "$D/refresh" "not-the-refresh-token"
 	sleep 2.2
 	run -4 --separate-stderr tkt-reply -m "$TEXT" <<<"6b035bb722e983d15cf3dc6a"
-	[[ "$stderr" == *"store 'main': the token expired and its refresh failed: the refresh token was refused (HTTP 401, code "*"); a person must act"* ]]
+	[[ "$stderr" == *"store 'main': the token was refused (HTTP 40"[01]", code $EXPIRED) and its refresh failed: the refresh token was refused (HTTP 40"[01]", code $WRONG); a person must act"* ]]
 	[ "$(token_now)" = "$TEST_TOKEN" ]
 	run -4 --separate-stderr tkt-list --limit 1
 	[[ "$stderr" == *"a person must act"* ]]
@@ -172,3 +179,168 @@ token_now() {
 	run -2 --separate-stderr tkt-list
 	[[ "$stderr" == *"an OAuth refresh needs token_file (where the refreshed token is kept)"* ]]
 }
+
+# Token codes, one version at a time, on a fake Wish (test/fakewish.py)
+# that can send what the sandbox never does.  Each case is
+# "HTTP CODE MESSAGE"; a code "-" is an empty body.
+ID=6b035bb722e983d15cf3dc6a
+RENEWED=fake-token-renewed-0123
+V3_REFUSED=("400 1006 Unauthorized access on this API"
+    "401 1006 No access token found or the app does not exist"
+    "400 1007 This access token has expired"
+    "401 1007 This access token has expired"
+    "400 1008 This access token has been revoked"
+    "401 1008 This access token has been revoked"
+    "401 1012 Missing access token in authorization header")
+V2_REFUSED=("401 4000 Unauthorized Request"
+    "400 1015 Access token expired"
+    "401 1015 The access token has expired"
+    "400 1016 Access token revoked"
+    "401 1016 The access token has been revoked"
+    "400 1018 Access token redeemed"
+    "401 - -")
+if [ "$API" = v3 ]; then
+	REFUSED=("${V3_REFUSED[@]}")
+else
+	REFUSED=("${V2_REFUSED[@]}")
+fi
+
+# fake HTTP CODE MESSAGE [REFRESH-HTTP REFRESH-CODE]: a fake Wish whose
+# answer to ticket $ID refuses the token once, as given, then gives the
+# ticket, and whose refresh gives $RENEWED, or refuses as given; the store
+# on it, its token file holding $TEST_TOKEN again, requests logged.
+fake() {
+	local f="$BATS_TEST_TMPDIR/fake" path=/api/v2/ticket?id=* body=awaiting.json
+	stop_fake
+	mkdir -p "$f"
+	rm -f "$f/log"
+	[ "$API" = v2 ] || path=/api/v3/tickets/$ID body=awaiting3.json
+	cp "$FIXTURES/action/$body" "$f/ticket.json"
+	if [ "$2" = - ]; then
+		: >"$f/refused.json"
+	else
+		printf '{"code":%s,"data":{},"message":"%s"}\n' "$2" "$3" >"$f/refused.json"
+	fi
+	if [ $# -gt 3 ]; then
+		printf '{"code":%s,"data":{},"message":"Invalid refresh token"}\n' "$5" >"$f/refresh.json"
+	elif [ "$API" = v2 ]; then
+		printf '{"code":0,"data":{"access_token":"%s","refresh_token":"refresh-0123456789","expiry_time":1798027200},"message":""}\n' \
+		    "$RENEWED" >"$f/refresh.json"
+	else
+		printf '{"code":0,"data":{"access_token":"%s","refresh_token":"refresh-0123456789","expiry_time":"2026-12-23T12:00:00.000Z","merchant_id":"m1","scopes":["tickets:read"]},"message":""}\n' \
+		    "$RENEWED" >"$f/refresh.json"
+	fi
+	printf '%s\t%s\t%s\n' "/api/$API/oauth/refresh_token" "${4:-200}" refresh.json \
+	    "$path" "$1" refused.json "$path" 200 ticket.json >"$f/routes"
+	export FAKEWISH_LOG="$f/log"
+	start_fake "$f/routes"
+	unset TKT_TOKEN TKT_API_URL
+	URL=$FAKE_URL
+	secret "$D/token" "$TEST_TOKEN"
+}
+
+# fake_case CASE [REFRESH-HTTP REFRESH-CODE]: fake, for one of REFUSED.
+fake_case() {
+	local h c m
+	read -r h c m <<<"$1"
+	shift
+	fake "$h" "$c" "$m" "$@"
+}
+
+# The requests the fake was sent: "ticket TOKEN" or "refresh", one a line.
+calls() {
+	awk '{ print ($2 ~ /\/oauth\/refresh_token/ ? "refresh" : "ticket " $4) }' \
+	    "$FAKEWISH_LOG"
+}
+
+# The refusal as the message quotes it: "HTTP 400, code 1007: text".
+quoted() {
+	local h=${1%% *} rest=${1#* } c m
+	c=${rest%% *} m=${rest#* }
+	if [ "$c" = - ]; then
+		printf 'HTTP %s' "$h"
+	else
+		printf 'HTTP %s, code %s: %s' "$h" "$c" "$m"
+	fi
+}
+
+@test "each token code is refreshed once, and the request goes again with the new token" {
+	local r
+	for r in "${REFUSED[@]}"; do
+		fake_case "$r"
+		config
+		run -0 --separate-stderr tkt-list "$ID"
+		[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ID" ]
+		[ -z "$stderr" ]
+		[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh,ticket $RENEWED," ]
+		[ "$(cat "$D/token")" = "$RENEWED
+expiry_time: 2026-12-23T12:00:00Z" ]
+		[ "$(stat -c %a "$D/token")" = 600 ]
+	done
+}
+
+@test "each token code exits 4 naming it when the store has no refresh settings" {
+	local r
+	for r in "${REFUSED[@]}"; do
+		fake_case "$r"
+		config norefresh
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: ticket $ID: the marketplace refused the token ($(quoted "$r"); a person must renew it) (request id req-1)" ]
+		[ "$(calls)" = "ticket $TEST_TOKEN" ]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "each token code exits 4 naming it and the refresh's code when the refresh is refused" {
+	local r h c refusal=(400 1006)
+	[ "$API" = v3 ] || refusal=(401 4000)
+	for r in "${REFUSED[@]}"; do
+		fake_case "$r" "${refusal[@]}"
+		config
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		h=${r%% *} c=${r#* } c=${c%% *}
+		[ "$c" = - ] && c= || c=", code $c"
+		[ "$stderr" = "tkt-list: ticket $ID: store 'main': the token was refused (HTTP $h$c) and its refresh failed: the refresh token was refused (HTTP ${refusal[0]}, code ${refusal[1]}); a person must act (request id req-2)" ]
+		[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh," ]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "1002 exits 4 without a refresh on v3 (the account is disabled); on v2 it refuses that ticket only" {
+	local h
+	if [ "$API" = v2 ]; then
+		# "Order already fulfilled": the ticket fails, exit 1.
+		fake 400 1002 "Order already fulfilled"
+		config
+		run -1 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: ticket $ID: Order already fulfilled (code 1002, HTTP 400) (request id req-1)" ]
+		[ "$(calls)" = "ticket $TEST_TOKEN" ]
+		return
+	fi
+	for h in 400 401; do
+		fake $h 1002 "Cannot access API due to account is disabled"
+		config
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: ticket $ID: the marketplace refused the token (HTTP $h, code 1002: Cannot access API due to account is disabled; the account is disabled: a person must act) (request id req-1)" ]
+		[ "$(calls)" = "ticket $TEST_TOKEN" ]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "v3 does not use 4000: on HTTP 400 it refuses that ticket only, on 401 the token" {
+	only_api v3 "4000 is v2's code"
+	fake 400 4000 "Unauthorized Request"
+	config
+	run -1 --separate-stderr tkt-list "$ID"
+	[ "$stderr" = "tkt-list: ticket $ID: Unauthorized Request (code 4000, HTTP 400) (request id req-1)" ]
+	[ "$(calls)" = "ticket $TEST_TOKEN" ]
+	fake 401 4000 "Unauthorized Request"
+	config
+	run -0 --separate-stderr tkt-list "$ID"
+	[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh,ticket $RENEWED," ]
+}
+
