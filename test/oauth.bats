@@ -344,3 +344,147 @@ expiry_time: 2026-12-23T12:00:00Z" ]
 	[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh,ticket $RENEWED," ]
 }
 
+# Runs that share one token file, on the sandbox, whose refresh revokes
+# every earlier token and whose tokens are numbered in the order issued.
+
+# The HTTP statuses of a run's requests, from its -v lines on stderr.
+statuses() {
+	grep -E '^tkt-[a-z]+: (GET|POST|PUT) ' "$1" | awk '{ print $4 }'
+}
+
+# Were all of a run's refusals before its first success?
+refused_first() {
+	statuses "$1" | awk '/^2/ { ok = 1; next } ok { bad = 1 } END { exit bad }'
+}
+
+# A new token from the sandbox's refresh, as another run would get.
+refresh_elsewhere() {
+	curl -sf -G "$SANDBOX_URL/api/$API/oauth/refresh_token" -d client_id=app \
+	    -d client_secret=other -d refresh_token=refresh-0123456789 \
+	    -d grant_type=refresh_token | jq -r .data.access_token
+}
+
+@test "two overlapping runs that meet the expired token refresh it once, and neither's token is revoked under it" {
+	local p1 p2 s1=0 s2=0
+	stop_sandbox
+	# The refresh is slow, so that both runs are refused while the
+	# first one refreshes.
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
+	    --refresh-token "refresh-0123456789" --token-ttl 3 \
+	    --faults "slow=600@/api/$API/oauth/refresh_token"
+	unset TKT_TOKEN TKT_API_URL
+	config
+	tkt-list --limit 12 >"$D/all"
+	head -n 6 "$D/all" >"$D/in1"
+	tail -n 6 "$D/all" >"$D/in2"
+	[ "$(wc -l <"$D/in2")" -eq 6 ]
+	sleep 3.1
+	tkt-reply -v --rate 4 -m "$TEXT" "$D/in1" >"$D/out1" 2>"$D/err1" &
+	p1=$!
+	tkt-reply -v --rate 4 -m "$TEXT" "$D/in2" >"$D/out2" 2>"$D/err2" &
+	p2=$!
+	wait "$p1" || s1=$?
+	wait "$p2" || s2=$?
+	cat "$D/err1" "$D/err2"
+	[ "$s1" -eq 0 ]
+	[ "$s2" -eq 0 ]
+	jq -e -s 'length == 6 and all(.[]; .result.ok == true)' "$D/out1"
+	jq -e -s 'length == 6 and all(.[]; .result.ok == true)' "$D/out2"
+	# Both were refused at first, then never again.
+	statuses "$D/err1" | grep -Eqx '40[01]'
+	statuses "$D/err2" | grep -Eqx '40[01]'
+	refused_first "$D/err1"
+	refused_first "$D/err2"
+	[ -z "$(grep 'refused the token' "$D/err1" "$D/err2")" ]
+	# The one refresh made the sandbox's first new token.
+	[[ "$(token_now)" == sandbox-token-1-* ]]
+	[ "$(stat -c %a "$D/token")" = 600 ]
+}
+
+# paused_reply: on a sandbox of long-lived tokens, starts tkt-reply -v on
+# one ticket fed through a fifo, and returns once the run has read its
+# token file ($TEST_TOKEN, with an expiry within 7 days that it warns
+# of).  resume_reply then feeds the ticket and waits for the run: its
+# exit status in $status, its output in $D/out and $D/err.
+paused_reply() {
+	local i
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
+	    --refresh-token "refresh-0123456789"
+	unset TKT_TOKEN TKT_API_URL
+	config
+	tkt-list --limit 1 >"$D/in"
+	printf '%s\nexpiry_time: 2026-11-25T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	mkfifo "$D/fifo"
+	tkt-reply -v -m "$TEXT" <"$D/fifo" >"$D/out" 2>"$D/err" &
+	REPLY_PID=$!
+	exec {FEED}>"$D/fifo"
+	for i in $(seq 1 200); do
+		grep -q 'expires at' "$D/err" && return 0
+		sleep 0.025
+	done
+	return 1
+}
+
+resume_reply() {
+	cat "$D/in" >&"$FEED"
+	exec {FEED}>&-
+	status=0
+	wait "$REPLY_PID" || status=$?
+	cat "$D/err"
+}
+
+@test "a run takes the token another run wrote to the token file, without a refresh" {
+	local new
+	paused_reply
+	# Another run refreshes (the run's token is revoked) and keeps the
+	# new token in the file, before the run sends anything.
+	new=$(refresh_elsewhere)
+	[[ "$new" == sandbox-token-1-* ]]
+	secret "$D/token" "$new"
+	resume_reply
+	[ "$status" -eq 0 ]
+	jq -e '.result.ok == true' "$D/out"
+	# Refused once (revoked), then sent again with the file's token.
+	[[ "$(statuses "$D/err" | tr '\n' ,)" == 40[01],200, ]]
+	[ -z "$(grep 'refused the token' "$D/err")" ]
+	# No refresh: the file still holds the other run's token.
+	[ "$(cat "$D/token")" = "$new" ]
+}
+
+@test "a token file that cannot be read again when the token is refused exits 4 saying why" {
+	local revoked=1016
+	[ "$API" = v2 ] || revoked=1008
+	paused_reply
+	refresh_elsewhere >/dev/null
+	chmod 644 "$D/token"
+	resume_reply
+	[ "$status" -eq 4 ]
+	jq -e '.result.ok == false and .result.error.kind == "refused"' "$D/out"
+	grep -qF "store 'main': the token was refused (HTTP 40" "$D/err"
+	grep -qF ", code $revoked) and cannot be renewed: token file $D/token is open to group or others (mode 0644); run: chmod 600 $D/token; a person must act" "$D/err"
+}
+
+@test "a run that waits for another run's refresh takes the token it wrote" {
+	local new
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
+	    --refresh-token "refresh-0123456789"
+	unset TKT_TOKEN TKT_API_URL
+	config
+	# Another run holds the lock while it refreshes, and writes the new
+	# token in the file a second later; the run's token is revoked.
+	new=$(refresh_elsewhere)
+	flock "$D/token.lock" sh -c 'touch "$1.held"; sleep 1;
+	    (umask 077 && printf "%s\n" "$2" >"$1.new") && mv "$1.new" "$1"' \
+	    sh "$D/token" "$new" 3>&- &
+	for _ in $(seq 1 200); do
+		[ -e "$D/token.held" ] && break
+		sleep 0.025
+	done
+	run -0 --separate-stderr tkt-list -v --limit 2
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$(statuses <(printf '%s\n' "$stderr") | tr '\n' ,)" == 40[01],200, ]]
+	[[ "$stderr" != *"refused the token"* ]]
+	[ "$(token_now)" = "$new" ]
+}
