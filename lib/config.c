@@ -660,13 +660,16 @@ tkt_secret_file(const char *path, const char *what, struct tkt_error *err)
  * The token is the file's first line; a later "expiry_time: TIME" line
  * (oauth.c writes one after a refresh) says when it expires.
  */
-static int
-read_token_file(struct tkt_store *s, struct tkt_error *err)
+int
+tkt_token_file_read(const char *path, char **token, time_t *expiry,
+    struct tkt_error *err)
 {
 	char *buf, *nl, *line, *save = NULL;
 	time_t t;
 
-	if ((buf = tkt_secret_file(s->token_file, "token file", err)) == NULL)
+	*token = NULL;
+	*expiry = 0;
+	if ((buf = tkt_secret_file(path, "token file", err)) == NULL)
 		return -1;
 	if ((nl = strchr(buf, '\n')) != NULL) {
 		*nl = '\0';
@@ -674,10 +677,9 @@ read_token_file(struct tkt_store *s, struct tkt_error *err)
 		    line = strtok_r(NULL, "\n", &save))
 			if (strncmp(line, "expiry_time:", 12) == 0 &&
 			    tkt_time_parse(trim_token(line + 12), &t) == 0)
-				s->expiry = t;
+				*expiry = t;
 	}
-	s->token = xstrdup(trim_token(buf));
-	s->token_stored = 1;
+	*token = xstrdup(trim_token(buf));
 	explicit_bzero(buf, strlen(buf));
 	free(buf);
 	return 0;
@@ -687,6 +689,7 @@ int
 tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 {
 	const char *v;
+	time_t t;
 
 	if (s->token != NULL)
 		return 0;
@@ -701,8 +704,11 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 		}
 		s->token = xstrdup(v);
 	} else if (s->token_file != NULL) {
-		if (read_token_file(s, err) == -1)
+		if (tkt_token_file_read(s->token_file, &s->token, &t, err) == -1)
 			return -1;
+		if (t > 0)
+			s->expiry = t;
+		s->token_stored = 1;
 	}
 	if (s->token == NULL || *s->token == '\0') {
 		free(s->token);

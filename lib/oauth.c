@@ -4,26 +4,25 @@
  * new one in the store's token file (0600, written beside it, renamed
  * over it), and warns of a token that expires within 7 days.  The drivers
  * call it where an answer refuses the token: a refused request was not
- * applied, so it is sent again with the new token.
+ * applied, so it is sent again with the new token.  Runs that share a
+ * token file (overlapping cron jobs) must not refresh in turn, since a
+ * refresh revokes the token the other run holds: a run first takes a
+ * token another run wrote to the file, and refreshes only under a lock
+ * on the file and when the file still holds the refused token.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tkt.h"
 
 #define SOON	(7 * 86400)
-
-/* Does this code say the token expired (not revoked, not unknown)? */
-static int
-expired_code(const struct tkt_store *s, long code)
-{
-	return strcmp(s->api, "v3") == 0 ? code == 1007 : code == 1015;
-}
 
 static int
 token_ok(const char *t)
@@ -149,7 +148,6 @@ ask(struct tkt_store *s, const char *refresh, const char *secret,
 	tkt_buf_free(&q);
 	tkt_http_submit(h, r);
 	tkt_http_run(h);
-	explicit_bzero(r->url, strlen(r->url));
 	tkt_http_free(h);
 	return 0;
 }
@@ -270,6 +268,14 @@ refresh(struct tkt_store *s, struct tkt_error *err)
 		tok = NULL;
 	}
 out:
+	/*
+	 * The URL holds the secrets (cleared only now: the answer's API is
+	 * read from it), the answer the new tokens.
+	 */
+	if (r.url != NULL)
+		explicit_bzero(r.url, strlen(r.url));
+	if (r.resp.s != NULL)
+		explicit_bzero(r.resp.s, r.resp.len);
 	tkt_http_req_free(&r);
 	if (rt != NULL)
 		explicit_bzero(rt, strlen(rt));
@@ -286,39 +292,156 @@ out:
 	return rc;
 }
 
+/*
+ * The token file again: 1 when it holds another token than the refused
+ * one (another run renewed it), which s takes; 0 when it holds the same;
+ * -1 with err when it cannot be read or holds no usable token.
+ */
+static int
+reread(struct tkt_store *s, const char *refused, struct tkt_error *err)
+{
+	char *tok;
+	time_t expiry;
+
+	if (tkt_token_file_read(s->token_file, &tok, &expiry, err) == -1)
+		return -1;
+	if (!token_ok(tok)) {
+		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+		    "token file %s is empty or has a space or a control "
+		    "character", s->token_file);
+		explicit_bzero(tok, strlen(tok));
+		free(tok);
+		return -1;
+	}
+	if (strcmp(tok, refused) == 0) {
+		explicit_bzero(tok, strlen(tok));
+		free(tok);
+		return 0;
+	}
+	adopt(s, tok, expiry);
+	return 1;
+}
+
+/*
+ * Takes the lock of s's token file, TOKEN-FILE.lock beside it (never the
+ * token file itself, which a refresh replaces): its descriptor, or -1
+ * with err.  flock(2), not fcntl(2): closing any other descriptor of the
+ * lock file would drop an fcntl lock, and the kernel drops both when a
+ * run dies.  It waits for another run's refresh, bounded by LOCK_WAIT.
+ */
+#define LOCK_WAIT	300	/* seconds */
+
+static int
+lock_token_file(const struct tkt_store *s, struct tkt_error *err)
+{
+	char *path = xasprintf("%s.lock", s->token_file);
+	struct timespec nap = { 0, 50 * 1000000L }, now;
+	time_t until;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
+		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+		    "cannot open the lock %s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	until = now.tv_sec + LOCK_WAIT;
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int saved = errno;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (saved == EWOULDBLOCK && now.tv_sec >= until)
+			tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+			    "another run has held the lock %s for %d seconds",
+			    path, LOCK_WAIT);
+		else if (saved != EWOULDBLOCK && saved != EINTR)
+			tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+			    "cannot lock %s: %s", path, strerror(saved));
+		else {
+			nanosleep(&nap, NULL);
+			continue;
+		}
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
+}
+
+/*
+ * Renews the refused token, under the lock: 1 when another run renewed
+ * the token file meanwhile (s took its token), 2 when this run refreshed,
+ * -1 with err.
+ */
+static int
+renew(struct tkt_store *s, const char *refused, struct tkt_error *err)
+{
+	int fd, rc;
+
+	if ((fd = lock_token_file(s, err)) == -1)
+		return -1;
+	if ((rc = reread(s, refused, err)) == 0) {
+		s->refreshed = 1;
+		rc = refresh(s, err) == 0 ? 2 : -1;
+	}
+	close(fd);	/* releases the lock */
+	return rc;
+}
+
 int
 tkt_oauth_resend(struct tkt_http *h, struct tkt_store *s,
     struct tkt_http_req *r, struct tkt_error *e)
 {
 	struct tkt_error re;
+	char code[32] = "";
+	int rc, tried = 0;
 
 	if (e->status != TKT_EXIT_TOKEN || r->url == NULL || s->token == NULL ||
 	    tkt_http_stopped(h))
 		return 0;
-	/* Sent before the token was renewed (the renewal revoked it). */
+	/* A disabled account: no token, old or new, cures it. */
+	if (tkt_wish_token_code(s->api, e->code) == TKT_TOKEN_DISABLED)
+		return 0;
+	/* Sent before this run took another token (the renewal revoked it). */
 	if (r->bearer != NULL && r->bearer != s->token)
 		goto again;
-	if (s->refresh_token_file == NULL || !s->token_stored ||
-	    !expired_code(s, e->code))
+	if (!s->token_stored)
 		return 0;
-	if (s->refreshed) {
-		snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
-		    " (the token refreshed in this run expired too)");
-		return 0;
-	}
-	s->refreshed = 1;
 	tkt_error_clear(&re);
-	if (refresh(s, &re) == -1) {
-		tkt_error_set(e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
-		    "store '%s': the token expired and its refresh failed: %s; "
-		    "a person must act", s->name, re.msg);
-		if (re.request_id[0] != '\0')
-			snprintf(e->request_id, sizeof(e->request_id), "%s",
-			    re.request_id);
+	if (e->code != 0)
+		snprintf(code, sizeof(code), ", code %ld", e->code);
+	/*
+	 * Another run that shares the token file may have renewed it, and a
+	 * v3 refresh revokes every earlier token: take the file's token, and
+	 * refresh only when the file still holds the refused one.
+	 */
+	if ((rc = reread(s, s->token, &re)) == 1)
+		goto again;
+	if (rc == 0 && s->refresh_token_file == NULL)
+		return 0;
+	if (rc == 0 && s->refreshed) {
+		snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+		    " (the token refreshed in this run was refused too)");
 		return 0;
 	}
-	tkt_oauth_warn(s);
+	if (rc == 0) {
+		if ((rc = renew(s, s->token, &re)) > 0)
+			goto again;
+		tried = s->refreshed;
+	}
+	tkt_error_set(e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+	    "store '%s': the token was refused (HTTP %ld%s) and %s: %s; "
+	    "a person must act", s->name, e->http, code,
+	    tried ? "its refresh failed" : "cannot be renewed", re.msg);
+	if (re.request_id[0] != '\0')
+		snprintf(e->request_id, sizeof(e->request_id), "%s",
+		    re.request_id);
+	return 0;
 again:
+	tkt_oauth_warn(s);
 	r->bearer = s->token;
 	tkt_http_submit(h, r);
 	return 1;

@@ -270,10 +270,17 @@ struct tkt_strs;
 int		 tkt_config_stores(struct tkt_config *, const struct tkt_strs *names,
 		    struct tkt_store ***out, size_t *nout, struct tkt_error *);
 /*
- * Loads store->token under the secrets rules of SPEC §9, and its expiry
- * when the token file gives one (an "expiry_time: TIME" line).
+ * Loads store->token under the secrets rules of tkt-config(5), and its
+ * expiry when the token file gives one (an "expiry_time: TIME" line).
  */
 int		 tkt_store_token(struct tkt_store *, struct tkt_error *);
+/*
+ * Reads a token file under the secrets rules: *token a new string (the
+ * first line, trimmed; maybe empty), *expiry its "expiry_time: TIME" line
+ * or 0; -1 with err when the file cannot be read or is open to others.
+ */
+int		 tkt_token_file_read(const char *path, char **token,
+		    time_t *expiry, struct tkt_error *);
 /* A new secret read from a file that group and others cannot read. */
 char		*tkt_secret_file(const char *path, const char *what,
 		    struct tkt_error *);

@@ -100,12 +100,14 @@ void		 tkt_http_stats(const struct tkt_http *, struct tkt_http_stats *);
 /*
  * oauth.c: a store's token renewed with its refresh token (tkt-config(5)).
  * After an answer to r (a request of store s on engine h) that refused the
- * token (e->status TKT_EXIT_TOKEN): when the token was renewed since r was
- * sent, or it expired and the store's refresh, tried once a run, renews
- * it now (the token file replaced, 0600), r is queued again with the new
- * token and 1 is returned.  Otherwise 0; when a refresh failed, e says so
- * and that a person must act.  A refused request was not applied, so
- * sending it again is safe.
+ * token (e->status TKT_EXIT_TOKEN), r is queued again with another token
+ * and 1 is returned when this run renewed the token since r was sent,
+ * when the token file holds another token than the refused one (another
+ * run renewed it), or when the store's refresh, tried once a run under a
+ * lock on the token file, renews it now (the token file replaced, 0600).
+ * Otherwise 0, always for a disabled account; when a refresh failed, e
+ * says so and that a person must act.  A refused request was not applied,
+ * so sending it again is safe.
  */
 struct tkt_store;
 int	tkt_oauth_resend(struct tkt_http *, struct tkt_store *,

@@ -2,7 +2,13 @@
 
 /* wish.c: the Wish API's envelope, errors and URLs (both versions). */
 
-/* Is this marketplace code of API api ("v2", "v3") a refused token (SPEC §2)? */
+/*
+ * What a marketplace code of API api ("v2", "v3") says of the token:
+ * nothing (TKT_TOKEN_NO), refused, which a new token may cure
+ * (TKT_TOKEN_REFUSED), or the account disabled, which no token cures
+ * (TKT_TOKEN_DISABLED; v3's 1002).  The table is in tkt(7).
+ */
+enum { TKT_TOKEN_NO, TKT_TOKEN_REFUSED, TKT_TOKEN_DISABLED };
 int	tkt_wish_token_code(const char *api, long code);
 /*
  * Checks a finished request's answer: parses the {code,data,message}

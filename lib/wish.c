@@ -13,13 +13,26 @@
 int
 tkt_wish_token_code(const char *api, long code)
 {
-	/* v3 (its specification): missing, invalid, expired, revoked; v2's
-	 * unauthorized too. */
-	if (strcmp(api, "v3") == 0)
-		return code == 1012 || (code >= 1006 && code <= 1008) ||
-		    code == 4000;
-	/* v2 (the SDKs): unauthorized, expired, revoked, redeemed. */
-	return code == 4000 || code == 1015 || code == 1016 || code == 1018;
+	if (strcmp(api, "v3") == 0) {
+		/*
+		 * v3's own codes: 1006 unauthorized (no such token), 1007
+		 * expired, 1008 revoked, 1012 missing, and 1002, the account
+		 * is disabled, which no new token cures.  4000 is v2's: no
+		 * v3 path, example or error list uses it, so on v3 it is an
+		 * ordinary refusal (a 401 still refuses the token).
+		 */
+		if (code == 1002)
+			return TKT_TOKEN_DISABLED;
+		return code == 1012 || (code >= 1006 && code <= 1008) ?
+		    TKT_TOKEN_REFUSED : TKT_TOKEN_NO;
+	}
+	/*
+	 * v2 (the SDKs): 4000 unauthorized, 1015 expired, 1016 revoked, 1018
+	 * redeemed.  v2's 1002 is "order already fulfilled", a refusal of
+	 * that one request.
+	 */
+	return code == 4000 || code == 1015 || code == 1016 || code == 1018 ?
+	    TKT_TOKEN_REFUSED : TKT_TOKEN_NO;
 }
 
 /* The API version of a request's URL ("…/api/v3/…"): v3, else v2. */
@@ -69,7 +82,7 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 	long long c = 0;
 	const char *es, *m = NULL;
 	size_t mlen = 0;
-	int parsed;
+	int parsed, tok;
 
 	tkt_error_clear(err);
 	copy_rid(err, r);
@@ -98,13 +111,16 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		err->code = (long)c;
 	} else
 		code = NULL;
-	if (r->status == 401 ||
-	    (code != NULL && tkt_wish_token_code(url_api(r->url), (long)c))) {
+	tok = code != NULL ? tkt_wish_token_code(url_api(r->url), (long)c) :
+	    TKT_TOKEN_NO;
+	if (r->status == 401 || tok != TKT_TOKEN_NO) {
 		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
 		    "the marketplace refused the token (HTTP %ld%s%.0lld%s%.*s%s)",
 		    r->status, code ? ", code " : "", code ? c : 0LL,
 		    mlen ? ": " : "", (int)(mlen > 200 ? 200 : mlen),
-		    m ? m : "", "; a person must renew it");
+		    m ? m : "", tok == TKT_TOKEN_DISABLED ?
+		    "; the account is disabled: a person must act" :
+		    "; a person must renew it");
 		return -1;
 	}
 	if (!parsed || code == NULL) {

@@ -25,8 +25,11 @@ answer waits (10 s at most) until the file PATH exists.  Nor is
 "Accept-Language: TAG" ("-": without the header), so that one path may
 answer by language (put those routes first; send "Content-Language: TAG"
 with them as any other header).
+With FAKEWISH_LOG set in the environment, each request is appended to
+the file it names, as it arrives, as a line "METHOD PATH AUTHORIZATION"
+(the Authorization header as sent, "-" when there is none).
 """
-import datetime, http.server, json, os, sys, time, urllib.parse
+import datetime, http.server, json, os, sys, threading, time, urllib.parse
 
 routes = []
 base = os.path.dirname(os.path.abspath(sys.argv[1]))
@@ -41,6 +44,8 @@ used = {}
 lists = 0
 STATES = ("AWAITING_WISH", "AWAITING_USER", "AWAITING_MERCHANT", "CLOSED", "PERMANENTLY_CLOSED")
 TYPES = ("ORDER", "PRE_PURCHASE", "POST_CUSTOMER_SUPPORT")
+log_path = os.environ.get("FAKEWISH_LOG")
+log_lock = threading.Lock()
 
 
 def when(s):
@@ -106,6 +111,10 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
     def answer(self):
+        if log_path:
+            with log_lock, open(log_path, "a", encoding="utf-8") as f:
+                f.write("%s %s %s\n" % (self.command, self.path,
+                                        self.headers.get("Authorization") or "-"))
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)

@@ -8,6 +8,12 @@ load test_helper
 
 TEXT="Thank you for your message. We are looking into it right now."
 API="${TKT_TEST_API:-v2}"
+# The sandbox's codes for an expired token and a wrong one (the sandbox
+# answers v3's with HTTP 401 or 400: both are taken).
+case $API in
+v2) EXPIRED=1015 WRONG=4000 ;;
+v3) EXPIRED=1007 WRONG=1006 ;;
+esac
 
 setup() {
 	export TKT_NOW="$TEST_NOW"
@@ -22,6 +28,7 @@ setup() {
 }
 
 teardown() {
+	stop_fake
 	stop_sandbox
 }
 
@@ -30,12 +37,12 @@ secret() {
 	(umask 077 && printf '%s\n' "$2" >"$1")
 }
 
-# config [extra store lines]: one store on the sandbox, with its refresh
-# settings unless "norefresh" is given.
+# config [norefresh]: one store on the sandbox (or on $URL), with its
+# refresh settings unless "norefresh" is given.
 config() {
 	{
 		printf 'stores:\n  main:\n    api: %s\n    url: %s\n' "$API" \
-		    "$SANDBOX_URL"
+		    "${URL:-$SANDBOX_URL}"
 		printf '    token_file: %s\n' "$D/token"
 		if [ "${1:-}" != norefresh ]; then
 			printf '    refresh_token_file: %s\n' "$D/refresh"
@@ -65,12 +72,12 @@ token_now() {
 	[ "${#lines[@]}" -eq 20 ]
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == true)'
 	diff <(jq -r .id "$D/in") <(printf '%s\n' "$output" | jq -r .id)
-	# Answered 200, then 401 (the token expired), then 200 again.
+	# Answered 200, then 401 or 400 (the token expired), then 200 again.
 	grep -E '^tkt-reply: (POST|PUT) ' <<<"$stderr" | awk '{ print $4 }' |
 	    uniq >"$D/statuses"
 	[ "$(head -n 1 "$D/statuses")" = 200 ]
 	[ "$(tail -n 1 "$D/statuses")" = 200 ]
-	grep -qx 401 "$D/statuses"
+	grep -Eqx '40[01]' "$D/statuses"
 	[[ "$stderr" != *"refused the token"* ]]
 	# The new token replaced the old one, 0600, with its expiry.
 	[ "$(token_now)" != "$TEST_TOKEN" ]
@@ -98,7 +105,7 @@ token_now() {
 	sleep 2.2
 	run -4 --separate-stderr tkt-list --limit 3
 	[ -z "$output" ]
-	[[ "$stderr" == *"the marketplace refused the token (HTTP 401, code 10"*"a person must renew it"* ]]
+	[[ "$stderr" == *"the marketplace refused the token (HTTP 40"[01]", code $EXPIRED: "*"; a person must renew it)"* ]]
 	[ "$(token_now)" = "$TEST_TOKEN" ]
 }
 
@@ -107,7 +114,7 @@ token_now() {
 	secret "$D/refresh" "not-the-refresh-token"
 	sleep 2.2
 	run -4 --separate-stderr tkt-reply -m "$TEXT" <<<"6b035bb722e983d15cf3dc6a"
-	[[ "$stderr" == *"store 'main': the token expired and its refresh failed: the refresh token was refused (HTTP 401, code "*"); a person must act"* ]]
+	[[ "$stderr" == *"store 'main': the token was refused (HTTP 40"[01]", code $EXPIRED) and its refresh failed: the refresh token was refused (HTTP 40"[01]", code $WRONG); a person must act"* ]]
 	[ "$(token_now)" = "$TEST_TOKEN" ]
 	run -4 --separate-stderr tkt-list --limit 1
 	[[ "$stderr" == *"a person must act"* ]]
@@ -172,4 +179,313 @@ token_now() {
 	EOF
 	run -2 --separate-stderr tkt-list
 	[[ "$stderr" == *"an OAuth refresh needs token_file (where the refreshed token is kept)"* ]]
+}
+
+# Token codes, one version at a time, on a fake Wish (test/fakewish.py)
+# that can send what the sandbox never does.  Each case is
+# "HTTP CODE MESSAGE"; a code "-" is an empty body.
+ID=6b035bb722e983d15cf3dc6a
+RENEWED=fake-token-renewed-0123
+V3_REFUSED=("400 1006 Unauthorized access on this API"
+    "401 1006 No access token found or the app does not exist"
+    "400 1007 This access token has expired"
+    "401 1007 This access token has expired"
+    "400 1008 This access token has been revoked"
+    "401 1008 This access token has been revoked"
+    "401 1012 Missing access token in authorization header")
+V2_REFUSED=("401 4000 Unauthorized Request"
+    "400 1015 Access token expired"
+    "401 1015 The access token has expired"
+    "400 1016 Access token revoked"
+    "401 1016 The access token has been revoked"
+    "400 1018 Access token redeemed"
+    "401 - -")
+if [ "$API" = v3 ]; then
+	REFUSED=("${V3_REFUSED[@]}")
+else
+	REFUSED=("${V2_REFUSED[@]}")
+fi
+
+# fake HTTP CODE MESSAGE [REFRESH-HTTP REFRESH-CODE]: a fake Wish whose
+# answer to ticket $ID refuses the token once, as given, then gives the
+# ticket, and whose refresh gives $RENEWED, or refuses as given; the store
+# on it, its token file holding $TEST_TOKEN again, requests logged.
+fake() {
+	local f="$BATS_TEST_TMPDIR/fake" path=/api/v2/ticket?id=* body=awaiting.json
+	stop_fake
+	mkdir -p "$f"
+	rm -f "$f/log"
+	[ "$API" = v2 ] || path=/api/v3/tickets/$ID body=awaiting3.json
+	cp "$FIXTURES/action/$body" "$f/ticket.json"
+	if [ "$2" = - ]; then
+		: >"$f/refused.json"
+	else
+		printf '{"code":%s,"data":{},"message":"%s"}\n' "$2" "$3" >"$f/refused.json"
+	fi
+	if [ $# -gt 3 ]; then
+		printf '{"code":%s,"data":{},"message":"Invalid refresh token"}\n' "$5" >"$f/refresh.json"
+	elif [ "$API" = v2 ]; then
+		printf '{"code":0,"data":{"access_token":"%s","refresh_token":"refresh-0123456789","expiry_time":1798027200},"message":""}\n' \
+		    "$RENEWED" >"$f/refresh.json"
+	else
+		printf '{"code":0,"data":{"access_token":"%s","refresh_token":"refresh-0123456789","expiry_time":"2026-12-23T12:00:00.000Z","merchant_id":"m1","scopes":["tickets:read"]},"message":""}\n' \
+		    "$RENEWED" >"$f/refresh.json"
+	fi
+	printf '%s\t%s\t%s\n' "/api/$API/oauth/refresh_token" "${4:-200}" refresh.json \
+	    "$path" "$1" refused.json "$path" 200 ticket.json >"$f/routes"
+	export FAKEWISH_LOG="$f/log"
+	start_fake "$f/routes"
+	unset TKT_TOKEN TKT_API_URL
+	URL=$FAKE_URL
+	secret "$D/token" "$TEST_TOKEN"
+}
+
+# fake_case CASE [REFRESH-HTTP REFRESH-CODE]: fake, for one of REFUSED.
+fake_case() {
+	local h c m
+	read -r h c m <<<"$1"
+	shift
+	fake "$h" "$c" "$m" "$@"
+}
+
+# The requests the fake was sent: "ticket TOKEN" or "refresh", one a line.
+calls() {
+	awk '{ print ($2 ~ /\/oauth\/refresh_token/ ? "refresh" : "ticket " $4) }' \
+	    "$FAKEWISH_LOG"
+}
+
+# The refusal as the message quotes it: "HTTP 400, code 1007: text".
+quoted() {
+	local h=${1%% *} rest=${1#* } c m
+	c=${rest%% *} m=${rest#* }
+	if [ "$c" = - ]; then
+		printf 'HTTP %s' "$h"
+	else
+		printf 'HTTP %s, code %s: %s' "$h" "$c" "$m"
+	fi
+}
+
+@test "each token code is refreshed once, and the request goes again with the new token" {
+	local r
+	for r in "${REFUSED[@]}"; do
+		fake_case "$r"
+		config
+		run -0 --separate-stderr tkt-list "$ID"
+		[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ID" ]
+		[ -z "$stderr" ]
+		[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh,ticket $RENEWED," ]
+		[ "$(cat "$D/token")" = "$RENEWED
+expiry_time: 2026-12-23T12:00:00Z" ]
+		[ "$(stat -c %a "$D/token")" = 600 ]
+	done
+}
+
+@test "each token code exits 4 naming it when the store has no refresh settings" {
+	local r
+	for r in "${REFUSED[@]}"; do
+		fake_case "$r"
+		config norefresh
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: ticket $ID: the marketplace refused the token ($(quoted "$r"); a person must renew it) (request id req-1)" ]
+		[ "$(calls)" = "ticket $TEST_TOKEN" ]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "each token code exits 4 naming it and the refresh's code when the refresh is refused" {
+	local r h c refusal=(400 1006)
+	[ "$API" = v3 ] || refusal=(401 4000)
+	for r in "${REFUSED[@]}"; do
+		fake_case "$r" "${refusal[@]}"
+		config
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		h=${r%% *} c=${r#* } c=${c%% *}
+		[ "$c" = - ] && c= || c=", code $c"
+		[ "$stderr" = "tkt-list: ticket $ID: store 'main': the token was refused (HTTP $h$c) and its refresh failed: the refresh token was refused (HTTP ${refusal[0]}, code ${refusal[1]}); a person must act (request id req-2)" ]
+		[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh," ]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "1002 exits 4 without a refresh on v3 (the account is disabled); on v2 it refuses that ticket only" {
+	local h
+	if [ "$API" = v2 ]; then
+		# "Order already fulfilled": the ticket fails, exit 1.
+		fake 400 1002 "Order already fulfilled"
+		config
+		run -1 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: ticket $ID: Order already fulfilled (code 1002, HTTP 400) (request id req-1)" ]
+		[ "$(calls)" = "ticket $TEST_TOKEN" ]
+		return
+	fi
+	for h in 400 401; do
+		fake $h 1002 "Cannot access API due to account is disabled"
+		config
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: ticket $ID: the marketplace refused the token (HTTP $h, code 1002: Cannot access API due to account is disabled; the account is disabled: a person must act) (request id req-1)" ]
+		[ "$(calls)" = "ticket $TEST_TOKEN" ]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "v3 does not use 4000: on HTTP 400 it refuses that ticket only, on 401 the token" {
+	only_api v3 "4000 is v2's code"
+	fake 400 4000 "Unauthorized Request"
+	config
+	run -1 --separate-stderr tkt-list "$ID"
+	[ "$stderr" = "tkt-list: ticket $ID: Unauthorized Request (code 4000, HTTP 400) (request id req-1)" ]
+	[ "$(calls)" = "ticket $TEST_TOKEN" ]
+	fake 401 4000 "Unauthorized Request"
+	config
+	run -0 --separate-stderr tkt-list "$ID"
+	[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh,ticket $RENEWED," ]
+}
+
+# Runs that share one token file, on the sandbox, whose refresh revokes
+# every earlier token and whose tokens are numbered in the order issued.
+
+# The HTTP statuses of a run's requests, from its -v lines on stderr.
+statuses() {
+	grep -E '^tkt-[a-z]+: (GET|POST|PUT) ' "$1" | awk '{ print $4 }'
+}
+
+# Were all of a run's refusals before its first success?
+refused_first() {
+	statuses "$1" | awk '/^2/ { ok = 1; next } ok { bad = 1 } END { exit bad }'
+}
+
+# A new token from the sandbox's refresh, as another run would get.
+refresh_elsewhere() {
+	curl -sf -G "$SANDBOX_URL/api/$API/oauth/refresh_token" -d client_id=app \
+	    -d client_secret=other -d refresh_token=refresh-0123456789 \
+	    -d grant_type=refresh_token | jq -r .data.access_token
+}
+
+@test "two overlapping runs that meet the expired token refresh it once, and neither's token is revoked under it" {
+	local p1 p2 s1=0 s2=0
+	stop_sandbox
+	# The refresh is slow, so that both runs are refused while the
+	# first one refreshes.
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
+	    --refresh-token "refresh-0123456789" --token-ttl 3 \
+	    --faults "slow=600@/api/$API/oauth/refresh_token"
+	unset TKT_TOKEN TKT_API_URL
+	config
+	tkt-list --limit 12 >"$D/all"
+	head -n 6 "$D/all" >"$D/in1"
+	tail -n 6 "$D/all" >"$D/in2"
+	[ "$(wc -l <"$D/in2")" -eq 6 ]
+	sleep 3.1
+	tkt-reply -v --rate 4 -m "$TEXT" "$D/in1" >"$D/out1" 2>"$D/err1" &
+	p1=$!
+	tkt-reply -v --rate 4 -m "$TEXT" "$D/in2" >"$D/out2" 2>"$D/err2" &
+	p2=$!
+	wait "$p1" || s1=$?
+	wait "$p2" || s2=$?
+	cat "$D/err1" "$D/err2"
+	[ "$s1" -eq 0 ]
+	[ "$s2" -eq 0 ]
+	jq -e -s 'length == 6 and all(.[]; .result.ok == true)' "$D/out1"
+	jq -e -s 'length == 6 and all(.[]; .result.ok == true)' "$D/out2"
+	# Both were refused at first, then never again.
+	statuses "$D/err1" | grep -Eqx '40[01]'
+	statuses "$D/err2" | grep -Eqx '40[01]'
+	refused_first "$D/err1"
+	refused_first "$D/err2"
+	[ -z "$(grep 'refused the token' "$D/err1" "$D/err2")" ]
+	# The one refresh made the sandbox's first new token.
+	[[ "$(token_now)" == sandbox-token-1-* ]]
+	[ "$(stat -c %a "$D/token")" = 600 ]
+}
+
+# paused_reply: on a sandbox of long-lived tokens, starts tkt-reply -v on
+# one ticket fed through a fifo, and returns once the run has read its
+# token file ($TEST_TOKEN, with an expiry within 7 days that it warns
+# of).  resume_reply then feeds the ticket and waits for the run: its
+# exit status in $status, its output in $D/out and $D/err.
+paused_reply() {
+	local i
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
+	    --refresh-token "refresh-0123456789"
+	unset TKT_TOKEN TKT_API_URL
+	config
+	tkt-list --limit 1 >"$D/in"
+	printf '%s\nexpiry_time: 2026-11-25T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	mkfifo "$D/fifo"
+	tkt-reply -v -m "$TEXT" <"$D/fifo" >"$D/out" 2>"$D/err" &
+	REPLY_PID=$!
+	exec {FEED}>"$D/fifo"
+	for i in $(seq 1 200); do
+		grep -q 'expires at' "$D/err" && return 0
+		sleep 0.025
+	done
+	return 1
+}
+
+resume_reply() {
+	cat "$D/in" >&"$FEED"
+	exec {FEED}>&-
+	status=0
+	wait "$REPLY_PID" || status=$?
+	cat "$D/err"
+}
+
+@test "a run takes the token another run wrote to the token file, without a refresh" {
+	local new
+	paused_reply
+	# Another run refreshes (the run's token is revoked) and keeps the
+	# new token in the file, before the run sends anything.
+	new=$(refresh_elsewhere)
+	[[ "$new" == sandbox-token-1-* ]]
+	secret "$D/token" "$new"
+	resume_reply
+	[ "$status" -eq 0 ]
+	jq -e '.result.ok == true' "$D/out"
+	# Refused once (revoked), then sent again with the file's token.
+	[[ "$(statuses "$D/err" | tr '\n' ,)" == 40[01],200, ]]
+	[ -z "$(grep 'refused the token' "$D/err")" ]
+	# No refresh: the file still holds the other run's token.
+	[ "$(cat "$D/token")" = "$new" ]
+}
+
+@test "a token file that cannot be read again when the token is refused exits 4 saying why" {
+	local revoked=1016
+	[ "$API" = v2 ] || revoked=1008
+	paused_reply
+	refresh_elsewhere >/dev/null
+	chmod 644 "$D/token"
+	resume_reply
+	[ "$status" -eq 4 ]
+	jq -e '.result.ok == false and .result.error.kind == "refused"' "$D/out"
+	grep -qF "store 'main': the token was refused (HTTP 40" "$D/err"
+	grep -qF ", code $revoked) and cannot be renewed: token file $D/token is open to group or others (mode 0644); run: chmod 600 $D/token; a person must act" "$D/err"
+}
+
+@test "a run that waits for another run's refresh takes the token it wrote" {
+	local new
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW" \
+	    --refresh-token "refresh-0123456789"
+	unset TKT_TOKEN TKT_API_URL
+	config
+	# Another run holds the lock while it refreshes, and writes the new
+	# token in the file a second later; the run's token is revoked.
+	new=$(refresh_elsewhere)
+	flock "$D/token.lock" sh -c 'touch "$1.held"; sleep 1;
+	    (umask 077 && printf "%s\n" "$2" >"$1.new") && mv "$1.new" "$1"' \
+	    sh "$D/token" "$new" 3>&- &
+	for _ in $(seq 1 200); do
+		[ -e "$D/token.held" ] && break
+		sleep 0.025
+	done
+	run -0 --separate-stderr tkt-list -v --limit 2
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$(statuses <(printf '%s\n' "$stderr") | tr '\n' ,)" == 40[01],200, ]]
+	[[ "$stderr" != *"refused the token"* ]]
+	[ "$(token_now)" = "$new" ]
 }
