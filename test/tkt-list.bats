@@ -736,7 +736,8 @@ tkt-list: ticket 6b0000000000000000000002: translation into en: malformed answer
 	grep -q '^\.Op Fl -lang Ar locale$' "$TKT_ROOT/man/tkt-list.1"
 }
 
-# two_stores [ROUTES]: store "shop" on the shared v2 sandbox (token file)
+# two_stores [ROUTES]: store "shop" on the shared sandbox, speaking v2, the
+# legacy API (token file)
 # and store "eu" on a v3 fake (token_env EU_TOKEN, sla 24h), of 3 tickets
 # or answering as ROUTES says; no environment override left.
 two_stores() {
@@ -750,6 +751,7 @@ two_stores() {
 	write_config <<YAML
 stores:
   shop:
+    api: v2
     url: $SANDBOX_URL
     token_file: ~/token
   eu:

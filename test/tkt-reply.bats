@@ -700,6 +700,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 default_store: shop
 stores:
   shop:
+    api: v2
     url: $v2url
     token_file: ~/token
   eu:
