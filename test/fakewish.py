@@ -17,9 +17,17 @@ with states[], types[], updated_at_min/_max (inclusive), sort_by
 updated_at (.desc or .asc) and limit (default 50, 1 to 500), and GET
 /api/v3/tickets/ID.  Tickets that share an updated_at come in a different
 order on every request, as nothing promises their order.  The header "X-Fake-Wait-For: PATH" is not sent: the
-answer waits (10 s at most) until the file PATH exists.
+answer waits (10 s at most) until the file PATH exists.  Nor is
+"X-Fake-Early: 1": the answer waits until the real clock is in the first
+tenth of a second, so that a time written ahead has a known fraction.
+In a header value, {FORM+SECONDS} is replaced at answer time by the real
+clock SECONDS ahead (or behind, with -) in that form: UNIX (whole
+seconds), UNIX_MS (milliseconds), HTTP_DATE (IMF-fixdate), ISO (RFC 3339,
+whole seconds, Z), ISO_MS (milliseconds, Z), ISO_TZ (milliseconds, at
++01:00).  With $FAKEWISH_LOG set, each request is appended to that file
+as a line: METHOD PATH STATUS BODY.
 """
-import datetime, http.server, json, os, sys, time, urllib.parse
+import datetime, email.utils, http.server, json, os, re, sys, threading, time, urllib.parse
 
 routes = []
 base = os.path.dirname(os.path.abspath(sys.argv[1]))
@@ -32,6 +40,29 @@ for line in open(sys.argv[1], encoding="utf-8"):
     routes.append([f[0], int(f[1]), f[2], hdrs])
 used = {}
 lists = 0
+lock = threading.Lock()
+logpath = os.environ.get("FAKEWISH_LOG")
+
+
+def stamp(m):
+    """A {FORM+SECONDS} placeholder as the real clock now plus SECONDS."""
+    form, t = m.group(1), time.time() + float(m.group(2))
+    utc = datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+    if form == "UNIX":
+        return "%d" % int(t)
+    if form == "UNIX_MS":
+        return "%d" % int(t * 1000)
+    if form == "HTTP_DATE":
+        return email.utils.formatdate(t, usegmt=True)
+    if form == "ISO":
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if form == "ISO_MS":
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (utc.microsecond // 1000)
+    tz = utc.astimezone(datetime.timezone(datetime.timedelta(hours=1)))
+    return tz.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+01:00" % (tz.microsecond // 1000)
+
+
+STAMP = re.compile(r"\{(UNIX_MS|UNIX|HTTP_DATE|ISO_MS|ISO_TZ|ISO)([+-][0-9.]+)\}")
 
 
 def when(s):
@@ -89,15 +120,20 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
     def answer(self):
         n = int(self.headers.get("Content-Length") or 0)
-        if n:
-            self.rfile.read(n)
+        req = self.rfile.read(n) if n else b""
         cands = [r for r in routes if matches(r[0], self.path)]
         if not cands:
             self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
         key = cands[0][0]
         same = [r for r in cands if r[0] == key]
-        i = used.get(key, 0); used[key] = i + 1
+        with lock:
+            i = used.get(key, 0); used[key] = i + 1
+            rid = sum(used.values())
         status, fname, hdrs = same[min(i, len(same) - 1)][1:]
+        if logpath:
+            with lock, open(logpath, "a", encoding="utf-8") as f:
+                f.write("%s %s %d %s\n" % (self.command, self.path, status,
+                        req.decode("utf-8", "replace").replace("\n", " ")))
         if fname == "DROP":
             self.close_connection = True
             self.connection.shutdown(2)
@@ -111,15 +147,17 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Wish-Request-Id", "req-%d" % sum(used.values()))
+        self.send_header("Wish-Request-Id", "req-%d" % rid)
+        if any(k == "X-Fake-Early" for k, _ in hdrs):
+            time.sleep((1 - time.time() % 1) % 1)
         for k, v in hdrs:
             if k == "X-Fake-Wait-For":
                 for _ in range(400):
                     if os.path.exists(v):
                         break
                     time.sleep(0.025)
-            else:
-                self.send_header(k, v)
+            elif k != "X-Fake-Early":
+                self.send_header(k, STAMP.sub(stamp, v))
         self.end_headers()
         self.wfile.write(body)
     do_GET = do_POST = do_PUT = answer
