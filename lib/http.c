@@ -19,18 +19,31 @@
 #include "tkt.h"
 
 /*
- * What the server's Wish-Rate-Limit-Remaining and -Reset let start.  An
- * answer says Remaining when the server took its request; since then, any
- * request still in flight or answered meanwhile may have taken one more,
- * so those are subtracted; one more may start once Reset has passed.
- * Until a first answer, one request at a time.
+ * What the server's Wish-Rate-Limit-Remaining and -Reset let start.
+ *
+ * An answer with Remaining says how many calls are left until its Reset,
+ * or, when it has no Reset, for RL_WINDOW_US: a guess short enough that a
+ * wrong one costs little.  Since the server took that request, any other
+ * still in flight or answered meanwhile may have taken one of them, so
+ * those are subtracted.  At the Reset one more may start (a bucket has
+ * gained one, a window has begun again); past it, what the answer said
+ * has expired, and when no start is left and nothing in flight will say
+ * more, one request starts to learn the limit anew.
+ *
+ * An answer without Remaining means no known limit: nothing holds the
+ * starts back, but a window the server said had no call left (Remaining
+ * 0) lasts until its Reset.  A 429 without Remaining, or an attempt that
+ * got no answer, says nothing of the others' starts.  Until a first
+ * answer, one request at a time.
  */
+#define RL_WINDOW_US	1000000
+
 struct pacer {
 	int		 heard;		/* an attempt has finished */
-	int		 known;		/* the server sends the headers */
+	int		 known;		/* a limit applies: credit, reset_us */
 	long		 credit;	/* starts allowed before it answers again */
-	int64_t		 refill_us;	/* one more start from then on; 0: none */
-	int64_t		 last_reset_us;	/* the latest Reset, for when no answer comes */
+	int64_t		 reset_us;	/* one more start from then on; 0: passed */
+	int64_t		 closed_us;	/* no call left before then (Remaining 0) */
 	uint64_t	 finished;	/* attempts finished */
 };
 
@@ -549,26 +562,24 @@ static void
 pacer_learn(struct tkt_http *h, struct tkt_http_req *r)
 {
 	struct pacer *pc = &h->pc;
-	int64_t t = now_us(), wait;
+	int64_t t = now_us();
 
 	pc->heard = 1;
 	pc->finished++;
-	if (r->outcome == TKT_HTTP_DONE && r->rl_remaining >= 0 &&
-	    r->rl_reset >= 0) {
-		wait = capped(h, r->rl_reset, 1e6) + 1;
-		pc->known = 1;
-		pc->last_reset_us = wait;
-		/* Less the others in flight and those answered meanwhile. */
-		pc->credit = r->rl_remaining - h->inflight -
-		    (long)(pc->finished - 1 - r->seq);
-		pc->refill_us = t + wait;
+	if (r->outcome != TKT_HTTP_DONE)
+		return;
+	if (r->rl_remaining < 0) {
+		if (r->status != 429 && t >= pc->closed_us)
+			pc->known = 0;
+		return;
 	}
-	/* Nothing in flight will answer: the next start waits one Reset. */
-	if (pc->known && h->inflight == 0 && pc->credit <= 0) {
-		pc->credit = 0;
-		if (pc->refill_us == 0)
-			pc->refill_us = t + pc->last_reset_us;
-	}
+	pc->known = 1;
+	/* Less the others in flight and those answered meanwhile. */
+	pc->credit = r->rl_remaining - h->inflight -
+	    (long)(pc->finished - 1 - r->seq);
+	pc->reset_us = t + 1 + (r->rl_reset >= 0 ?
+	    capped(h, r->rl_reset, 1e6) : RL_WINDOW_US);
+	pc->closed_us = r->rl_remaining == 0 ? pc->reset_us : 0;
 }
 
 /* 1 if the server's limit lets one more start now, else 0 and *wait ms. */
@@ -583,17 +594,20 @@ pacer_take(struct tkt_http *h, long *wait)
 	if (!pc->known)
 		return 1;
 	t = now_us();
-	if (pc->refill_us != 0 && pc->refill_us <= t) {
+	if (pc->reset_us != 0 && pc->reset_us <= t) {
 		pc->credit++;
-		pc->refill_us = 0;
+		pc->reset_us = 0;
 	}
 	if (pc->credit > 0) {
 		pc->credit--;
 		return 1;
 	}
-	if (pc->refill_us != 0)
-		*wait = (long)((pc->refill_us - t + 999) / 1000);
-	return 0;
+	if (pc->reset_us != 0) {
+		*wait = (long)((pc->reset_us - t + 999) / 1000);
+		return 0;
+	}
+	/* Expired: an answer will say more, or one starts to ask. */
+	return h->inflight == 0;
 }
 
 /* Decides what a finished attempt came to and whether to try again. */

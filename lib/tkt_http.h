@@ -58,8 +58,8 @@ struct tkt_http_req {
 	struct curl_slist *hdrs;
 	int64_t		 not_before_ms;
 	struct tkt_http_req *qnext;
-	uint64_t	 seq;
-	size_t		 sent;		/* body bytes handed to libcurl */		/* attempts finished when this one started */
+	uint64_t	 seq;		/* attempts finished when this one started */
+	size_t		 sent;		/* body bytes handed to libcurl */
 	double		 retry_after;	/* seconds, capped; -1 if none */
 	long		 rl_remaining;	/* -1 if none */
 	double		 rl_reset;	/* seconds from now, capped; -1 if none */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # The HTTP engine against a fake Wish (test/fakewish.py) that says what
-# tkt-sandbox never does: waits in every form a server may write them.
-# tkt-reply drives it with records, which it sends without reading the
-# ticket first.
+# tkt-sandbox never does: rate-limit headers on some answers only, and
+# waits in every form a server may write them.  tkt-reply drives it with
+# records, which it sends without reading the ticket first.
 
 load test_helper
 
@@ -59,6 +59,12 @@ took() {
 	awk -v s="$secs" -v lo="$1" -v hi="$2" 'BEGIN { exit !(s >= lo && s < hi) }'
 }
 
+# sent: the ticket of each reply the fake answered 200, one a line.
+sent() {
+	awk '$1 == "POST" && $3 == 200' "$FAKEWISH_LOG" |
+	    grep -o '6b035bb722e983d15cf3[0-9a-f]\{4\}'
+}
+
 # retried HEADERS: a reply to a ticket not replied to yet (the journal
 # would skip it), refused first by a 429 with HEADERS, then sent again
 # and answered: $secs is how long the run took.
@@ -73,6 +79,52 @@ retried() {
 # reset_read: the Reset, in seconds from then, that -v logged for the 429.
 reset_read() {
 	printf '%s\n' "$stderr" | sed -n 's/.* 429 .* reset=\([^ ]*\).*/\1/p'
+}
+
+@test "a 429 with no call left, then answers without rate headers: 120 replies in seconds, each sent once" {
+	records 120 >"$BATS_TEST_TMPDIR/in"
+	fake 429 "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 1"
+	# Starved, one reply a second, it would take two minutes.
+	timed -0 timeout 60 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 1 15
+	printf '%s\n' "$output" | jq -e -s 'length == 120 and all(.[]; .result.ok)'
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/in") <(printf '%s\n' "$output" | jq -r .id)
+	printf '%s\n' "$stderr" | grep -q ' 429 .* remaining=0 reset=1$'
+	[ "$(printf '%s\n' "$stderr" | grep -c ' 200 .* remaining=- reset=-')" -eq 120 ]
+	[ "$(grep -c ' 429 ' "$FAKEWISH_LOG")" -eq 1 ]
+	[ "$(sent | wc -l)" -eq 120 ]
+	[ "$(sent | sort -u | wc -l)" -eq 120 ]
+}
+
+@test "a 429 with calls left delays its own request only, until its Reset" {
+	records 40 >"$BATS_TEST_TMPDIR/in"
+	fake 429 "Wish-Rate-Limit-Remaining: 5;Wish-Rate-Limit-Reset: 2"
+	timed -0 timeout 60 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 1.8 15
+	printf '%s\n' "$output" | jq -e -s 'length == 40 and all(.[]; .result.ok)'
+	# The refused one is sent again after all the others.
+	[ "$(sent | wc -l)" -eq 40 ]
+	[ "$(sent | sort -u | wc -l)" -eq 40 ]
+	[ "$(awk '$3 == 429' "$FAKEWISH_LOG" | grep -o '6b035bb722e983d15cf3[0-9a-f]\{4\}')" = "$(sent | tail -n 1)" ]
+}
+
+@test "an answer that says no call is left holds every start until its Reset" {
+	records 3 >"$BATS_TEST_TMPDIR/in"
+	fake 200 "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 1.5"
+	timed -0 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 1.4 10
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok)'
+	[ "$(sent | sort -u | wc -l)" -eq 3 ]
+	[ "$(grep -c ' 429 ' "$FAKEWISH_LOG")" -eq 0 ]
+}
+
+@test "a Remaining of 0 without a Reset holds every start for a second" {
+	records 2 >"$BATS_TEST_TMPDIR/in"
+	fake 200 "Wish-Rate-Limit-Remaining: 0"
+	timed -0 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 0.9 10
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok)'
+	printf '%s\n' "$stderr" | grep -q ' 200 .* remaining=0 reset=-$'
 }
 
 @test "a 429's Reset in seconds from now is waited out, fraction included" {
