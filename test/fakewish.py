@@ -162,6 +162,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     do_GET = do_POST = do_PUT = answer
 
+# Python listens with a backlog of 5: a client opening 8 connections at
+# once would see some wait a second for their SYN to be sent again.
+http.server.ThreadingHTTPServer.request_queue_size = 64
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 origin = "http://127.0.0.1:%d" % srv.server_address[1]
 print(origin, flush=True)
