@@ -6,7 +6,8 @@
  * later start, so a run does not provoke the 429s it could avoid.
  */
 #include <ctype.h>
-#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,18 +19,31 @@
 #include "tkt.h"
 
 /*
- * What the server's Wish-Rate-Limit-Remaining and -Reset let start.  An
- * answer says Remaining when the server took its request; since then, any
- * request still in flight or answered meanwhile may have taken one more,
- * so those are subtracted; one more may start once Reset has passed.
- * Until a first answer, one request at a time.
+ * What the server's Wish-Rate-Limit-Remaining and -Reset let start.
+ *
+ * An answer with Remaining says how many calls are left until its Reset,
+ * or, when it has no Reset, for RL_WINDOW_US: a guess short enough that a
+ * wrong one costs little.  Since the server took that request, any other
+ * still in flight or answered meanwhile may have taken one of them, so
+ * those are subtracted.  At the Reset one more may start (a bucket has
+ * gained one, a window has begun again); past it, what the answer said
+ * has expired, and when no start is left and nothing in flight will say
+ * more, one request starts to learn the limit anew.
+ *
+ * An answer without Remaining means no known limit: nothing holds the
+ * starts back, but a window the server said had no call left (Remaining
+ * 0) lasts until its Reset.  A 429 without Remaining, or an attempt that
+ * got no answer, says nothing of the others' starts.  Until a first
+ * answer, one request at a time.
  */
+#define RL_WINDOW_US	1000000
+
 struct pacer {
 	int		 heard;		/* an attempt has finished */
-	int		 known;		/* the server sends the headers */
+	int		 known;		/* a limit applies: credit, reset_us */
 	long		 credit;	/* starts allowed before it answers again */
-	int64_t		 refill_us;	/* one more start from then on; 0: none */
-	int64_t		 last_reset_us;	/* the latest Reset, for when no answer comes */
+	int64_t		 reset_us;	/* one more start from then on; 0: passed */
+	int64_t		 closed_us;	/* no call left before then (Remaining 0) */
 	uint64_t	 finished;	/* attempts finished */
 };
 
@@ -127,8 +141,9 @@ tkt_http_new(const struct tkt_http_opts *o, struct tkt_error *err)
 	}
 	if (h->o.backoff_ms <= 0)
 		h->o.backoff_ms = env_ms("TKT_BACKOFF", 250);
+	/* $TKT_MAX_WAIT ("2s", "500ms") caps any wait a server asks for. */
 	if (h->o.max_wait_ms <= 0)
-		h->o.max_wait_ms = 60000;
+		h->o.max_wait_ms = env_ms("TKT_MAX_WAIT", 60000);
 	if (h->o.max_body == 0)
 		h->o.max_body = 64u << 20;
 	h->rng = (uint64_t)now_ms() * 6364136223846793005ULL + (uint64_t)getpid();
@@ -221,6 +236,24 @@ tkt_http_after(struct tkt_http *h, struct tkt_http_req *r, long ms)
 	enqueue(h, r);
 }
 
+/*
+ * Seconds a server asked to wait, capped at max_wait_ms, as a count of
+ * 1/per seconds (per 1000: milliseconds), rounded up.  The cap comes
+ * before the conversion, so that no value (1e300, inf) overflows it;
+ * NaN and negatives are 0.
+ */
+static int64_t
+capped(const struct tkt_http *h, double secs, double per)
+{
+	double cap = (double)h->o.max_wait_ms / 1000;
+
+	if (!(secs > 0))
+		return 0;
+	if (secs > cap)
+		secs = cap;
+	return (int64_t)ceil(secs * per);
+}
+
 int
 tkt_http_retry(struct tkt_http *h, struct tkt_http_req *r)
 {
@@ -229,7 +262,7 @@ tkt_http_retry(struct tkt_http *h, struct tkt_http_req *r)
 	if (h->stopped || r->attempts > h->o.retries)
 		return -1;
 	if (r->retry_after >= 0)
-		wait = (int64_t)(r->retry_after * 1000);
+		wait = capped(h, r->retry_after, 1000);
 	else {
 		/* Exponential backoff with jitter: base * 2^(n-1) * [0.5, 1.5). */
 		double b = (double)h->o.backoff_ms *
@@ -292,30 +325,73 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* A header value as seconds to wait: delta seconds, Unix time or an HTTP date. */
+/*
+ * A header value as seconds to wait, or -1 when it is none of the forms
+ * servers use (the Wish-Rate-Limit-Reset format is not published): a
+ * number of seconds from now ("2", "0.250"; "1e300" and "inf" too, for
+ * the cap to cut), a Unix time in seconds (from 10^9) or milliseconds
+ * (from 10^12), an RFC 3339 time ("2026-12-05T16:00:01.250Z", "+01:00";
+ * its fraction kept) or an HTTP date.  A time past is 0.
+ */
 static double
 wait_secs(const char *v, size_t n)
 {
 	char tmp[64], *end;
-	double d;
+	struct timespec ts;
+	double d, now, f, unit;
+	const char *p;
 	time_t t;
 
-	if (n >= sizeof(tmp))
+	if (n == 0 || n >= sizeof(tmp))
 		return -1;
 	memcpy(tmp, v, n);
 	tmp[n] = '\0';
-	errno = 0;
-	d = strtod(tmp, &end);
-	if (end != tmp && *end == '\0' && errno == 0 && d >= 0) {
-		if (d >= 1e9)
-			d -= (double)time(NULL);
-		return d < 0 ? 0 : d;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	/* Only digits or "inf" go to strtod: it takes signs, hex and NaN too. */
+	if ((isdigit((unsigned char)tmp[0]) || strncasecmp(tmp, "inf", 3) == 0) &&
+	    strpbrk(tmp, "xX") == NULL) {
+		d = strtod(tmp, &end);
+		if (*end == '\0' && !isnan(d)) {
+			if (d >= 1e12)
+				d = d / 1000 - now;
+			else if (d >= 1e9)
+				d -= now;
+			return d > 0 ? d : 0;
+		}
+	}
+	if (tkt_time_parsen(tmp, n, &t) == 0) {
+		/* tkt_time_parsen drops a fraction: it is after the seconds. */
+		f = 0;
+		if (n > 20 && tmp[19] == '.')
+			for (p = tmp + 20, unit = 0.1; isdigit((unsigned char)*p);
+			    p++, unit /= 10)
+				f += (*p - '0') * unit;
+		d = (double)t + f - now;
+		return d > 0 ? d : 0;
 	}
 	if ((t = curl_getdate(tmp, NULL)) != -1) {
-		d = difftime(t, time(NULL));
-		return d < 0 ? 0 : d;
+		d = (double)t - now;
+		return d > 0 ? d : 0;
 	}
 	return -1;
+}
+
+/* A count (Wish-Rate-Limit-Remaining), or -1 when it is not digits. */
+static long
+count_of(const char *v, size_t n)
+{
+	long c = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)v[i]))
+			return -1;
+		c = c > (LONG_MAX - 9) / 10 ? LONG_MAX : c * 10 + (v[i] - '0');
+	}
+	return c;
 }
 
 static int
@@ -346,7 +422,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	struct tkt_http_req *r = arg;
 	size_t len = size * n, vlen;
 	const char *v;
-	double w;
+	double w, cap = (double)r->eng->o.max_wait_ms / 1000;
 
 	if (header_is(p, len, "Wish-Request-Id", &v, &vlen)) {
 		if (vlen >= sizeof(r->request_id))
@@ -359,13 +435,13 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		memcpy(r->content_language, v, vlen);
 		r->content_language[vlen] = '\0';
 	} else if (header_is(p, len, "Wish-Rate-Limit-Remaining", &v, &vlen)) {
-		r->rl_remaining = strtol(v, NULL, 10);
+		r->rl_remaining = count_of(v, vlen);
 	} else if (header_is(p, len, "Wish-Rate-Limit-Reset", &v, &vlen)) {
 		if ((w = wait_secs(v, vlen)) >= 0)
-			r->rl_reset = w;
+			r->rl_reset = w < cap ? w : cap;
 	} else if (header_is(p, len, "Retry-After", &v, &vlen)) {
 		if ((w = wait_secs(v, vlen)) >= 0)
-			r->retry_after = w;
+			r->retry_after = w < cap ? w : cap;
 	}
 	return len;
 }
@@ -468,7 +544,7 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 static void
 log_attempt(struct tkt_http *h, struct tkt_http_req *r)
 {
-	char *u, line[1024];
+	char *u, line[1024], rem[24], reset[24];
 	const char *path;
 
 	if (h->o.log == NULL)
@@ -476,12 +552,15 @@ log_attempt(struct tkt_http *h, struct tkt_http_req *r)
 	u = tkt_http_redact(r->url);
 	path = strstr(u, "://");
 	path = path ? strchr(path + 3, '/') : NULL;
+	/* What the pacer read: "-" for a header absent or unreadable. */
+	snprintf(rem, sizeof(rem), "%ld", r->rl_remaining);
+	snprintf(reset, sizeof(reset), "%.3g", r->rl_reset);
 	if (r->outcome == TKT_HTTP_DONE)
 		snprintf(line, sizeof(line),
-		    "%s %s %ld %.0fms request-id=%s remaining=%ld reset=%.3g%s",
+		    "%s %s %ld %.0fms request-id=%s remaining=%s reset=%s%s",
 		    method_name(r->method), path ? path : u, r->status,
 		    r->secs * 1000, r->request_id[0] ? r->request_id : "-",
-		    r->rl_remaining, r->rl_reset < 0 ? 0 : r->rl_reset,
+		    r->rl_remaining < 0 ? "-" : rem, r->rl_reset < 0 ? "-" : reset,
 		    r->attempts > 1 ? " (retry)" : "");
 	else
 		snprintf(line, sizeof(line), "%s %s failed after %.0fms: %s%s",
@@ -496,28 +575,24 @@ static void
 pacer_learn(struct tkt_http *h, struct tkt_http_req *r)
 {
 	struct pacer *pc = &h->pc;
-	int64_t t = now_us(), wait;
+	int64_t t = now_us();
 
 	pc->heard = 1;
 	pc->finished++;
-	if (r->outcome == TKT_HTTP_DONE && r->rl_remaining >= 0 &&
-	    r->rl_reset >= 0) {
-		wait = (int64_t)(r->rl_reset * 1e6) + 1;
-		if (wait > (int64_t)h->o.max_wait_ms * 1000)
-			wait = (int64_t)h->o.max_wait_ms * 1000;
-		pc->known = 1;
-		pc->last_reset_us = wait;
-		/* Less the others in flight and those answered meanwhile. */
-		pc->credit = r->rl_remaining - h->inflight -
-		    (long)(pc->finished - 1 - r->seq);
-		pc->refill_us = t + wait;
+	if (r->outcome != TKT_HTTP_DONE)
+		return;
+	if (r->rl_remaining < 0) {
+		if (r->status != 429 && t >= pc->closed_us)
+			pc->known = 0;
+		return;
 	}
-	/* Nothing in flight will answer: the next start waits one Reset. */
-	if (pc->known && h->inflight == 0 && pc->credit <= 0) {
-		pc->credit = 0;
-		if (pc->refill_us == 0)
-			pc->refill_us = t + pc->last_reset_us;
-	}
+	pc->known = 1;
+	/* Less the others in flight and those answered meanwhile. */
+	pc->credit = r->rl_remaining - h->inflight -
+	    (long)(pc->finished - 1 - r->seq);
+	pc->reset_us = t + 1 + (r->rl_reset >= 0 ?
+	    capped(h, r->rl_reset, 1e6) : RL_WINDOW_US);
+	pc->closed_us = r->rl_remaining == 0 ? pc->reset_us : 0;
 }
 
 /* 1 if the server's limit lets one more start now, else 0 and *wait ms. */
@@ -532,17 +607,20 @@ pacer_take(struct tkt_http *h, long *wait)
 	if (!pc->known)
 		return 1;
 	t = now_us();
-	if (pc->refill_us != 0 && pc->refill_us <= t) {
+	if (pc->reset_us != 0 && pc->reset_us <= t) {
 		pc->credit++;
-		pc->refill_us = 0;
+		pc->reset_us = 0;
 	}
 	if (pc->credit > 0) {
 		pc->credit--;
 		return 1;
 	}
-	if (pc->refill_us != 0)
-		*wait = (long)((pc->refill_us - t + 999) / 1000);
-	return 0;
+	if (pc->reset_us != 0) {
+		*wait = (long)((pc->reset_us - t + 999) / 1000);
+		return 0;
+	}
+	/* Expired: an answer will say more, or one starts to ask. */
+	return h->inflight == 0;
 }
 
 /* Decides what a finished attempt came to and whether to try again. */

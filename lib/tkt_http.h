@@ -18,7 +18,8 @@ struct tkt_http_opts {
 	double	 rate;			/* starts per second; 0: unlimited */
 	int	 retries;		/* -1: 4, or $TKT_RETRIES */
 	long	 backoff_ms;		/* first backoff; 0: 250 ms */
-	long	 max_wait_ms;		/* cap on any server-asked wait; 0: 60 s */
+	long	 max_wait_ms;		/* cap on any server-asked wait; 0: 60 s,
+					   or $TKT_MAX_WAIT */
 	size_t	 max_body;		/* 0: 64 MiB */
 	void	(*log)(void *, const char *);	/* -v: one line per attempt */
 	void	*logarg;
@@ -59,11 +60,11 @@ struct tkt_http_req {
 	struct curl_slist *hdrs;
 	int64_t		 not_before_ms;
 	struct tkt_http_req *qnext;
-	uint64_t	 seq;
-	size_t		 sent;		/* body bytes handed to libcurl */		/* attempts finished when this one started */
-	double		 retry_after;	/* seconds, -1 if none */
-	long		 rl_remaining;
-	double		 rl_reset;	/* seconds from now, -1 if none */
+	uint64_t	 seq;		/* attempts finished when this one started */
+	size_t		 sent;		/* body bytes handed to libcurl */
+	double		 retry_after;	/* seconds, capped; -1 if none */
+	long		 rl_remaining;	/* -1 if none */
+	double		 rl_reset;	/* seconds from now, capped; -1 if none */
 };
 
 struct tkt_http;

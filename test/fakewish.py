@@ -24,12 +24,19 @@ answer waits (10 s at most) until the file PATH exists.  Nor is
 "X-Fake-Accept-Language: TAG": the route answers only requests sent with
 "Accept-Language: TAG" ("-": without the header), so that one path may
 answer by language (put those routes first; send "Content-Language: TAG"
-with them as any other header).
-With FAKEWISH_LOG set in the environment, each request is appended to
-the file it names, as it arrives, as a line "METHOD PATH AUTHORIZATION"
-(the Authorization header as sent, "-" when there is none).
+with them as any other header).  Nor is
+"X-Fake-Early: 1": the answer waits until the real clock is in the first
+tenth of a second, so that a time written ahead has a known fraction.
+In a header value, {FORM+SECONDS} is replaced at answer time by the real
+clock SECONDS ahead (or behind, with -) in that form: UNIX (whole
+seconds), UNIX_MS (milliseconds), HTTP_DATE (IMF-fixdate), ISO (RFC 3339,
+whole seconds, Z), ISO_MS (milliseconds, Z), ISO_TZ (milliseconds, at
++01:00).  With $FAKEWISH_LOG set, each request is appended to that file
+as a line: METHOD PATH STATUS BODY.  With $FAKEWISH_AUTH_LOG set, each
+request is appended to that file as it arrives, as a line "METHOD PATH
+AUTHORIZATION" (the Authorization header as sent, "-" when there is none).
 """
-import datetime, http.server, json, os, sys, threading, time, urllib.parse
+import datetime, email.utils, http.server, json, os, re, sys, threading, time, urllib.parse
 
 routes = []
 base = os.path.dirname(os.path.abspath(sys.argv[1]))
@@ -44,8 +51,30 @@ used = {}
 lists = 0
 STATES = ("AWAITING_WISH", "AWAITING_USER", "AWAITING_MERCHANT", "CLOSED", "PERMANENTLY_CLOSED")
 TYPES = ("ORDER", "PRE_PURCHASE", "POST_CUSTOMER_SUPPORT")
-log_path = os.environ.get("FAKEWISH_LOG")
-log_lock = threading.Lock()
+lock = threading.Lock()
+logpath = os.environ.get("FAKEWISH_LOG")
+authlog = os.environ.get("FAKEWISH_AUTH_LOG")
+
+
+def stamp(m):
+    """A {FORM+SECONDS} placeholder as the real clock now plus SECONDS."""
+    form, t = m.group(1), time.time() + float(m.group(2))
+    utc = datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+    if form == "UNIX":
+        return "%d" % int(t)
+    if form == "UNIX_MS":
+        return "%d" % int(t * 1000)
+    if form == "HTTP_DATE":
+        return email.utils.formatdate(t, usegmt=True)
+    if form == "ISO":
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if form == "ISO_MS":
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (utc.microsecond // 1000)
+    tz = utc.astimezone(datetime.timezone(datetime.timedelta(hours=1)))
+    return tz.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+01:00" % (tz.microsecond // 1000)
+
+
+STAMP = re.compile(r"\{(UNIX_MS|UNIX|HTTP_DATE|ISO_MS|ISO_TZ|ISO)([+-][0-9.]+)\}")
 
 
 def when(s):
@@ -111,13 +140,12 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
     def answer(self):
-        if log_path:
-            with log_lock, open(log_path, "a", encoding="utf-8") as f:
+        if authlog:
+            with lock, open(authlog, "a", encoding="utf-8") as f:
                 f.write("%s %s %s\n" % (self.command, self.path,
                                         self.headers.get("Authorization") or "-"))
         n = int(self.headers.get("Content-Length") or 0)
-        if n:
-            self.rfile.read(n)
+        req = self.rfile.read(n) if n else b""
         lang = self.headers.get("Accept-Language") or "-"
         cands = [r for r in routes if matches(r[0], self.path)
                  and fake_lang(r[3]) in (None, lang)]
@@ -126,8 +154,14 @@ class H(http.server.BaseHTTPRequestHandler):
         key = cands[0][0]
         same = [r for r in cands if r[0] == key]
         same = [r for r in same if fake_lang(r[3]) == fake_lang(same[0][3])]
-        i = used.get(key, 0); used[key] = i + 1
+        with lock:
+            i = used.get(key, 0); used[key] = i + 1
+            rid = sum(used.values())
         status, fname, hdrs = same[min(i, len(same) - 1)][1:]
+        if logpath:
+            with lock, open(logpath, "a", encoding="utf-8") as f:
+                f.write("%s %s %d %s\n" % (self.command, self.path, status,
+                        req.decode("utf-8", "replace").replace("\n", " ")))
         if fname == "DROP":
             self.close_connection = True
             self.connection.shutdown(2)
@@ -141,7 +175,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Wish-Request-Id", "req-%d" % sum(used.values()))
+        self.send_header("Wish-Request-Id", "req-%d" % rid)
+        if any(k == "X-Fake-Early" for k, _ in hdrs):
+            time.sleep((1 - time.time() % 1) % 1)
         for k, v in hdrs:
             if k == "X-Fake-Accept-Language":
                 continue
@@ -150,12 +186,15 @@ class H(http.server.BaseHTTPRequestHandler):
                     if os.path.exists(v):
                         break
                     time.sleep(0.025)
-            else:
-                self.send_header(k, v)
+            elif k != "X-Fake-Early":
+                self.send_header(k, STAMP.sub(stamp, v))
         self.end_headers()
         self.wfile.write(body)
     do_GET = do_POST = do_PUT = answer
 
+# Python listens with a backlog of 5: a client opening 8 connections at
+# once would see some wait a second for their SYN to be sent again.
+http.server.ThreadingHTTPServer.request_queue_size = 64
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 origin = "http://127.0.0.1:%d" % srv.server_address[1]
 print(origin, flush=True)

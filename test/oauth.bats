@@ -233,7 +233,7 @@ fake() {
 	fi
 	printf '%s\t%s\t%s\n' "/api/$API/oauth/refresh_token" "${4:-200}" refresh.json \
 	    "$path" "$1" refused.json "$path" 200 ticket.json >"$f/routes"
-	export FAKEWISH_LOG="$f/log"
+	export FAKEWISH_AUTH_LOG="$f/log"
 	start_fake "$f/routes"
 	unset TKT_TOKEN TKT_API_URL
 	URL=$FAKE_URL
@@ -251,7 +251,7 @@ fake_case() {
 # The requests the fake was sent: "ticket TOKEN" or "refresh", one a line.
 calls() {
 	awk '{ print ($2 ~ /\/oauth\/refresh_token/ ? "refresh" : "ticket " $4) }' \
-	    "$FAKEWISH_LOG"
+	    "$FAKEWISH_AUTH_LOG"
 }
 
 # The refusal as the message quotes it: "HTTP 400, code 1007: text".

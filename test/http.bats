@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# The HTTP engine against a fake Wish (test/fakewish.py) that says what
+# tkt-sandbox never does: rate-limit headers on some answers only, and
+# waits in every form a server may write them.  tkt-reply drives it with
+# records, which it sends without reading the ticket first.
+
+load test_helper
+
+TEXT="Thank you for your message. We are looking into it right now."
+
+setup() {
+	export TKT_NOW="$TEST_NOW"
+	export FAKEWISH_LOG="$BATS_TEST_TMPDIR/fake.log"
+}
+
+teardown() {
+	stop_fake
+}
+
+# records N: N records of tickets ...0001 to N, one a line.
+records() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		printf '{"id":"6b035bb722e983d15cf3%04x"}\n' "$i"
+	done
+}
+
+# fake STATUS HEADERS: a fake Wish whose first answer to a reply has
+# STATUS and HEADERS ("Name: value;Name: value"), and every later one is
+# a 200 with no rate-limit header.  Its requests go to $FAKEWISH_LOG.
+fake() {
+	local d="$BATS_TEST_TMPDIR/fake" p
+	stop_fake
+	mkdir -p "$d"
+	cp "$FIXTURES"/http/*.json "$d"
+	: >"$d/routes"
+	# v3 puts the ticket in the path: every path under tickets/ is one route.
+	for p in /api/v2/ticket/reply /api/v3/tickets/; do
+		printf '%s\t%s\t%s\t%s\n%s\t200\tok.json\n' "$p" "$1" \
+		    "$([ "$1" = 200 ] && echo ok.json || echo busy.json)" "$2" \
+		    "$p" >>"$d/routes"
+	done
+	: >"$FAKEWISH_LOG"
+	start_fake "$d/routes"
+}
+
+# timed CMD...: runs CMD under `run --separate-stderr` with the exit
+# status checked as -N says (run's own first option), and sets $secs to
+# the seconds it took.
+timed() {
+	local t0=$EPOCHREALTIME
+	run "$1" --separate-stderr "${@:2}"
+	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
+	echo "took ${secs}s"
+}
+
+# took LO HI: the run took at least LO seconds and less than HI.
+took() {
+	awk -v s="$secs" -v lo="$1" -v hi="$2" 'BEGIN { exit !(s >= lo && s < hi) }'
+}
+
+# sent: the ticket of each reply the fake answered 200, one a line.
+sent() {
+	awk '$1 == "POST" && $3 == 200' "$FAKEWISH_LOG" |
+	    grep -o '6b035bb722e983d15cf3[0-9a-f]\{4\}'
+}
+
+# retried HEADERS: a reply to a ticket not replied to yet (the journal
+# would skip it), refused first by a 429 with HEADERS, then sent again
+# and answered: $secs is how long the run took.
+retried() {
+	n=$((${n:-0} + 1))
+	fake 429 "$1"
+	timed -0 tkt-reply -v -m "$TEXT" <<<"$(records "$n" | tail -n 1)"
+	printf '%s\n' "$output" | jq -e -s 'length == 1 and .[0].result.ok'
+	[ "$(awk '{ print $1, $3 }' "$FAKEWISH_LOG" | tr '\n' ' ')" = "POST 429 POST 200 " ]
+}
+
+# reset_read: the Reset, in seconds from then, that -v logged for the 429.
+reset_read() {
+	printf '%s\n' "$stderr" | sed -n 's/.* 429 .* reset=\([^ ]*\).*/\1/p'
+}
+
+@test "a 429 with no call left, then answers without rate headers: 120 replies in seconds, each sent once" {
+	records 120 >"$BATS_TEST_TMPDIR/in"
+	fake 429 "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 1"
+	# Starved, one reply a second, it would take two minutes.
+	timed -0 timeout 60 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 1 15
+	printf '%s\n' "$output" | jq -e -s 'length == 120 and all(.[]; .result.ok)'
+	diff <(jq -r .id "$BATS_TEST_TMPDIR/in") <(printf '%s\n' "$output" | jq -r .id)
+	printf '%s\n' "$stderr" | grep -q ' 429 .* remaining=0 reset=1$'
+	[ "$(printf '%s\n' "$stderr" | grep -c ' 200 .* remaining=- reset=-')" -eq 120 ]
+	[ "$(grep -c ' 429 ' "$FAKEWISH_LOG")" -eq 1 ]
+	[ "$(sent | wc -l)" -eq 120 ]
+	[ "$(sent | sort -u | wc -l)" -eq 120 ]
+}
+
+@test "a 429 with calls left delays its own request only, until its Reset" {
+	records 40 >"$BATS_TEST_TMPDIR/in"
+	fake 429 "Wish-Rate-Limit-Remaining: 5;Wish-Rate-Limit-Reset: 3"
+	timed -0 timeout 60 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 2.8 15
+	printf '%s\n' "$output" | jq -e -s 'length == 40 and all(.[]; .result.ok)'
+	# The refused one is sent again after all the others.
+	[ "$(sent | wc -l)" -eq 40 ]
+	[ "$(sent | sort -u | wc -l)" -eq 40 ]
+	[ "$(awk '$3 == 429' "$FAKEWISH_LOG" | grep -o '6b035bb722e983d15cf3[0-9a-f]\{4\}')" = "$(sent | tail -n 1)" ]
+}
+
+@test "an answer that says no call is left holds every start until its Reset" {
+	records 3 >"$BATS_TEST_TMPDIR/in"
+	fake 200 "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 1.5"
+	timed -0 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 1.4 10
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok)'
+	[ "$(sent | sort -u | wc -l)" -eq 3 ]
+	[ "$(grep -c ' 429 ' "$FAKEWISH_LOG")" -eq 0 ]
+}
+
+@test "a Remaining of 0 without a Reset holds every start for a second" {
+	records 2 >"$BATS_TEST_TMPDIR/in"
+	fake 200 "Wish-Rate-Limit-Remaining: 0"
+	timed -0 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 0.9 10
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok)'
+	printf '%s\n' "$stderr" | grep -q ' 200 .* remaining=0 reset=-$'
+}
+
+@test "a 429's Reset in seconds from now is waited out, fraction included" {
+	# A Reset not read would fall back to a backoff of 10 s or more.
+	export TKT_BACKOFF=20s
+	retried "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 1.5"
+	took 1.4 10
+	retried "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 0.250"
+	took 0.24 10
+	[ "$(reset_read)" = 0.25 ]
+}
+
+@test "a 429's Reset as a Unix time in seconds is waited out" {
+	export TKT_BACKOFF=20s
+	retried "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {UNIX+2}"
+	took 0.9 10
+}
+
+@test "a 429's Reset as a Unix time in milliseconds is waited out, to the millisecond" {
+	export TKT_BACKOFF=20s TKT_MAX_WAIT=30s
+	# Early in a second, 1.9 s ahead: whole seconds would wait under 1.
+	retried "X-Fake-Early: 1;Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {UNIX_MS+1.9}"
+	took 1.5 10
+	awk -v r="$(reset_read)" 'BEGIN { exit !(r >= 1.5 && r <= 1.9) }'
+}
+
+@test "a 429's Reset as an HTTP date is waited out" {
+	export TKT_BACKOFF=20s
+	retried "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {HTTP_DATE+2}"
+	took 0.9 10
+}
+
+@test "a 429's Reset as an RFC 3339 time is waited out: Z, milliseconds, an offset" {
+	export TKT_BACKOFF=20s TKT_MAX_WAIT=30s
+	retried "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {ISO+2}"
+	took 0.9 10
+	retried "X-Fake-Early: 1;Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {ISO_MS+1.9}"
+	took 1.5 10
+	awk -v r="$(reset_read)" 'BEGIN { exit !(r >= 1.5 && r <= 1.9) }'
+	# The same instant an hour ahead in the clock of +01:00.
+	retried "X-Fake-Early: 1;Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {ISO_TZ+1.9}"
+	took 1.5 10
+	awk -v r="$(reset_read)" 'BEGIN { exit !(r >= 1.5 && r <= 1.9) }'
+}
+
+@test "a Retry-After in seconds comes before the Reset" {
+	export TKT_BACKOFF=20s
+	retried "Retry-After: 1;Wish-Rate-Limit-Reset: 8"
+	took 0.9 7
+}
+
+@test "a wait far ahead, or endless, is cut to TKT_MAX_WAIT" {
+	export TKT_BACKOFF=20s TKT_MAX_WAIT=2s
+	local h
+	for h in "Wish-Rate-Limit-Reset: {UNIX_MS+86400}" \
+	    "Wish-Rate-Limit-Reset: {ISO+86400}" "Wish-Rate-Limit-Reset: 3600" \
+	    "Retry-After: 1e300" "Retry-After: inf" "Retry-After: 1e999"; do
+		echo "$h"
+		retried "$h"
+		took 1.9 10
+	done
+	[ "$(reset_read)" = "-" ]
+	retried "Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: {UNIX+86400}"
+	[ "$(reset_read)" = 2 ]
+}
+
+@test "a wait that cannot be read falls back to the backoff" {
+	export TKT_BACKOFF=2s TKT_MAX_WAIT=30s
+	local h
+	for h in "Wish-Rate-Limit-Reset: soon" "Retry-After: nan" \
+	    "Retry-After: -3" "Retry-After: 0x10" "Retry-After: 1e" \
+	    "Wish-Rate-Limit-Reset: 2026-13-01T00:00:00Z"; do
+		echo "$h"
+		retried "$h"
+		# The first backoff is 2 s times 0.5 to 1.5.
+		took 0.95 10
+	done
+}
