@@ -196,7 +196,7 @@ load(struct tkt_journal *j, struct tkt_error *err)
 		tkt_buf_free(&b);
 		return -1;
 	}
-	for (char *p = b.s, *nl; p < b.s + b.len; p = nl + 1) {
+	for (char *p = b.s, *nl; b.len > 0 && p < b.s + b.len; p = nl + 1) {
 
 		if ((nl = memchr(p, '\n', (size_t)(b.s + b.len - p))) == NULL)
 			break;
