@@ -1,8 +1,8 @@
 /*
- * sandbox_v3.c: the Wish API v3 endpoints of tkt-sandbox (wish-api.md §5),
- * over the same store as v2: tickets listed by a window on updated_at,
- * read, changed by PUT and replied to with JSON bodies; orders read and
- * refunded; the token refreshed.  Answers are {code, data, message} with
+ * sandbox_v3.c: the Wish API v3 endpoints of tkt-sandbox, over the same
+ * store as v2: tickets listed by a window on updated_at, read, changed by
+ * PUT and replied to with JSON bodies; orders read and refunded; the token
+ * refreshed.  Answers are {code, data, message} with
  * flat objects from wish3_render.c; errors carry "data": {}.
  */
 #include <ctype.h>

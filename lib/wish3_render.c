@@ -1,7 +1,7 @@
 /*
- * wish3_render.c: a tkt record as Wish API v3 sends a ticket (wish-api.md
- * §5): flat objects, enums, real JSON arrays, and times with milliseconds
- * and a UTC offset.  The offset form is chosen per ticket from its id
+ * wish3_render.c: a tkt record as Wish API v3 sends a ticket: flat
+ * objects, enums, real JSON arrays, and times with milliseconds and a UTC
+ * offset.  The offset form is chosen per ticket from its id
  * ("+00:00", "Z", "+08:00" or "-05:00", the same instant each time), so a
  * client must read them all.  Orders render in the shape of v3's Order
  * object, limited to what the record holds.
