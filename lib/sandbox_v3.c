@@ -171,47 +171,41 @@ time_ms(const char *s, int64_t *ms)
 }
 
 /*
- * The values of an array parameter ("types[]=A&types=B,C"), as bits of
- * names; -1 after answering for one that is not a name.
+ * The values of an array parameter as bits of names.  v3 declares no
+ * style for its arrays, so OpenAPI's default holds: each value is a key of
+ * its own ("states=A&states=B").  A bracketed key ("states[]") is another
+ * parameter, unknown and so ignored, and "A,B" is one value that is not a
+ * name: -1 after answering, as for any value that is not a name.
  */
 static int
 enum_param(const struct sb_req *r, struct sb_answer *a, const char *key,
     const char *const *names, size_t nnames, unsigned *bits)
 {
-	size_t klen = strlen(key);
-
 	*bits = 0;
 	for (size_t i = 0; i < r->np; i++) {
-		const char *k = r->p[i].key, *v = r->p[i].val.s;
+		const char *v = r->p[i].val.s ? r->p[i].val.s : "";
+		size_t j;
 
-		if (strncmp(k, key, klen) != 0 ||
-		    (k[klen] != '\0' && strcmp(k + klen, "[]") != 0) ||
-		    v == NULL)
+		if (strcmp(r->p[i].key, key) != 0)
 			continue;
-		while (*v != '\0') {
-			size_t n = strcspn(v, ","), j;
+		for (j = 0; j < nnames; j++)
+			if (strcmp(names[j], v) == 0)
+				break;
+		if (j == nnames) {
+			struct tkt_buf b;
 
-			for (j = 0; n > 0 && j < nnames; j++)
-				if (strlen(names[j]) == n &&
-				    strncmp(names[j], v, n) == 0)
-					break;
-			if (n > 0 && j == nnames) {
-				struct tkt_buf b;
-
-				tkt_buf_init(&b);
-				for (j = 0; j < nnames; j++)
-					tkt_buf_printf(&b, "%s%s", j ? ", " : "",
-					    names[j]);
-				sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
-				    "Invalid parameter '%s': '%.*s' is not one "
-				    "of %s", key, (int)(n > 60 ? 60 : n), v, b.s);
-				tkt_buf_free(&b);
-				return -1;
-			}
-			if (n > 0)
-				*bits |= 1u << j;
-			v += n + (v[n] == ',');
+			tkt_buf_init(&b);
+			for (j = 0; j < nnames; j++)
+				tkt_buf_printf(&b, "%s%s", j ? ", " : "",
+				    names[j]);
+			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+			    "Invalid parameter '%s': '%.60s' is not one of %s "
+			    "(one value a key: %s=%s&%s=%s)", key, v, b.s, key,
+			    names[0], key, names[1]);
+			tkt_buf_free(&b);
+			return -1;
 		}
+		*bits |= 1u << j;
 	}
 	return 0;
 }
