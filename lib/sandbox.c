@@ -227,28 +227,37 @@ find_token(struct MHD_Connection *c, struct sb_req *r, int v3)
 		r->token = xstrdup(tok);
 }
 
-/* A refused token, in each version's words (tkt-sandbox(1), Tokens). */
+/*
+ * A refused token, in each version's words and statuses (tkt-sandbox(1),
+ * Tokens): v2 answers 401 to all; v3 answers 401 only to a missing token,
+ * as Wish does, and 400 to the others, as its specification shows them.
+ */
 static void
 token_fail(struct sb_answer *a, int st, int v3)
 {
 	static const struct {
 		int		 st;
 		long		 code2, code3;
+		unsigned	 http3;
 		const char	*msg2, *msg3;
 	} t[] = {
-		{ SB_TOK_NONE, 4000, 1012, "Unauthorized Request",
+		{ SB_TOK_NONE, 4000, 1012, SB_HTTP_UNAUTHORIZED,
+		    "Unauthorized Request",
 		    "Missing access token in authorization header" },
-		{ SB_TOK_WRONG, 4000, 1006, "Unauthorized Request",
+		{ SB_TOK_WRONG, 4000, 1006, SB_HTTP_BAD_REQUEST,
+		    "Unauthorized Request",
 		    "No access token found or the app does not exist" },
-		{ SB_TOK_EXPIRED, 1015, 1007, "The access token has expired",
+		{ SB_TOK_EXPIRED, 1015, 1007, SB_HTTP_BAD_REQUEST,
+		    "The access token has expired",
 		    "This access token has expired" },
-		{ SB_TOK_REVOKED, 1016, 1008, "The access token has been revoked",
+		{ SB_TOK_REVOKED, 1016, 1008, SB_HTTP_BAD_REQUEST,
+		    "The access token has been revoked",
 		    "This access token has been revoked" },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		if (t[i].st == st)
-			sb_envelope(a, SB_HTTP_UNAUTHORIZED,
+			sb_envelope(a, v3 ? t[i].http3 : SB_HTTP_UNAUTHORIZED,
 			    v3 ? t[i].code3 : t[i].code2, "{}",
 			    v3 ? t[i].msg3 : t[i].msg2);
 }

@@ -644,7 +644,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 		return;
 	}
 	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &ttl, &keep) == -1) {
-		sb_v3_fail(a, SB_HTTP_UNAUTHORIZED, 1006,
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1006,
 		    "Unauthorized access on this API: the refresh token is "
 		    "not valid");
 		return;

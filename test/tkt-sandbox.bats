@@ -971,15 +971,24 @@ tie_store() {
 	done
 }
 
-@test "v3 takes the token only as a Bearer header: HTTP 401 codes 1012 and 1006" {
+@test "v3 takes the token only as a Bearer header: none is HTTP 401 code 1012, a wrong one HTTP 400 code 1006" {
+	want='{"code":1012,"data":{},"message":"Missing access token in authorization header"}'
+	# A query token counts as none on v3, in the query and in a form body.
 	run -0 call "$SHARED_URL/api/v3/tickets?access_token=$TEST_TOKEN"
 	[ "${lines[1]}" = 401 ]
-	[ "${lines[0]}" = '{"code":1012,"data":{},"message":"Missing access token in authorization header"}' ]
+	[ "${lines[0]}" = "$want" ]
+	run -0 call -X POST -d "access_token=$TEST_TOKEN" -d message=hi "$SHARED_URL/api/v3/tickets/x/replies"
+	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = "$want" ]
 	run -0 call "$SHARED_URL/api/v3/tickets/x"
 	[ "${lines[1]}" = 401 ]
-	echo "${lines[0]}" | jq -e '.code == 1012'
-	run -0 call -H "Authorization: Bearer nope" "$SHARED_URL/api/v3/tickets"
+	[ "${lines[0]}" = "$want" ]
+	# Another scheme is no Bearer token either.
+	run -0 call -H "Authorization: Basic $TEST_TOKEN" "$SHARED_URL/api/v3/oauth/test"
 	[ "${lines[1]}" = 401 ]
+	[ "${lines[0]}" = "$want" ]
+	run -0 call -H "Authorization: Bearer nope" "$SHARED_URL/api/v3/tickets"
+	[ "${lines[1]}" = 400 ]
 	[ "${lines[0]}" = '{"code":1006,"data":{},"message":"No access token found or the app does not exist"}' ]
 	run -0 call -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/oauth/test"
 	[ "${lines[1]}" = 200 ]
@@ -1334,7 +1343,7 @@ refresh2() {
 	run -0 call -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v2/ticket/get-action-required"
 	[ "${lines[1]}" = 401 ]
 	run -0 v3 "$SANDBOX_URL/api/v3/tickets"
-	[ "${lines[1]}" = 401 ]
+	[ "${lines[1]}" = 400 ]
 	[ "${lines[0]}" = '{"code":1007,"data":{},"message":"This access token has expired"}' ]
 	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=wrong"
 	echo "${lines[0]}" | jq -e '.code == 4000'
@@ -1357,7 +1366,7 @@ refresh2() {
 	[ "${lines[1]}" = 401 ]
 	[ "${lines[0]}" = '{"code":1016,"data":{},"message":"The access token has been revoked"}' ]
 	run -0 v3 "$SANDBOX_URL/api/v3/oauth/test"
-	[ "${lines[1]}" = 401 ]
+	[ "${lines[1]}" = 400 ]
 	[ "${lines[0]}" = '{"code":1008,"data":{},"message":"This access token has been revoked"}' ]
 	# Past the first token's two seconds, the new one still works.
 	sleep 0.6
@@ -1420,14 +1429,14 @@ refresh2() {
 	[ "${lines[1]}" = 200 ]
 }
 
-@test "a wrong refresh token is HTTP 401 and leaves the token as it was" {
+@test "a wrong refresh token is HTTP 401 on v2, 400 code 1006 on v3, and leaves the token as it was" {
 	own_sandbox --refresh-token my-refresh
 	run -0 refresh2 -d refresh_token=sandbox-refresh
 	[ "${lines[1]}" = 401 ]
 	[ "${lines[0]}" = '{"code":4000,"data":{},"message":"Invalid refresh token"}' ]
 	run -0 call "$SANDBOX_URL/api/v3/oauth/refresh_token?client_id=a&client_secret=b&refresh_token=nope&grant_type=refresh_token"
-	[ "${lines[1]}" = 401 ]
-	echo "${lines[0]}" | jq -e '.code == 1006 and .data == {}'
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1006,"data":{},"message":"Unauthorized access on this API: the refresh token is not valid"}' ]
 	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
 	[ "${lines[1]}" = 200 ]
 	run -0 refresh2 -d refresh_token=my-refresh
