@@ -361,6 +361,9 @@ respond(struct MHD_Connection *c, struct sb_req *r, struct sb_answer *a,
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, html ?
 	    "text/html" : "application/json");
 	MHD_add_response_header(resp, "Wish-Request-Id", r->rid);
+	if (a->content_language != NULL && a->status == MHD_HTTP_OK)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE,
+		    a->content_language);
 	MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
 	MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
 	ret = MHD_queue_response(c, a->status, resp);
@@ -373,10 +376,14 @@ req_new(struct sandbox *sb, struct MHD_Connection *c, const char *url,
     const char *method)
 {
 	struct sb_req *r = xcalloc(1, sizeof(*r));
+	const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 	unsigned long long n;
 
 	r->sb = sb;
 	r->method = method;
+	r->v3 = strncmp(url, "/api/v3/", 8) == 0;
+	r->accept_lang = al != NULL ? xstrdup(al) : NULL;
 	tkt_buf_init(&r->body);
 	pthread_mutex_lock(&sb->idmu);
 	n = ++sb->nreq;
@@ -412,6 +419,7 @@ req_free(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	free(r->p);
 	free(r->token);
+	free(r->accept_lang);
 	tkt_buf_free(&r->body);
 	free(r);
 	*con_cls = NULL;
@@ -448,6 +456,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		r->pp = NULL;
 	}
 	a.status = MHD_HTTP_OK;
+	a.content_language = NULL;
 	tkt_buf_init(&a.body);
 	kind = r->fault.kind;
 	if (r->fault.slow_ms > 0) {

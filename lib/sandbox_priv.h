@@ -31,6 +31,7 @@ struct sandbox {
 	struct tkt_faults	*faults;
 	struct tkt_ratelim	*rl;
 	struct sb_auth		*auth;
+	int			 noproc;	/* --no-processing */
 	char			 merchant_id[32];
 	char			 origin[64];
 	pthread_mutex_t		 mu;		/* the store */
@@ -52,6 +53,8 @@ struct sb_req {
 	struct sb_param		*p;
 	size_t			 np;
 	char			*token;		/* the access token it carried, or NULL */
+	char			*accept_lang;	/* its Accept-Language, or NULL */
+	int			 v3;		/* its path is under /api/v3/ */
 	struct tkt_buf		 body;		/* the raw body, up to SB_MAX_BODY */
 	int			 body_big;	/* it was longer */
 	struct MHD_PostProcessor *pp;
@@ -65,6 +68,7 @@ struct sb_req {
 struct sb_answer {
 	unsigned	 status;
 	struct tkt_buf	 body;
+	const char	*content_language;	/* static; NULL: no header */
 };
 
 /* sandbox.c: parameters and answers. */

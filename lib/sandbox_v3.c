@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sandbox_priv.h"
 
@@ -131,9 +132,102 @@ body_need(const struct tkt_rec *rec, const char *key, const char *want,
 	return v;
 }
 
+/*
+ * Is tag a language tag, "en" or "en-US" (letters, then "-" and letters or
+ * digits), of len bytes?
+ */
+static int
+lang_tag(const char *tag, size_t len)
+{
+	size_t i = 0, n;
+
+	for (n = 0; i < len && isalpha((unsigned char)tag[i]); i++)
+		n++;
+	if (n < 1 || n > 8)
+		return 0;
+	while (i < len) {
+		if (tag[i++] != '-')
+			return 0;
+		for (n = 0; i < len && isalnum((unsigned char)tag[i]); i++)
+			n++;
+		if (n < 1 || n > 8)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Does Accept-Language h ask for English first?  Its tags are taken by
+ * their q (the highest first, ties in the order given), leaving out those
+ * with q=0, "*" and what is not a language tag; the first left decides,
+ * and only English ("en", "en-US", …) is a language the sandbox translates
+ * into.  A tag with a q that does not parse is left out too.
+ */
+static int
+lang_en(const char *h)
+{
+	double bestq = 0;
+	int en = 0;
+
+	while (h != NULL && *h != '\0') {
+		size_t len = strcspn(h, ","), tl;
+		const char *p = h, *end = h + len, *semi;
+		double q = 1;
+		int ok = 1;
+
+		h = *end == ',' ? end + 1 : end;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		semi = memchr(p, ';', (size_t)(end - p));
+		tl = (size_t)((semi != NULL ? semi : end) - p);
+		while (tl > 0 && (p[tl - 1] == ' ' || p[tl - 1] == '\t'))
+			tl--;
+		for (const char *s = semi; s != NULL && ok;) {
+			const char *next = memchr(s + 1, ';', (size_t)(end - s - 1));
+			const char *v = s + 1;
+			char num[16], *e;
+			size_t vl;
+
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			vl = (size_t)((next != NULL ? next : end) - v);
+			while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+				vl--;
+			if (vl > 2 && (v[0] == 'q' || v[0] == 'Q') && v[1] == '=') {
+				if (vl - 2 >= sizeof(num) ||
+				    strspn(v + 2, "0123456789.") < vl - 2)
+					ok = 0;
+				else {
+					memcpy(num, v + 2, vl - 2);
+					num[vl - 2] = '\0';
+					q = strtod(num, &e);
+					ok = *e == '\0' && q >= 0 && q <= 1;
+				}
+			}
+			s = next;
+		}
+		if (!ok || q <= bestq || !lang_tag(p, tl))
+			continue;
+		bestq = q;
+		en = (tl == 2 || p[2] == '-') && strncasecmp(p, "en", 2) == 0;
+	}
+	return en;
+}
+
+/* What a ticket answer to r is rendered with, and says of its language. */
+static int
+ticket_flags(const struct sb_req *r, struct sb_answer *a)
+{
+	if (!lang_en(r->accept_lang))
+		return 0;
+	a->content_language = "en";
+	return TKT_W3_EN;
+}
+
 /* Parses a ticket line and appends its v3 object; -1 after answering. */
 static int
-put_ticket(struct sb_answer *a, const struct tkt_buf *line, struct tkt_rec *rec)
+put_ticket(struct sb_answer *a, const struct tkt_buf *line, int flags,
+    struct tkt_rec *rec)
 {
 	struct tkt_error err;
 
@@ -142,7 +236,7 @@ put_ticket(struct sb_answer *a, const struct tkt_buf *line, struct tkt_rec *rec)
 		    "A ticket is damaged in the store: %s", err.msg);
 		return -1;
 	}
-	tkt_wish3_render(rec, &a->body);
+	tkt_wish3_render(rec, flags, &a->body);
 	return 0;
 }
 
@@ -239,7 +333,7 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 	struct tkt_rec rec;
 	long *idx;
 	size_t n;
-	int bad = 0;
+	int bad = 0, flags;
 
 	(void)pid;
 	if (enum_param(r, a, "types", tkt_sb_types, 3, &q.types) == -1 ||
@@ -268,6 +362,7 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 	idx = xreallocarray(NULL, (size_t)limit, sizeof(*idx));
 	tkt_buf_init(&line);
 	tkt_rec_init(&rec);
+	flags = ticket_flags(r, a);
 	v3_begin(a);
 	tkt_buf_addc(&a->body, '[');
 	pthread_mutex_lock(&sb->mu);
@@ -280,7 +375,7 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 			tkt_buf_addc(&a->body, ',');
 		tkt_buf_reset(&line);
 		tkt_buf_add(&line, s, len);
-		bad = put_ticket(a, &line, &rec) == -1;
+		bad = put_ticket(a, &line, flags, &rec) == -1;
 	}
 	pthread_mutex_unlock(&sb->mu);
 	if (!bad) {
@@ -300,8 +395,9 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
  */
 static void
 answer_one(struct sb_req *r, const char *id, int by_order,
-    int (*put)(struct sb_answer *, const struct tkt_buf *, const char *,
-    struct tkt_rec *), struct sb_answer *a)
+    int (*put)(const struct sb_req *, struct sb_answer *,
+    const struct tkt_buf *, const char *, struct tkt_rec *),
+    struct sb_answer *a)
 {
 	struct tkt_buf line;
 	struct tkt_rec rec;
@@ -313,7 +409,7 @@ answer_one(struct sb_req *r, const char *id, int by_order,
 		v3_err(a, &e);
 	else {
 		v3_begin(a);
-		if (put(a, &line, id, &rec) == 0)
+		if (put(r, a, &line, id, &rec) == 0)
 			v3_end(a);
 	}
 	tkt_rec_free(&rec);
@@ -321,11 +417,11 @@ answer_one(struct sb_req *r, const char *id, int by_order,
 }
 
 static int
-put_ticket_of(struct sb_answer *a, const struct tkt_buf *line, const char *id,
-    struct tkt_rec *rec)
+put_ticket_of(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
 {
 	(void)id;
-	return put_ticket(a, line, rec);
+	return put_ticket(a, line, ticket_flags(r, a), rec);
 }
 
 static void
@@ -372,7 +468,7 @@ ticket_put(struct sb_req *r, const char *id, struct sb_answer *a)
 		goto out;
 	}
 	v3_begin(a);
-	if (put_ticket(a, &line, &rec) == 0)
+	if (put_ticket(a, &line, ticket_flags(r, a), &rec) == 0)
 		v3_end(a);
 out:
 	tkt_rec_free(&rec);
@@ -490,8 +586,8 @@ reason_text(size_t i, struct tkt_buf *b)
 
 /* Finds order id in line's orders and appends its v3 object. */
 static int
-put_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
-    struct tkt_rec *rec)
+put_order(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
 {
 	const struct tkt_jnode *o;
 	struct tkt_error err;
@@ -506,7 +602,8 @@ put_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
 		const char *oid = tkt_rec_str(rec, tkt_rec_get(rec, o, "id"), NULL);
 
 		if (oid != NULL && strcmp(oid, id) == 0) {
-			tkt_wish3_render_order(rec, o, &a->body);
+			tkt_wish3_render_order(rec, o, r->sb->noproc ?
+			    TKT_W3_NOPROC : 0, &a->body);
 			return 0;
 		}
 	}
@@ -592,7 +689,7 @@ ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 		goto out;
 	}
 	v3_begin(a);
-	if (put_order(a, &line, id, &rec) == 0)
+	if (put_order(r, a, &line, id, &rec) == 0)
 		v3_end(a);
 out:
 	tkt_rec_free(&rec);

@@ -147,13 +147,17 @@ void	tkt_wish2_render(const struct tkt_rec *, const struct tkt_wishmap *,
 char	*tkt_wish2_time(const char *, size_t, char buf[20]);
 
 /* wish3_render.c: a record as Wish v3 sends it. */
+/* How to render: */
+#define TKT_W3_EN	0x1	/* replies in English where translated */
+#define TKT_W3_NOPROC	0x2	/* orders without processing_* */
 /* Appends the flat v3 ticket object for rec (parsed with TKT_RD_TREE). */
-void		 tkt_wish3_render(const struct tkt_rec *, struct tkt_buf *);
+void		 tkt_wish3_render(const struct tkt_rec *, int flags,
+		    struct tkt_buf *);
 /* Appends v3's object for the reply node rp, or the order node o, of rec. */
 void		 tkt_wish3_render_reply(const struct tkt_rec *,
 		    const struct tkt_jnode *rp, struct tkt_buf *);
 void		 tkt_wish3_render_order(const struct tkt_rec *,
-		    const struct tkt_jnode *o, struct tkt_buf *);
+		    const struct tkt_jnode *o, int flags, struct tkt_buf *);
 /*
  * A time as v3 writes it, "2026-11-23T12:00:00.000+00:00", in one of four
  * offset forms ("+00:00", "Z", "+08:00", "-05:00"); a ticket's form comes

@@ -137,14 +137,21 @@ put_enum(struct tkt_jw *w, const char *wkey, const char *s)
 	tkt_jw_str(w, buf);
 }
 
+/*
+ * A reply; with TKT_W3_EN its translated_message stands for its message
+ * when it has one (buyers' replies do; English ones are their own).
+ */
 static void
 render_reply(struct tkt_jw *w, const struct tkt_rec *r,
-    const struct tkt_jnode *rp, int form)
+    const struct tkt_jnode *rp, int form, int flags)
 {
 	const struct tkt_jnode *imgs = tkt_rec_get(r, rp, "images"), *c;
 
 	tkt_jw_obj(w);
-	put_str(w, r, rp, "message", "message");
+	if ((flags & TKT_W3_EN) && get(r, rp, "translated_message", NULL) != NULL)
+		put_str(w, r, rp, "translated_message", "message");
+	else
+		put_str(w, r, rp, "message", "message");
 	put_time(w, r, rp, "at", "replied_at", form);
 	put_enum(w, "sender", get(r, rp, "sender", NULL));
 	tkt_jw_key(w, "supporting_files");
@@ -176,11 +183,11 @@ tkt_wish3_render_reply(const struct tkt_rec *r, const struct tkt_jnode *rp,
 	struct tkt_jw w;
 
 	tkt_jw_init(&w, out);
-	render_reply(&w, r, rp, tkt_wish3_render_form(tkt_rec_field(r, "id")));
+	render_reply(&w, r, rp, tkt_wish3_render_form(tkt_rec_field(r, "id")), 0);
 }
 
 void
-tkt_wish3_render(const struct tkt_rec *r, struct tkt_buf *out)
+tkt_wish3_render(const struct tkt_rec *r, int flags, struct tkt_buf *out)
 {
 	const struct tkt_jnode *root = &r->nodes[0], *n, *o;
 	const struct tkt_jnode *buyer = tkt_rec_get(r, root, "buyer");
@@ -250,7 +257,7 @@ tkt_wish3_render(const struct tkt_rec *r, struct tkt_buf *out)
 	n = tkt_rec_get(r, root, "replies");
 	for (n = tkt_rec_child(r, n); n != NULL; n = tkt_rec_next(r, n))
 		if (n->type == TKT_J_OBJECT)
-			render_reply(&w, r, n, form);
+			render_reply(&w, r, n, form, flags);
 	tkt_jw_arr_end(&w);
 	tkt_jw_obj_end(&w);
 }
@@ -284,7 +291,7 @@ put_money(struct tkt_jw *w, const struct tkt_rec *r, const struct tkt_jnode *o,
 
 void
 tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
-    struct tkt_buf *out)
+    int flags, struct tkt_buf *out)
 {
 	const struct tkt_jnode *sd = tkt_rec_get(r, o, "shipping_detail");
 	const struct tkt_jnode *q = tkt_rec_get(r, o, "quantity");
@@ -293,6 +300,7 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 	int form = tkt_wish3_render_form(tkt_rec_field(r, "id"));
 	struct tkt_jw w;
 
+	(void)flags;
 	tkt_jw_init(&w, out);
 	tkt_jw_obj(&w);
 	put_str(&w, r, o, "id", "id");

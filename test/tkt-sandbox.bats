@@ -1028,6 +1028,91 @@ tie_store() {
 	[ "$output" = 4 ]
 }
 
+# --- v3: Accept-Language ---------------------------------------------------
+
+# lang_get [curl args…] URL: a v3 GET; the body, then the Content-Language
+# header's value ("-" when there is none), then the HTTP status.
+lang_get() {
+	local h="$BATS_TEST_TMPDIR/lang.h" body cl
+	body=$(curl -s -D "$h" -H "Authorization: Bearer $TEST_TOKEN" "$@")
+	cl=$(sed -n 's/^Content-Language: \(.*\)\r$/\1/Ip' "$h")
+	printf '%s\n%s\n%s\n' "$body" "${cl:--}" \
+	    "$(sed -n '1s/^HTTP[^ ]* \([0-9]*\).*/\1/p' "$h")"
+}
+
+# A French buyer's ticket awaiting the buyer: buyer and merchant replies.
+fr_ticket() {
+	jq -r 'select(.state == "AWAITING_USER" and .locale == "fr" and
+	    any(.replies[]; .sender == "MERCHANT")) | .id' "$SHARED" | head -n 1
+}
+
+@test "without Accept-Language a v3 ticket has the buyer's own words and no Content-Language" {
+	id=$(fr_ticket)
+	[ -n "$id" ]
+	run -0 lang_get "$SHARED_URL/api/v3/tickets/$id"
+	[ "${lines[2]}" = 200 ]
+	[ "${lines[1]}" = - ]
+	want=$(jq -c --arg id "$id" 'select(.id == $id) | [.replies[].message]' "$SHARED")
+	[ "$(jq -c '[.data.replies[].message]' <<<"${lines[0]}")" = "$want" ]
+	# The translations differ: the test would see one.
+	[ "$want" != "$(jq -c --arg id "$id" 'select(.id == $id) |
+	    [.replies[] | .translated_message // .message]' "$SHARED")" ]
+}
+
+@test "Accept-Language en answers buyer replies in English, others as written, with Content-Language en" {
+	id=$(fr_ticket)
+	want=$(jq -c --arg id "$id" 'select(.id == $id) |
+	    [.replies[] | .translated_message // .message]' "$SHARED")
+	# The merchant's French answer has no translation: it stays.
+	jq -se --arg id "$id" 'map(select(.id == $id))[0] | [.replies[] | select(.sender == "MERCHANT") |
+	    .translated_message == null] | all' "$SHARED"
+	for al in en en-US 'en-US,en;q=0.9' 'EN-gb' 'de;q=0.5, en-GB;q=0.9' 'fr;q=0, en'; do
+		run -0 lang_get -H "Accept-Language: $al" "$SHARED_URL/api/v3/tickets/$id"
+		[ "${lines[2]}" = 200 ]
+		[ "${lines[1]}" = en ] || { echo "$al: '${lines[1]}'"; return 1; }
+		[ "$(jq -c '[.data.replies[].message]' <<<"${lines[0]}")" = "$want" ]
+	done
+	[ "$want" != "$(jq -c --arg id "$id" 'select(.id == $id) | [.replies[].message]' "$SHARED")" ]
+}
+
+@test "Accept-Language other than English, first by q, leaves content as is and sends no Content-Language" {
+	id=$(fr_ticket)
+	want=$(jq -c --arg id "$id" 'select(.id == $id) | [.replies[].message]' "$SHARED")
+	for al in fr zh 'fr-CA,en;q=0.8' 'en;q=0.1, ja' '*' 'en;q=0' 'x_y, !!'; do
+		run -0 lang_get -H "Accept-Language: $al" "$SHARED_URL/api/v3/tickets/$id"
+		[ "${lines[2]}" = 200 ]
+		[ "${lines[1]}" = - ] || { echo "$al: '${lines[1]}'"; return 1; }
+		[ "$(jq -c '[.data.replies[].message]' <<<"${lines[0]}")" = "$want" ]
+	done
+}
+
+@test "Accept-Language en translates every ticket of a list and a PUT's answer; errors and orders carry no Content-Language" {
+	run -0 lang_get -H 'Accept-Language: en-US,en;q=0.9' "$SHARED_URL/api/v3/tickets?limit=300"
+	[ "${lines[2]}" = 200 ]
+	[ "${lines[1]}" = en ]
+	echo "${lines[0]}" >"$BATS_TEST_TMPDIR/list.json"
+	jq -s -e '(.[0].data | map({key: .id, value: [.replies[].message]}) | from_entries) as $got |
+	    [.[1:][] | select($got[.id] != null) | $got[.id] == [.replies[] | .translated_message // .message]] |
+	    length == 300 and all' "$BATS_TEST_TMPDIR/list.json" "$SHARED"
+	run -0 lang_get -H 'Accept-Language: en' "$SHARED_URL/api/v3/tickets/000000000000000000000000"
+	[ "${lines[2]}" = 400 ]
+	[ "${lines[1]}" = - ]
+	echo "${lines[0]}" | jq -e '.code == 1004'
+	oid=$(jq -r '.orders[].id' "$SHARED" | head -n 1)
+	run -0 lang_get -H 'Accept-Language: en' "$SHARED_URL/api/v3/orders/$oid"
+	[ "${lines[2]}" = 200 ]
+	[ "${lines[1]}" = - ]
+	own_sandbox
+	id=$(jq -r 'select(.state == "AWAITING_USER" and .locale != "en") | .id' "$OWN" | head -n 1)
+	run -0 v3 -X PUT -H 'Accept-Language: en' -d '{"state":"CLOSED"}' -D "$BATS_TEST_TMPDIR/h" \
+	    "$SANDBOX_URL/api/v3/tickets/$id"
+	[ "${lines[1]}" = 200 ]
+	grep -qix 'Content-Language: en.' "$BATS_TEST_TMPDIR/h"
+	echo "${lines[0]}" | jq -e --slurpfile s <(jq --arg id "$id" 'select(.id == $id)' "$OWN") \
+	    '[.data.replies[].message] == [$s[0].replies[] | .translated_message // .message] and
+	    ([.data.replies[].message] != [$s[0].replies[].message])'
+}
+
 # --- v3: writes -------------------------------------------------------------
 
 @test "a v3 reply answers the Reply and moves the ticket to AWAITING_USER, seen by v2" {
