@@ -103,6 +103,13 @@ double		tkt_rng_unit(struct tkt_rng *);
  */
 int		tkt_sbgen_run(uint64_t seed, long n, time_t now,
 		    int (*fn)(void *arg, const char *line, size_t len), void *arg);
+/*
+ * Was order_id, shipped with provider, shipped once before?  1 with that
+ * earlier carrier (another one) and tracking number, for one order in four
+ * (by its id); 0 for the others.
+ */
+int		tkt_sbgen_earlier_tracking(const char *order_id,
+		    const char *provider, const char **carrier, char num[64]);
 /* The English text of a v2 refund reason code the sandbox knows, or NULL. */
 const char	*tkt_sbgen_refund_text(const char *code);
 

@@ -327,13 +327,18 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 	else
 		tkt_jw_null(&w);
 	put_money(&w, r, o, "price", "product_price", cur);
+	put_money(&w, r, o, "cost", "product_merchant_payment", cur);
 	put_money(&w, r, o, "shipping", "product_shipping_price", cur);
 	put_money(&w, r, o, "order_total", "payment_total", cur);
 	tkt_jw_obj_end(&w);
 	tkt_jw_obj_end(&w);
+	/* Newest first: the record's tracking, then an earlier one, if any. */
 	tkt_jw_key(&w, "tracking_information");
 	tkt_jw_arr(&w);
 	if (get(r, o, "tracking_number", NULL) != NULL) {
+		const char *carrier;
+		char num[64];
+
 		tkt_jw_obj(&w);
 		put_str(&w, r, o, "tracking_number", "tracking_number");
 		tkt_jw_key(&w, "shipping_provider");
@@ -341,6 +346,18 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 		put_str(&w, r, o, "shipping_provider", "name");
 		tkt_jw_obj_end(&w);
 		tkt_jw_obj_end(&w);
+		if (tkt_sbgen_earlier_tracking(get(r, o, "id", NULL),
+		    get(r, o, "shipping_provider", NULL), &carrier, num)) {
+			tkt_jw_obj(&w);
+			tkt_jw_key(&w, "tracking_number");
+			tkt_jw_str(&w, num);
+			tkt_jw_key(&w, "shipping_provider");
+			tkt_jw_obj(&w);
+			tkt_jw_key(&w, "name");
+			tkt_jw_str(&w, carrier);
+			tkt_jw_obj_end(&w);
+			tkt_jw_obj_end(&w);
+		}
 	}
 	tkt_jw_arr_end(&w);
 	tkt_jw_key(&w, "fulfillment_records");

@@ -1273,8 +1273,10 @@ fr_ticket() {
 	    $d.order_payment.general_payment_details.product_price ==
 	        {amount: ($r.price | tonumber), currency_code: "USD"} and
 	    $d.order_payment.general_payment_details.payment_total.amount == ($r.order_total | tonumber) and
-	    $d.tracking_information == [{tracking_number: $r.tracking_number,
-	        shipping_provider: {name: $r.shipping_provider}}] and
+	    $d.order_payment.general_payment_details.product_merchant_payment ==
+	        {amount: ($r.cost | tonumber), currency_code: "USD"} and
+	    $d.tracking_information[0] == {tracking_number: $r.tracking_number,
+	        shipping_provider: {name: $r.shipping_provider}} and
 	    $d.fulfillment_records[0].event_type == "MARK_SHIPPED" and
 	    ($d.fulfillment_records[0].event_time | v3t) == ($r.shipped_date + "T00:00:00Z" | fromdate) and
 	    $d.full_address.shipping_detail.country_code == $r.shipping_detail.country and
@@ -1282,6 +1284,49 @@ fr_ticket() {
 	# The amounts are the digits as stored, not a float's rendering.
 	price=$(jq -r --arg o "$oid" '.orders[] | select(.id == $o) | .price' "$SHARED")
 	[[ "${lines[0]}" == *"\"product_price\":{\"amount\":$price,"* ]]
+	cost=$(jq -r --arg o "$oid" '.orders[] | select(.id == $o) | .cost' "$SHARED")
+	[[ "${lines[0]}" == *"\"product_merchant_payment\":{\"amount\":$cost,\"currency_code\":\"USD\"}"* ]]
+}
+
+@test "tracking_information is newest first: the stored tracking, and for about one order in four an earlier one by another carrier" {
+	jq -r '.orders[] | select(.tracking_number != null) | .id' "$SHARED" | head -n 60 >"$BATS_TEST_TMPDIR/oids"
+	while read -r oid; do
+		curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/orders/$oid" |
+		    jq -c '.data | {id, t: .tracking_information}'
+	done <"$BATS_TEST_TMPDIR/oids" >"$BATS_TEST_TMPDIR/got"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/got")" -eq 60 ]
+	# [0] is the stored tracking; [1], when there, is another number and carrier.
+	jq -s -e --slurpfile s "$SHARED" '
+	    ([$s[].orders[]] | map({key: .id, value: .}) | from_entries) as $o |
+	    all(.[]; $o[.id] as $r | .t[0] == {tracking_number: $r.tracking_number,
+	        shipping_provider: {name: $r.shipping_provider}} and (.t | length) <= 2 and
+	        ((.t | length) == 1 or (.t[1].tracking_number != $r.tracking_number and
+	         .t[1].shipping_provider.name != $r.shipping_provider and
+	         (.t[1].tracking_number | test("^[A-Z0-9]{10,}$")))))' "$BATS_TEST_TMPDIR/got"
+	n=$(jq -s '[.[] | select(.t | length == 2)] | length' "$BATS_TEST_TMPDIR/got")
+	[ "$n" -ge 8 ] && [ "$n" -le 25 ]
+	# The same every time: the earlier tracking comes from the order's id.
+	oid=$(jq -r 'select(.t | length == 2) | .id' "$BATS_TEST_TMPDIR/got" | head -n 1)
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid"
+	[ "$(jq -c .data.tracking_information <<<"${lines[0]}")" = \
+	    "$(jq -c --arg o "$oid" 'select(.id == $o) | .t' "$BATS_TEST_TMPDIR/got")" ]
+	# An order not shipped has none.
+	oid=$(jq -r '.orders[] | select(.tracking_number == null) | .id' "$SHARED" | head -n 1)
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid"
+	echo "${lines[0]}" | jq -e '.data.tracking_information == [] and .data.state == "APPROVED"'
+}
+
+@test "every time in a v3 ticket and order has milliseconds and an offset" {
+	oid=$(jq -r 'select(.state == "CLOSED") | .orders[] | select(.state == "REFUNDED") | .id' "$SHARED" | head -n 1)
+	tid=$(jq -r --arg o "$oid" 'select(any(.orders[]; .id == $o)) | .id' "$SHARED")
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid"
+	echo "${lines[0]}" >"$BATS_TEST_TMPDIR/o.json"
+	run -0 v3 "$SHARED_URL/api/v3/tickets/$tid"
+	echo "${lines[0]}" >"$BATS_TEST_TMPDIR/t.json"
+	# Every string that starts like a date is a whole v3 time; there are some.
+	jq -s -e '[.[].data | .. | strings | select(test("^[0-9]{4}-[0-9]{2}-[0-9]{2}"))] |
+	    length >= 8 and all(test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}(Z|[+-][0-9]{2}:[0-9]{2})$"))' \
+	    "$BATS_TEST_TMPDIR/o.json" "$BATS_TEST_TMPDIR/t.json"
 }
 
 @test "refund_reasons lists v3's refund reason enums, the ticket ones among them" {
