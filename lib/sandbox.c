@@ -308,6 +308,7 @@ dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
 			return;
 		}
 	}
+	sb_settle(r->sb);
 	e->fn(r, id[0] != '\0' ? id : NULL, a);
 }
 
@@ -532,6 +533,44 @@ ttl_opt(const char *v, int64_t *ttl, struct tkt_error *err)
 	return 0;
 }
 
+/*
+ * --refund-delay: milliseconds ("250ms"), or a duration with its unit
+ * ("2s", "1m"), up to a day; a bare number other than 0 is refused, since
+ * it could be either.
+ */
+static int
+delay_opt(const char *v, int64_t *ms, struct tkt_error *err)
+{
+	size_t len = v != NULL ? strlen(v) : 0;
+	long long n;
+	int64_t s;
+	char num[32];
+	const char *es;
+
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "0") == 0) {
+		*ms = 0;
+		return 0;
+	}
+	if (len > 2 && len - 2 < sizeof(num) && strcmp(v + len - 2, "ms") == 0) {
+		memcpy(num, v, len - 2);
+		num[len - 2] = '\0';
+		if (tkt_num_parse(num, 0, 86400000, &n, &es) == 0) {
+			*ms = n;
+			return 0;
+		}
+	} else if (len > 1 && strchr("smhd", v[len - 1]) != NULL &&
+	    tkt_duration_parse(v, &s) == 0 && s <= 86400) {
+		*ms = s * 1000;
+		return 0;
+	}
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+	    "--refund-delay: '%s' is not a duration up to a day (want 0, "
+	    "250ms, 2s, 1m)", v);
+	return -1;
+}
+
 /* The merchant the tokens belong to: that of the first ticket. */
 static void
 merchant(struct sandbox *sb)
@@ -640,8 +679,10 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    num_opt("--seed", o->seed, 0, LLONG_MAX, &seed, err) == -1 ||
 	    num_opt("--tickets", o->tickets, 0, 5000000, &n, err) == -1 ||
 	    ttl_opt(o->token_ttl, &ttl, err) == -1 ||
+	    delay_opt(o->refund_delay, &sb.refund_delay_ms, err) == -1 ||
 	    tkt_now_init(o->now, err) == -1)
 		goto out;
+	sb.noproc = o->no_processing;
 	if (o->rate != NULL && (sb.rl = tkt_ratelim_parse(o->rate, err)) == NULL)
 		goto out;
 	if (o->faults != NULL && (sb.faults = tkt_faults_parse(o->faults,
@@ -655,6 +696,7 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 		goto out;
 	snprintf(sb.origin, sizeof(sb.origin), "http://127.0.0.1:%d", bound);
 	merchant(&sb);
+	sb_pending_load(&sb);
 	sb.auth = sb_auth_new(token, refresh, ttl);
 	sb.idbase = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 
@@ -682,6 +724,7 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	while (sigwait(&set, &sig) != 0);
 	MHD_stop_daemon(d);
 	d = NULL;
+	sb_settle(&sb);
 	if (o->file != NULL && tkt_sbstore_save(sb.st, o->file, err) == -1)
 		goto out;
 	rv = 0;
@@ -694,6 +737,7 @@ out:
 	tkt_faults_free(sb.faults);
 	tkt_ratelim_free(sb.rl);
 	sb_auth_free(sb.auth);
+	free(sb.pend);
 	pthread_mutex_destroy(&sb.mu);
 	pthread_mutex_destroy(&sb.idmu);
 	return rv;

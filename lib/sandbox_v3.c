@@ -531,42 +531,75 @@ out:
 /* Orders. */
 
 /*
- * The refund reasons the sandbox takes: v3's RefundReason enum, plus the
- * values of a ticket's refund_reason enum that it lacks, so that a
- * ticket's reason can always refund its orders.  Those with a v2 code
- * refund with that code's text; the others with their name in words.
+ * v3's RefundReason enum, in its order, and which orders take each: one
+ * not shipped yet (APPROVED), one shipped (SHIPPED), or both.  Every value
+ * the ticket enum shares with it is taken by a shipped order, so that a
+ * ticket's own refund_reason, when it is one of those, refunds its shipped
+ * orders; the four values only tickets have are not refund reasons at all.
+ * Those with one of the sandbox's v2 codes leave that code's text as the
+ * order's refunded_reason; the others their name in words.
  */
+#define PRE	0x1
+#define POST	0x2
+
 static const struct {
 	const char	*reason;
 	const char	*code;
+	int		 when;
 } reasons[] = {
-	{ "UNABLE_TO_SHIP", NULL },
-	{ "ITEM_RETURNED_TO_SENDER", NULL },
-	{ "ITEM_IS_DAMAGED", "23" },
-	{ "SHIPPING_TAKING_TOO_LONG", "18" },
-	{ "ITEM_DOES_NOT_FIT", NULL },
-	{ "RECEIVED_WRONG_ITEM", "20" },
-	{ "ITEM_IS_COUNTERFEIT", NULL },
-	{ "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "22" },
-	{ "ITEM_DOES_NOT_MATCH_LISTING", NULL },
-	{ "ITEM_MARKED_DELIVERED_BUT_DID_NOT_ARRIVE", NULL },
-	{ "MERCHANT_SENT_TO_WRONG_ADDRESS", NULL },
-	{ "REPLACEMENT_NEVER_RECEIVED", NULL },
-	{ "WRONG_COLOR", NULL },
-	{ "ITEM_IS_POOR_QUALITY", "21" },
-	{ "INCOMPLETE_ORDER", "24" },
-	{ "MERCHANT_OUT_OF_STOCK", NULL },
-	{ "EMPTY_PACKAGE", NULL },
-	{ "PRODUCT_LISTING_MISSING_INFO", NULL },
-	{ "ITEM_DID_NOT_MEET_EXPECTATIONS", NULL },
-	{ "RECEIVED_NOTE_FROM_MERCHANT", NULL },
-	{ "MERCHANT_REPORTED_ORDER", NULL },
-	{ "MERCHANT_REPORTED_BUYER_FRAUD", NULL },
-	{ "USER_NO_LONGER_WANTS_ITEM", "19" },
-	{ "USER_PLACED_ORDER_BY_MISTAKE", NULL },
-	{ "ITEM_NEVER_ARRIVED", NULL },
-	{ "OTHER", NULL },
+	{ "UNABLE_TO_SHIP", NULL, PRE },
+	{ "ITEM_RETURNED_TO_SENDER", NULL, POST },
+	{ "ITEM_IS_DAMAGED", "23", POST },
+	{ "SHIPPING_TAKING_TOO_LONG", "18", PRE | POST },
+	{ "ITEM_DOES_NOT_FIT", NULL, POST },
+	{ "RECEIVED_WRONG_ITEM", "20", POST },
+	{ "ITEM_IS_COUNTERFEIT", NULL, POST },
+	{ "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "22", POST },
+	{ "ITEM_DOES_NOT_MATCH_LISTING", NULL, POST },
+	{ "ITEM_MARKED_DELIVERED_BUT_DID_NOT_ARRIVE", NULL, POST },
+	{ "MERCHANT_SENT_TO_WRONG_ADDRESS", NULL, POST },
+	{ "REPLACEMENT_NEVER_RECEIVED", NULL, POST },
+	{ "WRONG_COLOR", NULL, POST },
+	{ "ITEM_IS_POOR_QUALITY", "21", POST },
+	{ "INCOMPLETE_ORDER", "24", POST },
+	{ "MERCHANT_OUT_OF_STOCK", NULL, PRE },
+	{ "EMPTY_PACKAGE", NULL, POST },
+	{ "PRODUCT_LISTING_MISSING_INFO", NULL, PRE | POST },
+	{ "ITEM_DID_NOT_MEET_EXPECTATIONS", NULL, POST },
+	{ "RECEIVED_NOTE_FROM_MERCHANT", NULL, PRE | POST },
+	{ "MERCHANT_REPORTED_ORDER", NULL, PRE },
+	{ "MERCHANT_REPORTED_BUYER_FRAUD", NULL, PRE | POST },
 };
+#define NREASONS (sizeof(reasons) / sizeof(*reasons))
+
+/* Which reasons an order in state takes: PRE, POST, or none. */
+static int
+reasons_when(const char *state)
+{
+	if (state != NULL && strcmp(state, "APPROVED") == 0)
+		return PRE;
+	if (state != NULL && strcmp(state, "SHIPPED") == 0)
+		return POST;
+	return 0;
+}
+
+/* sb_refund's check: is reason one of refund_reasons for the order now? */
+static int
+reason_taken(const char *state, const char *reason, const char *id,
+    struct sb_err *e)
+{
+	int when = reasons_when(state);
+
+	for (size_t i = 0; i < NREASONS; i++)
+		if (strcmp(reasons[i].reason, reason) == 0 &&
+		    (reasons[i].when & when) != 0)
+			return 0;
+	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+	    "Invalid parameter 'refund_reason': order %.40s, %.20s, does not "
+	    "take '%.60s' (see GET /api/v3/orders/%.40s/refund_reasons)", id,
+	    *state != '\0' ? state : "in no state", reason, id);
+	return -1;
+}
 
 /* The refunded_reason a reason leaves on the order ("Item is counterfeit"). */
 static void
@@ -584,10 +617,10 @@ reason_text(size_t i, struct tkt_buf *b)
 		    tolower((unsigned char)*s));
 }
 
-/* Finds order id in line's orders and appends its v3 object. */
-static int
-put_order(const struct sb_req *r, struct sb_answer *a,
-    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
+/* Order id's node in rec, parsed from line; NULL after answering. */
+static const struct tkt_jnode *
+find_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
+    struct tkt_rec *rec)
 {
 	const struct tkt_jnode *o;
 	struct tkt_error err;
@@ -595,21 +628,32 @@ put_order(const struct sb_req *r, struct sb_answer *a,
 	if (tkt_rec_parse(rec, line->s, line->len, TKT_RD_TREE, &err) == -1) {
 		sb_v3_fail(a, SB_HTTP_SERVER_ERROR, 9000,
 		    "A ticket is damaged in the store: %s", err.msg);
-		return -1;
+		return NULL;
 	}
 	o = tkt_rec_get(rec, &rec->nodes[0], "orders");
 	for (o = tkt_rec_child(rec, o); o != NULL; o = tkt_rec_next(rec, o)) {
 		const char *oid = tkt_rec_str(rec, tkt_rec_get(rec, o, "id"), NULL);
 
-		if (oid != NULL && strcmp(oid, id) == 0) {
-			tkt_wish3_render_order(rec, o, r->sb->noproc ?
-			    TKT_W3_NOPROC : 0, &a->body);
-			return 0;
-		}
+		if (oid != NULL && strcmp(oid, id) == 0)
+			return o;
 	}
 	sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1004,
 	    "No 'Order' Found with id: '%.200s'", id);
-	return -1;
+	return NULL;
+}
+
+/* Finds order id in line's orders and appends its v3 object. */
+static int
+put_order(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
+{
+	const struct tkt_jnode *o = find_order(a, line, id, rec);
+
+	if (o == NULL)
+		return -1;
+	tkt_wish3_render_order(rec, o, r->sb->noproc ? TKT_W3_NOPROC : 0,
+	    &a->body);
+	return 0;
 }
 
 static void
@@ -618,40 +662,48 @@ ep_order(struct sb_req *r, const char *id, struct sb_answer *a)
 	answer_one(r, id, 1, put_order, a);
 }
 
+/* The reasons the order takes in its state now (tkt-sandbox(1)). */
+static int
+put_reasons(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
+{
+	const struct tkt_jnode *o = find_order(a, line, id, rec);
+	struct tkt_jw w;
+	int when;
+
+	(void)r;
+	if (o == NULL)
+		return -1;
+	when = reasons_when(tkt_rec_str(rec, tkt_rec_get(rec, o, "state"),
+	    NULL));
+	tkt_jw_init(&w, &a->body);
+	tkt_jw_arr(&w);
+	for (size_t i = 0; i < NREASONS; i++)
+		if ((reasons[i].when & when) != 0)
+			tkt_jw_str(&w, reasons[i].reason);
+	tkt_jw_arr_end(&w);
+	return 0;
+}
+
 static void
 ep_reasons(struct sb_req *r, const char *id, struct sb_answer *a)
 {
-	struct tkt_buf line;
-	struct sb_err e;
-	struct tkt_jw w;
-
-	tkt_buf_init(&line);
-	if (sb_ticket_copy(r->sb, id, 1, &line, &e) == -1)
-		v3_err(a, &e);
-	else {
-		v3_begin(a);
-		tkt_jw_init(&w, &a->body);
-		tkt_jw_arr(&w);
-		for (size_t i = 0; i < sizeof(reasons) / sizeof(*reasons); i++)
-			tkt_jw_str(&w, reasons[i].reason);
-		tkt_jw_arr_end(&w);
-		v3_end(a);
-	}
-	tkt_buf_free(&line);
+	answer_one(r, id, 1, put_reasons, a);
 }
 
 /*
  * PUT /api/v3/orders/{id}/refund: RefundOrder's refund_reason and
- * refund_reason_note, or reason and note.  Answers the refunded Order.
+ * refund_reason_note.  The refund is asynchronous: the answer is the
+ * Order as it is when asked, its refund IN_PROGRESS (sandbox_ops.c).
  */
 static void
 ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 {
 	struct tkt_buf line, text;
 	struct tkt_rec body, rec;
+	struct sb_refund rq;
 	struct sb_err e;
-	const char *reason, *note, *rkey = "refund_reason";
-	const char *nkey = "refund_reason_note";
+	const char *reason, *note;
 	size_t i;
 	int bad = 0;
 
@@ -661,30 +713,35 @@ ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 	tkt_rec_init(&rec);
 	if (body_object(r, a, &body) == -1)
 		goto out;
-	if (tkt_rec_get(&body, &body.nodes[0], rkey) == NULL)
-		rkey = "reason";
-	if (tkt_rec_get(&body, &body.nodes[0], nkey) == NULL)
-		nkey = "note";
-	if ((reason = body_need(&body, rkey, "refund_reason", 0, a)) == NULL)
+	if ((reason = body_need(&body, "refund_reason", "refund_reason", 0,
+	    a)) == NULL)
 		goto out;
-	note = body_str(&body, nkey, a, &bad);
+	note = body_str(&body, "refund_reason_note", a, &bad);
 	if (bad)
 		goto out;
-	for (i = 0; i < sizeof(reasons) / sizeof(*reasons); i++)
+	if (note != NULL && *note == '\0') {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter 'refund_reason_note': empty (leave it "
+		    "out, or write at least one character)");
+		goto out;
+	}
+	for (i = 0; i < NREASONS; i++)
 		if (strcmp(reason, reasons[i].reason) == 0)
 			break;
-	if (i == sizeof(reasons) / sizeof(*reasons)) {
+	if (i == NREASONS) {
 		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
-		    "Invalid parameter '%s': '%.60s' is not a refund reason "
-		    "(see GET /api/v3/orders/%.40s/refund_reasons)", rkey,
+		    "Invalid parameter 'refund_reason': '%.60s' is not a refund "
+		    "reason (see GET /api/v3/orders/%.40s/refund_reasons)",
 		    reason, id);
 		goto out;
 	}
-	if (note != NULL && *note != '\0')
+	if (note != NULL)
 		tkt_buf_adds(&text, note);
 	else
 		reason_text(i, &text);
-	if (sb_refund(r->sb, id, text.s, &line, &e) == -1) {
+	rq = (struct sb_refund){ reason, note, text.s,
+	    r->fault.kind == TKT_F_REFUND_FAIL, reason_taken };
+	if (sb_refund_start(r->sb, id, &rq, &line, &e) == -1) {
 		v3_err(a, &e);
 		goto out;
 	}

@@ -23,6 +23,8 @@ struct tkt_sandbox_opts {
 	const char	*now;
 	const char	*rate;
 	const char	*faults;
+	const char	*refund_delay;
+	int		 no_processing;
 	void		(*ready)(const char *origin, void *arg);
 	void		*arg;
 };
@@ -116,7 +118,8 @@ const char	*tkt_sbgen_refund_text(const char *code);
 /* sandbox_fault.c: injected faults (--faults) and the rate limiter (--rate). */
 enum tkt_fkind {
 	TKT_F_NONE, TKT_F_500, TKT_F_502, TKT_F_503, TKT_F_429,
-	TKT_F_DROP_BEFORE, TKT_F_DROP_AFTER, TKT_F_GARBAGE
+	TKT_F_DROP_BEFORE, TKT_F_DROP_AFTER, TKT_F_GARBAGE,
+	TKT_F_REFUND_FAIL	/* a v3 refund started ends FAILED */
 };
 
 struct tkt_fault {

@@ -297,15 +297,25 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 	const struct tkt_jnode *q = tkt_rec_get(r, o, "quantity");
 	const char *cur = get(r, o, "currency", NULL);
 	const char *state = get(r, o, "state", NULL);
+	const struct tkt_jnode *pr = tkt_rec_get(r, o, "processing");
 	int form = tkt_wish3_render_form(tkt_rec_field(r, "id"));
 	struct tkt_jw w;
 
-	(void)flags;
+	if (pr != NULL && pr->type != TKT_J_OBJECT)
+		pr = NULL;
 	tkt_jw_init(&w, out);
 	tkt_jw_obj(&w);
 	put_str(&w, r, o, "id", "id");
 	put_str(&w, r, o, "transaction_id", "transaction_id");
 	put_str(&w, r, o, "state", "state");
+	/*
+	 * Only an order a v3 refund has touched has them (Wish may leave them
+	 * empty), and none with TKT_W3_NOPROC.
+	 */
+	if (pr != NULL && !(flags & TKT_W3_NOPROC)) {
+		put_str(&w, r, pr, "source", "processing_source");
+		put_str(&w, r, pr, "status", "processing_status");
+	}
 	put_time(&w, r, o, "order_time", "released_at", form);
 	put_time(&w, r, o, "last_updated", "updated_at", form);
 	tkt_jw_key(&w, "product_information");
@@ -393,12 +403,27 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 		tkt_jw_obj_end(&w);
 		tkt_jw_obj_end(&w);
 	}
+	/*
+	 * A v3 refund keeps its reason, note and end; others (v2's, the
+	 * generator's) have the refunded_reason text and day.
+	 */
 	tkt_jw_key(&w, "refunds");
 	tkt_jw_arr(&w);
 	if (state != NULL && strcmp(state, "REFUNDED") == 0) {
+		const char *st = get(r, pr, "status", NULL);
+		int v3 = st != NULL && strcmp(st, "SUCCEEDED") == 0;
+
 		tkt_jw_obj(&w);
-		put_str(&w, r, o, "refunded_reason", "refund_reason");
-		put_time(&w, r, o, "refunded_time", "refund_time", form);
+		if (v3) {
+			put_str(&w, r, pr, "reason", "refund_reason");
+			put_str(&w, r, pr, "note", "refund_reason_note");
+			put_time(&w, r, pr, "ended_at", "refund_time", form);
+		} else {
+			put_str(&w, r, o, "refunded_reason", "refund_reason");
+			tkt_jw_key(&w, "refund_reason_note");
+			tkt_jw_null(&w);
+			put_time(&w, r, o, "refunded_time", "refund_time", form);
+		}
 		tkt_jw_key(&w, "refund_source");
 		tkt_jw_str(&w, "MERCHANT");
 		tkt_jw_obj_end(&w);

@@ -1329,68 +1329,240 @@ fr_ticket() {
 	    "$BATS_TEST_TMPDIR/o.json" "$BATS_TEST_TMPDIR/t.json"
 }
 
-@test "refund_reasons lists v3's refund reason enums, the ticket ones among them" {
-	oid=$(jq -r '.orders[].id' "$SHARED" | head -n 1)
+# The 22 values of v3's RefundReason enum, those a shipped order takes, those
+# an order not shipped yet takes, and the 8 the ticket enum shares with it.
+SHIPPED_REASONS='["ITEM_RETURNED_TO_SENDER","ITEM_IS_DAMAGED","SHIPPING_TAKING_TOO_LONG","ITEM_DOES_NOT_FIT","RECEIVED_WRONG_ITEM","ITEM_IS_COUNTERFEIT","ITEM_DOES_NOT_WORK_AS_DESCRIBED","ITEM_DOES_NOT_MATCH_LISTING","ITEM_MARKED_DELIVERED_BUT_DID_NOT_ARRIVE","MERCHANT_SENT_TO_WRONG_ADDRESS","REPLACEMENT_NEVER_RECEIVED","WRONG_COLOR","ITEM_IS_POOR_QUALITY","INCOMPLETE_ORDER","EMPTY_PACKAGE","PRODUCT_LISTING_MISSING_INFO","ITEM_DID_NOT_MEET_EXPECTATIONS","RECEIVED_NOTE_FROM_MERCHANT","MERCHANT_REPORTED_BUYER_FRAUD"]'
+APPROVED_REASONS='["UNABLE_TO_SHIP","SHIPPING_TAKING_TOO_LONG","MERCHANT_OUT_OF_STOCK","PRODUCT_LISTING_MISSING_INFO","RECEIVED_NOTE_FROM_MERCHANT","MERCHANT_REPORTED_ORDER","MERCHANT_REPORTED_BUYER_FRAUD"]'
+SHARED_REASONS='["SHIPPING_TAKING_TOO_LONG","ITEM_DOES_NOT_FIT","ITEM_IS_DAMAGED","ITEM_DOES_NOT_MATCH_LISTING","ITEM_IS_COUNTERFEIT","ITEM_DOES_NOT_WORK_AS_DESCRIBED","EMPTY_PACKAGE","RECEIVED_NOTE_FROM_MERCHANT"]'
+
+# order_in STATE [FILE]: "ticket-id order-id" of the first order in STATE.
+order_in() {
+	jq -r --arg s "$1" '.id as $t | .orders[] | select(.state == $s) | [$t, .id] | @tsv' \
+	    "${2:-$SHARED}" | head -n 1
+}
+
+# refund3 ORDER BODY: a v3 refund of ORDER on the sandbox of the test.
+refund3() {
+	v3 -X PUT -H 'Content-Type: application/json' -d "$2" "$SANDBOX_URL/api/v3/orders/$1/refund"
+}
+
+# order3 ORDER: the order as v3 reads it on the sandbox of the test.
+order3() {
+	v3 "$SANDBOX_URL/api/v3/orders/$1"
+}
+
+# order2 TICKET ORDER: the order's {state, refunded_reason} as v2 reads it.
+order2() {
+	curl -s "$SANDBOX_URL/api/v2/ticket?id=$1&access_token=$TEST_TOKEN" |
+	    jq -c --arg o "$2" '.data.Ticket.items[].Order | select(.order_id == $o) |
+	        {state, refunded_reason}'
+}
+
+@test "refund_reasons depend on the order's state: shipped, not shipped, refunded" {
+	read -r tid oid < <(order_in SHIPPED)
 	run -0 v3 "$SHARED_URL/api/v3/orders/$oid/refund_reasons"
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e '.code == 0 and (.data | length) == 26 and
-	    (.data | all(test("^[A-Z_]+$"))) and
-	    (["ITEM_IS_DAMAGED", "SHIPPING_TAKING_TOO_LONG", "USER_NO_LONGER_WANTS_ITEM",
-	      "ITEM_DOES_NOT_MATCH_LISTING", "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "OTHER",
-	      "RECEIVED_WRONG_ITEM", "ITEM_IS_POOR_QUALITY", "INCOMPLETE_ORDER"] - .data) == []'
+	[ "$(jq -c .data <<<"${lines[0]}")" = "$SHIPPED_REASONS" ]
+	# A shipped order takes every reason the ticket enum shares with the order enum.
+	jq -e --argjson s "$SHARED_REASONS" '.code == 0 and ($s - .data) == []' <<<"${lines[0]}"
+	read -r tid oid < <(order_in APPROVED)
+	[ -n "$oid" ]
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid/refund_reasons"
+	[ "${lines[1]}" = 200 ]
+	[ "$(jq -c .data <<<"${lines[0]}")" = "$APPROVED_REASONS" ]
+	read -r tid oid < <(order_in REFUNDED)
+	run -0 v3 "$SHARED_URL/api/v3/orders/$oid/refund_reasons"
+	[ "${lines[0]}" = '{"code":0,"data":[],"message":""}' ]
 }
 
-@test "a v3 refund refunds once and answers the order; v2 sees it; a second says already refunded" {
-	own_sandbox
-	read -r tid oid < <(jq -r '.id as $t | .orders[] | select(.state != "REFUNDED") | [$t, .id] | @tsv' \
-	    "$OWN" | head -n 1)
-	run -0 v3 -X PUT -H 'Content-Type: application/json' \
-	    -d '{"refund_reason":"ITEM_IS_DAMAGED","refund_reason_note":"Sorry, refunded"}' \
-	    "$SANDBOX_URL/api/v3/orders/$oid/refund"
+@test "a v3 refund is answered IN_PROGRESS, state unchanged; after --refund-delay it has SUCCEEDED, v2 seeing it only then" {
+	own_sandbox --refund-delay 800ms
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED","refund_reason_note":"Sorry, refunded"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e --arg o "$oid" "$V3T"'.code == 0 and .data.id == $o and
-	    .data.state == "REFUNDED" and (.data.refunds | length) == 1 and
-	    .data.refunds[0].refund_reason == "Sorry, refunded" and .data.refunds[0].refund_source == "MERCHANT" and
-	    (.data.refunds[0].refund_time | v3t) == ("2026-11-23T00:00:00Z" | fromdate)'
-	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$tid&access_token=$TEST_TOKEN"
-	echo "$output" | jq -e --arg o "$oid" '.data.Ticket.last_update_date == "2026-11-23T12:00:00" and
-	    (.data.Ticket.items[].Order | select(.order_id == $o) |
-	    .state == "REFUNDED" and .refunded_reason == "Sorry, refunded" and .refunded_time == "2026-11-23")'
-	run -0 v3 -X PUT -d '{"refund_reason":"ITEM_IS_DAMAGED"}' "$SANDBOX_URL/api/v3/orders/$oid/refund"
+	echo "${lines[0]}" | jq -e --arg o "$oid" '.code == 0 and .message == "" and .data.id == $o and
+	    .data.state == "SHIPPED" and .data.processing_source == "REFUND" and
+	    .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	# In progress: every read says so, v2 sees the order not refunded, and a second refund is refused.
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	[ "$(order2 "$tid" "$oid")" = '{"state":"SHIPPED","refunded_reason":null}' ]
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED"}'
 	[ "${lines[1]}" = 400 ]
-	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Order $oid is already refunded\"}" ]
+	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"A refund of order $oid is in progress\"}" ]
 	run -0 call -X POST "$SANDBOX_URL/api/v2/order/refund?id=$oid&reason_code=23&access_token=$TEST_TOKEN"
 	[ "${lines[1]}" = 400 ]
-	echo "${lines[0]}" | jq -e '.code == 1000 and (.message | test("already refunded"))'
+	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"A refund of order $oid is in progress\"}" ]
+	sleep 0.9
+	run -0 order3 "$oid"
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e "$V3T"'.data.state == "REFUNDED" and .data.processing_source == "REFUND" and
+	    .data.processing_status == "SUCCEEDED" and (.data.refunds | length) == 1 and
+	    (.data.refunds[0] | .refund_reason == "ITEM_IS_DAMAGED" and .refund_reason_note == "Sorry, refunded" and
+	     .refund_source == "MERCHANT" and (.refund_time | v3t) == ("2026-11-23T12:00:00Z" | fromdate))'
+	[ "$(order2 "$tid" "$oid")" = '{"state":"REFUNDED","refunded_reason":"Sorry, refunded"}' ]
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED"}'
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Order $oid is already refunded\"}" ]
 }
 
-@test "a v3 refund takes reason and note too; without a note the reason's text is kept" {
+@test "without --refund-delay the answer still says IN_PROGRESS and the next read SUCCEEDED" {
 	own_sandbox
-	oids=($(jq -r '.orders[] | select(.state != "REFUNDED") | .id' "$OWN" | head -n 3))
-	run -0 v3 -X PUT -d '{"reason":"USER_NO_LONGER_WANTS_ITEM"}' "$SANDBOX_URL/api/v3/orders/${oids[0]}/refund"
-	echo "${lines[0]}" | jq -e '.data.refunds[0].refund_reason == "Customer requested a refund"'
-	run -0 v3 -X PUT -d '{"reason":"ITEM_IS_COUNTERFEIT","note":"Fake"}' "$SANDBOX_URL/api/v3/orders/${oids[1]}/refund"
-	echo "${lines[0]}" | jq -e '.data.refunds[0].refund_reason == "Fake"'
-	run -0 v3 -X PUT -d '{"refund_reason":"WRONG_COLOR"}' "$SANDBOX_URL/api/v3/orders/${oids[2]}/refund"
-	echo "${lines[0]}" | jq -e '.data.refunds[0].refund_reason == "Wrong color"'
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	run -0 refund3 "$oid" '{"refund_reason":"EMPTY_PACKAGE"}'
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED" and
+	    .data.refunds[0].refund_reason == "EMPTY_PACKAGE" and .data.refunds[0].refund_reason_note == null'
+	# Without a note, v2 reads the reason in words.
+	[ "$(order2 "$tid" "$oid")" = '{"state":"REFUNDED","refunded_reason":"Empty package"}' ]
+	# An order never refunded through v3 carries no processing fields.
+	other=$(jq -r --arg o "$oid" '.orders[] | select(.id != $o) | .id' "$OWN" | head -n 1)
+	run -0 order3 "$other"
+	echo "${lines[0]}" | jq -e '.code == 0 and (.data | has("processing_source") or has("processing_status") | not)'
 }
 
-@test "v3 refund errors: unknown reason 1000, missing reason 1001, unknown order 1004, refunded nothing" {
+@test "a v3 refund takes only the reasons of refund_reasons: ticket-only and wrong-stage reasons are HTTP 400 code 1000" {
 	own_sandbox
-	oid=$(jq -r '.orders[] | select(.state != "REFUNDED") | .id' "$OWN" | head -n 1)
-	u="$SANDBOX_URL/api/v3/orders/$oid/refund"
-	run -0 v3 -X PUT -d '{"refund_reason":"19"}' "$u"
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	for r in OTHER USER_NO_LONGER_WANTS_ITEM USER_PLACED_ORDER_BY_MISTAKE ITEM_NEVER_ARRIVED 19 item_is_damaged; do
+		run -0 refund3 "$oid" "{\"refund_reason\":\"$r\"}"
+		[ "${lines[1]}" = 400 ]
+		[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Invalid parameter 'refund_reason': '$r' is not a refund reason (see GET /api/v3/orders/$oid/refund_reasons)\"}" ]
+	done
+	for r in UNABLE_TO_SHIP MERCHANT_OUT_OF_STOCK MERCHANT_REPORTED_ORDER; do
+		run -0 refund3 "$oid" "{\"refund_reason\":\"$r\"}"
+		[ "${lines[1]}" = 400 ]
+		[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Invalid parameter 'refund_reason': order $oid, SHIPPED, does not take '$r' (see GET /api/v3/orders/$oid/refund_reasons)\"}" ]
+	done
+	read -r tid2 oid2 < <(order_in APPROVED "$OWN")
+	run -0 refund3 "$oid2" '{"refund_reason":"ITEM_IS_DAMAGED"}'
 	[ "${lines[1]}" = 400 ]
-	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Invalid parameter 'refund_reason': '19' is not a refund reason (see GET /api/v3/orders/$oid/refund_reasons)\"}" ]
-	run -0 v3 -X PUT -d '{"refund_reason_note":"x"}' "$u"
-	[ "${lines[0]}" = '{"code":1001,"data":{},"message":"Required Param Missing: '"'refund_reason'"'"}' ]
-	run -0 v3 -X PUT -d '{"refund_reason":"OTHER","refund_reason_note":3}' "$u"
-	echo "${lines[0]}" | jq -e '.code == 1000 and (.message | test("not a string"))'
-	run -0 v3 -X PUT -d '{"refund_reason":"OTHER"}' "$SANDBOX_URL/api/v3/orders/123456789012345678901234/refund"
+	[ "${lines[0]}" = "{\"code\":1000,\"data\":{},\"message\":\"Invalid parameter 'refund_reason': order $oid2, APPROVED, does not take 'ITEM_IS_DAMAGED' (see GET /api/v3/orders/$oid2/refund_reasons)\"}" ]
+	# Nothing was started.
+	for o in "$oid" "$oid2"; do
+		run -0 order3 "$o"
+		echo "${lines[0]}" | jq -e '.data.state != "REFUNDED" and (.data | has("processing_status") | not)'
+	done
+	run -0 refund3 "$oid2" '{"refund_reason":"MERCHANT_OUT_OF_STOCK","refund_reason_note":"Out of stock, sorry"}'
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.state == "APPROVED" and .data.processing_status == "IN_PROGRESS"'
+}
+
+@test "a ticket's own refund_reason, when the order enum has it, refunds the ticket's shipped orders" {
+	own_sandbox --tickets 300
+	read -r tid oid < <(jq -r 'select(.refund_reason == "23" or .refund_reason == "22" or .refund_reason == "18") |
+	    .id as $t | .orders[] | select(.state == "SHIPPED") | [$t, .id] | @tsv' "$OWN" | head -n 1)
+	[ -n "$oid" ]
+	reason=$(v3 "$SANDBOX_URL/api/v3/tickets/$tid" | head -n 1 | jq -r .data.refund_reason)
+	jq -e --arg r "$reason" --argjson s "$SHARED_REASONS" '$s | index($r) != null' <<<null
+	run -0 refund3 "$oid" "{\"refund_reason\":\"$reason\"}"
+	[ "${lines[1]}" = 200 ]
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e --arg r "$reason" '.data.state == "REFUNDED" and .data.refunds[0].refund_reason == $r'
+}
+
+@test "v3 refund body errors: missing reason 1001, the v2-style keys are not taken, a note not a string or empty 1000, unknown order 1004" {
+	own_sandbox
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	want='{"code":1001,"data":{},"message":"Required Param Missing: '"'refund_reason'"'"}'
+	for body in '{"refund_reason_note":"x"}' '{"reason":"ITEM_IS_DAMAGED","note":"x"}' '{"refund_reason":null}' ''; do
+		run -0 refund3 "$oid" "$body"
+		[ "${lines[1]}" = 400 ]
+		[ "${lines[0]}" = "$want" ]
+	done
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED","refund_reason_note":3}'
 	[ "${lines[1]}" = 400 ]
-	echo "${lines[0]}" | jq -e '.code == 1004'
-	run -0 v3 "$SANDBOX_URL/api/v3/orders/$oid"
-	echo "${lines[0]}" | jq -e '.data.state != "REFUNDED" and .data.refunds == []'
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'refund_reason_note'"': not a string"}' ]
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED","refund_reason_note":""}'
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Invalid parameter '"'refund_reason_note'"': empty (leave it out, or write at least one character)"}' ]
+	run -0 refund3 123456789012345678901234 '{"refund_reason":"ITEM_IS_DAMAGED"}'
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1004,"data":{},"message":"No '"'Order'"' Found with id: '"'123456789012345678901234'"'"}' ]
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.refunds == [] and (.data | has("processing_status") | not)'
+}
+
+@test "the refund-fail fault: the refund starts, then ends FAILED with the order as it was; it can be refunded again" {
+	own_sandbox --faults 'nth=1:refund-fail'
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_DOES_NOT_FIT","refund_reason_note":"Too small"}'
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_source == "REFUND" and
+	    .data.processing_status == "FAILED" and .data.refunds == []'
+	[ "$(order2 "$tid" "$oid")" = '{"state":"SHIPPED","refunded_reason":null}' ]
+	run -0 refund3 "$oid" '{"refund_reason":"ITEM_DOES_NOT_FIT"}'
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.processing_status == "IN_PROGRESS"'
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED" and
+	    .data.refunds[0].refund_reason == "ITEM_DOES_NOT_FIT"'
+	# A v2 refund after a failed v3 one is taken, and the failure is gone.
+	oid2=$(jq -r --arg o "$oid" '.orders[] | select(.state == "SHIPPED" and .id != $o) | .id' "$OWN" | head -n 1)
+	stop_sandbox
+	start_sandbox -d "$OWN" --faults 'refund-fail@PUT/api/v3/orders/'
+	run -0 refund3 "$oid2" '{"refund_reason":"ITEM_IS_DAMAGED"}'
+	run -0 order3 "$oid2"
+	echo "${lines[0]}" | jq -e '.data.processing_status == "FAILED"'
+	run -0 call -X POST "$SANDBOX_URL/api/v2/order/refund?id=$oid2&reason_code=23&access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	run -0 order3 "$oid2"
+	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and (.data | has("processing_status") | not) and
+	    .data.refunds[0].refund_reason == "Item arrived damaged" and .data.refunds[0].refund_reason_note == null'
+}
+
+@test "--no-processing leaves processing_source and processing_status out; state and refunds tell the outcome" {
+	own_sandbox --no-processing --refund-delay 300ms
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	run -0 refund3 "$oid" '{"refund_reason":"WRONG_COLOR"}'
+	[ "${lines[1]}" = 200 ]
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.refunds == [] and
+	    (.data | has("processing_source") or has("processing_status") | not)'
+	sleep 0.4
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.refunds[0].refund_reason == "WRONG_COLOR" and
+	    (.data | has("processing_source") or has("processing_status") | not)'
+}
+
+@test "a refund in progress is kept in the store file: after a restart it is still in progress, then ends" {
+	own_sandbox --refund-delay 2s
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	run -0 refund3 "$oid" '{"refund_reason":"INCOMPLETE_ORDER"}'
+	[ "${lines[1]}" = 200 ]
+	stop_sandbox
+	start_sandbox -d "$OWN"
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS"'
+	run -0 refund3 "$oid" '{"refund_reason":"INCOMPLETE_ORDER"}'
+	[ "${lines[1]}" = 400 ]
+	echo "${lines[0]}" | jq -e '.message | test("refund .* in progress")'
+	sleep 2
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED"'
+	stop_sandbox
+	[ "$(jq -r --arg o "$oid" '.orders[] | select(.id == $o) | .state' "$OWN")" = REFUNDED ]
+}
+
+@test "drop-after on a refund starts it and closes without an answer" {
+	own_sandbox --refund-delay 1s --faults 'drop-after@PUT/api/v3/orders'
+	read -r tid oid < <(order_in SHIPPED "$OWN")
+	run -52 curl -s -X PUT -H "Authorization: Bearer $TEST_TOKEN" -d '{"refund_reason":"ITEM_IS_DAMAGED"}' \
+	    "$SANDBOX_URL/api/v3/orders/$oid/refund"
+	run -0 order3 "$oid"
+	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS"'
+	tail -n 1 "$OWN" | jq -e --arg o "$oid" '.orders[] | select(.id == $o) | .processing.status == "IN_PROGRESS"'
+}
+
+@test "bad --refund-delay values exit 2 naming the option" {
+	for v in 250 -1s soon 2x 1h30 2d 86400001ms ms; do
+		run -2 --separate-stderr tkt-sandbox --tickets 1 --refund-delay "$v"
+		[ "$output" = "" ]
+		[ "$stderr" = "tkt-sandbox: --refund-delay: '$v' is not a duration up to a day (want 0, 250ms, 2s, 1m)" ]
+	done
 }
 
 # --- one store, two versions ------------------------------------------------
@@ -1424,8 +1596,8 @@ fr_ticket() {
 	[ "${lines[-1]}" = 503 ]
 	run -0 call "$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN"
 	[ "${lines[1]}" = 200 ]
-	oid=$(jq -r '.orders[] | select(.state != "REFUNDED") | .id' "$OWN" | head -n 1)
-	run -52 curl -s -X PUT -H "Authorization: Bearer $TEST_TOKEN" -d '{"refund_reason":"OTHER"}' \
+	oid=$(jq -r '.orders[] | select(.state == "SHIPPED") | .id' "$OWN" | head -n 1)
+	run -52 curl -s -X PUT -H "Authorization: Bearer $TEST_TOKEN" -d '{"refund_reason":"ITEM_IS_DAMAGED"}' \
 	    "$SANDBOX_URL/api/v3/orders/$oid/refund"
 	jq -e --arg o "$oid" '.orders[] | select(.id == $o) | .state == "REFUNDED"' <(tail -n 1 "$OWN")
 	stop_sandbox
