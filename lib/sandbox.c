@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -332,27 +333,102 @@ fault_answer(int kind, struct sb_answer *a)
 	}
 }
 
-/* With no --rate, Remaining is large and Reset zero: nothing to pace. */
+/*
+ * Wish-Rate-Limit-Reset for a 429 on v3, delta seconds from now, in the
+ * --reset-format.  The absolute forms are on the real clock, rounded up to
+ * their unit, so that a client waiting until then is never early.
+ */
+static void
+reset_value(int fmt, double delta, char *buf, size_t size)
+{
+	static const char days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct timespec ts;
+	struct tm tm;
+	int64_t us, ms, s;
+	time_t t;
+
+	if (fmt == SB_RESET_SECONDS) {
+		snprintf(buf, size, "%.3f", delta);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 +
+	    (int64_t)ceil(delta * 1e6);
+	ms = (us + 999) / 1000;
+	s = (us + 999999) / 1000000;
+	switch (fmt) {
+	case SB_RESET_UNIX:
+		snprintf(buf, size, "%lld", (long long)s);
+		return;
+	case SB_RESET_UNIX_MS:
+		snprintf(buf, size, "%lld", (long long)ms);
+		return;
+	case SB_RESET_HTTP_DATE:
+		t = (time_t)s;
+		gmtime_r(&t, &tm);
+		snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+		    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		return;
+	default:
+		t = (time_t)(ms / 1000);
+		gmtime_r(&t, &tm);
+		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	}
+}
+
+/*
+ * The rate-limit headers.  v2 sends both on every answer, Reset in seconds
+ * (0 when nothing is to wait for).  v3 sends Remaining on every answer (on
+ * none but its 429s with --rate-headers 429) and Reset only on a 429, in
+ * the --reset-format.  With no --rate, Remaining is large: nothing to pace.
+ */
+static void
+rate_headers(struct MHD_Response *resp, const struct sb_req *r)
+{
+	const struct sandbox *sb = r->sb;
+	char rem[32], reset[64];
+	int f429 = r->fault.kind == TKT_F_429 && r->admitted;
+	int is429 = !r->admitted || f429;
+	double delta = f429 ? 0.25 : r->reset;
+
+	if (is429)
+		snprintf(rem, sizeof(rem), "0");
+	else if (sb->rl != NULL)
+		snprintf(rem, sizeof(rem), "%ld", r->remaining);
+	else
+		snprintf(rem, sizeof(rem), "1000000");
+	if (!r->v3) {
+		if (is429 || sb->rl != NULL)
+			snprintf(reset, sizeof(reset), "%.3f", delta);
+		else
+			snprintf(reset, sizeof(reset), "0");
+		MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
+		MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
+		return;
+	}
+	if (!is429 && sb->rate_429_only)
+		return;
+	MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
+	if (is429) {
+		reset_value(sb->reset_fmt, delta, reset, sizeof(reset));
+		MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
+	}
+}
+
 static enum MHD_Result
 respond(struct MHD_Connection *c, struct sb_req *r, struct sb_answer *a,
     int html)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	char rem[32], reset[32];
 	size_t len = a->body.len;
-	int f429 = r->fault.kind == TKT_F_429 && r->admitted;
 
-	if (!r->admitted || f429) {
-		snprintf(rem, sizeof(rem), "0");
-		snprintf(reset, sizeof(reset), "%.3f", f429 ? 0.25 : r->reset);
-	} else if (r->sb->rl != NULL) {
-		snprintf(rem, sizeof(rem), "%ld", r->remaining);
-		snprintf(reset, sizeof(reset), "%.3f", r->reset);
-	} else {
-		snprintf(rem, sizeof(rem), "1000000");
-		snprintf(reset, sizeof(reset), "0");
-	}
 	if (a->body.s == NULL)
 		tkt_buf_addc(&a->body, '\0');
 	resp = MHD_create_response_from_buffer(len, tkt_buf_take(&a->body),
@@ -365,8 +441,7 @@ respond(struct MHD_Connection *c, struct sb_req *r, struct sb_answer *a,
 	if (a->content_language != NULL && a->status == MHD_HTTP_OK)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE,
 		    a->content_language);
-	MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
-	MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
+	rate_headers(resp, r);
 	ret = MHD_queue_response(c, a->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -571,6 +646,30 @@ delay_opt(const char *v, int64_t *ms, struct tkt_error *err)
 	return -1;
 }
 
+/* An option's value as the index of one of names (NULL-terminated). */
+static int
+word_opt(const char *opt, const char *v, const char *const *names, int *out,
+    struct tkt_error *err)
+{
+	struct tkt_buf b;
+
+	if (v == NULL)
+		return 0;
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	tkt_buf_init(&b);
+	for (int i = 0; names[i] != NULL; i++)
+		tkt_buf_printf(&b, "%s%s", i == 0 ? "" : names[i + 1] == NULL ?
+		    " or " : ", ", names[i]);
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+	    "%s: '%s' is not %s", opt, v, b.s);
+	tkt_buf_free(&b);
+	return -1;
+}
+
 /* The merchant the tokens belong to: that of the first ticket. */
 static void
 merchant(struct sandbox *sb)
@@ -653,6 +752,11 @@ fail:
 	return -1;
 }
 
+/* In the order of enum sb_reset_fmt, and of rate_429_only. */
+static const char *const reset_formats[] = { "seconds", "unix", "unix-ms",
+    "http-date", "iso8601", NULL };
+static const char *const rate_headers_words[] = { "all", "429", NULL };
+
 int
 tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 {
@@ -680,6 +784,10 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    num_opt("--tickets", o->tickets, 0, 5000000, &n, err) == -1 ||
 	    ttl_opt(o->token_ttl, &ttl, err) == -1 ||
 	    delay_opt(o->refund_delay, &sb.refund_delay_ms, err) == -1 ||
+	    word_opt("--reset-format", o->reset_format, reset_formats,
+	    &sb.reset_fmt, err) == -1 ||
+	    word_opt("--rate-headers", o->rate_headers, rate_headers_words,
+	    &sb.rate_429_only, err) == -1 ||
 	    tkt_now_init(o->now, err) == -1)
 		goto out;
 	sb.noproc = o->no_processing;

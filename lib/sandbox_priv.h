@@ -25,6 +25,12 @@ enum {
 
 struct sb_auth;
 
+/* --reset-format: how a v3 429 says when to come back. */
+enum sb_reset_fmt {
+	SB_RESET_SECONDS, SB_RESET_UNIX, SB_RESET_UNIX_MS, SB_RESET_HTTP_DATE,
+	SB_RESET_ISO8601
+};
+
 /* A v3 refund in progress: its order, and when it ends (real clock, ms). */
 struct sb_pending {
 	char		 order[32];
@@ -38,6 +44,8 @@ struct sandbox {
 	struct tkt_ratelim	*rl;
 	struct sb_auth		*auth;
 	int			 noproc;	/* --no-processing */
+	int			 reset_fmt;	/* enum sb_reset_fmt */
+	int			 rate_429_only;	/* --rate-headers 429 */
 	int64_t			 refund_delay_ms; /* --refund-delay */
 	struct sb_pending	*pend;		/* v3 refunds in progress */
 	size_t			 npend, cappend;

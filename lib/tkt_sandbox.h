@@ -25,6 +25,8 @@ struct tkt_sandbox_opts {
 	const char	*faults;
 	const char	*refund_delay;
 	int		 no_processing;
+	const char	*reset_format;
+	const char	*rate_headers;
 	void		(*ready)(const char *origin, void *arg);
 	void		*arg;
 };

@@ -1012,20 +1012,128 @@ tie_store() {
 	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Use GET or PUT for /api/v3/tickets/abc"}' ]
 }
 
-@test "v3 answers, errors too, carry a Wish-Request-Id and the rate-limit headers" {
+@test "v3 answers, errors too, carry a Wish-Request-Id and Remaining, and no Reset but on a 429" {
 	for u in tickets?limit=1 tickets/x nothing; do
 		curl -s -D - -o /dev/null -H "Authorization: Bearer $TEST_TOKEN" "$SHARED_URL/api/v3/$u" \
 		    >>"$BATS_TEST_TMPDIR/h"
 	done
 	curl -s -D - -o /dev/null "$SHARED_URL/api/v3/tickets" >>"$BATS_TEST_TMPDIR/h"
+	run -0 grep -c '^HTTP/1.1 \(200\|400\|404\|401\) ' "$BATS_TEST_TMPDIR/h"
+	[ "$output" = 4 ]
 	run -0 grep -ci '^Content-Type: application/json' "$BATS_TEST_TMPDIR/h"
 	[ "$output" = 4 ]
-	run -0 grep -ci '^Wish-Rate-Limit-Remaining: [0-9]' "$BATS_TEST_TMPDIR/h"
+	run -0 grep -ci '^Wish-Rate-Limit-Remaining: 1000000.$' "$BATS_TEST_TMPDIR/h"
 	[ "$output" = 4 ]
-	run -0 grep -ci '^Wish-Rate-Limit-Reset: [0-9]' "$BATS_TEST_TMPDIR/h"
-	[ "$output" = 4 ]
+	run -1 grep -ci '^Wish-Rate-Limit-Reset' "$BATS_TEST_TMPDIR/h"
+	[ "$output" = 0 ]
 	run -0 bash -c "grep -i '^Wish-Request-Id: ' '$BATS_TEST_TMPDIR/h' | sort -u | wc -l"
 	[ "$output" = 4 ]
+}
+
+# --- v3: rate-limit headers -------------------------------------------------
+
+# heads [curl args…] URL: the status line and the rate-limit headers of a
+# v3 answer, one a line, without carriage returns.
+heads() {
+	curl -s -D - -o /dev/null -H "Authorization: Bearer $TEST_TOKEN" "$@" |
+	    tr -d '\r' | grep -i '^HTTP/\|^Wish-Rate-Limit-'
+}
+
+@test "a v3 429, from --rate or a fault, carries Remaining 0 and Reset; the other answers Remaining only" {
+	own_sandbox --rate 2/s --faults '429@/api/v3/tickets/'
+	run -0 heads "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[0]}" = "HTTP/1.1 200 OK" ]
+	[ "${lines[1]}" = "Wish-Rate-Limit-Remaining: 1" ]
+	[ "${#lines[@]}" -eq 2 ]
+	run -0 heads "$SANDBOX_URL/api/v3/tickets/x"
+	[ "${lines[0]}" = "HTTP/1.1 429 Too Many Requests" ]
+	[ "${lines[1]}" = "Wish-Rate-Limit-Remaining: 0" ]
+	[ "${lines[2]}" = "Wish-Rate-Limit-Reset: 0.250" ]
+	run -0 heads "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[0]}" = "HTTP/1.1 429 Too Many Requests" ]
+	[ "${lines[1]}" = "Wish-Rate-Limit-Remaining: 0" ]
+	[[ "${lines[2]}" =~ ^Wish-Rate-Limit-Reset:\ 0\.[0-9]{3}$ ]]
+	[ "${lines[2]}" != "Wish-Rate-Limit-Reset: 0.000" ]
+	run -0 v3 "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[1]}" = 429 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"Too Many Requests"}' ]
+	# v2 keeps both headers on every answer.
+	sleep 1
+	run -0 bash -c "curl -s -D - -o /dev/null '$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN' | tr -d '\r' | grep -i '^Wish-Rate-Limit-'"
+	[[ "${lines[0]}" =~ ^Wish-Rate-Limit-Remaining:\ [0-9]+$ ]]
+	[[ "${lines[1]}" =~ ^Wish-Rate-Limit-Reset:\ [0-9.]+$ ]]
+}
+
+# reset_of FORMAT: starts a sandbox whose v3 oauth/test answers 429, and
+# prints the real time before the request (seconds, decimals), the Reset
+# it got, and the real time after.
+reset_of() {
+	own_sandbox --faults '429@/api/v3/oauth/test' --reset-format "$1" >&2
+	date +%s.%N
+	heads "$SANDBOX_URL/api/v3/oauth/test" | sed -n 's/^Wish-Rate-Limit-Reset: //p'
+	date +%s.%N
+}
+
+@test "--reset-format: each of the five forms of Reset parses back to the real clock plus the wait" {
+	# Each reset_of runs in a subshell: its sandbox is stopped by teardown.
+	run -0 reset_of seconds
+	[ "${lines[1]}" = 0.250 ]
+	run -0 reset_of unix
+	[[ "${lines[1]}" =~ ^[0-9]{10}$ ]]
+	# Rounded up to the second: after the request plus 0.25 s, within a second of it.
+	[ "$(echo "${lines[1]} >= ${lines[0]} + 0.25 && ${lines[1]} <= ${lines[2]} + 1.25" | bc)" = 1 ]
+	run -0 reset_of unix-ms
+	[[ "${lines[1]}" =~ ^[0-9]{13}$ ]]
+	[ "$(echo "${lines[1]} / 1000 >= ${lines[0]} + 0.25 && ${lines[1]} / 1000 <= ${lines[2]} + 0.251" | bc -l)" = 1 ]
+	run -0 reset_of http-date
+	[[ "${lines[1]}" =~ ^(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\ [0-9]{2}\ [A-Z][a-z]{2}\ [0-9]{4}\ [0-9]{2}:[0-9]{2}:[0-9]{2}\ GMT$ ]]
+	t=$(date -u -d "${lines[1]}" +%s)
+	[ "$(date -u -d "@$t" '+%a, %d %b %Y %H:%M:%S GMT')" = "${lines[1]}" ]
+	[ "$(echo "$t >= ${lines[0]} + 0.25 && $t <= ${lines[2]} + 1.25" | bc)" = 1 ]
+	run -0 reset_of iso8601
+	[[ "${lines[1]}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$ ]]
+	t=$(date -u -d "${lines[1]}" +%s.%3N)
+	[ "$(echo "$t >= ${lines[0]} + 0.25 && $t <= ${lines[2]} + 0.251" | bc -l)" = 1 ]
+	# The real clock, not --now (2026-11-23T12:00:00Z): not that day unless today is.
+	[ "${lines[1]:0:10}" = "$(date -u -d "@${lines[0]%.*}" +%Y-%m-%d)" ] ||
+	    [ "${lines[1]:0:10}" = "$(date -u -d "@${lines[2]%.*}" +%Y-%m-%d)" ]
+}
+
+@test "a client that waits until an absolute Reset is admitted again: the time is real" {
+	own_sandbox --rate 1/s --reset-format iso8601
+	run -0 heads "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[0]}" = "HTTP/1.1 200 OK" ]
+	run -0 heads "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[0]}" = "HTTP/1.1 429 Too Many Requests" ]
+	reset=$(date -u -d "${lines[2]#Wish-Rate-Limit-Reset: }" +%s.%3N)
+	wait=$(echo "$reset - $(date +%s.%N)" | bc -l)
+	[ "$(echo "$wait > 0.5 && $wait <= 1.01" | bc -l)" = 1 ]
+	sleep "$wait"
+	run -0 heads "$SANDBOX_URL/api/v3/oauth/test"
+	[ "${lines[0]}" = "HTTP/1.1 200 OK" ]
+}
+
+@test "--rate-headers 429: v3 answers other than 429 carry no rate headers at all; v2 keeps them" {
+	own_sandbox --rate-headers 429 --faults '429@/api/v3/tickets/x' --reset-format unix
+	for u in oauth/test tickets?limit=1 tickets/000000000000000000000000 nothing; do
+		run -0 heads "$SANDBOX_URL/api/v3/$u"
+		[ "${#lines[@]}" -eq 1 ] || { echo "$u: ${lines[*]}"; return 1; }
+		[[ "${lines[0]}" == "HTTP/1.1 "[24]0[0-9]* ]]
+	done
+	run -0 heads "$SANDBOX_URL/api/v3/tickets/x"
+	[ "${lines[0]}" = "HTTP/1.1 429 Too Many Requests" ]
+	[ "${lines[1]}" = "Wish-Rate-Limit-Remaining: 0" ]
+	[[ "${lines[2]}" =~ ^Wish-Rate-Limit-Reset:\ [0-9]{10}$ ]]
+	run -0 bash -c "curl -s -D - -o /dev/null '$SANDBOX_URL/api/v2/auth_test?access_token=$TEST_TOKEN' | tr -d '\r' | grep -ci '^Wish-Rate-Limit-'"
+	[ "$output" = 2 ]
+}
+
+@test "bad --reset-format and --rate-headers values exit 2 naming the choices" {
+	run -2 --separate-stderr tkt-sandbox --tickets 1 --reset-format epoch
+	[ "$output" = "" ]
+	[ "$stderr" = "tkt-sandbox: --reset-format: 'epoch' is not seconds, unix, unix-ms, http-date or iso8601" ]
+	run -2 --separate-stderr tkt-sandbox --tickets 1 --rate-headers some
+	[ "$stderr" = "tkt-sandbox: --rate-headers: 'some' is not all or 429" ]
 }
 
 # --- v3: Accept-Language ---------------------------------------------------
