@@ -209,7 +209,8 @@ lang_en(const char *h)
 		if (!ok || q <= bestq || !lang_tag(p, tl))
 			continue;
 		bestq = q;
-		en = (tl == 2 || p[2] == '-') && strncasecmp(p, "en", 2) == 0;
+		en = tl >= 2 && (tl == 2 || p[2] == '-') &&
+		    strncasecmp(p, "en", 2) == 0;
 	}
 	return en;
 }

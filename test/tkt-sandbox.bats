@@ -1186,7 +1186,7 @@ fr_ticket() {
 @test "Accept-Language other than English, first by q, leaves content as is and sends no Content-Language" {
 	id=$(fr_ticket)
 	want=$(jq -c --arg id "$id" 'select(.id == $id) | [.replies[].message]' "$SHARED")
-	for al in fr zh 'fr-CA,en;q=0.8' 'en;q=0.1, ja' '*' 'en;q=0' 'x_y, !!'; do
+	for al in fr zh 'fr-CA,en;q=0.8' 'en;q=0.1, ja' '*' 'en;q=0' 'x_y, !!' e 'en-' 'en;q=2' 'english'; do
 		run -0 lang_get -H "Accept-Language: $al" "$SHARED_URL/api/v3/tickets/$id"
 		[ "${lines[2]}" = 200 ]
 		[ "${lines[1]}" = - ] || { echo "$al: '${lines[1]}'"; return 1; }
