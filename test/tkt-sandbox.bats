@@ -1488,12 +1488,14 @@ order2() {
 	read -r tid oid < <(order_in SHIPPED "$OWN")
 	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED","refund_reason_note":"Sorry, refunded"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e --arg o "$oid" '.code == 0 and .message == "" and .data.id == $o and
+	echo "${lines[0]}" | jq -e --arg o "$oid" '.code == 0 and .message == "" and
+	    .data.id == $o and
 	    .data.state == "SHIPPED" and .data.processing_source == "REFUND" and
 	    .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
 	# In progress: every read says so, v2 sees the order not refunded, and a second refund is refused.
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
 	[ "$(order2 "$tid" "$oid")" = '{"state":"SHIPPED","refunded_reason":null}' ]
 	run -0 refund3 "$oid" '{"refund_reason":"ITEM_IS_DAMAGED"}'
 	[ "${lines[1]}" = 400 ]
@@ -1504,7 +1506,8 @@ order2() {
 	sleep 0.9
 	run -0 order3 "$oid"
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e "$V3T"'.data.state == "REFUNDED" and .data.processing_source == "REFUND" and
+	echo "${lines[0]}" | jq -e "$V3T"'.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and .data.processing_source == "REFUND" and
 	    .data.processing_status == "SUCCEEDED" and (.data.refunds | length) == 1 and
 	    (.data.refunds[0] | .refund_reason == "ITEM_IS_DAMAGED" and .refund_reason_note == "Sorry, refunded" and
 	     .refund_source == "MERCHANT" and (.refund_time | v3t) == ("2026-11-23T12:00:00Z" | fromdate))'
@@ -1519,9 +1522,11 @@ order2() {
 	read -r tid oid < <(order_in SHIPPED "$OWN")
 	run -0 refund3 "$oid" '{"refund_reason":"EMPTY_PACKAGE"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED" and
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED" and
 	    .data.refunds[0].refund_reason == "EMPTY_PACKAGE" and .data.refunds[0].refund_reason_note == null'
 	# Without a note, v2 reads the reason in words.
 	[ "$(order2 "$tid" "$oid")" = '{"state":"REFUNDED","refunded_reason":"Empty package"}' ]
@@ -1551,11 +1556,13 @@ order2() {
 	# Nothing was started.
 	for o in "$oid" "$oid2"; do
 		run -0 order3 "$o"
-		echo "${lines[0]}" | jq -e '.data.state != "REFUNDED" and (.data | has("processing_status") | not)'
+		echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state != "REFUNDED" and (.data | has("processing_status") | not)'
 	done
 	run -0 refund3 "$oid2" '{"refund_reason":"MERCHANT_OUT_OF_STOCK","refund_reason_note":"Out of stock, sorry"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e '.data.state == "APPROVED" and .data.processing_status == "IN_PROGRESS"'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "APPROVED" and .data.processing_status == "IN_PROGRESS"'
 }
 
 @test "a ticket's own refund_reason, when the order enum has it, refunds the ticket's shipped orders" {
@@ -1568,7 +1575,8 @@ order2() {
 	run -0 refund3 "$oid" "{\"refund_reason\":\"$reason\"}"
 	[ "${lines[1]}" = 200 ]
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e --arg r "$reason" '.data.state == "REFUNDED" and .data.refunds[0].refund_reason == $r'
+	echo "${lines[0]}" | jq -e --arg r "$reason" '.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and .data.refunds[0].refund_reason == $r'
 }
 
 @test "v3 refund body errors: missing reason 1001, the v2-style keys are not taken, a note not a string or empty 1000, unknown order 1004" {
@@ -1590,7 +1598,8 @@ order2() {
 	[ "${lines[1]}" = 400 ]
 	[ "${lines[0]}" = '{"code":1004,"data":{},"message":"No '"'Order'"' Found with id: '"'123456789012345678901234'"'"}' ]
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.refunds == [] and (.data | has("processing_status") | not)'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.refunds == [] and (.data | has("processing_status") | not)'
 }
 
 @test "the refund-fail fault: the refund starts, then ends FAILED with the order as it was; it can be refunded again" {
@@ -1598,28 +1607,35 @@ order2() {
 	read -r tid oid < <(order_in SHIPPED "$OWN")
 	run -0 refund3 "$oid" '{"refund_reason":"ITEM_DOES_NOT_FIT","refund_reason_note":"Too small"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_source == "REFUND" and
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.processing_source == "REFUND" and
 	    .data.processing_status == "FAILED" and .data.refunds == []'
 	[ "$(order2 "$tid" "$oid")" = '{"state":"SHIPPED","refunded_reason":null}' ]
 	run -0 refund3 "$oid" '{"refund_reason":"ITEM_DOES_NOT_FIT"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e '.data.processing_status == "IN_PROGRESS"'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.processing_status == "IN_PROGRESS"'
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED" and
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED" and
 	    .data.refunds[0].refund_reason == "ITEM_DOES_NOT_FIT"'
 	# A v2 refund after a failed v3 one is taken, and the failure is gone.
 	oid2=$(jq -r --arg o "$oid" '.orders[] | select(.state == "SHIPPED" and .id != $o) | .id' "$OWN" | head -n 1)
 	stop_sandbox
 	start_sandbox -d "$OWN" --faults 'refund-fail@PUT/api/v3/orders/'
 	run -0 refund3 "$oid2" '{"refund_reason":"ITEM_IS_DAMAGED"}'
+	[ "${lines[1]}" = 200 ]
 	run -0 order3 "$oid2"
-	echo "${lines[0]}" | jq -e '.data.processing_status == "FAILED"'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.processing_status == "FAILED"'
 	run -0 call -X POST "$SANDBOX_URL/api/v2/order/refund?id=$oid2&reason_code=23&access_token=$TEST_TOKEN"
 	[ "${lines[1]}" = 200 ]
 	run -0 order3 "$oid2"
-	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and (.data | has("processing_status") | not) and
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and (.data | has("processing_status") | not) and
 	    .data.refunds[0].refund_reason == "Item arrived damaged" and .data.refunds[0].refund_reason_note == null'
 }
 
@@ -1628,11 +1644,13 @@ order2() {
 	read -r tid oid < <(order_in SHIPPED "$OWN")
 	run -0 refund3 "$oid" '{"refund_reason":"WRONG_COLOR"}'
 	[ "${lines[1]}" = 200 ]
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.refunds == [] and
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.refunds == [] and
 	    (.data | has("processing_source") or has("processing_status") | not)'
 	sleep 0.4
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.refunds[0].refund_reason == "WRONG_COLOR" and
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and .data.refunds[0].refund_reason == "WRONG_COLOR" and
 	    (.data | has("processing_source") or has("processing_status") | not)'
 }
 
@@ -1644,13 +1662,15 @@ order2() {
 	stop_sandbox
 	start_sandbox -d "$OWN"
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS"'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS"'
 	run -0 refund3 "$oid" '{"refund_reason":"INCOMPLETE_ORDER"}'
 	[ "${lines[1]}" = 400 ]
 	echo "${lines[0]}" | jq -e '.message | test("refund .* in progress")'
 	sleep 2
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED"'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "REFUNDED" and .data.processing_status == "SUCCEEDED"'
 	stop_sandbox
 	[ "$(jq -r --arg o "$oid" '.orders[] | select(.id == $o) | .state' "$OWN")" = REFUNDED ]
 }
@@ -1661,7 +1681,8 @@ order2() {
 	run -52 curl -s -X PUT -H "Authorization: Bearer $TEST_TOKEN" -d '{"refund_reason":"ITEM_IS_DAMAGED"}' \
 	    "$SANDBOX_URL/api/v3/orders/$oid/refund"
 	run -0 order3 "$oid"
-	echo "${lines[0]}" | jq -e '.data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS"'
+	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
+	    .data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS"'
 	tail -n 1 "$OWN" | jq -e --arg o "$oid" '.orders[] | select(.id == $o) | .processing.status == "IN_PROGRESS"'
 }
 
