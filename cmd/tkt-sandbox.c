@@ -3,7 +3,8 @@
  * tests, demos and benchmarks.  Reads nothing; writes its origin as the one
  * line on stdout, then serves until SIGTERM or SIGINT.  Flags: -p PORT,
  * -d FILE, --token, --refresh-token, --token-ttl, --seed, --tickets, --now,
- * --rate N/s, --faults SPEC.
+ * --rate N/s, --faults SPEC, --refund-delay DUR, --no-processing,
+ * --reset-format FORMAT, --rate-headers all|429.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,11 +15,14 @@
 static const char usage_text[] =
     "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN]\n"
     "                   [--refresh-token TOKEN] [--token-ttl SECONDS] [--seed N]\n"
-    "                   [--tickets N] [--now TIME] [--rate N/s] [--faults SPEC]\n";
+    "                   [--tickets N] [--now TIME] [--rate N/s] [--faults SPEC]\n"
+    "                   [--refund-delay DUR] [--no-processing]\n"
+    "                   [--reset-format FORMAT] [--rate-headers all|429]\n";
 
 enum {
 	O_TOKEN = 256, O_REFRESH, O_TTL, O_SEED, O_TICKETS, O_NOW, O_RATE,
-	O_FAULTS, O_VERSION
+	O_FAULTS, O_REFUND_DELAY, O_NO_PROCESSING, O_RESET_FORMAT,
+	O_RATE_HEADERS, O_VERSION
 };
 
 static const struct option longopts[] = {
@@ -32,6 +36,10 @@ static const struct option longopts[] = {
 	{ "now", required_argument, NULL, O_NOW },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "faults", required_argument, NULL, O_FAULTS },
+	{ "refund-delay", required_argument, NULL, O_REFUND_DELAY },
+	{ "no-processing", no_argument, NULL, O_NO_PROCESSING },
+	{ "reset-format", required_argument, NULL, O_RESET_FORMAT },
+	{ "rate-headers", required_argument, NULL, O_RATE_HEADERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -65,6 +73,10 @@ main(int argc, char *argv[])
 		case O_NOW: o.now = optarg; break;
 		case O_RATE: o.rate = optarg; break;
 		case O_FAULTS: o.faults = optarg; break;
+		case O_REFUND_DELAY: o.refund_delay = optarg; break;
+		case O_NO_PROCESSING: o.no_processing = 1; break;
+		case O_RESET_FORMAT: o.reset_format = optarg; break;
+		case O_RATE_HEADERS: o.rate_headers = optarg; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return TKT_EXIT_OK;

@@ -161,14 +161,23 @@ _tkt_sandbox()
 		COMPREPLY=($(compgen -W "5/s 10/s 50/s" -- "$cur"))
 		return ;;
 	--faults)
-		COMPREPLY=($(compgen -W "500 502 503 429 slow=500 drop-before drop-after garbage 503:0.2 nth=2:503" -- "$cur"))
+		COMPREPLY=($(compgen -W "500 502 503 429 slow=500 drop-before drop-after garbage refund-fail 503:0.2 nth=2:503" -- "$cur"))
 		return ;;
 	--token-ttl)
 		COMPREPLY=($(compgen -W "60 3600 30d" -- "$cur"))
 		return ;;
+	--refund-delay)
+		COMPREPLY=($(compgen -W "0 250ms 2s" -- "$cur"))
+		return ;;
+	--reset-format)
+		COMPREPLY=($(compgen -W "seconds unix unix-ms http-date iso8601" -- "$cur"))
+		return ;;
+	--rate-headers)
+		COMPREPLY=($(compgen -W "all 429" -- "$cur"))
+		return ;;
 	--token|--refresh-token|--seed|--tickets|--now)
 		return ;;
 	esac
-	COMPREPLY=($(compgen -W "-p --port -d --data --token --refresh-token --token-ttl --seed --tickets --now --rate --faults -h --help --version" -- "$cur"))
+	COMPREPLY=($(compgen -W "-p --port -d --data --token --refresh-token --token-ttl --seed --tickets --now --rate --faults --refund-delay --no-processing --reset-format --rate-headers -h --help --version" -- "$cur"))
 }
 complete -F _tkt_sandbox tkt-sandbox

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -227,28 +228,37 @@ find_token(struct MHD_Connection *c, struct sb_req *r, int v3)
 		r->token = xstrdup(tok);
 }
 
-/* A refused token, in each version's words (tkt-sandbox(1), Tokens). */
+/*
+ * A refused token, in each version's words and statuses (tkt-sandbox(1),
+ * Tokens): v2 answers 401 to all; v3 answers 401 only to a missing token,
+ * as Wish does, and 400 to the others, as its specification shows them.
+ */
 static void
 token_fail(struct sb_answer *a, int st, int v3)
 {
 	static const struct {
 		int		 st;
 		long		 code2, code3;
+		unsigned	 http3;
 		const char	*msg2, *msg3;
 	} t[] = {
-		{ SB_TOK_NONE, 4000, 1012, "Unauthorized Request",
+		{ SB_TOK_NONE, 4000, 1012, SB_HTTP_UNAUTHORIZED,
+		    "Unauthorized Request",
 		    "Missing access token in authorization header" },
-		{ SB_TOK_WRONG, 4000, 1006, "Unauthorized Request",
+		{ SB_TOK_WRONG, 4000, 1006, SB_HTTP_BAD_REQUEST,
+		    "Unauthorized Request",
 		    "No access token found or the app does not exist" },
-		{ SB_TOK_EXPIRED, 1015, 1007, "The access token has expired",
+		{ SB_TOK_EXPIRED, 1015, 1007, SB_HTTP_BAD_REQUEST,
+		    "The access token has expired",
 		    "This access token has expired" },
-		{ SB_TOK_REVOKED, 1016, 1008, "The access token has been revoked",
+		{ SB_TOK_REVOKED, 1016, 1008, SB_HTTP_BAD_REQUEST,
+		    "The access token has been revoked",
 		    "This access token has been revoked" },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		if (t[i].st == st)
-			sb_envelope(a, SB_HTTP_UNAUTHORIZED,
+			sb_envelope(a, v3 ? t[i].http3 : SB_HTTP_UNAUTHORIZED,
 			    v3 ? t[i].code3 : t[i].code2, "{}",
 			    v3 ? t[i].msg3 : t[i].msg2);
 }
@@ -299,6 +309,7 @@ dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
 			return;
 		}
 	}
+	sb_settle(r->sb);
 	e->fn(r, id[0] != '\0' ? id : NULL, a);
 }
 
@@ -322,27 +333,102 @@ fault_answer(int kind, struct sb_answer *a)
 	}
 }
 
-/* With no --rate, Remaining is large and Reset zero: nothing to pace. */
+/*
+ * Wish-Rate-Limit-Reset for a 429 on v3, delta seconds from now, in the
+ * --reset-format.  The absolute forms are on the real clock, rounded up to
+ * their unit, so that a client waiting until then is never early.
+ */
+static void
+reset_value(int fmt, double delta, char *buf, size_t size)
+{
+	static const char days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct timespec ts;
+	struct tm tm;
+	int64_t us, ms, s;
+	time_t t;
+
+	if (fmt == SB_RESET_SECONDS) {
+		snprintf(buf, size, "%.3f", delta);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 +
+	    (int64_t)ceil(delta * 1e6);
+	ms = (us + 999) / 1000;
+	s = (us + 999999) / 1000000;
+	switch (fmt) {
+	case SB_RESET_UNIX:
+		snprintf(buf, size, "%lld", (long long)s);
+		return;
+	case SB_RESET_UNIX_MS:
+		snprintf(buf, size, "%lld", (long long)ms);
+		return;
+	case SB_RESET_HTTP_DATE:
+		t = (time_t)s;
+		gmtime_r(&t, &tm);
+		snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+		    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		return;
+	default:
+		t = (time_t)(ms / 1000);
+		gmtime_r(&t, &tm);
+		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	}
+}
+
+/*
+ * The rate-limit headers.  v2 sends both on every answer, Reset in seconds
+ * (0 when nothing is to wait for).  v3 sends Remaining on every answer (on
+ * none but its 429s with --rate-headers 429) and Reset only on a 429, in
+ * the --reset-format.  With no --rate, Remaining is large: nothing to pace.
+ */
+static void
+rate_headers(struct MHD_Response *resp, const struct sb_req *r)
+{
+	const struct sandbox *sb = r->sb;
+	char rem[32], reset[64];
+	int f429 = r->fault.kind == TKT_F_429 && r->admitted;
+	int is429 = !r->admitted || f429;
+	double delta = f429 ? 0.25 : r->reset;
+
+	if (is429)
+		snprintf(rem, sizeof(rem), "0");
+	else if (sb->rl != NULL)
+		snprintf(rem, sizeof(rem), "%ld", r->remaining);
+	else
+		snprintf(rem, sizeof(rem), "1000000");
+	if (!r->v3) {
+		if (is429 || sb->rl != NULL)
+			snprintf(reset, sizeof(reset), "%.3f", delta);
+		else
+			snprintf(reset, sizeof(reset), "0");
+		MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
+		MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
+		return;
+	}
+	if (!is429 && sb->rate_429_only)
+		return;
+	MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
+	if (is429) {
+		reset_value(sb->reset_fmt, delta, reset, sizeof(reset));
+		MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
+	}
+}
+
 static enum MHD_Result
 respond(struct MHD_Connection *c, struct sb_req *r, struct sb_answer *a,
     int html)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	char rem[32], reset[32];
 	size_t len = a->body.len;
-	int f429 = r->fault.kind == TKT_F_429 && r->admitted;
 
-	if (!r->admitted || f429) {
-		snprintf(rem, sizeof(rem), "0");
-		snprintf(reset, sizeof(reset), "%.3f", f429 ? 0.25 : r->reset);
-	} else if (r->sb->rl != NULL) {
-		snprintf(rem, sizeof(rem), "%ld", r->remaining);
-		snprintf(reset, sizeof(reset), "%.3f", r->reset);
-	} else {
-		snprintf(rem, sizeof(rem), "1000000");
-		snprintf(reset, sizeof(reset), "0");
-	}
 	if (a->body.s == NULL)
 		tkt_buf_addc(&a->body, '\0');
 	resp = MHD_create_response_from_buffer(len, tkt_buf_take(&a->body),
@@ -352,8 +438,10 @@ respond(struct MHD_Connection *c, struct sb_req *r, struct sb_answer *a,
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, html ?
 	    "text/html" : "application/json");
 	MHD_add_response_header(resp, "Wish-Request-Id", r->rid);
-	MHD_add_response_header(resp, "Wish-Rate-Limit-Remaining", rem);
-	MHD_add_response_header(resp, "Wish-Rate-Limit-Reset", reset);
+	if (a->content_language != NULL && a->status == MHD_HTTP_OK)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE,
+		    a->content_language);
+	rate_headers(resp, r);
 	ret = MHD_queue_response(c, a->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -364,10 +452,14 @@ req_new(struct sandbox *sb, struct MHD_Connection *c, const char *url,
     const char *method)
 {
 	struct sb_req *r = xcalloc(1, sizeof(*r));
+	const char *al = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 	unsigned long long n;
 
 	r->sb = sb;
 	r->method = method;
+	r->v3 = strncmp(url, "/api/v3/", 8) == 0;
+	r->accept_lang = al != NULL ? xstrdup(al) : NULL;
 	tkt_buf_init(&r->body);
 	pthread_mutex_lock(&sb->idmu);
 	n = ++sb->nreq;
@@ -403,6 +495,7 @@ req_free(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	free(r->p);
 	free(r->token);
+	free(r->accept_lang);
 	tkt_buf_free(&r->body);
 	free(r);
 	*con_cls = NULL;
@@ -439,6 +532,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		r->pp = NULL;
 	}
 	a.status = MHD_HTTP_OK;
+	a.content_language = NULL;
 	tkt_buf_init(&a.body);
 	kind = r->fault.kind;
 	if (r->fault.slow_ms > 0) {
@@ -512,6 +606,68 @@ ttl_opt(const char *v, int64_t *ttl, struct tkt_error *err)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * --refund-delay: milliseconds ("250ms"), or a duration with its unit
+ * ("2s", "1m"), up to a day; a bare number other than 0 is refused, since
+ * it could be either.
+ */
+static int
+delay_opt(const char *v, int64_t *ms, struct tkt_error *err)
+{
+	size_t len = v != NULL ? strlen(v) : 0;
+	long long n;
+	int64_t s;
+	char num[32];
+	const char *es;
+
+	if (v == NULL)
+		return 0;
+	if (strcmp(v, "0") == 0) {
+		*ms = 0;
+		return 0;
+	}
+	if (len > 2 && len - 2 < sizeof(num) && strcmp(v + len - 2, "ms") == 0) {
+		memcpy(num, v, len - 2);
+		num[len - 2] = '\0';
+		if (tkt_num_parse(num, 0, 86400000, &n, &es) == 0) {
+			*ms = n;
+			return 0;
+		}
+	} else if (len > 1 && strchr("smhd", v[len - 1]) != NULL &&
+	    tkt_duration_parse(v, &s) == 0 && s <= 86400) {
+		*ms = s * 1000;
+		return 0;
+	}
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+	    "--refund-delay: '%s' is not a duration up to a day (want 0, "
+	    "250ms, 2s, 1m)", v);
+	return -1;
+}
+
+/* An option's value as the index of one of names (NULL-terminated). */
+static int
+word_opt(const char *opt, const char *v, const char *const *names, int *out,
+    struct tkt_error *err)
+{
+	struct tkt_buf b;
+
+	if (v == NULL)
+		return 0;
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	tkt_buf_init(&b);
+	for (int i = 0; names[i] != NULL; i++)
+		tkt_buf_printf(&b, "%s%s", i == 0 ? "" : names[i + 1] == NULL ?
+		    " or " : ", ", names[i]);
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+	    "%s: '%s' is not %s", opt, v, b.s);
+	tkt_buf_free(&b);
+	return -1;
 }
 
 /* The merchant the tokens belong to: that of the first ticket. */
@@ -596,6 +752,11 @@ fail:
 	return -1;
 }
 
+/* In the order of enum sb_reset_fmt, and of rate_429_only. */
+static const char *const reset_formats[] = { "seconds", "unix", "unix-ms",
+    "http-date", "iso8601", NULL };
+static const char *const rate_headers_words[] = { "all", "429", NULL };
+
 int
 tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 {
@@ -622,8 +783,14 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    num_opt("--seed", o->seed, 0, LLONG_MAX, &seed, err) == -1 ||
 	    num_opt("--tickets", o->tickets, 0, 5000000, &n, err) == -1 ||
 	    ttl_opt(o->token_ttl, &ttl, err) == -1 ||
+	    delay_opt(o->refund_delay, &sb.refund_delay_ms, err) == -1 ||
+	    word_opt("--reset-format", o->reset_format, reset_formats,
+	    &sb.reset_fmt, err) == -1 ||
+	    word_opt("--rate-headers", o->rate_headers, rate_headers_words,
+	    &sb.rate_429_only, err) == -1 ||
 	    tkt_now_init(o->now, err) == -1)
 		goto out;
+	sb.noproc = o->no_processing;
 	if (o->rate != NULL && (sb.rl = tkt_ratelim_parse(o->rate, err)) == NULL)
 		goto out;
 	if (o->faults != NULL && (sb.faults = tkt_faults_parse(o->faults,
@@ -637,6 +804,7 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 		goto out;
 	snprintf(sb.origin, sizeof(sb.origin), "http://127.0.0.1:%d", bound);
 	merchant(&sb);
+	sb_pending_load(&sb);
 	sb.auth = sb_auth_new(token, refresh, ttl);
 	sb.idbase = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
 
@@ -664,6 +832,7 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	while (sigwait(&set, &sig) != 0);
 	MHD_stop_daemon(d);
 	d = NULL;
+	sb_settle(&sb);
 	if (o->file != NULL && tkt_sbstore_save(sb.st, o->file, err) == -1)
 		goto out;
 	rv = 0;
@@ -676,6 +845,7 @@ out:
 	tkt_faults_free(sb.faults);
 	tkt_ratelim_free(sb.rl);
 	sb_auth_free(sb.auth);
+	free(sb.pend);
 	pthread_mutex_destroy(&sb.mu);
 	pthread_mutex_destroy(&sb.idmu);
 	return rv;

@@ -39,6 +39,7 @@ parse_kind(const char *s, struct rule *ru)
 		{ "500", TKT_F_500 }, { "502", TKT_F_502 }, { "503", TKT_F_503 },
 		{ "429", TKT_F_429 }, { "drop-before", TKT_F_DROP_BEFORE },
 		{ "drop-after", TKT_F_DROP_AFTER }, { "garbage", TKT_F_GARBAGE },
+		{ "refund-fail", TKT_F_REFUND_FAIL },
 	};
 	long long ms;
 	const char *es;
@@ -125,7 +126,8 @@ tkt_faults_parse(const char *spec, uint64_t seed, struct tkt_error *err)
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 			    "--faults: bad rule '%s' (want KIND[:PROB][@[METHOD]PATH] or "
 			    "nth=N:KIND; KIND is 500, 502, 503, 429, slow=MS, "
-			    "drop-before, drop-after or garbage)", orig);
+			    "drop-before, drop-after, garbage or refund-fail)",
+			    orig);
 			free(f->r[f->n].prefix);
 			free(f->r[f->n].method);
 			free(orig);

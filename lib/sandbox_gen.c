@@ -416,6 +416,41 @@ static const struct {
 	{ "Royal Mail", "RN#########GB" },
 };
 
+/*
+ * One order in four that has tracking was shipped once before, with another
+ * carrier (v3 lists both, newest first); the earlier one is made up from
+ * the order's id when it is rendered, so that any store has such orders.
+ */
+int
+tkt_sbgen_earlier_tracking(const char *order_id, const char *provider,
+    const char **carrier, char num[64])
+{
+	const size_t nc = sizeof(carriers) / sizeof(*carriers);
+	struct tkt_rng r;
+	uint64_t h = 1469598103934665603ULL;
+	size_t cur = nc, pick, i;
+	const char *fmt;
+
+	for (const char *s = order_id; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	if (order_id == NULL || (h >> 32) % 4 != 0)
+		return 0;
+	for (i = 0; provider != NULL && i < nc; i++)
+		if (strcmp(carriers[i].name, provider) == 0)
+			cur = i;
+	tkt_rng_seed(&r, h);
+	pick = (size_t)tkt_rng_below(&r, cur < nc ? nc - 1 : nc);
+	if (cur < nc && pick >= cur)
+		pick++;
+	*carrier = carriers[pick].name;
+	fmt = carriers[pick].fmt;
+	for (i = 0; fmt[i] != '\0' && i < 63; i++)
+		num[i] = fmt[i] == '#' ? (char)('0' + tkt_rng_below(&r, 10)) :
+		    fmt[i];
+	num[i] = '\0';
+	return 1;
+}
+
 static const struct {
 	const char	*code;
 	const char	*text;

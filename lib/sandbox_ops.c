@@ -3,10 +3,20 @@
  * under the store lock: state moves, replies and refunds.  Both API
  * versions call these, so a change made through one is what the other
  * reads; each version renders the outcome (struct sb_err) its own way.
+ *
+ * A v3 refund is asynchronous: its PUT leaves the order's "processing"
+ * object IN_PROGRESS in the store, and the order is refunded (SUCCEEDED)
+ * or not (FAILED) --refund-delay later, by sb_settle, which every request
+ * calls before it reads or writes the store; so a refund ends at the first
+ * request after its time, before that request sees the store, and every
+ * step reaches the store file like any change.  The refunds in progress
+ * are also kept in a list, with their end on the real clock, so that a
+ * request need not look through the store.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "sandbox_priv.h"
 
@@ -241,119 +251,396 @@ out:
 	return rv;
 }
 
-/* The order element o of rec, refunded, into out (no newline). */
-static int
-refund_order(const struct tkt_rec *rec, const struct tkt_jnode *o,
-    const char *reason, const char *now, struct tkt_buf *out,
-    struct tkt_error *err)
+/* Milliseconds since the epoch on the real clock (never --now). */
+int64_t
+sb_clock_ms(void)
 {
-	struct tkt_rec el;
-	struct tkt_buf vr, vs, vd, vn, vb;
-	struct tkt_edit ed[5];
-	char day[11];
-	int rv;
+	struct timespec ts;
 
-	tkt_rec_init(&el);
-	if ((rv = tkt_rec_parse(&el, rec->line + o->start, o->end - o->start,
-	    TKT_RD_TOP, err)) == 0) {
-		tkt_buf_init(&vr);
-		tkt_buf_init(&vs);
-		tkt_buf_init(&vd);
-		tkt_buf_init(&vn);
-		tkt_buf_init(&vb);
-		memcpy(day, now, 10);
-		day[10] = '\0';
-		quote(&vs, "REFUNDED");
-		quote(&vr, reason);
-		quote(&vd, day);
-		quote(&vn, now);
-		quote(&vb, "REFUNDED BY MERCHANT");
-		ed[0] = (struct tkt_edit){ "state", vs.s, vs.len };
-		ed[1] = (struct tkt_edit){ "refunded_reason", vr.s, vr.len };
-		ed[2] = (struct tkt_edit){ "refunded_time", vd.s, vd.len };
-		ed[3] = (struct tkt_edit){ "refunded_by", vb.s, vb.len };
-		ed[4] = (struct tkt_edit){ "last_updated", vn.s, vn.len };
-		tkt_rec_splice(&el, ed, 5, out);
-		out->len--;	/* the newline */
-		tkt_buf_free(&vr);
-		tkt_buf_free(&vs);
-		tkt_buf_free(&vd);
-		tkt_buf_free(&vn);
-		tkt_buf_free(&vb);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Order id's element in rec, or NULL. */
+static const struct tkt_jnode *
+order_node(const struct tkt_rec *rec, const char *id)
+{
+	const struct tkt_jnode *o = tkt_rec_get(rec, &rec->nodes[0], "orders");
+
+	for (o = tkt_rec_child(rec, o); o != NULL; o = tkt_rec_next(rec, o)) {
+		const char *oid = tkt_rec_str(rec, tkt_rec_get(rec, o, "id"), NULL);
+
+		if (oid != NULL && strcmp(oid, id) == 0)
+			return o;
 	}
+	return NULL;
+}
+
+/* Order o's processing object, or NULL. */
+static const struct tkt_jnode *
+processing(const struct tkt_rec *rec, const struct tkt_jnode *o)
+{
+	const struct tkt_jnode *p = tkt_rec_get(rec, o, "processing");
+
+	return p != NULL && p->type == TKT_J_OBJECT ? p : NULL;
+}
+
+static int
+in_progress(const struct tkt_rec *rec, const struct tkt_jnode *o)
+{
+	const char *st = tkt_rec_str(rec, tkt_rec_get(rec, processing(rec, o),
+	    "status"), NULL);
+
+	return st != NULL && strcmp(st, "IN_PROGRESS") == 0;
+}
+
+/*
+ * Saves ticket ti (parsed in rec) with order o's element edited by ed and
+ * the ticket's updated_at set to now; the new line is appended to line
+ * when it is not NULL.  0, or -1 and e.
+ */
+static int
+order_commit(struct sandbox *sb, long ti, const struct tkt_rec *rec,
+    const struct tkt_jnode *o, const struct tkt_edit *ed, size_t ned,
+    const char *now, struct tkt_buf *line, struct sb_err *e)
+{
+	const struct tkt_jnode *orders = tkt_rec_get(rec, &rec->nodes[0],
+	    "orders"), *c;
+	struct tkt_buf arr, vnow, out;
+	struct tkt_edit ted[2];
+	struct tkt_error err;
+	struct tkt_rec el;
+	int rv = -1;
+
+	tkt_buf_init(&arr);
+	tkt_buf_init(&vnow);
+	tkt_buf_init(&out);
+	tkt_rec_init(&el);
+	tkt_error_clear(&err);
+	tkt_buf_addc(&arr, '[');
+	for (c = tkt_rec_child(rec, orders); c != NULL; c = tkt_rec_next(rec, c)) {
+		if (arr.len > 1)
+			tkt_buf_addc(&arr, ',');
+		if (c != o) {
+			tkt_buf_add(&arr, rec->line + c->start, c->end - c->start);
+			continue;
+		}
+		if (tkt_rec_parse(&el, rec->line + c->start, c->end - c->start,
+		    TKT_RD_TOP, &err) == -1) {
+			sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
+			    "The order's ticket is damaged in the store: %s",
+			    err.msg);
+			goto out;
+		}
+		tkt_rec_splice(&el, ed, ned, &arr);
+		arr.len--;	/* the newline */
+	}
+	tkt_buf_addc(&arr, ']');
+	quote(&vnow, now);
+	ted[0] = (struct tkt_edit){ "orders", arr.s, arr.len };
+	ted[1] = (struct tkt_edit){ "updated_at", vnow.s, vnow.len };
+	tkt_rec_splice(rec, ted, 2, &out);
+	rv = commit(sb, ti, &out, line, e);
+out:
 	tkt_rec_free(&el);
+	tkt_buf_free(&arr);
+	tkt_buf_free(&vnow);
+	tkt_buf_free(&out);
 	return rv;
+}
+
+/* The edits that refund an order, at now, for text; ed needs 5. */
+static size_t
+refunded_edits(struct tkt_edit *ed, const char *text, const char *now,
+    struct tkt_buf v[4])
+{
+	char day[11];
+
+	memcpy(day, now, 10);
+	day[10] = '\0';
+	quote(&v[0], text);
+	quote(&v[1], day);
+	quote(&v[2], "REFUNDED BY MERCHANT");
+	quote(&v[3], now);
+	ed[0] = (struct tkt_edit){ "state", "\"REFUNDED\"", 10 };
+	ed[1] = (struct tkt_edit){ "refunded_reason", v[0].s, v[0].len };
+	ed[2] = (struct tkt_edit){ "refunded_time", v[1].s, v[1].len };
+	ed[3] = (struct tkt_edit){ "refunded_by", v[2].s, v[2].len };
+	ed[4] = (struct tkt_edit){ "last_updated", v[3].s, v[3].len };
+	return 5;
+}
+
+/* Finds order id's ticket and parses it into rec: its index, or -1 and e. */
+static long
+order_load(struct sandbox *sb, const char *id, struct tkt_rec *rec,
+    const struct tkt_jnode **o, struct sb_err *e)
+{
+	long ti;
+
+	if ((ti = tkt_sbstore_find_order(sb->st, id)) == -1) {
+		not_found(e, "Order", id);
+		return -1;
+	}
+	if (load(sb, ti, id, rec, e) == -1)
+		return -1;
+	if ((*o = order_node(rec, id)) == NULL) {
+		not_found(e, "Order", id);
+		return -1;
+	}
+	return ti;
+}
+
+/* The refusals both versions share: refunded already, or being refunded. */
+static int
+refundable(const struct tkt_rec *rec, const struct tkt_jnode *o,
+    const char *id, struct sb_err *e)
+{
+	const char *st = tkt_rec_str(rec, tkt_rec_get(rec, o, "state"), NULL);
+
+	if (st != NULL && strcmp(st, "REFUNDED") == 0) {
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		    "Order %.40s is already refunded", id);
+		return -1;
+	}
+	if (in_progress(rec, o)) {
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		    "A refund of order %.40s is in progress", id);
+		return -1;
+	}
+	return 0;
 }
 
 int
 sb_refund(struct sandbox *sb, const char *id, const char *reason,
     struct tkt_buf *line, struct sb_err *e)
 {
-	const struct tkt_jnode *orders, *o;
+	const struct tkt_jnode *o;
 	struct tkt_rec rec;
-	struct tkt_buf arr, vnow, out;
-	struct tkt_edit ed[2];
-	struct tkt_error err;
+	struct tkt_buf v[4];
+	struct tkt_edit ed[6];
 	char now[21];
+	size_t ned;
 	long ti;
-	int first = 1, found = 0, rv = -1;
+	int rv = -1;
 
 	tkt_rec_init(&rec);
-	tkt_buf_init(&arr);
-	tkt_buf_init(&vnow);
-	tkt_buf_init(&out);
-	tkt_error_clear(&err);
+	for (size_t i = 0; i < 4; i++)
+		tkt_buf_init(&v[i]);
 	pthread_mutex_lock(&sb->mu);
-	if ((ti = tkt_sbstore_find_order(sb->st, id)) == -1) {
-		not_found(e, "Order", id);
-		goto out;
-	}
-	if (load(sb, ti, id, &rec, e) == -1)
+	if ((ti = order_load(sb, id, &rec, &o, e)) == -1 ||
+	    refundable(&rec, o, id, e) == -1)
 		goto out;
 	tkt_time_format(tkt_now(), now);
-	orders = tkt_rec_get(&rec, &rec.nodes[0], "orders");
-	tkt_buf_addc(&arr, '[');
-	for (o = tkt_rec_child(&rec, orders); o != NULL; o = tkt_rec_next(&rec, o)) {
-		const char *oid = tkt_rec_str(&rec, tkt_rec_get(&rec, o, "id"), NULL);
-		const char *st = tkt_rec_str(&rec, tkt_rec_get(&rec, o, "state"), NULL);
-
-		if (!first)
-			tkt_buf_addc(&arr, ',');
-		first = 0;
-		if (oid == NULL || strcmp(oid, id) != 0) {
-			tkt_buf_add(&arr, rec.line + o->start, o->end - o->start);
-			continue;
-		}
-		if (st != NULL && strcmp(st, "REFUNDED") == 0) {
-			sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
-			    "Order %.40s is already refunded", id);
-			goto out;
-		}
-		if (refund_order(&rec, o, reason, now, &arr, &err) == -1) {
-			sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
-			    "The order's ticket is damaged in the store: %s",
-			    err.msg);
-			goto out;
-		}
-		found = 1;
-	}
-	tkt_buf_addc(&arr, ']');
-	if (!found) {
-		not_found(e, "Order", id);
-		goto out;
-	}
-	quote(&vnow, now);
-	ed[0] = (struct tkt_edit){ "orders", arr.s, arr.len };
-	ed[1] = (struct tkt_edit){ "updated_at", vnow.s, vnow.len };
-	tkt_rec_splice(&rec, ed, 2, &out);
-	rv = commit(sb, ti, &out, line, e);
+	ned = refunded_edits(ed, reason, now, v);
+	/* A v3 refund that failed before is no longer the order's news. */
+	ed[ned++] = (struct tkt_edit){ "processing", NULL, 0 };
+	rv = order_commit(sb, ti, &rec, o, ed, ned, now, line, e);
 out:
 	pthread_mutex_unlock(&sb->mu);
 	tkt_rec_free(&rec);
-	tkt_buf_free(&arr);
-	tkt_buf_free(&vnow);
-	tkt_buf_free(&out);
+	for (size_t i = 0; i < 4; i++)
+		tkt_buf_free(&v[i]);
 	return rv;
+}
+
+/* Remembers that order id's refund ends at due (ms, real clock). */
+static void
+pending_add(struct sandbox *sb, const char *id, int64_t due)
+{
+	if (sb->npend == sb->cappend) {
+		sb->cappend = sb->cappend ? sb->cappend * 2 : 16;
+		sb->pend = xreallocarray(sb->pend, sb->cappend,
+		    sizeof(*sb->pend));
+	}
+	snprintf(sb->pend[sb->npend].order, sizeof(sb->pend[0].order), "%s",
+	    id);
+	sb->pend[sb->npend++].due = due;
+}
+
+/*
+ * Ends order id's refund in progress (under the store lock): SUCCEEDED,
+ * the order refunded, or FAILED, the order as it was, as the refund's
+ * fail member says.  0 also when there is nothing to end; -1 and e when
+ * the change could not be saved.
+ */
+static int
+settle_one(struct sandbox *sb, const char *id, struct sb_err *e)
+{
+	const struct tkt_jnode *o, *p, *f;
+	struct tkt_rec rec, pr;
+	struct tkt_buf v[4], vp, vnow;
+	struct tkt_edit ed[7], ped[2];
+	struct tkt_error err;
+	const char *text;
+	char now[21];
+	size_t ned = 0;
+	long ti;
+	int fail, rv = 0;
+
+	tkt_rec_init(&rec);
+	tkt_rec_init(&pr);
+	tkt_buf_init(&vp);
+	tkt_buf_init(&vnow);
+	for (size_t i = 0; i < 4; i++)
+		tkt_buf_init(&v[i]);
+	if ((ti = order_load(sb, id, &rec, &o, e)) == -1 ||
+	    !in_progress(&rec, o))
+		goto out;
+	p = processing(&rec, o);
+	fail = (f = tkt_rec_get(&rec, p, "fail")) != NULL &&
+	    f->type == TKT_J_TRUE;
+	text = tkt_rec_str(&rec, tkt_rec_get(&rec, p, "text"), NULL);
+	tkt_time_format(tkt_now(), now);
+	quote(&vnow, now);
+	if (tkt_rec_parse(&pr, rec.line + p->start, p->end - p->start,
+	    TKT_RD_TOP, &err) == -1)
+		goto out;
+	ped[0] = (struct tkt_edit){ "status", fail ? "\"FAILED\"" :
+	    "\"SUCCEEDED\"", fail ? 8 : 11 };
+	ped[1] = (struct tkt_edit){ "ended_at", vnow.s, vnow.len };
+	tkt_rec_splice(&pr, ped, 2, &vp);
+	vp.len--;	/* the newline */
+	if (fail)
+		ed[ned++] = (struct tkt_edit){ "last_updated", vnow.s, vnow.len };
+	else
+		ned = refunded_edits(ed, text != NULL ? text : "", now, v);
+	ed[ned++] = (struct tkt_edit){ "processing", vp.s, vp.len };
+	rv = order_commit(sb, ti, &rec, o, ed, ned, now, NULL, e);
+out:
+	tkt_rec_free(&rec);
+	tkt_rec_free(&pr);
+	tkt_buf_free(&vp);
+	tkt_buf_free(&vnow);
+	for (size_t i = 0; i < 4; i++)
+		tkt_buf_free(&v[i]);
+	return rv;
+}
+
+int
+sb_refund_start(struct sandbox *sb, const char *id, const struct sb_refund *rq,
+    struct tkt_buf *line, struct sb_err *e)
+{
+	const struct tkt_jnode *o;
+	struct tkt_rec rec;
+	struct tkt_buf vp, vnow;
+	struct tkt_edit ed[2];
+	struct tkt_jw w;
+	const char *st;
+	char now[21];
+	int64_t due;
+	long ti;
+	int rv = -1;
+
+	tkt_rec_init(&rec);
+	tkt_buf_init(&vp);
+	tkt_buf_init(&vnow);
+	pthread_mutex_lock(&sb->mu);
+	if ((ti = order_load(sb, id, &rec, &o, e)) == -1 ||
+	    refundable(&rec, o, id, e) == -1)
+		goto out;
+	st = tkt_rec_str(&rec, tkt_rec_get(&rec, o, "state"), NULL);
+	if (rq->check(st != NULL ? st : "", rq->reason, id, e) == -1)
+		goto out;
+	tkt_time_format(tkt_now(), now);
+	due = sb_clock_ms() + sb->refund_delay_ms;
+	tkt_jw_init(&w, &vp);
+	tkt_jw_obj(&w);
+	tkt_jw_key(&w, "source");
+	tkt_jw_str(&w, "REFUND");
+	tkt_jw_key(&w, "status");
+	tkt_jw_str(&w, "IN_PROGRESS");
+	tkt_jw_key(&w, "reason");
+	tkt_jw_str(&w, rq->reason);
+	tkt_jw_key(&w, "note");
+	tkt_jw_str(&w, rq->note);
+	tkt_jw_key(&w, "text");
+	tkt_jw_str(&w, rq->text);
+	tkt_jw_key(&w, "started_at");
+	tkt_jw_str(&w, now);
+	tkt_jw_key(&w, "due_ms");
+	tkt_jw_int(&w, (long long)due);
+	tkt_jw_key(&w, "fail");
+	tkt_jw_bool(&w, rq->fail);
+	tkt_jw_obj_end(&w);
+	quote(&vnow, now);
+	ed[0] = (struct tkt_edit){ "processing", vp.s, vp.len };
+	ed[1] = (struct tkt_edit){ "last_updated", vnow.s, vnow.len };
+	if ((rv = order_commit(sb, ti, &rec, o, ed, 2, now, line, e)) == -1)
+		goto out;
+	/*
+	 * Without --refund-delay the refund ends before the answer goes out,
+	 * though the answer shows it in progress, as it was when asked.
+	 */
+	if (sb->refund_delay_ms > 0 || settle_one(sb, id, e) == -1)
+		pending_add(sb, id, due);
+out:
+	pthread_mutex_unlock(&sb->mu);
+	tkt_rec_free(&rec);
+	tkt_buf_free(&vp);
+	tkt_buf_free(&vnow);
+	return rv;
+}
+
+void
+sb_settle(struct sandbox *sb)
+{
+	struct sb_err e;
+	int64_t now;
+
+	pthread_mutex_lock(&sb->mu);
+	if (sb->npend > 0) {
+		now = sb_clock_ms();
+		for (size_t i = 0; i < sb->npend;) {
+			/* One that cannot be saved is tried again next time. */
+			if (sb->pend[i].due > now ||
+			    settle_one(sb, sb->pend[i].order, &e) == -1) {
+				i++;
+				continue;
+			}
+			memmove(&sb->pend[i], &sb->pend[i + 1],
+			    (sb->npend - i - 1) * sizeof(*sb->pend));
+			sb->npend--;
+		}
+	}
+	pthread_mutex_unlock(&sb->mu);
+}
+
+void
+sb_pending_load(struct sandbox *sb)
+{
+	struct tkt_error err;
+	struct tkt_rec rec;
+	size_t n = tkt_sbstore_count(sb->st);
+
+	tkt_rec_init(&rec);
+	pthread_mutex_lock(&sb->mu);
+	for (size_t i = 0; i < n; i++) {
+		const struct tkt_jnode *o;
+		size_t len;
+		const char *line = tkt_sbstore_line(sb->st, (long)i, &len);
+
+		if (strstr(line, "\"IN_PROGRESS\"") == NULL ||
+		    tkt_rec_parse(&rec, line, len, TKT_RD_TREE, &err) == -1)
+			continue;
+		o = tkt_rec_get(&rec, &rec.nodes[0], "orders");
+		for (o = tkt_rec_child(&rec, o); o != NULL;
+		    o = tkt_rec_next(&rec, o)) {
+			const struct tkt_jnode *d;
+			const char *oid, *es;
+			long long due = 0;
+
+			oid = tkt_rec_str(&rec, tkt_rec_get(&rec, o, "id"), NULL);
+			if (oid == NULL || !in_progress(&rec, o))
+				continue;
+			d = tkt_rec_get(&rec, processing(&rec, o), "due_ms");
+			if (d != NULL && d->type == TKT_J_NUMBER)
+				tkt_num_parse(rec.strs + d->str, 0, INT64_MAX,
+				    &due, &es);
+			pending_add(sb, oid, (int64_t)due);
+		}
+	}
+	pthread_mutex_unlock(&sb->mu);
+	tkt_rec_free(&rec);
 }
 
 int

@@ -25,12 +25,30 @@ enum {
 
 struct sb_auth;
 
+/* --reset-format: how a v3 429 says when to come back. */
+enum sb_reset_fmt {
+	SB_RESET_SECONDS, SB_RESET_UNIX, SB_RESET_UNIX_MS, SB_RESET_HTTP_DATE,
+	SB_RESET_ISO8601
+};
+
+/* A v3 refund in progress: its order, and when it ends (real clock, ms). */
+struct sb_pending {
+	char		 order[32];
+	int64_t		 due;
+};
+
 struct sandbox {
 	struct tkt_sbstore	*st;
 	const struct tkt_wishmap *map;
 	struct tkt_faults	*faults;
 	struct tkt_ratelim	*rl;
 	struct sb_auth		*auth;
+	int			 noproc;	/* --no-processing */
+	int			 reset_fmt;	/* enum sb_reset_fmt */
+	int			 rate_429_only;	/* --rate-headers 429 */
+	int64_t			 refund_delay_ms; /* --refund-delay */
+	struct sb_pending	*pend;		/* v3 refunds in progress */
+	size_t			 npend, cappend;
 	char			 merchant_id[32];
 	char			 origin[64];
 	pthread_mutex_t		 mu;		/* the store */
@@ -52,6 +70,8 @@ struct sb_req {
 	struct sb_param		*p;
 	size_t			 np;
 	char			*token;		/* the access token it carried, or NULL */
+	char			*accept_lang;	/* its Accept-Language, or NULL */
+	int			 v3;		/* its path is under /api/v3/ */
 	struct tkt_buf		 body;		/* the raw body, up to SB_MAX_BODY */
 	int			 body_big;	/* it was longer */
 	struct MHD_PostProcessor *pp;
@@ -65,6 +85,7 @@ struct sb_req {
 struct sb_answer {
 	unsigned	 status;
 	struct tkt_buf	 body;
+	const char	*content_language;	/* static; NULL: no header */
 };
 
 /* sandbox.c: parameters and answers. */
@@ -108,12 +129,39 @@ int	sb_text_check(const char *param, const char *text, struct sb_err *);
 int	sb_ticket_move(struct sandbox *, const char *id, int op,
 	    const char *text, struct tkt_buf *line, struct sb_err *);
 /*
- * Refunds order id with reason (the order's refunded_reason text); the
- * ticket's new line is appended to line when it is not NULL.  An order
- * refunded already is HTTP 400 code 1000 "… already refunded".
+ * Refunds order id at once (v2) with reason (the order's refunded_reason
+ * text); the ticket's new line is appended to line when it is not NULL.
+ * An order refunded already is HTTP 400 code 1000 "… already refunded",
+ * one with a v3 refund in progress code 1000 "… is in progress".
  */
 int	sb_refund(struct sandbox *, const char *id, const char *reason,
 	    struct tkt_buf *line, struct sb_err *);
+
+/* A v3 refund. */
+struct sb_refund {
+	const char	*reason;	/* the RefundReason */
+	const char	*note;		/* refund_reason_note, or NULL */
+	const char	*text;		/* the refunded_reason it leaves */
+	int		 fail;		/* it is to end FAILED */
+	/* Does an order in state take reason?  0, or -1 and e. */
+	int		(*check)(const char *state, const char *reason,
+			    const char *id, struct sb_err *e);
+};
+
+/*
+ * Starts refunding order id (v3), with the refusals of sb_refund and then
+ * those of rq->check: the order is IN_PROGRESS, and the ticket's line as
+ * it is then is appended to line.  The refund ends --refund-delay later
+ * (without it, before this returns).  0, or -1 and e.
+ */
+int	sb_refund_start(struct sandbox *, const char *id,
+	    const struct sb_refund *rq, struct tkt_buf *line, struct sb_err *);
+/* Ends the refunds whose time has come (takes the store lock). */
+void	sb_settle(struct sandbox *);
+/* Finds the refunds in progress in the store, as loaded. */
+void	sb_pending_load(struct sandbox *);
+/* Milliseconds since the epoch on the real clock (never --now). */
+int64_t	sb_clock_ms(void);
 /* Copies ticket id's line (or that of order id's ticket) into line; -1 and e. */
 int	sb_ticket_copy(struct sandbox *, const char *id, int by_order,
 	    struct tkt_buf *line, struct sb_err *);

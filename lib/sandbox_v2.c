@@ -1,7 +1,7 @@
 /*
- * sandbox_v2.c: the Wish API v2 endpoints of tkt-sandbox (wish-api.md
- * §1-3, §2a): parameters from the query or a form body, tickets rendered
- * by wish2_render.c, errors as {code, data, message} with v2's codes.
+ * sandbox_v2.c: the Wish API v2 endpoints of tkt-sandbox: parameters from
+ * the query or a form body, tickets rendered by wish2_render.c, errors as
+ * {code, data, message} with v2's codes.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -256,7 +256,7 @@ ep_auth_test(struct sb_req *r, const char *pid, struct sb_answer *a)
 }
 
 /*
- * wish-api.md §1: an ERP refreshes with GET; POST is taken too.  The
+ * An ERP refreshes with GET; POST is taken too.  The
  * parameters may come in the query, a form or a JSON body.  data is the
  * shape the ERP reads (access_token, refresh_token, expiry_time in Unix
  * seconds) plus expires_in and merchant_id.

@@ -1,8 +1,8 @@
 /*
- * sandbox_v3.c: the Wish API v3 endpoints of tkt-sandbox (wish-api.md §5),
- * over the same store as v2: tickets listed by a window on updated_at,
- * read, changed by PUT and replied to with JSON bodies; orders read and
- * refunded; the token refreshed.  Answers are {code, data, message} with
+ * sandbox_v3.c: the Wish API v3 endpoints of tkt-sandbox, over the same
+ * store as v2: tickets listed by a window on updated_at, read, changed by
+ * PUT and replied to with JSON bodies; orders read and refunded; the token
+ * refreshed.  Answers are {code, data, message} with
  * flat objects from wish3_render.c; errors carry "data": {}.
  */
 #include <ctype.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sandbox_priv.h"
 
@@ -131,9 +132,103 @@ body_need(const struct tkt_rec *rec, const char *key, const char *want,
 	return v;
 }
 
+/*
+ * Is tag a language tag, "en" or "en-US" (letters, then "-" and letters or
+ * digits), of len bytes?
+ */
+static int
+lang_tag(const char *tag, size_t len)
+{
+	size_t i = 0, n;
+
+	for (n = 0; i < len && isalpha((unsigned char)tag[i]); i++)
+		n++;
+	if (n < 1 || n > 8)
+		return 0;
+	while (i < len) {
+		if (tag[i++] != '-')
+			return 0;
+		for (n = 0; i < len && isalnum((unsigned char)tag[i]); i++)
+			n++;
+		if (n < 1 || n > 8)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Does Accept-Language h ask for English first?  Its tags are taken by
+ * their q (the highest first, ties in the order given), leaving out those
+ * with q=0, "*" and what is not a language tag; the first left decides,
+ * and only English ("en", "en-US", …) is a language the sandbox translates
+ * into.  A tag with a q that does not parse is left out too.
+ */
+static int
+lang_en(const char *h)
+{
+	double bestq = 0;
+	int en = 0;
+
+	while (h != NULL && *h != '\0') {
+		size_t len = strcspn(h, ","), tl;
+		const char *p = h, *end = h + len, *semi;
+		double q = 1;
+		int ok = 1;
+
+		h = *end == ',' ? end + 1 : end;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		semi = memchr(p, ';', (size_t)(end - p));
+		tl = (size_t)((semi != NULL ? semi : end) - p);
+		while (tl > 0 && (p[tl - 1] == ' ' || p[tl - 1] == '\t'))
+			tl--;
+		for (const char *s = semi; s != NULL && ok;) {
+			const char *next = memchr(s + 1, ';', (size_t)(end - s - 1));
+			const char *v = s + 1;
+			char num[16], *e;
+			size_t vl;
+
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			vl = (size_t)((next != NULL ? next : end) - v);
+			while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+				vl--;
+			if (vl > 2 && (v[0] == 'q' || v[0] == 'Q') && v[1] == '=') {
+				if (vl - 2 >= sizeof(num) ||
+				    strspn(v + 2, "0123456789.") < vl - 2)
+					ok = 0;
+				else {
+					memcpy(num, v + 2, vl - 2);
+					num[vl - 2] = '\0';
+					q = strtod(num, &e);
+					ok = *e == '\0' && q >= 0 && q <= 1;
+				}
+			}
+			s = next;
+		}
+		if (!ok || q <= bestq || !lang_tag(p, tl))
+			continue;
+		bestq = q;
+		en = tl >= 2 && (tl == 2 || p[2] == '-') &&
+		    strncasecmp(p, "en", 2) == 0;
+	}
+	return en;
+}
+
+/* What a ticket answer to r is rendered with, and says of its language. */
+static int
+ticket_flags(const struct sb_req *r, struct sb_answer *a)
+{
+	if (!lang_en(r->accept_lang))
+		return 0;
+	a->content_language = "en";
+	return TKT_W3_EN;
+}
+
 /* Parses a ticket line and appends its v3 object; -1 after answering. */
 static int
-put_ticket(struct sb_answer *a, const struct tkt_buf *line, struct tkt_rec *rec)
+put_ticket(struct sb_answer *a, const struct tkt_buf *line, int flags,
+    struct tkt_rec *rec)
 {
 	struct tkt_error err;
 
@@ -142,7 +237,7 @@ put_ticket(struct sb_answer *a, const struct tkt_buf *line, struct tkt_rec *rec)
 		    "A ticket is damaged in the store: %s", err.msg);
 		return -1;
 	}
-	tkt_wish3_render(rec, &a->body);
+	tkt_wish3_render(rec, flags, &a->body);
 	return 0;
 }
 
@@ -171,47 +266,41 @@ time_ms(const char *s, int64_t *ms)
 }
 
 /*
- * The values of an array parameter ("types[]=A&types=B,C"), as bits of
- * names; -1 after answering for one that is not a name.
+ * The values of an array parameter as bits of names.  v3 declares no
+ * style for its arrays, so OpenAPI's default holds: each value is a key of
+ * its own ("states=A&states=B").  A bracketed key ("states[]") is another
+ * parameter, unknown and so ignored, and "A,B" is one value that is not a
+ * name: -1 after answering, as for any value that is not a name.
  */
 static int
 enum_param(const struct sb_req *r, struct sb_answer *a, const char *key,
     const char *const *names, size_t nnames, unsigned *bits)
 {
-	size_t klen = strlen(key);
-
 	*bits = 0;
 	for (size_t i = 0; i < r->np; i++) {
-		const char *k = r->p[i].key, *v = r->p[i].val.s;
+		const char *v = r->p[i].val.s ? r->p[i].val.s : "";
+		size_t j;
 
-		if (strncmp(k, key, klen) != 0 ||
-		    (k[klen] != '\0' && strcmp(k + klen, "[]") != 0) ||
-		    v == NULL)
+		if (strcmp(r->p[i].key, key) != 0)
 			continue;
-		while (*v != '\0') {
-			size_t n = strcspn(v, ","), j;
+		for (j = 0; j < nnames; j++)
+			if (strcmp(names[j], v) == 0)
+				break;
+		if (j == nnames) {
+			struct tkt_buf b;
 
-			for (j = 0; n > 0 && j < nnames; j++)
-				if (strlen(names[j]) == n &&
-				    strncmp(names[j], v, n) == 0)
-					break;
-			if (n > 0 && j == nnames) {
-				struct tkt_buf b;
-
-				tkt_buf_init(&b);
-				for (j = 0; j < nnames; j++)
-					tkt_buf_printf(&b, "%s%s", j ? ", " : "",
-					    names[j]);
-				sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
-				    "Invalid parameter '%s': '%.*s' is not one "
-				    "of %s", key, (int)(n > 60 ? 60 : n), v, b.s);
-				tkt_buf_free(&b);
-				return -1;
-			}
-			if (n > 0)
-				*bits |= 1u << j;
-			v += n + (v[n] == ',');
+			tkt_buf_init(&b);
+			for (j = 0; j < nnames; j++)
+				tkt_buf_printf(&b, "%s%s", j ? ", " : "",
+				    names[j]);
+			sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+			    "Invalid parameter '%s': '%.60s' is not one of %s "
+			    "(one value a key: %s=%s&%s=%s)", key, v, b.s, key,
+			    names[0], key, names[1]);
+			tkt_buf_free(&b);
+			return -1;
 		}
+		*bits |= 1u << j;
 	}
 	return 0;
 }
@@ -245,7 +334,7 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 	struct tkt_rec rec;
 	long *idx;
 	size_t n;
-	int bad = 0;
+	int bad = 0, flags;
 
 	(void)pid;
 	if (enum_param(r, a, "types", tkt_sb_types, 3, &q.types) == -1 ||
@@ -274,6 +363,7 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 	idx = xreallocarray(NULL, (size_t)limit, sizeof(*idx));
 	tkt_buf_init(&line);
 	tkt_rec_init(&rec);
+	flags = ticket_flags(r, a);
 	v3_begin(a);
 	tkt_buf_addc(&a->body, '[');
 	pthread_mutex_lock(&sb->mu);
@@ -286,7 +376,7 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
 			tkt_buf_addc(&a->body, ',');
 		tkt_buf_reset(&line);
 		tkt_buf_add(&line, s, len);
-		bad = put_ticket(a, &line, &rec) == -1;
+		bad = put_ticket(a, &line, flags, &rec) == -1;
 	}
 	pthread_mutex_unlock(&sb->mu);
 	if (!bad) {
@@ -306,8 +396,9 @@ ep_list(struct sb_req *r, const char *pid, struct sb_answer *a)
  */
 static void
 answer_one(struct sb_req *r, const char *id, int by_order,
-    int (*put)(struct sb_answer *, const struct tkt_buf *, const char *,
-    struct tkt_rec *), struct sb_answer *a)
+    int (*put)(const struct sb_req *, struct sb_answer *,
+    const struct tkt_buf *, const char *, struct tkt_rec *),
+    struct sb_answer *a)
 {
 	struct tkt_buf line;
 	struct tkt_rec rec;
@@ -319,7 +410,7 @@ answer_one(struct sb_req *r, const char *id, int by_order,
 		v3_err(a, &e);
 	else {
 		v3_begin(a);
-		if (put(a, &line, id, &rec) == 0)
+		if (put(r, a, &line, id, &rec) == 0)
 			v3_end(a);
 	}
 	tkt_rec_free(&rec);
@@ -327,11 +418,11 @@ answer_one(struct sb_req *r, const char *id, int by_order,
 }
 
 static int
-put_ticket_of(struct sb_answer *a, const struct tkt_buf *line, const char *id,
-    struct tkt_rec *rec)
+put_ticket_of(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
 {
 	(void)id;
-	return put_ticket(a, line, rec);
+	return put_ticket(a, line, ticket_flags(r, a), rec);
 }
 
 static void
@@ -378,7 +469,7 @@ ticket_put(struct sb_req *r, const char *id, struct sb_answer *a)
 		goto out;
 	}
 	v3_begin(a);
-	if (put_ticket(a, &line, &rec) == 0)
+	if (put_ticket(a, &line, ticket_flags(r, a), &rec) == 0)
 		v3_end(a);
 out:
 	tkt_rec_free(&rec);
@@ -441,42 +532,75 @@ out:
 /* Orders. */
 
 /*
- * The refund reasons the sandbox takes: v3's RefundReason enum, plus the
- * values of a ticket's refund_reason enum that it lacks, so that a
- * ticket's reason can always refund its orders.  Those with a v2 code
- * refund with that code's text; the others with their name in words.
+ * v3's RefundReason enum, in its order, and which orders take each: one
+ * not shipped yet (APPROVED), one shipped (SHIPPED), or both.  Every value
+ * the ticket enum shares with it is taken by a shipped order, so that a
+ * ticket's own refund_reason, when it is one of those, refunds its shipped
+ * orders; the four values only tickets have are not refund reasons at all.
+ * Those with one of the sandbox's v2 codes leave that code's text as the
+ * order's refunded_reason; the others their name in words.
  */
+#define PRE	0x1
+#define POST	0x2
+
 static const struct {
 	const char	*reason;
 	const char	*code;
+	int		 when;
 } reasons[] = {
-	{ "UNABLE_TO_SHIP", NULL },
-	{ "ITEM_RETURNED_TO_SENDER", NULL },
-	{ "ITEM_IS_DAMAGED", "23" },
-	{ "SHIPPING_TAKING_TOO_LONG", "18" },
-	{ "ITEM_DOES_NOT_FIT", NULL },
-	{ "RECEIVED_WRONG_ITEM", "20" },
-	{ "ITEM_IS_COUNTERFEIT", NULL },
-	{ "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "22" },
-	{ "ITEM_DOES_NOT_MATCH_LISTING", NULL },
-	{ "ITEM_MARKED_DELIVERED_BUT_DID_NOT_ARRIVE", NULL },
-	{ "MERCHANT_SENT_TO_WRONG_ADDRESS", NULL },
-	{ "REPLACEMENT_NEVER_RECEIVED", NULL },
-	{ "WRONG_COLOR", NULL },
-	{ "ITEM_IS_POOR_QUALITY", "21" },
-	{ "INCOMPLETE_ORDER", "24" },
-	{ "MERCHANT_OUT_OF_STOCK", NULL },
-	{ "EMPTY_PACKAGE", NULL },
-	{ "PRODUCT_LISTING_MISSING_INFO", NULL },
-	{ "ITEM_DID_NOT_MEET_EXPECTATIONS", NULL },
-	{ "RECEIVED_NOTE_FROM_MERCHANT", NULL },
-	{ "MERCHANT_REPORTED_ORDER", NULL },
-	{ "MERCHANT_REPORTED_BUYER_FRAUD", NULL },
-	{ "USER_NO_LONGER_WANTS_ITEM", "19" },
-	{ "USER_PLACED_ORDER_BY_MISTAKE", NULL },
-	{ "ITEM_NEVER_ARRIVED", NULL },
-	{ "OTHER", NULL },
+	{ "UNABLE_TO_SHIP", NULL, PRE },
+	{ "ITEM_RETURNED_TO_SENDER", NULL, POST },
+	{ "ITEM_IS_DAMAGED", "23", POST },
+	{ "SHIPPING_TAKING_TOO_LONG", "18", PRE | POST },
+	{ "ITEM_DOES_NOT_FIT", NULL, POST },
+	{ "RECEIVED_WRONG_ITEM", "20", POST },
+	{ "ITEM_IS_COUNTERFEIT", NULL, POST },
+	{ "ITEM_DOES_NOT_WORK_AS_DESCRIBED", "22", POST },
+	{ "ITEM_DOES_NOT_MATCH_LISTING", NULL, POST },
+	{ "ITEM_MARKED_DELIVERED_BUT_DID_NOT_ARRIVE", NULL, POST },
+	{ "MERCHANT_SENT_TO_WRONG_ADDRESS", NULL, POST },
+	{ "REPLACEMENT_NEVER_RECEIVED", NULL, POST },
+	{ "WRONG_COLOR", NULL, POST },
+	{ "ITEM_IS_POOR_QUALITY", "21", POST },
+	{ "INCOMPLETE_ORDER", "24", POST },
+	{ "MERCHANT_OUT_OF_STOCK", NULL, PRE },
+	{ "EMPTY_PACKAGE", NULL, POST },
+	{ "PRODUCT_LISTING_MISSING_INFO", NULL, PRE | POST },
+	{ "ITEM_DID_NOT_MEET_EXPECTATIONS", NULL, POST },
+	{ "RECEIVED_NOTE_FROM_MERCHANT", NULL, PRE | POST },
+	{ "MERCHANT_REPORTED_ORDER", NULL, PRE },
+	{ "MERCHANT_REPORTED_BUYER_FRAUD", NULL, PRE | POST },
 };
+#define NREASONS (sizeof(reasons) / sizeof(*reasons))
+
+/* Which reasons an order in state takes: PRE, POST, or none. */
+static int
+reasons_when(const char *state)
+{
+	if (state != NULL && strcmp(state, "APPROVED") == 0)
+		return PRE;
+	if (state != NULL && strcmp(state, "SHIPPED") == 0)
+		return POST;
+	return 0;
+}
+
+/* sb_refund's check: is reason one of refund_reasons for the order now? */
+static int
+reason_taken(const char *state, const char *reason, const char *id,
+    struct sb_err *e)
+{
+	int when = reasons_when(state);
+
+	for (size_t i = 0; i < NREASONS; i++)
+		if (strcmp(reasons[i].reason, reason) == 0 &&
+		    (reasons[i].when & when) != 0)
+			return 0;
+	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+	    "Invalid parameter 'refund_reason': order %.40s, %.20s, does not "
+	    "take '%.60s' (see GET /api/v3/orders/%.40s/refund_reasons)", id,
+	    *state != '\0' ? state : "in no state", reason, id);
+	return -1;
+}
 
 /* The refunded_reason a reason leaves on the order ("Item is counterfeit"). */
 static void
@@ -494,9 +618,9 @@ reason_text(size_t i, struct tkt_buf *b)
 		    tolower((unsigned char)*s));
 }
 
-/* Finds order id in line's orders and appends its v3 object. */
-static int
-put_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
+/* Order id's node in rec, parsed from line; NULL after answering. */
+static const struct tkt_jnode *
+find_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
     struct tkt_rec *rec)
 {
 	const struct tkt_jnode *o;
@@ -505,20 +629,32 @@ put_order(struct sb_answer *a, const struct tkt_buf *line, const char *id,
 	if (tkt_rec_parse(rec, line->s, line->len, TKT_RD_TREE, &err) == -1) {
 		sb_v3_fail(a, SB_HTTP_SERVER_ERROR, 9000,
 		    "A ticket is damaged in the store: %s", err.msg);
-		return -1;
+		return NULL;
 	}
 	o = tkt_rec_get(rec, &rec->nodes[0], "orders");
 	for (o = tkt_rec_child(rec, o); o != NULL; o = tkt_rec_next(rec, o)) {
 		const char *oid = tkt_rec_str(rec, tkt_rec_get(rec, o, "id"), NULL);
 
-		if (oid != NULL && strcmp(oid, id) == 0) {
-			tkt_wish3_render_order(rec, o, &a->body);
-			return 0;
-		}
+		if (oid != NULL && strcmp(oid, id) == 0)
+			return o;
 	}
 	sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1004,
 	    "No 'Order' Found with id: '%.200s'", id);
-	return -1;
+	return NULL;
+}
+
+/* Finds order id in line's orders and appends its v3 object. */
+static int
+put_order(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
+{
+	const struct tkt_jnode *o = find_order(a, line, id, rec);
+
+	if (o == NULL)
+		return -1;
+	tkt_wish3_render_order(rec, o, r->sb->noproc ? TKT_W3_NOPROC : 0,
+	    &a->body);
+	return 0;
 }
 
 static void
@@ -527,40 +663,48 @@ ep_order(struct sb_req *r, const char *id, struct sb_answer *a)
 	answer_one(r, id, 1, put_order, a);
 }
 
+/* The reasons the order takes in its state now (tkt-sandbox(1)). */
+static int
+put_reasons(const struct sb_req *r, struct sb_answer *a,
+    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
+{
+	const struct tkt_jnode *o = find_order(a, line, id, rec);
+	struct tkt_jw w;
+	int when;
+
+	(void)r;
+	if (o == NULL)
+		return -1;
+	when = reasons_when(tkt_rec_str(rec, tkt_rec_get(rec, o, "state"),
+	    NULL));
+	tkt_jw_init(&w, &a->body);
+	tkt_jw_arr(&w);
+	for (size_t i = 0; i < NREASONS; i++)
+		if ((reasons[i].when & when) != 0)
+			tkt_jw_str(&w, reasons[i].reason);
+	tkt_jw_arr_end(&w);
+	return 0;
+}
+
 static void
 ep_reasons(struct sb_req *r, const char *id, struct sb_answer *a)
 {
-	struct tkt_buf line;
-	struct sb_err e;
-	struct tkt_jw w;
-
-	tkt_buf_init(&line);
-	if (sb_ticket_copy(r->sb, id, 1, &line, &e) == -1)
-		v3_err(a, &e);
-	else {
-		v3_begin(a);
-		tkt_jw_init(&w, &a->body);
-		tkt_jw_arr(&w);
-		for (size_t i = 0; i < sizeof(reasons) / sizeof(*reasons); i++)
-			tkt_jw_str(&w, reasons[i].reason);
-		tkt_jw_arr_end(&w);
-		v3_end(a);
-	}
-	tkt_buf_free(&line);
+	answer_one(r, id, 1, put_reasons, a);
 }
 
 /*
  * PUT /api/v3/orders/{id}/refund: RefundOrder's refund_reason and
- * refund_reason_note, or reason and note.  Answers the refunded Order.
+ * refund_reason_note.  The refund is asynchronous: the answer is the
+ * Order as it is when asked, its refund IN_PROGRESS (sandbox_ops.c).
  */
 static void
 ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 {
 	struct tkt_buf line, text;
 	struct tkt_rec body, rec;
+	struct sb_refund rq;
 	struct sb_err e;
-	const char *reason, *note, *rkey = "refund_reason";
-	const char *nkey = "refund_reason_note";
+	const char *reason, *note;
 	size_t i;
 	int bad = 0;
 
@@ -570,35 +714,40 @@ ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 	tkt_rec_init(&rec);
 	if (body_object(r, a, &body) == -1)
 		goto out;
-	if (tkt_rec_get(&body, &body.nodes[0], rkey) == NULL)
-		rkey = "reason";
-	if (tkt_rec_get(&body, &body.nodes[0], nkey) == NULL)
-		nkey = "note";
-	if ((reason = body_need(&body, rkey, "refund_reason", 0, a)) == NULL)
+	if ((reason = body_need(&body, "refund_reason", "refund_reason", 0,
+	    a)) == NULL)
 		goto out;
-	note = body_str(&body, nkey, a, &bad);
+	note = body_str(&body, "refund_reason_note", a, &bad);
 	if (bad)
 		goto out;
-	for (i = 0; i < sizeof(reasons) / sizeof(*reasons); i++)
+	if (note != NULL && *note == '\0') {
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
+		    "Invalid parameter 'refund_reason_note': empty (leave it "
+		    "out, or write at least one character)");
+		goto out;
+	}
+	for (i = 0; i < NREASONS; i++)
 		if (strcmp(reason, reasons[i].reason) == 0)
 			break;
-	if (i == sizeof(reasons) / sizeof(*reasons)) {
+	if (i == NREASONS) {
 		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
-		    "Invalid parameter '%s': '%.60s' is not a refund reason "
-		    "(see GET /api/v3/orders/%.40s/refund_reasons)", rkey,
+		    "Invalid parameter 'refund_reason': '%.60s' is not a refund "
+		    "reason (see GET /api/v3/orders/%.40s/refund_reasons)",
 		    reason, id);
 		goto out;
 	}
-	if (note != NULL && *note != '\0')
+	if (note != NULL)
 		tkt_buf_adds(&text, note);
 	else
 		reason_text(i, &text);
-	if (sb_refund(r->sb, id, text.s, &line, &e) == -1) {
+	rq = (struct sb_refund){ reason, note, text.s,
+	    r->fault.kind == TKT_F_REFUND_FAIL, reason_taken };
+	if (sb_refund_start(r->sb, id, &rq, &line, &e) == -1) {
 		v3_err(a, &e);
 		goto out;
 	}
 	v3_begin(a);
-	if (put_order(a, &line, id, &rec) == 0)
+	if (put_order(r, a, &line, id, &rec) == 0)
 		v3_end(a);
 out:
 	tkt_rec_free(&rec);
@@ -650,7 +799,7 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 		return;
 	}
 	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &ttl, &keep) == -1) {
-		sb_v3_fail(a, SB_HTTP_UNAUTHORIZED, 1006,
+		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1006,
 		    "Unauthorized access on this API: the refresh token is "
 		    "not valid");
 		return;

@@ -23,6 +23,10 @@ struct tkt_sandbox_opts {
 	const char	*now;
 	const char	*rate;
 	const char	*faults;
+	const char	*refund_delay;
+	int		 no_processing;
+	const char	*reset_format;
+	const char	*rate_headers;
 	void		(*ready)(const char *origin, void *arg);
 	void		*arg;
 };
@@ -103,13 +107,21 @@ double		tkt_rng_unit(struct tkt_rng *);
  */
 int		tkt_sbgen_run(uint64_t seed, long n, time_t now,
 		    int (*fn)(void *arg, const char *line, size_t len), void *arg);
+/*
+ * Was order_id, shipped with provider, shipped once before?  1 with that
+ * earlier carrier (another one) and tracking number, for one order in four
+ * (by its id); 0 for the others.
+ */
+int		tkt_sbgen_earlier_tracking(const char *order_id,
+		    const char *provider, const char **carrier, char num[64]);
 /* The English text of a v2 refund reason code the sandbox knows, or NULL. */
 const char	*tkt_sbgen_refund_text(const char *code);
 
 /* sandbox_fault.c: injected faults (--faults) and the rate limiter (--rate). */
 enum tkt_fkind {
 	TKT_F_NONE, TKT_F_500, TKT_F_502, TKT_F_503, TKT_F_429,
-	TKT_F_DROP_BEFORE, TKT_F_DROP_AFTER, TKT_F_GARBAGE
+	TKT_F_DROP_BEFORE, TKT_F_DROP_AFTER, TKT_F_GARBAGE,
+	TKT_F_REFUND_FAIL	/* a v3 refund started ends FAILED */
 };
 
 struct tkt_fault {
@@ -147,13 +159,17 @@ void	tkt_wish2_render(const struct tkt_rec *, const struct tkt_wishmap *,
 char	*tkt_wish2_time(const char *, size_t, char buf[20]);
 
 /* wish3_render.c: a record as Wish v3 sends it. */
+/* How to render: */
+#define TKT_W3_EN	0x1	/* replies in English where translated */
+#define TKT_W3_NOPROC	0x2	/* orders without processing_* */
 /* Appends the flat v3 ticket object for rec (parsed with TKT_RD_TREE). */
-void		 tkt_wish3_render(const struct tkt_rec *, struct tkt_buf *);
+void		 tkt_wish3_render(const struct tkt_rec *, int flags,
+		    struct tkt_buf *);
 /* Appends v3's object for the reply node rp, or the order node o, of rec. */
 void		 tkt_wish3_render_reply(const struct tkt_rec *,
 		    const struct tkt_jnode *rp, struct tkt_buf *);
 void		 tkt_wish3_render_order(const struct tkt_rec *,
-		    const struct tkt_jnode *o, struct tkt_buf *);
+		    const struct tkt_jnode *o, int flags, struct tkt_buf *);
 /*
  * A time as v3 writes it, "2026-11-23T12:00:00.000+00:00", in one of four
  * offset forms ("+00:00", "Z", "+08:00", "-05:00"); a ticket's form comes

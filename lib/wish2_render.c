@@ -201,7 +201,7 @@ render_order(struct tkt_jw *w, const struct tkt_rec *r,
 	tkt_jw_obj_end(w);
 }
 
-/* state_id is opaque to clients (wish-api.md §4); these are the sandbox's. */
+/* state_id is opaque to clients (Wish never lists it); these are the sandbox's. */
 static const char *
 state_id(const char *state)
 {

@@ -1,7 +1,7 @@
 /*
- * wish3_render.c: a tkt record as Wish API v3 sends a ticket (wish-api.md
- * §5): flat objects, enums, real JSON arrays, and times with milliseconds
- * and a UTC offset.  The offset form is chosen per ticket from its id
+ * wish3_render.c: a tkt record as Wish API v3 sends a ticket: flat
+ * objects, enums, real JSON arrays, and times with milliseconds and a UTC
+ * offset.  The offset form is chosen per ticket from its id
  * ("+00:00", "Z", "+08:00" or "-05:00", the same instant each time), so a
  * client must read them all.  Orders render in the shape of v3's Order
  * object, limited to what the record holds.
@@ -137,14 +137,21 @@ put_enum(struct tkt_jw *w, const char *wkey, const char *s)
 	tkt_jw_str(w, buf);
 }
 
+/*
+ * A reply; with TKT_W3_EN its translated_message stands for its message
+ * when it has one (buyers' replies do; English ones are their own).
+ */
 static void
 render_reply(struct tkt_jw *w, const struct tkt_rec *r,
-    const struct tkt_jnode *rp, int form)
+    const struct tkt_jnode *rp, int form, int flags)
 {
 	const struct tkt_jnode *imgs = tkt_rec_get(r, rp, "images"), *c;
 
 	tkt_jw_obj(w);
-	put_str(w, r, rp, "message", "message");
+	if ((flags & TKT_W3_EN) && get(r, rp, "translated_message", NULL) != NULL)
+		put_str(w, r, rp, "translated_message", "message");
+	else
+		put_str(w, r, rp, "message", "message");
 	put_time(w, r, rp, "at", "replied_at", form);
 	put_enum(w, "sender", get(r, rp, "sender", NULL));
 	tkt_jw_key(w, "supporting_files");
@@ -176,11 +183,11 @@ tkt_wish3_render_reply(const struct tkt_rec *r, const struct tkt_jnode *rp,
 	struct tkt_jw w;
 
 	tkt_jw_init(&w, out);
-	render_reply(&w, r, rp, tkt_wish3_render_form(tkt_rec_field(r, "id")));
+	render_reply(&w, r, rp, tkt_wish3_render_form(tkt_rec_field(r, "id")), 0);
 }
 
 void
-tkt_wish3_render(const struct tkt_rec *r, struct tkt_buf *out)
+tkt_wish3_render(const struct tkt_rec *r, int flags, struct tkt_buf *out)
 {
 	const struct tkt_jnode *root = &r->nodes[0], *n, *o;
 	const struct tkt_jnode *buyer = tkt_rec_get(r, root, "buyer");
@@ -250,7 +257,7 @@ tkt_wish3_render(const struct tkt_rec *r, struct tkt_buf *out)
 	n = tkt_rec_get(r, root, "replies");
 	for (n = tkt_rec_child(r, n); n != NULL; n = tkt_rec_next(r, n))
 		if (n->type == TKT_J_OBJECT)
-			render_reply(&w, r, n, form);
+			render_reply(&w, r, n, form, flags);
 	tkt_jw_arr_end(&w);
 	tkt_jw_obj_end(&w);
 }
@@ -284,20 +291,31 @@ put_money(struct tkt_jw *w, const struct tkt_rec *r, const struct tkt_jnode *o,
 
 void
 tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
-    struct tkt_buf *out)
+    int flags, struct tkt_buf *out)
 {
 	const struct tkt_jnode *sd = tkt_rec_get(r, o, "shipping_detail");
 	const struct tkt_jnode *q = tkt_rec_get(r, o, "quantity");
 	const char *cur = get(r, o, "currency", NULL);
 	const char *state = get(r, o, "state", NULL);
+	const struct tkt_jnode *pr = tkt_rec_get(r, o, "processing");
 	int form = tkt_wish3_render_form(tkt_rec_field(r, "id"));
 	struct tkt_jw w;
 
+	if (pr != NULL && pr->type != TKT_J_OBJECT)
+		pr = NULL;
 	tkt_jw_init(&w, out);
 	tkt_jw_obj(&w);
 	put_str(&w, r, o, "id", "id");
 	put_str(&w, r, o, "transaction_id", "transaction_id");
 	put_str(&w, r, o, "state", "state");
+	/*
+	 * Only an order a v3 refund has touched has them (Wish may leave them
+	 * empty), and none with TKT_W3_NOPROC.
+	 */
+	if (pr != NULL && !(flags & TKT_W3_NOPROC)) {
+		put_str(&w, r, pr, "source", "processing_source");
+		put_str(&w, r, pr, "status", "processing_status");
+	}
 	put_time(&w, r, o, "order_time", "released_at", form);
 	put_time(&w, r, o, "last_updated", "updated_at", form);
 	tkt_jw_key(&w, "product_information");
@@ -319,13 +337,18 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 	else
 		tkt_jw_null(&w);
 	put_money(&w, r, o, "price", "product_price", cur);
+	put_money(&w, r, o, "cost", "product_merchant_payment", cur);
 	put_money(&w, r, o, "shipping", "product_shipping_price", cur);
 	put_money(&w, r, o, "order_total", "payment_total", cur);
 	tkt_jw_obj_end(&w);
 	tkt_jw_obj_end(&w);
+	/* Newest first: the record's tracking, then an earlier one, if any. */
 	tkt_jw_key(&w, "tracking_information");
 	tkt_jw_arr(&w);
 	if (get(r, o, "tracking_number", NULL) != NULL) {
+		const char *carrier;
+		char num[64];
+
 		tkt_jw_obj(&w);
 		put_str(&w, r, o, "tracking_number", "tracking_number");
 		tkt_jw_key(&w, "shipping_provider");
@@ -333,6 +356,18 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 		put_str(&w, r, o, "shipping_provider", "name");
 		tkt_jw_obj_end(&w);
 		tkt_jw_obj_end(&w);
+		if (tkt_sbgen_earlier_tracking(get(r, o, "id", NULL),
+		    get(r, o, "shipping_provider", NULL), &carrier, num)) {
+			tkt_jw_obj(&w);
+			tkt_jw_key(&w, "tracking_number");
+			tkt_jw_str(&w, num);
+			tkt_jw_key(&w, "shipping_provider");
+			tkt_jw_obj(&w);
+			tkt_jw_key(&w, "name");
+			tkt_jw_str(&w, carrier);
+			tkt_jw_obj_end(&w);
+			tkt_jw_obj_end(&w);
+		}
 	}
 	tkt_jw_arr_end(&w);
 	tkt_jw_key(&w, "fulfillment_records");
@@ -368,12 +403,27 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 		tkt_jw_obj_end(&w);
 		tkt_jw_obj_end(&w);
 	}
+	/*
+	 * A v3 refund keeps its reason, note and end; others (v2's, the
+	 * generator's) have the refunded_reason text and day.
+	 */
 	tkt_jw_key(&w, "refunds");
 	tkt_jw_arr(&w);
 	if (state != NULL && strcmp(state, "REFUNDED") == 0) {
+		const char *st = get(r, pr, "status", NULL);
+		int v3 = st != NULL && strcmp(st, "SUCCEEDED") == 0;
+
 		tkt_jw_obj(&w);
-		put_str(&w, r, o, "refunded_reason", "refund_reason");
-		put_time(&w, r, o, "refunded_time", "refund_time", form);
+		if (v3) {
+			put_str(&w, r, pr, "reason", "refund_reason");
+			put_str(&w, r, pr, "note", "refund_reason_note");
+			put_time(&w, r, pr, "ended_at", "refund_time", form);
+		} else {
+			put_str(&w, r, o, "refunded_reason", "refund_reason");
+			tkt_jw_key(&w, "refund_reason_note");
+			tkt_jw_null(&w);
+			put_time(&w, r, o, "refunded_time", "refund_time", form);
+		}
 		tkt_jw_key(&w, "refund_source");
 		tkt_jw_str(&w, "MERCHANT");
 		tkt_jw_obj_end(&w);
