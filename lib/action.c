@@ -61,7 +61,7 @@ struct step {
 	int		 ok, skipped, sends, checks, definite;
 	int		 jstate;	/* the journal's, when planned */
 	/* A v3 refund: what the order said before we sent, and since. */
-	int		 oread, pre_failed, requested, polls;
+	int		 oread, pre_failed, requested, following, polls;
 	long		 nrefunds;
 	double		 deadline;	/* monotonic seconds: stop polling */
 	time_t		 at;
@@ -260,6 +260,20 @@ is_done(struct actor *A, struct job *j, struct step *s)
 }
 
 /*
+ * What a v3 order (a node of A->env) says of a refund, into A->rv; and
+ * whether the store's server shows the processing fields at all, which
+ * the specification says may stay empty: once one of its orders had them,
+ * an order without them has had no refund sent.
+ */
+static void
+order_view(struct actor *A, const struct tkt_jnode *o)
+{
+	tkt_wish3_refund(&A->env, o, &A->rv);
+	if (A->rv.processing)
+		A->store->processing = 1;
+}
+
+/*
  * Parses a GET /ticket answer into A->view; -1 with e, or 1 when a
  * malformed answer was queued again (a cut answer to a read is worth
  * another try).
@@ -278,8 +292,7 @@ read_ticket(struct actor *A, struct tkt_http_req *r, int order,
 	}
 	t = tkt_rec_get(&A->env, &A->env.nodes[0], "data");
 	if (order) {
-		/* A v3 order: what it says of a refund. */
-		tkt_wish3_refund(&A->env, t, &A->rv);
+		order_view(A, t);
 		return 0;
 	}
 	tkt_buf_reset(&A->tmp);
@@ -542,6 +555,7 @@ local_fail(struct actor *A, struct job *j, const char *fmt, ...)
 }
 
 static void get_reasons(struct actor *, struct job *);
+static const char *reason_why(struct actor *, struct job *);
 
 static void
 advance(struct actor *A, struct job *j)
@@ -560,9 +574,8 @@ advance(struct actor *A, struct job *j)
 		/* Refused before any write; the order's reasons are named. */
 		tkt_error_clear(&s->err);
 		tkt_error_set(&s->err, TKT_EXIT_NO, TKT_E_LOCAL, "refund reason "
-		    "%s is a ticket's, not one Wish refunds an order for: "
-		    "nothing was sent; choose one with --reason",
-		    A->o->reason ? A->o->reason : j->text);
+		    "%s is %s: nothing was sent; choose one with --reason",
+		    A->o->reason ? A->o->reason : j->text, reason_why(A, j));
 		get_reasons(A, j);
 		return;
 	}
@@ -778,6 +791,16 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
  * write.  A dry run says so; a run reads what the order takes first
  * (j->badreason, see advance).  -1 after failing the job.
  */
+static const char *
+reason_why(struct actor *A, struct job *j)
+{
+	const char *r = A->o->reason ? A->o->reason : j->text;
+
+	return tkt_wish3_refund_reason(r) == TKT_RR_TICKET ?
+	    "a ticket's, not one Wish refunds an order for" :
+	    "not one of Wish's refund reasons";
+}
+
 static int
 bad_reason(struct actor *A, struct job *j)
 {
@@ -786,13 +809,13 @@ bad_reason(struct actor *A, struct job *j)
 
 	for (int i = 0; i < j->nsteps; i++)
 		any |= j->steps[i].act == TKT_ACT_REFUND && !j->steps[i].skipped;
-	if (!any || r == NULL || tkt_wish3_refund_reason_ok(r))
+	if (!any || r == NULL || tkt_wish3_refund_reason(r) == TKT_RR_ORDER)
 		return 0;
 	if (A->o->dry_run) {
-		local_fail(A, j, "refund reason %s would be refused: it is a "
-		    "ticket's, not one Wish refunds an order for; choose one "
-		    "with --reason (GET /api/v3/orders/ID/refund_reasons lists "
-		    "what an order takes)", r);
+		local_fail(A, j, "refund reason %s would be refused: it is %s; "
+		    "choose one with --reason (GET /api/v3/orders/ID/"
+		    "refund_reasons lists what an order takes)", r,
+		    reason_why(A, j));
 		return -1;
 	}
 	j->badreason = 1;
@@ -1130,8 +1153,8 @@ on_send(struct actor *A, struct job *j)
 	if (tkt_wish_envelope(r, &A->env, &e) == 0) {
 		if (v3_refund(A, s)) {
 			/* Accepted: the order as it was when Wish took it. */
-			tkt_wish3_refund(&A->env, tkt_rec_get(&A->env,
-			    &A->env.nodes[0], "data"), &A->rv);
+			order_view(A, tkt_rec_get(&A->env, &A->env.nodes[0],
+			    "data"));
 			refund_outcome(A, j, s);
 		} else
 			step_ok(A, j, s);
@@ -1139,6 +1162,11 @@ on_send(struct actor *A, struct job *j)
 	}
 	if (e.status == TKT_EXIT_TOKEN || r->outcome == TKT_HTTP_NOTSENT ||
 	    r->outcome == TKT_HTTP_FATAL) {
+		/* A v3 refund that never reached Wish, or was refused unread. */
+		if (v3_refund(A, s) && (e.status == TKT_EXIT_TOKEN ||
+		    r->outcome == TKT_HTTP_NOTSENT) &&
+		    journal_put(A, j, s, TKT_JS_FAILED) == -1)
+			return;
 		fail(A, j, &e);
 		return;
 	}
@@ -1151,7 +1179,8 @@ on_send(struct actor *A, struct job *j)
 		s->err = e;
 		if (s->sends < MAXSENDS)
 			send_step(A, j);
-		else
+		else if (!v3_refund(A, s) ||
+		    journal_put(A, j, s, TKT_JS_FAILED) == 0)
 			fail(A, j, &e);
 		return;
 	}
@@ -1168,17 +1197,31 @@ on_send(struct actor *A, struct job *j)
 	get_ticket(A, j, PH_CHECK);
 }
 
-/* Fails the job with a refund whose outcome is not known yet. */
+/*
+ * Fails the job with a refund whose outcome is not known yet: one Wish
+ * took and still processes, which a later run finishes (status 1), or one
+ * whose send met a remote failure and whose order cannot tell whether
+ * Wish took it (status 3 when nothing else succeeds): that one is never
+ * sent again without --force.
+ */
 static void
 refund_pending(struct actor *A, struct job *j, struct step *s, const char *why)
 {
 	struct tkt_error e;
+	int taken = s->requested || s->jstate == TKT_JS_REQUESTED;
 
 	tkt_error_clear(&e);
-	tkt_error_set(&e, TKT_EXIT_NO, TKT_E_PENDING, "order %s: %s; nothing "
-	    "was closed; run again to finish (the refund is not sent again)",
-	    s->order, why);
+	tkt_error_set(&e, taken ? TKT_EXIT_NO : TKT_EXIT_REMOTE, TKT_E_PENDING,
+	    "order %s: %s; nothing was closed; %s", s->order, why, taken ?
+	    "run again to finish (the refund is not sent again)" :
+	    "the refund is not sent again without --force");
 	snprintf(e.request_id, sizeof(e.request_id), "%s", j->req.request_id);
+	/* The failure that left the outcome unknown. */
+	if (!taken && s->err.msg[0] != '\0') {
+		e.code = s->err.code;
+		e.http = s->err.http;
+		memcpy(e.request_id, s->err.request_id, sizeof(e.request_id));
+	}
 	fail(A, j, &e);
 }
 
@@ -1195,12 +1238,14 @@ refund_poll(struct actor *A, struct job *j, struct step *s)
 
 	if (ms > 5000)
 		ms = 5000;
-	if (left <= 0) {
+	if (left <= 0 && s->requested) {
 		snprintf(why, sizeof(why), "the refund is still in progress "
 		    "after %s", A->o->refund_wait ? A->o->refund_wait : "60s");
 		refund_pending(A, j, s, why);
 		return;
 	}
+	if (left < 0)
+		left = 0;
 	if (ms > (long)(left * 1000) + 1)
 		ms = (long)(left * 1000) + 1;
 	s->polls++;
@@ -1281,8 +1326,9 @@ order_read(struct actor *A, struct job *j, struct step *s, int pend)
 		return 1;
 	}
 	if (pend && e.status != TKT_EXIT_TOKEN) {
-		snprintf(why, sizeof(why), "the refund was taken but the order "
-		    "could not be read: %.400s", e.msg);
+		snprintf(why, sizeof(why), "%s, and the order could not be "
+		    "read: %.400s", s->requested ? "the refund was taken" :
+		    "the refund's outcome is unknown", e.msg);
 		refund_pending(A, j, s, why);
 	} else
 		fail(A, j, &e);
@@ -1313,10 +1359,10 @@ on_oread(struct actor *A, struct job *j)
 		refund_outcome(A, j, s);
 		return;
 	}
-	if (earlier && A->rv.status == TKT_RF_NONE) {
+	if (earlier && A->rv.status == TKT_RF_NONE && (s->jstate ==
+	    TKT_JS_REQUESTED || !A->store->processing)) {
 		refund_pending(A, j, s, "an earlier run sent its refund and the "
-		    "order does not show what came of it (--force sends it "
-		    "again)");
+		    "order does not show what came of it");
 		return;
 	}
 	/* Sent only once its intent is in the journal (see pump). */
@@ -1325,6 +1371,8 @@ on_oread(struct actor *A, struct job *j)
 	send_step(A, j);
 }
 
+static void refund_check(struct actor *, struct job *, struct step *);
+
 static void
 on_poll(struct actor *A, struct job *j)
 {
@@ -1332,7 +1380,10 @@ on_poll(struct actor *A, struct job *j)
 
 	if (order_read(A, j, s, 1) != 0)
 		return;
-	refund_outcome(A, j, s);
+	if (s->requested)
+		refund_outcome(A, j, s);
+	else
+		refund_check(A, j, s);
 }
 
 /*
@@ -1349,6 +1400,10 @@ refund_check(struct actor *A, struct job *j, struct step *s)
 		refund_outcome(A, j, s);
 		return;
 	}
+	/* Not applied, and not to be sent again by this run. */
+	if ((s->definite || s->sends >= MAXSENDS) &&
+	    journal_put(A, j, s, TKT_JS_FAILED) == -1)
+		return;
 	if (s->definite && s->err.code == 1000) {
 		get_reasons(A, j);
 		return;
@@ -1357,11 +1412,26 @@ refund_check(struct actor *A, struct job *j, struct step *s)
 		fail(A, j, &s->err);
 		return;
 	}
-	if (!A->rv.processing && !A->o->force) {
+	/*
+	 * An order without processing fields, from a server not known to
+	 * show them, cannot say that a refund Wish took is under way: it is
+	 * followed until its state or refunds[] tell, for --refund-wait.
+	 */
+	if (!A->rv.processing && !A->store->processing && !A->o->force) {
 		char why[600];
 
-		snprintf(why, sizeof(why), "%.400s, and the order does not "
-		    "show whether Wish took the refund", s->err.msg);
+		if (!s->following) {
+			s->following = 1;
+			s->polls = 0;
+			s->deadline = mono() + A->refund_wait;
+		}
+		if (mono() < s->deadline) {
+			refund_poll(A, j, s);
+			return;
+		}
+		snprintf(why, sizeof(why), "%.400s, and after %s the order "
+		    "does not show whether Wish took the refund", s->err.msg,
+		    A->o->refund_wait ? A->o->refund_wait : "60s");
 		refund_pending(A, j, s, why);
 		return;
 	}
@@ -1488,8 +1558,7 @@ stopped_done(struct actor *A, struct job *j)
 			return;
 		}
 		/* Taken: done, or journalled as requested for the next run. */
-		tkt_wish3_refund(&A->env, tkt_rec_get(&A->env, &A->env.nodes[0],
-		    "data"), &A->rv);
+		order_view(A, tkt_rec_get(&A->env, &A->env.nodes[0], "data"));
 		if (is_done(A, j, s))
 			step_ok(A, j, s);
 		else if (journal_put(A, j, s, TKT_JS_REQUESTED) == 0)

@@ -228,6 +228,7 @@ struct tkt_store {
 	char		*client_secret_file;
 	char		*client_secret_env;
 	int		 refreshed;	/* a refresh was tried in this run */
+	int		 processing;	/* v3: its orders showed processing_status */
 	int		 warned;	/* the expiry warning was given */
 	char		**old_tokens;	/* replaced, kept for requests in flight */
 	size_t		 nold_tokens;

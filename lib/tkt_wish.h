@@ -83,8 +83,13 @@ struct tkt_refund_view {
 /* Reads the Order o (a node of r); an absent o reads as nothing known. */
 void	tkt_wish3_refund(const struct tkt_rec *r, const struct tkt_jnode *o,
 	    struct tkt_refund_view *);
-/* Is reason one of v3's RefundReason values (what a refund takes)? */
-int	tkt_wish3_refund_reason_ok(const char *reason);
+/*
+ * What a v3 refund reason is: TKT_RR_ORDER, one of the orders'
+ * RefundReason values (what a refund takes); TKT_RR_TICKET, one of the
+ * four only a ticket's refund_reason has; TKT_RR_NONE, neither.
+ */
+enum { TKT_RR_NONE, TKT_RR_ORDER, TKT_RR_TICKET };
+int	tkt_wish3_refund_reason(const char *reason);
 /*
  * The record's content_locale for the Content-Language of a v3 answer:
  * its first language, as the record writes a locale ("pt_BR" is

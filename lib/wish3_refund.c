@@ -26,10 +26,20 @@ static const char *const order_reasons[] = {
 	"MERCHANT_REPORTED_ORDER", "MERCHANT_REPORTED_BUYER_FRAUD", NULL
 };
 
+/* The values of a ticket's refund_reason that the orders' list lacks. */
+static const char *const ticket_only[] = {
+	"OTHER", "USER_NO_LONGER_WANTS_ITEM", "USER_PLACED_ORDER_BY_MISTAKE",
+	"ITEM_NEVER_ARRIVED", NULL
+};
+
 int
-tkt_wish3_refund_reason_ok(const char *reason)
+tkt_wish3_refund_reason(const char *reason)
 {
-	return tkt_wish_enum(order_reasons, reason) != NULL;
+	if (tkt_wish_enum(order_reasons, reason) != NULL)
+		return TKT_RR_ORDER;
+	if (tkt_wish_enum(ticket_only, reason) != NULL)
+		return TKT_RR_TICKET;
+	return TKT_RR_NONE;
 }
 
 static int

@@ -4,8 +4,13 @@
 # test checks the exact requests of the version it runs against.
 
 AM='.state == "AWAITING_MERCHANT"'
-ORDER1='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 1 and .refund_reason != null'
-ORDER2='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 2 and .refund_reason != null'
+# Tickets about orders whose own refund_reason refunds them: on v3 not
+# "19", which the sandbox gives as USER_NO_LONGER_WANTS_ITEM, a ticket's
+# reason that Wish's refunds do not take (tkt-close(1)).
+REFUNDABLE='.refund_reason != null'
+[ "${TKT_TEST_API:-v3}" = v2 ] || REFUNDABLE+=' and .refund_reason != "19"'
+ORDER1='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 1 and '"$REFUNDABLE"
+ORDER2='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length) == 2 and '"$REFUNDABLE"
 
 setup() {
 	export TKT_NOW="$TEST_NOW"
@@ -120,6 +125,18 @@ refund_check() {
 	esac
 }
 
+# refunded_seq ORDER: the requests of a refund that goes through at once,
+# as reqs shows them.  On v2, the refund.  On v3, where a refund is
+# asynchronous, the order read first, the refund, which Wish answers as in
+# progress, and the order polled once (250 ms later, when the sandbox's
+# --refund-delay 0 has it done).
+refunded_seq() {
+	case $TKT_TEST_API in
+	v2) echo "$(sent refund "$1") 200" ;;
+	v3) echo "GET /api/v3/orders/$1 200 $(sent refund "$1") 200 GET /api/v3/orders/$1 200" ;;
+	esac
+}
+
 # at ACTION [ID]: the --faults rule target of a step's requests, its
 # read-backs aside.  A v3 ticket's writes share their path with its read:
 # there the method (PUT) tells them apart.
@@ -146,12 +163,30 @@ reason() {
 	esac
 }
 
-# refused: the message of a token the sandbox does not know (HTTP 401,
-# 4000 on v2 and 1006 on v3), as the tools word it.
+# by_api V2 V3: the first word under v2, the second under v3.
+by_api() {
+	case $TKT_TEST_API in
+	v2) printf '%s\n' "$1" ;;
+	v3) printf '%s\n' "$2" ;;
+	esac
+}
+
+# tok_http: the HTTP status of a token the sandbox refuses (a wrong,
+# expired or revoked one): 401 on v2, 400 on v3, as v3's specification
+# shows its token errors.
+tok_http() {
+	case $TKT_TEST_API in
+	v2) echo 401 ;;
+	v3) echo 400 ;;
+	esac
+}
+
+# refused: the message of a token the sandbox does not know (4000 on v2
+# and 1006 on v3), as the tools word it.
 refused() {
 	case $TKT_TEST_API in
 	v2) echo "the marketplace refused the token (HTTP 401, code 4000: Unauthorized Request; a person must renew it)" ;;
-	v3) echo "the marketplace refused the token (HTTP 401, code 1006: No access token found or the app does not exist; a person must renew it)" ;;
+	v3) echo "the marketplace refused the token (HTTP 400, code 1006: No access token found or the app does not exist; a person must renew it)" ;;
 	esac
 }
 
@@ -191,27 +226,27 @@ refused_run() {
 	n=$(wc -l <"$STORE")
 	stopped="$tool: stopped: $((count - 1)) records read but not sent, 0 with an unknown outcome"
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token "$tool" -v -P "$par" <<<"$ids"
-	[ "$(reqs)" = "$(read_of "$first") 401" ]
-	[[ "$stderr" == "$tool: $(read_of "$first") 401 "*"
+	[ "$(reqs)" = "$(read_of "$first") $(tok_http)" ]
+	[[ "$stderr" == "$tool: $(read_of "$first") $(tok_http) "*"
 $tool: <stdin>:1: ticket $first: $(refused) (request id "????????????????????????")
 $stopped" ]]
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e --arg m "$(refused)" --argjson c "$(refused_code)" '.result |
+	printf '%s\n' "$output" | sed -n 1p | jq -e --arg m "$(refused)" --argjson c "$(refused_code)" --argjson h "$(tok_http)" '.result |
 	    .ok == false and .steps == [] and
-	    (.error | .kind == "refused" and .code == $c and .http == 401 and .message == $m)'
+	    (.error | .kind == "refused" and .code == $c and .http == $h and .message == $m)'
 	printf '%s\n' "$output" | sed 1d | jq -e -s --argjson k "$((count - 1))" 'length == $k and
 	    all(.[]; .result.ok == false and .result.error ==
 	    {kind: "refused", message: "not sent: the run stopped (the token was refused)"})'
 	[[ "$output$stderr" != *wrong-secret-token* ]]
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token "$tool" -v -P 1 "$rec"
-	[ "$(reqs)" = "$(sent "$act" "$first") 401" ]
+	[ "$(reqs)" = "$(sent "$act" "$first") $(tok_http)" ]
 	[[ "$stderr" == *"
 $tool: $rec:1: ticket $first: $(refused) (request id "????????????????????????")
 $stopped" ]]
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ids" ]
-	printf '%s\n' "$output" | sed -n 1p | jq -e --argjson c "$(refused_code)" '.result |
+	printf '%s\n' "$output" | sed -n 1p | jq -e --argjson c "$(refused_code)" --argjson h "$(tok_http)" '.result |
 	    .ok == false and .steps[0].ok == false and
-	    (.error | .kind == "refused" and .code == $c and .http == 401)'
+	    (.error | .kind == "refused" and .code == $c and .http == $h)'
 	[[ "$output$stderr" != *wrong-secret-token* ]]
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
 }

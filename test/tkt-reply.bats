@@ -480,7 +480,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	awaiting 30 >"$BATS_TEST_TMPDIR/in"
 	before=$(changes)
 	TKT_TOKEN=wrong-token run -4 --separate-stderr tkt-reply -P 2 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $WRONG_TOKEN_WHY; a person must renew it) (request id "*")" ]]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(by_api 401 400), $WRONG_TOKEN_WHY; a person must renew it) (request id "*")" ]]
 	[[ "$stderr" != *wrong-token* ]]
 	# Every record read (all 30 fit the window) comes out, in order.
 	[ "${#lines[@]}" -eq 30 ]
@@ -503,8 +503,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	why=$(by_api "code 1015: The access token has expired" \
 	    "code 1007: This access token has expired")
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $why; a person must renew it) (request id "*")" ]]
-	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1015 1007),401]" ]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(by_api 401 400), $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1015 1007),$(by_api 401 400)]" ]
 	# A refresh by someone else revokes the token the run was given.
 	curl -sf -o /dev/null -d client_id=app -d client_secret=secret \
 	    -d grant_type=refresh_token -d refresh_token=refresh-0123456789 \
@@ -512,8 +512,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	why=$(by_api "code 1016: The access token has been revoked" \
 	    "code 1008: This access token has been revoked")
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP 401, $why; a person must renew it) (request id "*")" ]]
-	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1016 1008),401]" ]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(by_api 401 400), $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1016 1008),$(by_api 401 400)]" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
