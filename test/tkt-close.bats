@@ -1014,3 +1014,156 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	[ -z "$(awk -F '\t' '$7 == "done"' "$JOURNAL" | cut -f 1-5 | sort | uniq -d)" ]
 	[ -z "$(awk -F '\t' 'NF != 7 || ($7 != "done" && $7 != "intent" && $7 != "requested" && $7 != "failed")' "$JOURNAL")" ]
 }
+
+# API v3's asynchronous refunds (tkt-close(1), Refunding).
+
+# v3_refundable N: the ids of N tickets whose orders all refund with the
+# ticket's own reason, in the caller's variable ids.
+v3_refundable() {
+	ids=$(pick "$ORDER1"' and .orders[0].state == "SHIPPED"' "$1")
+}
+
+@test "v3: a refund Wish still processes at --refund-wait is pending, nothing is closed; a re-run finishes it without sending it again" {
+	only_api v3 "v2 refunds at once"
+	sandbox --refund-delay 3s
+	local a o ids
+	v3_refundable 1
+	a=$ids o=$(orders "$a")
+	tkt-list "$a" >"$BATS_TEST_TMPDIR/rec"
+	run -1 --separate-stderr tkt-close -v --refund --refund-wait 1s "$BATS_TEST_TMPDIR/rec"
+	# Read, refunded (taken, in progress), polled until the bound.
+	[ "$(reqs | sed -n 1,3p | tr '\n' ' ')" = "GET /api/v3/orders/$o 200 PUT /api/v3/orders/$o/refund 200 GET /api/v3/orders/$o 200 " ]
+	[ -z "$(reqs | sed 1,2d | grep -v "^GET /api/v3/orders/$o 200$")" ]
+	[[ "$stderr" == *"
+tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: the refund is still in progress after 1s; nothing was closed; run again to finish (the refund is not sent again) (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e --arg o "$o" '.result.ok == false and .result.error.kind == "pending" and
+	    ([.result.steps[] | [.action, .order, .ok]] == [["refund", $o, false]])'
+	[ "$(awk -F '\t' '{ print $3, $7 }' "$JOURNAL" | tr '\n' ' ')" = "refund intent refund requested " ]
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+	# Still in progress: the re-run follows it, not sending it again,
+	# and closes the ticket once it succeeded.
+	run -0 --separate-stderr tkt-close -v --refund --refund-wait 10s "$BATS_TEST_TMPDIR/rec"
+	[ -z "$(reqs | grep "^PUT /api/v3/orders/")" ]
+	[ "$(reqs | tail -n 1)" = "$(sent close "$a") 200" ]
+	printf '%s\n' "$output" | jq -e '.result.ok and ([.result.steps[] | [.action, .ok]] == [["refund", true], ["close", true]])'
+	[ "$(refunds "$o")" -eq 1 ]
+	[ "$(state "$a")" = CLOSED ]
+	[ "$(awk -F '\t' '{ print $3, $7 }' "$JOURNAL" | tail -n 2 | tr '\n' ' ')" = "refund done close done " ]
+	# And a third run skips both.
+	run -0 --separate-stderr tkt-close -v --refund "$BATS_TEST_TMPDIR/rec"
+	[ -z "$(reqs)" ]
+	printf '%s\n' "$output" | jq -e '.result.skipped'
+}
+
+@test "v3: --refund-wait 0 pends a refund Wish answered in progress at once; a re-run after it ended closes" {
+	only_api v3 "v2 refunds at once"
+	sandbox
+	local a o ids
+	v3_refundable 1
+	a=$ids o=$(orders "$a")
+	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --refund-wait 0"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v3/orders/$o 200 PUT /api/v3/orders/$o/refund 200 " ]
+	[[ "$stderr" == *"order $o: the refund is still in progress after 0; nothing was closed; run again to finish"* ]]
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --refund-wait 0"
+	[ "$(reqs | tr '\n' ' ')" = "GET /api/v3/orders/$o 200 $(sent close "$a") 200 " ]
+	[ "$(refunds "$o")" -eq 1 ]
+}
+
+@test "v3: a refund that ends FAILED is reported, nothing is closed, and a later run sends a new one" {
+	only_api v3 "v2 refunds at once"
+	local a o ids
+	sandbox
+	v3_refundable 1
+	a=$ids o=$(orders "$a")
+	tkt-list "$a" >"$BATS_TEST_TMPDIR/rec"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "refund-fail@PUT/api/v3/orders/$o/refund"
+	run -1 --separate-stderr tkt-close -v --refund "$BATS_TEST_TMPDIR/rec"
+	[[ "$stderr" == *"
+tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: Wish could not refund it (processing_status FAILED); nothing was closed; a later run may send the refund again (request id "????????????????????????")" ]]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "remote"'
+	[ "$(awk -F '\t' '{ print $3, $7 }' "$JOURNAL" | tr '\n' ' ')" = "refund intent refund requested refund failed " ]
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+	[ "$(refunds "$o")" -eq 0 ]
+	# The next run sends a new refund, which goes through.
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+	run -0 --separate-stderr tkt-close -v --refund "$BATS_TEST_TMPDIR/rec"
+	[ "$(reqs | grep -c "^PUT /api/v3/orders/$o/refund 200")" -eq 1 ]
+	[ "$(refunds "$o")" -eq 1 ]
+	[ "$(state "$a")" = CLOSED ]
+}
+
+@test "v3: an order without processing fields is judged by its state and refunds; an unknown outcome is never sent again without --force" {
+	only_api v3 "v2 refunds at once"
+	local a b oa ob ids
+	sandbox --no-processing --refund-delay 500ms
+	v3_refundable 2
+	read -r a b <<<"$(tr '\n' ' ' <<<"$ids")"
+	oa=$(orders "$a") ob=$(orders "$b")
+	# Taken without a word: polled until the order says REFUNDED.
+	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
+	[ "$(reqs | grep -c "^PUT /api/v3/orders/$oa/refund 200")" -eq 1 ]
+	[ "$(reqs | grep -c "^GET /api/v3/orders/$oa 200")" -ge 3 ]
+	[ "$(refunds "$oa")" -eq 1 ]
+	[ "$(state "$a")" = CLOSED ]
+	# A refund cut before Wish took it: the order cannot say whether it
+	# did, it is followed for --refund-wait, then pending; exit 3, since
+	# a remote failure left nothing done.
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --no-processing --faults "drop-before@PUT/api/v3/orders/$ob/refund"
+	tkt-list "$b" >"$BATS_TEST_TMPDIR/b"
+	run -3 --separate-stderr env TKT_RETRIES=0 tkt-close -v --refund --refund-wait 1s "$BATS_TEST_TMPDIR/b"
+	[ "$(reqs | grep -c "^PUT /api/v3/orders/$ob/refund")" -eq 1 ]
+	[[ "$stderr" == *"
+tkt-close: $BATS_TEST_TMPDIR/b:1: ticket $b: order $ob: "*", and after 1s the order does not show whether Wish took the refund; nothing was closed; the refund is not sent again without --force"* ]]
+	printf '%s\n' "$output" | jq -e '.result.error.kind == "pending"'
+	[ "$(awk -F '\t' -v o="$b" '$2 == o { print $7 }' "$JOURNAL")" = intent ]
+	# The re-run does not send it: the journal says it may have gone.
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --no-processing
+	run -3 --separate-stderr tkt-close -v --refund "$BATS_TEST_TMPDIR/b"
+	[ "$(reqs)" = "GET /api/v3/orders/$ob 200" ]
+	[[ "$stderr" == *"order $ob: an earlier run sent its refund and the order does not show what came of it; nothing was closed; the refund is not sent again without --force"* ]]
+	# --force sends it.
+	run -0 --separate-stderr tkt-close -v --refund --force "$BATS_TEST_TMPDIR/b"
+	[ "$(reqs | grep -c "^PUT /api/v3/orders/$ob/refund 200")" -eq 1 ]
+	[ "$(refunds "$ob")" -eq 1 ]
+	[ "$(state "$b")" = CLOSED ]
+}
+
+@test "v3: refunds that take seconds through cut connections: each valid order refunded once, none asked twice, ticket reasons refused unsent, every record out" {
+	only_api v3 "v2 refunds at once"
+	local d="$BATS_TEST_TMPDIR" good bad
+	STORE="$d/store.jsonl"
+	start_sandbox -d "$STORE" --seed 7 --tickets 600 --now "$TEST_NOW"
+	# 24 tickets whose own reason refunds their orders, and 6 whose reason
+	# is a ticket's (USER_NO_LONGER_WANTS_ITEM), mixed.
+	good=$(pick "$AM"' and .type == "ORDER" and (.orders | length) > 0 and .refund_reason != null and .refund_reason != "19" and all(.orders[]; .state == "SHIPPED")' 24)
+	bad=$(pick "$AM"' and .type == "ORDER" and (.orders | length) > 0 and .refund_reason == "19" and all(.orders[]; .state == "SHIPPED")' 6)
+	[ "$(wc -l <<<"$good") $(wc -l <<<"$bad")" = "24 6" ]
+	{ paste -d '\n' <(head -n 6 <<<"$good") <(printf '%s\n' $bad); tail -n 18 <<<"$good"; } >"$d/ids"
+	tkt-list -P 4 - <"$d/ids" >"$d/recs.jsonl"
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --seed 5 --refund-delay 2s \
+	    --faults "drop-after:0.4@PUT/api/v3/orders,drop-before:0.1@PUT/api/v3/orders"
+	run -1 --separate-stderr env TKT_BACKOFF=50ms tkt-close -v -P 8 --refund "$d/recs.jsonl"
+	# Every record out, in order; the good ones closed, the bad ones refused.
+	diff "$d/ids" <(printf '%s\n' "$output" | jq -r .id)
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.result.ok) | .id' | sort)" = "$(sort <<<"$good")" ]
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.result.ok | not) | .result.error.message' | grep -c "refund reason USER_NO_LONGER_WANTS_ITEM is a ticket's, not one Wish refunds an order for: nothing was sent")" -eq 6 ]
+	# The cuts happened, and no refund was asked for twice of one order:
+	# a PUT for an order after it was taken would be refused "in progress".
+	[ "$(reqs | grep -c '^PUT /api/v3/orders/[0-9a-f]*/refund failed')" -ge 3 ]
+	[ -z "$(reqs | grep '^PUT /api/v3/orders/[0-9a-f]*/refund 400')" ]
+	for id in $good; do
+		for o in $(orders "$id"); do
+			[ "$(refunds "$o")" -eq 1 ] || { echo "order $o of $id: $(refunds "$o") refunds"; return 1; }
+		done
+		[ "$(state "$id")" = CLOSED ]
+	done
+	for id in $bad; do
+		[ "$(changes "$id")" -eq 0 ]
+		[ -z "$(grep "$(orders "$id")" <<<"$(reqs | grep '^PUT')")" ]
+	done
+}
