@@ -6,9 +6,13 @@
 #     and extrapolated per reply.  Targets: 20x the loop, 2,000 replies/s.
 #  2. The same against a sandbox with --rate RATE/s (1000), tkt-reply
 #     without and with --rate: the 429s it provoked (its -v log).  Target: 0.
-#  3. Soak at about 20 % faults (FAULTS): tkt-reply --resolve, and
-#     tkt-close --refund --reason 18 over N ORDER tickets: duplicates and
+#  3. Soak at about 20 % faults (FAULTS): tkt-reply --resolve, the same
+#     against a sandbox that sends rate headers only with its 429s
+#     (--rate-headers 429, a server the pacer once starved), and tkt-close
+#     --refund --reason SHIPPING_TAKING_TOO_LONG over N ORDER tickets
+#     (v3's refunds are asynchronous: read, sent, polled): duplicates and
 #     losses (target 0 and 0), time against the same run without faults.
+# The tools speak API v3, the default; the curl loop posts v3's reply.
 # Every run is checked in the sandbox's store: each ticket has exactly one
 # merchant reply with our text (and is closed), each order was refunded
 # once; the output has N records, in input order, all ok.  RUNS=3 timed
@@ -131,7 +135,7 @@ echo "tkt-reply -P 8: median $(calc %.2f "$t") s for $N replies = $rps replies/s
 
 hyperfine -i --runs "${CURL_RUNS:-1}" --export-json "$out/actions.curl.json" \
     --prepare "$prep $rstore" -n curl-loop \
-    "U=$url; while read id; do curl -s -X POST -H 'Authorization: Bearer t' --data-urlencode \"id=\$id\" --data-urlencode 'reply=$text' \"\$U/api/v2/ticket/reply\"; done <$out/actions.ids.$CURL_N >$out/curl.out" \
+    "U=$url; while read id; do curl -s -X POST -H 'Authorization: Bearer t' -H 'Content-Type: application/json' --data '{\"message\":\"$text\"}' \"\$U/api/v3/tickets/\$id/replies\"; done <$out/actions.ids.$CURL_N >$out/curl.out" \
     >/dev/null
 unserve
 ok=$(grep -o '"code":0' "$out/curl.out" | wc -l)
@@ -176,14 +180,15 @@ echo "$FAULTS" | tr , '\n' | awk -F: '
 # The delay slow= rules add to a request, on average, in ms.
 slow=$(echo "$FAULTS" | tr , '\n' | awk -F'[=:@]' '$1 == "slow" {
     t += $2 * ($3 == "" ? 1 : $3) } END { print t + 0 }')
-# soak NAME STORE RECORDS CHECK CMD: CMD over RECORDS without and with
-# faults; prints the time ratio, what the faults did, duplicates, losses.
+# soak NAME STORE RECORDS CHECK SANDBOX-FLAGS CMD: CMD over RECORDS without
+# and with faults; prints the time ratio, what the faults did, duplicates,
+# losses.
 soak() {
-	name=$1 store=$2 recs=$3 check=$4
-	shift 4
+	name=$1 store=$2 recs=$3 check=$4 sbflags=$5
+	shift 5
 	for f in 0 1; do
-		ff=
-		[ $f = 0 ] || ff="--seed 7 --faults $FAULTS"
+		ff=$sbflags
+		[ $f = 0 ] || ff="$sbflags --seed 7 --faults $FAULTS"
 		hyperfine -i --runs "${SOAK_RUNS:-1}" \
 		    --export-json "$out/actions.soak$f.json" \
 		    --prepare "$prep $store $ff" -n soak \
@@ -207,15 +212,18 @@ soak() {
 	    "$(calc %.1f "$n * $slow / 1000 / 8") s;" \
 	    "$(grep -c ' 500 ' "$log") 500, $(grep -c ' 503 ' "$log") 503," \
 	    "$(grep -c ' 429 ' "$log") 429, $(grep -c ' failed after ' "$log") cut" \
-	    "without an answer; $(grep -c 'GET /api/v2/ticket?' "$log") read-backs;" \
-	    "$(grep -c 'POST [^ ]* 400 ' "$log") sends refused as done already" \
+	    "without an answer; $(grep -c 'GET /api/v3/\(tickets\|orders\)/' "$log") reads" \
+	    "(read-backs, and v3's orders read and polled);" \
+	    "$(grep -c '\(POST\|PUT\) [^ ]* 400 ' "$log") sends refused as done already" \
 	    "(libcurl sends a request again by itself when a reused connection" \
 	    "dies without an answer; the read-back then confirms it)"
 }
-soak "tkt-reply --resolve" "$rstore" "$rrecs" replied \
+soak "tkt-reply --resolve" "$rstore" "$rrecs" replied "" \
     tkt-reply --resolve -v -P 8 -m "'$text'"
-soak "tkt-close --refund --reason 18 ($(jq '.orders | length' "$fstore" |
-    awk '{ n += $1 } END { print n }') orders)" "$fstore" "$frecs" refunded \
-    tkt-close --refund --reason 18 -v -P 8
+soak "tkt-reply --resolve, rate headers on 429s only" "$rstore" "$rrecs" \
+    replied "--rate-headers 429" tkt-reply --resolve -v -P 8 -m "'$text'"
+soak "tkt-close --refund --reason SHIPPING_TAKING_TOO_LONG ($(jq '.orders | length' "$fstore" |
+    awk '{ n += $1 } END { print n }') orders)" "$fstore" "$frecs" refunded "" \
+    tkt-close --refund --reason SHIPPING_TAKING_TOO_LONG -v -P 8
 echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $fail
