@@ -844,3 +844,36 @@ tkt-list: store eu: the listing stopped at page 1 after 0 records: it is incompl
 	done <<<"$ex"
 	run -0 bash -c 'tkt-list | head -n 3'
 }
+
+@test "a store that names no API speaks v3: exactly the tickets awaiting the merchant of the strict sandbox, every time in UTC" {
+	only_api v3 "the default is v3"
+	local d="$BATS_TEST_TMPDIR" t
+	STORE="$d/store.jsonl"
+	start_sandbox -d "$STORE" --seed 11 --tickets 400 --now "$TEST_NOW"
+	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
+	chmod 600 "$HOME/token"
+	write_config <<YAML
+stores:
+  shop:
+    url: $SANDBOX_URL
+    token_file: ~/token
+YAML
+	unset TKT_API TKT_API_URL TKT_TOKEN
+	run -0 --separate-stderr tkt-list -v --json
+	# One key per state, never states[] (which a strict server ignores,
+	# listing every state).
+	[[ "$stderr" == *"GET /api/v3/tickets?states=AWAITING_MERCHANT&"* ]]
+	[[ "$stderr" != *"states%5B%5D"* && "$stderr" != *"states[]"* ]]
+	diff <(jq -r 'select(.state == "AWAITING_MERCHANT") | .id' "$STORE" | sort) \
+	    <(printf '%s\n' "$output" | jq -r .id | sort)
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .api == "v3" and .store == "shop" and
+	    .state == "AWAITING_MERCHANT")'
+	# The sandbox writes milliseconds, and some tickets at an offset: the
+	# records have UTC times to the second.
+	t=$(printf '%s\n' "$output" | jq -r '.. | objects | to_entries[] |
+	    select(.key | test("_at$|^at$|waiting_since")) | .value // empty' | sort -u)
+	[ -n "$t" ]
+	[ -z "$(grep -vE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' <<<"$t")" ]
+	curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v3/tickets?limit=500" |
+	    jq -e '[.data[] | .opened_at] | any(test("[+-][0-9]{2}:[0-9]{2}$")) and all(test("\\.[0-9]{3}"))'
+}
