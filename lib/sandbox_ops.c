@@ -9,9 +9,10 @@
  * or not (FAILED) --refund-delay later, by sb_settle, which every request
  * calls before it reads or writes the store; so a refund ends at the first
  * request after its time, before that request sees the store, and every
- * step reaches the store file like any change.  The refunds in progress
- * are also kept in a list, with their end on the real clock, so that a
- * request need not look through the store.
+ * step reaches the store file like any change (without a delay there is
+ * one step, the end, as for any change made at once).  The refunds in
+ * progress are also kept in a list, with their end on the real clock, so
+ * that a request need not look through the store.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -295,18 +296,17 @@ in_progress(const struct tkt_rec *rec, const struct tkt_jnode *o)
 }
 
 /*
- * Saves ticket ti (parsed in rec) with order o's element edited by ed and
- * the ticket's updated_at set to now; the new line is appended to line
- * when it is not NULL.  0, or -1 and e.
+ * Ticket rec's line with order o's element edited by ed and the ticket's
+ * updated_at set to now, into out (with a newline).  0, or -1 and e.
  */
 static int
-order_commit(struct sandbox *sb, long ti, const struct tkt_rec *rec,
-    const struct tkt_jnode *o, const struct tkt_edit *ed, size_t ned,
-    const char *now, struct tkt_buf *line, struct sb_err *e)
+order_splice(const struct tkt_rec *rec, const struct tkt_jnode *o,
+    const struct tkt_edit *ed, size_t ned, const char *now,
+    struct tkt_buf *out, struct sb_err *e)
 {
 	const struct tkt_jnode *orders = tkt_rec_get(rec, &rec->nodes[0],
 	    "orders"), *c;
-	struct tkt_buf arr, vnow, out;
+	struct tkt_buf arr, vnow;
 	struct tkt_edit ted[2];
 	struct tkt_error err;
 	struct tkt_rec el;
@@ -314,7 +314,6 @@ order_commit(struct sandbox *sb, long ti, const struct tkt_rec *rec,
 
 	tkt_buf_init(&arr);
 	tkt_buf_init(&vnow);
-	tkt_buf_init(&out);
 	tkt_rec_init(&el);
 	tkt_error_clear(&err);
 	tkt_buf_addc(&arr, '[');
@@ -339,12 +338,30 @@ order_commit(struct sandbox *sb, long ti, const struct tkt_rec *rec,
 	quote(&vnow, now);
 	ted[0] = (struct tkt_edit){ "orders", arr.s, arr.len };
 	ted[1] = (struct tkt_edit){ "updated_at", vnow.s, vnow.len };
-	tkt_rec_splice(rec, ted, 2, &out);
-	rv = commit(sb, ti, &out, line, e);
+	tkt_rec_splice(rec, ted, 2, out);
+	rv = 0;
 out:
 	tkt_rec_free(&el);
 	tkt_buf_free(&arr);
 	tkt_buf_free(&vnow);
+	return rv;
+}
+
+/*
+ * Saves ticket ti (parsed in rec) edited as order_splice does; the new line
+ * is appended to line when it is not NULL.  0, or -1 and e.
+ */
+static int
+order_commit(struct sandbox *sb, long ti, const struct tkt_rec *rec,
+    const struct tkt_jnode *o, const struct tkt_edit *ed, size_t ned,
+    const char *now, struct tkt_buf *line, struct sb_err *e)
+{
+	struct tkt_buf out;
+	int rv;
+
+	tkt_buf_init(&out);
+	if ((rv = order_splice(rec, o, ed, ned, now, &out, e)) == 0)
+		rv = commit(sb, ti, &out, line, e);
 	tkt_buf_free(&out);
 	return rv;
 }
@@ -458,41 +475,36 @@ pending_add(struct sandbox *sb, const char *id, int64_t due)
 }
 
 /*
- * Ends order id's refund in progress (under the store lock): SUCCEEDED,
- * the order refunded, or FAILED, the order as it was, as the refund's
- * fail member says.  0 also when there is nothing to end; -1 and e when
- * the change could not be saved.
+ * Ends the refund in progress of order o of ticket ti, parsed in rec
+ * (under the store lock), and saves the ticket: SUCCEEDED, the order
+ * refunded, or FAILED, the order as it was, as the refund's fail member
+ * says.  0, or -1 and e when the change could not be saved.
  */
 static int
-settle_one(struct sandbox *sb, const char *id, struct sb_err *e)
+finish(struct sandbox *sb, long ti, const struct tkt_rec *rec,
+    const struct tkt_jnode *o, struct sb_err *e)
 {
-	const struct tkt_jnode *o, *p, *f;
-	struct tkt_rec rec, pr;
+	const struct tkt_jnode *p = processing(rec, o), *f;
+	struct tkt_rec pr;
 	struct tkt_buf v[4], vp, vnow;
 	struct tkt_edit ed[7], ped[2];
 	struct tkt_error err;
 	const char *text;
 	char now[21];
 	size_t ned = 0;
-	long ti;
 	int fail, rv = 0;
 
-	tkt_rec_init(&rec);
 	tkt_rec_init(&pr);
 	tkt_buf_init(&vp);
 	tkt_buf_init(&vnow);
 	for (size_t i = 0; i < 4; i++)
 		tkt_buf_init(&v[i]);
-	if ((ti = order_load(sb, id, &rec, &o, e)) == -1 ||
-	    !in_progress(&rec, o))
-		goto out;
-	p = processing(&rec, o);
-	fail = (f = tkt_rec_get(&rec, p, "fail")) != NULL &&
+	fail = (f = tkt_rec_get(rec, p, "fail")) != NULL &&
 	    f->type == TKT_J_TRUE;
-	text = tkt_rec_str(&rec, tkt_rec_get(&rec, p, "text"), NULL);
+	text = tkt_rec_str(rec, tkt_rec_get(rec, p, "text"), NULL);
 	tkt_time_format(tkt_now(), now);
 	quote(&vnow, now);
-	if (tkt_rec_parse(&pr, rec.line + p->start, p->end - p->start,
+	if (tkt_rec_parse(&pr, rec->line + p->start, p->end - p->start,
 	    TKT_RD_TOP, &err) == -1)
 		goto out;
 	ped[0] = (struct tkt_edit){ "status", fail ? "\"FAILED\"" :
@@ -505,9 +517,8 @@ settle_one(struct sandbox *sb, const char *id, struct sb_err *e)
 	else
 		ned = refunded_edits(ed, text != NULL ? text : "", now, v);
 	ed[ned++] = (struct tkt_edit){ "processing", vp.s, vp.len };
-	rv = order_commit(sb, ti, &rec, o, ed, ned, now, NULL, e);
+	rv = order_commit(sb, ti, rec, o, ed, ned, now, NULL, e);
 out:
-	tkt_rec_free(&rec);
 	tkt_rec_free(&pr);
 	tkt_buf_free(&vp);
 	tkt_buf_free(&vnow);
@@ -516,14 +527,34 @@ out:
 	return rv;
 }
 
+/*
+ * Ends order id's refund in progress, if it has one; 0 also when there is
+ * nothing to end.
+ */
+static int
+settle_one(struct sandbox *sb, const char *id, struct sb_err *e)
+{
+	const struct tkt_jnode *o;
+	struct tkt_rec rec;
+	long ti;
+	int rv = 0;
+
+	tkt_rec_init(&rec);
+	if ((ti = order_load(sb, id, &rec, &o, e)) != -1 && in_progress(&rec, o))
+		rv = finish(sb, ti, &rec, o, e);
+	tkt_rec_free(&rec);
+	return rv;
+}
+
 int
 sb_refund_start(struct sandbox *sb, const char *id, const struct sb_refund *rq,
     struct tkt_buf *line, struct sb_err *e)
 {
 	const struct tkt_jnode *o;
-	struct tkt_rec rec;
-	struct tkt_buf vp, vnow;
+	struct tkt_rec rec, iprec;
+	struct tkt_buf vp, vnow, ipline;
 	struct tkt_edit ed[2];
+	struct tkt_error err;
 	struct tkt_jw w;
 	const char *st;
 	char now[21];
@@ -532,8 +563,10 @@ sb_refund_start(struct sandbox *sb, const char *id, const struct sb_refund *rq,
 	int rv = -1;
 
 	tkt_rec_init(&rec);
+	tkt_rec_init(&iprec);
 	tkt_buf_init(&vp);
 	tkt_buf_init(&vnow);
+	tkt_buf_init(&ipline);
 	pthread_mutex_lock(&sb->mu);
 	if ((ti = order_load(sb, id, &rec, &o, e)) == -1 ||
 	    refundable(&rec, o, id, e) == -1)
@@ -565,19 +598,37 @@ sb_refund_start(struct sandbox *sb, const char *id, const struct sb_refund *rq,
 	quote(&vnow, now);
 	ed[0] = (struct tkt_edit){ "processing", vp.s, vp.len };
 	ed[1] = (struct tkt_edit){ "last_updated", vnow.s, vnow.len };
-	if ((rv = order_commit(sb, ti, &rec, o, ed, 2, now, line, e)) == -1)
+	if (sb->refund_delay_ms > 0) {
+		if ((rv = order_commit(sb, ti, &rec, o, ed, 2, now, line,
+		    e)) == 0)
+			pending_add(sb, id, due);
 		goto out;
+	}
 	/*
 	 * Without --refund-delay the refund ends before the answer goes out,
-	 * though the answer shows it in progress, as it was when asked.
+	 * though the answer shows it in progress, as it was when asked; the
+	 * store gets the one line of its end, as for a change made at once.
 	 */
-	if (sb->refund_delay_ms > 0 || settle_one(sb, id, e) == -1)
-		pending_add(sb, id, due);
+	if ((rv = order_splice(&rec, o, ed, 2, now, &ipline, e)) == -1)
+		goto out;
+	ipline.len--;	/* the newline */
+	tkt_error_clear(&err);
+	if (tkt_rec_parse(&iprec, ipline.s, ipline.len, TKT_RD_TREE,
+	    &err) == -1 || (o = order_node(&iprec, id)) == NULL) {
+		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
+		    "The order's ticket is damaged in the store: %s", err.msg);
+		rv = -1;
+		goto out;
+	}
+	if ((rv = finish(sb, ti, &iprec, o, e)) == 0)
+		tkt_buf_add(line, ipline.s, ipline.len);
 out:
 	pthread_mutex_unlock(&sb->mu);
 	tkt_rec_free(&rec);
+	tkt_rec_free(&iprec);
 	tkt_buf_free(&vp);
 	tkt_buf_free(&vnow);
+	tkt_buf_free(&ipline);
 	return rv;
 }
 

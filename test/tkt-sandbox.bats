@@ -1522,6 +1522,10 @@ order2() {
 	read -r tid oid < <(order_in SHIPPED "$OWN")
 	run -0 refund3 "$oid" '{"refund_reason":"EMPTY_PACKAGE"}'
 	[ "${lines[1]}" = 200 ]
+	# The store has one line more, the refund's end, before the answer.
+	[ "$(wc -l <"$OWN")" -eq 51 ]
+	tail -n 1 "$OWN" | jq -e --arg o "$oid" '.orders[] | select(.id == $o) |
+	    .state == "REFUNDED" and .processing.status == "SUCCEEDED"'
 	echo "${lines[0]}" | jq -e '.code == 0 and .message == "" and
 	    .data.state == "SHIPPED" and .data.processing_status == "IN_PROGRESS" and .data.refunds == []'
 	run -0 order3 "$oid"
