@@ -417,6 +417,30 @@ then(struct lister *L, void (*fn)(struct lister *))
 static void fill(struct lister *);
 static char *id_url(const struct src *, const char *);
 
+/*
+ * The end of a second read for p's record (an order, a translation): a
+ * failure e (when bad) is reported against the ticket and what was read,
+ * "what" (the record still comes out without it); the record may then be
+ * printed, and the next reads start.
+ */
+static void
+second_done(struct lister *L, struct pend *p, struct tkt_http_req *r, int bad,
+    struct tkt_error *e, const char *what)
+{
+	if (bad) {
+		if (e->status != TKT_EXIT_TOKEN)
+			e->status = TKT_EXIT_NO;
+		tkt_error_where(e, "%s%sticket %s: %s", p->where,
+		    p->where[0] ? ": " : "", p->id, what);
+		fail(L, e);
+	}
+	tkt_http_req_free(r);
+	p->left--;
+	drain(L);
+	if (L->slots != NULL && more(L))
+		fill(L);
+}
+
 static void
 order_done(struct tkt_http_req *r, void *arg)
 {
@@ -425,7 +449,8 @@ order_done(struct tkt_http_req *r, void *arg)
 	struct pend *p = o->p;
 	const struct tkt_jnode *data;
 	struct tkt_error e;
-	int bad;
+	char what[80];
+	int bad = 0;
 
 	if (!tkt_http_stopped(L->http)) {
 		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
@@ -440,20 +465,10 @@ order_done(struct tkt_http_req *r, void *arg)
 				tkt_buf_add(&o->rec, L->arr.s, L->arr.len);
 			}
 		}
-		if (bad) {
-			/* The record still comes out, this order's details null. */
-			if (e.status != TKT_EXIT_TOKEN)
-				e.status = TKT_EXIT_NO;
-			tkt_error_where(&e, "%s%sticket %s: order %s", p->where,
-			    p->where[0] ? ": " : "", p->id, o->id);
-			fail(L, &e);
-		}
 	}
-	tkt_http_req_free(r);
-	p->left--;
-	drain(L);
-	if (L->slots != NULL && more(L))
-		fill(L);
+	/* The record still comes out, this order's details null. */
+	snprintf(what, sizeof(what), "order %s", o->id);
+	second_done(L, p, r, bad, &e, what);
 }
 
 /* Asks for the details of each order of p, the record parsed in L->view. */
@@ -508,7 +523,8 @@ lang_done(struct tkt_http_req *r, void *arg)
 	const struct tkt_jnode *data;
 	struct tkt_norm nm;
 	struct tkt_error e;
-	int bad;
+	char what[80];
+	int bad = 0;
 
 	if (!tkt_http_stopped(L->http)) {
 		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
@@ -531,20 +547,10 @@ lang_done(struct tkt_http_req *r, void *arg)
 			    r->content_language, p->clang) == -1)
 				p->clang[0] = '\0';
 		}
-		if (bad) {
-			/* The record still comes out, untranslated. */
-			if (e.status != TKT_EXIT_TOKEN)
-				e.status = TKT_EXIT_NO;
-			tkt_error_where(&e, "%s%sticket %s: translation into %s",
-			    p->where, p->where[0] ? ": " : "", p->id, L->o->lang);
-			fail(L, &e);
-		}
 	}
-	tkt_http_req_free(r);
-	p->left--;
-	drain(L);
-	if (L->slots != NULL && more(L))
-		fill(L);
+	/* The record still comes out, untranslated. */
+	snprintf(what, sizeof(what), "translation into %s", L->o->lang);
+	second_done(L, p, r, bad, &e, what);
 }
 
 /* Asks for p's ticket again, in the language of --lang. */
