@@ -42,8 +42,6 @@ struct memo {
 
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
-static const char *act_paths[] = { "ticket/reply", "ticket/close",
-    "ticket/appeal-to-wish-support", "ticket/re-open", "order/refund" };
 
 /*
  * A job's phases: waiting for its claim, reading the ticket before
@@ -95,6 +93,7 @@ struct actor {
 	struct tkt_action_opts	*o;
 	struct tkt_config	 cfg;
 	struct tkt_store	*store;		/* the current job's */
+	const struct tkt_market	*mk;		/* its marketplace */
 	struct tkt_store	*dflt;		/* -s, or the default */
 	struct tkt_http		*http;
 	struct tkt_journal	*journal;
@@ -219,10 +218,17 @@ order_state(const struct tkt_rec *r, const char *id)
 	return NULL;
 }
 
-static int
-is_v3(const struct actor *A)
+/* The store's marketplace (set when the job's store is: see use_store). */
+static const struct tkt_market *
+market(const struct actor *A)
 {
-	return strcmp(A->store->api, "v3") == 0;
+	return A->mk;
+}
+
+static int
+has(const struct actor *A, unsigned cap)
+{
+	return (A->mk->caps & cap) != 0;
 }
 
 /* Is step s done, by the ticket read back into A->view? */
@@ -246,10 +252,11 @@ is_done(struct actor *A, struct job *j, struct step *s)
 		 * reply step of its own.
 		 */
 		return st && strcmp(st, "AWAITING_MERCHANT") == 0 &&
-		    (is_v3(A) || count_ours(&A->view, j->text) > j->nprior);
+		    (!has(A, TKT_MC_REOPEN_TEXT) ||
+		    count_ours(&A->view, j->text) > j->nprior);
 	case TKT_ACT_REFUND:
 		/* Without processing fields, a new refunds[] entry tells. */
-		if (is_v3(A))
+		if (has(A, TKT_MC_ASYNC_REFUND))
 			return A->rv.refunded || A->rv.status == TKT_RF_SUCCEEDED ||
 			    (!A->rv.processing && s->oread &&
 			    A->rv.nrefunds > s->nrefunds);
@@ -268,7 +275,7 @@ is_done(struct actor *A, struct job *j, struct step *s)
 static void
 order_view(struct actor *A, const struct tkt_jnode *o)
 {
-	tkt_wish3_refund(&A->env, o, &A->rv);
+	market(A)->refund(&A->env, o, &A->rv);
 	if (A->rv.processing)
 		A->store->processing = 1;
 }
@@ -296,7 +303,7 @@ read_ticket(struct actor *A, struct tkt_http_req *r, int order,
 		return 0;
 	}
 	tkt_buf_reset(&A->tmp);
-	if (tkt_wish_record(&A->env, t, &A->nm, &A->tmp, e) == -1)
+	if (market(A)->record(&A->env, t, &A->nm, &A->tmp, e) == -1)
 		return -1;
 	return tkt_rec_parse(&A->view, A->tmp.s, A->tmp.len - 1, TKT_RD_TREE, e);
 }
@@ -339,162 +346,89 @@ refund_reason(struct actor *A, struct job *j)
 	return A->o->reason ? A->o->reason : j->text;
 }
 
+/* The write a step sends, as the store's marketplace words it. */
 static void
-form_body(struct actor *A, struct job *j, struct step *s, struct tkt_buf *b)
+step_request(struct actor *A, struct job *j, struct step *s, struct tkt_mreq *m)
 {
-	tkt_buf_adds(b, "id=");
-	tkt_url_encode(b, s->act == TKT_ACT_REFUND ? s->order : j->id);
-	if (s->act == TKT_ACT_REPLY || s->act == TKT_ACT_REOPEN) {
-		tkt_buf_adds(b, "&reply=");
-		tkt_url_encode(b, j->text);
-	} else if (s->act == TKT_ACT_REFUND) {
-		tkt_buf_adds(b, "&reason_code=");
-		tkt_url_encode(b, refund_reason(A, j));
-		if (A->o->note != NULL) {
-			tkt_buf_adds(b, "&reason_note=");
-			tkt_url_encode(b, A->o->note);
-		}
-	}
-}
+	struct tkt_mwrite w = { s->act, j->id, s->order, j->text,
+	    s->act == TKT_ACT_REFUND ? refund_reason(A, j) : NULL,
+	    s->act == TKT_ACT_REFUND ? A->o->note : NULL };
 
-/*
- * The request a step sends: method, path after /api/VERSION/, body and
- * its content type (static).  v2 posts forms to one path per action; v3
- * puts a state, posts a reply and puts a refund, in JSON.
- */
-static void
-step_request(struct actor *A, struct job *j, struct step *s, int *method,
-    struct tkt_buf *path, struct tkt_buf *body, const char **ctype)
-{
-	static const char *v3_states[] = { NULL, "CLOSED", "AWAITING_WISH",
-	    "AWAITING_MERCHANT", NULL };
-	struct tkt_jw w;
-
-	if (!is_v3(A)) {
-		*method = TKT_POST;
-		tkt_buf_adds(path, act_paths[s->act]);
-		form_body(A, j, s, body);
-		*ctype = "application/x-www-form-urlencoded";
-		return;
-	}
-	*ctype = "application/json";
-	tkt_jw_init(&w, body);
-	tkt_jw_obj(&w);
-	if (s->act == TKT_ACT_REFUND) {
-		*method = TKT_PUT;
-		tkt_buf_adds(path, "orders/");
-		tkt_url_encode(path, s->order);
-		tkt_buf_adds(path, "/refund");
-		tkt_jw_key(&w, "refund_reason");
-		tkt_jw_str(&w, refund_reason(A, j));
-		if (A->o->note != NULL) {
-			tkt_jw_key(&w, "refund_reason_note");
-			tkt_jw_str(&w, A->o->note);
-		}
-	} else {
-		tkt_buf_adds(path, "tickets/");
-		tkt_url_encode(path, j->id);
-		if (s->act == TKT_ACT_REPLY) {
-			*method = TKT_POST;
-			tkt_buf_adds(path, "/replies");
-			tkt_jw_key(&w, "message");
-			tkt_jw_str(&w, j->text);
-		} else {
-			*method = TKT_PUT;
-			tkt_jw_key(&w, "state");
-			tkt_jw_str(&w, v3_states[s->act]);
-		}
-	}
-	tkt_jw_obj_end(&w);
+	market(A)->write(A->store, &w, m);
 }
 
 static void req_done(struct tkt_http_req *, void *);
 static void fail(struct actor *, struct job *, const struct tkt_error *);
 
-/* Sets j->req up for a request; the caller queues it. */
+/* Sets j->req up for the request m (its strings stolen); the caller queues it. */
 static void
-prepare(struct actor *A, struct job *j, int method, char *url, struct tkt_buf *body)
+prepare(struct actor *A, struct job *j, struct tkt_mreq *m)
 {
 	tkt_http_req_free(&j->req);
 	memset(&j->req, 0, sizeof(j->req));
-	j->req.method = method;
-	j->req.url = url;
-	if (body != NULL) {
-		j->req.bodylen = body->len;
-		j->req.body = tkt_buf_take(body);
-		j->req.ctype = "application/x-www-form-urlencoded";
-	}
+	j->req.method = m->method;
+	j->req.url = m->url;
+	j->req.body = m->body;
+	j->req.bodylen = m->bodylen;
+	j->req.ctype = m->ctype;
 	j->req.bearer = A->store->token;
-	j->req.may_repeat = method == TKT_GET;
+	j->req.may_repeat = m->method == TKT_GET;
 	j->req.done = req_done;
 	j->req.arg = A;
 	j->req.user = j;
 	j->req.retry_after = -1;
+	memset(m, 0, sizeof(*m));
 }
 
-/* Reads the order of the job's current step (a v3 refund). */
+/* Sends a read the marketplace built (get_ticket, get_order, get_reasons). */
+static void
+read_with(struct actor *A, struct job *j, int phase,
+    void (*get)(const struct tkt_store *, const char *, struct tkt_mreq *),
+    const char *id)
+{
+	struct tkt_mreq m;
+
+	j->phase = phase;
+	get(A->store, id, &m);
+	prepare(A, j, &m);
+	tkt_http_submit(A->http, &j->req);
+}
+
+/* Reads the order of the job's current step (an asynchronous refund). */
 static void
 get_order(struct actor *A, struct job *j, int phase)
 {
-	struct tkt_buf q;
-
-	tkt_buf_init(&q);
-	j->phase = phase;
-	tkt_buf_adds(&q, "orders/");
-	tkt_url_encode(&q, j->steps[j->cur].order);
-	prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
-	tkt_http_submit(A->http, &j->req);
-	tkt_buf_free(&q);
+	read_with(A, j, phase, market(A)->get_order, j->steps[j->cur].order);
 }
 
+/* A refund that is taken, then processed: its order tells (tkt.h, TKT_MC_*). */
 static int
 v3_refund(const struct actor *A, const struct step *s)
 {
-	return s->act == TKT_ACT_REFUND && is_v3(A);
+	return s->act == TKT_ACT_REFUND && has(A, TKT_MC_ASYNC_REFUND);
 }
 
 static void
 get_ticket(struct actor *A, struct job *j, int phase)
 {
-	struct tkt_buf q;
-
-	/* A v3 refund is read back from its order. */
+	/* Such a refund is read back from its order. */
 	if (phase == PH_CHECK && v3_refund(A, &j->steps[j->cur])) {
 		get_order(A, j, phase);
 		return;
 	}
-	tkt_buf_init(&q);
-	j->phase = phase;
-	if (is_v3(A)) {
-		tkt_buf_adds(&q, "tickets/");
-		tkt_url_encode(&q, j->id);
-		prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
-	} else {
-		tkt_buf_adds(&q, "id=");
-		tkt_url_encode(&q, j->id);
-		prepare(A, j, TKT_GET, tkt_wish_url(A->store, "ticket", q.s),
-		    NULL);
-	}
-	tkt_http_submit(A->http, &j->req);
-	tkt_buf_free(&q);
+	read_with(A, j, phase, market(A)->get_ticket, j->id);
 }
 
 static void
 send_step(struct actor *A, struct job *j)
 {
 	struct step *s = &j->steps[j->cur];
-	struct tkt_buf b, path;
-	const char *ctype;
-	int method;
+	struct tkt_mreq m;
 
-	tkt_buf_init(&b);
-	tkt_buf_init(&path);
-	step_request(A, j, s, &method, &path, &b, &ctype);
+	step_request(A, j, s, &m);
 	s->sends++;
 	j->phase = PH_SEND;
-	prepare(A, j, method, tkt_wish_url(A->store, path.s, NULL), &b);
-	j->req.ctype = ctype;
-	tkt_buf_free(&path);
+	prepare(A, j, &m);
 	if (s->sends == 1) {
 		tkt_http_submit(A->http, &j->req);
 		return;
@@ -796,7 +730,7 @@ reason_why(struct actor *A, struct job *j)
 {
 	const char *r = A->o->reason ? A->o->reason : j->text;
 
-	return tkt_wish3_refund_reason(r) == TKT_RR_TICKET ?
+	return market(A)->refund_reason(r) == TKT_RR_TICKET ?
 	    "a ticket's, not one Wish refunds an order for" :
 	    "not one of Wish's refund reasons";
 }
@@ -809,7 +743,7 @@ bad_reason(struct actor *A, struct job *j)
 
 	for (int i = 0; i < j->nsteps; i++)
 		any |= j->steps[i].act == TKT_ACT_REFUND && !j->steps[i].skipped;
-	if (!any || r == NULL || tkt_wish3_refund_reason(r) == TKT_RR_ORDER)
+	if (!any || r == NULL || market(A)->refund_reason(r) == TKT_RR_ORDER)
 		return 0;
 	if (A->o->dry_run) {
 		local_fail(A, j, "refund reason %s would be refused: it is %s; "
@@ -866,7 +800,7 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 		}
 		return 0;
 	} else if (o->action == TKT_ACT_REOPEN) {
-		if (o->text == NULL && !is_v3(A)) {
+		if (o->text == NULL && has(A, TKT_MC_REOPEN_TEXT)) {
 			local_fail(A, j, "--reopen needs -m REASON on store '%s': "
 			    "API v2 sends the reason to the buyer", A->store->name);
 			return -1;
@@ -876,8 +810,11 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 		if (rec != NULL && j->text != NULL)
 			j->nprior = count_ours(rec, j->text);
 		add_step(j, TKT_ACT_REOPEN, NULL);
-		/* v3 re-opens by state, then sends the reason as a reply. */
-		if (is_v3(A) && j->text != NULL) {
+		/*
+		 * A re-open that does not post its reason (v3's, by state)
+		 * is followed by the reason as a reply.
+		 */
+		if (!has(A, TKT_MC_REOPEN_TEXT) && j->text != NULL) {
 			const char *w = rec ? answered_since(rec, j->text) : NULL;
 
 			j->waiting = w ? xstrdup(w) : NULL;
@@ -936,8 +873,8 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 					}
 				free(j->text);
 				j->text = rr ? xstrdup(rr) : NULL;
-			} else if (is_v3(A) &&
-			    o->reason[strspn(o->reason, "0123456789")] == '\0') {
+			} else if (market(A)->refund_reason(o->reason) ==
+			    TKT_RR_FOREIGN) {
 				/*
 				 * A v2 code on a v3 store: which v3 reason it
 				 * stands for is Wish's to say, not ours to guess.
@@ -948,7 +885,7 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 				    A->store->name);
 				return -1;
 			}
-			if (is_v3(A) && bad_reason(A, j) == -1)
+			if (bad_reason(A, j) == -1)
 				return -1;
 		}
 		add_step(j, TKT_ACT_CLOSE, NULL);
@@ -989,9 +926,14 @@ static int route(struct actor *, struct job *, const char *);
 static void
 use_store(struct actor *A, const struct job *j)
 {
+	const struct tkt_market *m;
+
 	if (j->store != NULL) {
 		A->store = j->store;
 		A->nm.store = j->store;
+		/* A store of no known marketplace fails in route(). */
+		if ((m = tkt_market(j->store)) != NULL)
+			A->mk = m;
 	}
 }
 
@@ -1052,8 +994,7 @@ route(struct actor *A, struct job *j, const char *name)
 	if (j->store->url == NULL)
 		tkt_error_set(&e, TKT_EXIT_USAGE, TKT_E_USAGE, "store '%s' has "
 		    "no url in the config", j->store->name);
-	else if (strcmp(j->store->api, "v2") != 0 &&
-	    strcmp(j->store->api, "v3") != 0)
+	else if (tkt_market(j->store) == NULL)
 		tkt_error_set(&e, TKT_EXIT_USAGE, TKT_E_USAGE, "store '%s': "
 		    "unknown API '%s'", j->store->name, j->store->api);
 	else if (!A->o->dry_run && j->store->token == NULL &&
@@ -1445,8 +1386,7 @@ on_check(struct actor *A, struct job *j)
 	struct tkt_error e;
 	int rc;
 
-	if ((rc = read_ticket(A, &j->req, is_v3(A) &&
-	    s->act == TKT_ACT_REFUND, &e)) == 1)
+	if ((rc = read_ticket(A, &j->req, v3_refund(A, s), &e)) == 1)
 		return;
 	/*
 	 * Whether a write took effect is worth more than one round of
@@ -1497,16 +1437,8 @@ on_check(struct actor *A, struct job *j)
 static void
 get_reasons(struct actor *A, struct job *j)
 {
-	struct tkt_buf q;
-
-	tkt_buf_init(&q);
-	tkt_buf_adds(&q, "orders/");
-	tkt_url_encode(&q, j->steps[j->cur].order);
-	tkt_buf_adds(&q, "/refund_reasons");
-	j->phase = PH_REASONS;
-	prepare(A, j, TKT_GET, tkt_wish_url(A->store, q.s, NULL), NULL);
-	tkt_http_submit(A->http, &j->req);
-	tkt_buf_free(&q);
+	read_with(A, j, PH_REASONS, market(A)->get_reasons,
+	    j->steps[j->cur].order);
 }
 
 static void
@@ -1603,31 +1535,25 @@ tick(void *arg)
 /* Output, in input order. */
 
 /* A dry run's "request": the exact request a step would send, no token. */
-/* A dry run's "request": the exact request a step would send, no token. */
 static void
 request_json(struct actor *A, struct job *j, struct step *s, struct tkt_jw *w)
 {
-	struct tkt_buf body, path;
-	const char *ctype;
-	int method;
-	char *full;
+	struct tkt_mreq m;
+	char *path;
 
-	tkt_buf_init(&body);
-	tkt_buf_init(&path);
-	step_request(A, j, s, &method, &path, &body, &ctype);
-	full = xasprintf("/api/%s/%s", A->store->api, path.s);
+	step_request(A, j, s, &m);
+	path = tkt_mreq_path(A->store, &m);
 	tkt_jw_key(w, "request");
 	tkt_jw_obj(w);
 	tkt_jw_key(w, "method");
-	tkt_jw_str(w, method == TKT_PUT ? "PUT" : "POST");
+	tkt_jw_str(w, m.method == TKT_PUT ? "PUT" : "POST");
 	tkt_jw_key(w, "path");
-	tkt_jw_str(w, full);
+	tkt_jw_str(w, path);
 	tkt_jw_key(w, "body");
-	tkt_jw_str(w, body.s);
+	tkt_jw_strn(w, m.body, m.bodylen);
 	tkt_jw_obj_end(w);
-	tkt_buf_free(&body);
-	tkt_buf_free(&path);
-	free(full);
+	tkt_mreq_free(&m);
+	free(path);
 }
 
 static void
@@ -1957,8 +1883,13 @@ setup(struct actor *A)
 	if (tkt_config_load(&A->cfg, &e) == -1 ||
 	    (A->dflt = A->store = tkt_config_store(&A->cfg, o->store, &e)) == NULL)
 		goto usage;
+	if ((A->mk = tkt_market(A->store)) == NULL) {
+		tkt_warnx("store '%s': unknown API '%s'", A->store->name,
+		    A->store->api);
+		return TKT_EXIT_USAGE;
+	}
 	if (o->action == TKT_ACT_REOPEN && o->text == NULL &&
-	    strcmp(A->store->api, "v2") == 0) {
+	    has(A, TKT_MC_REOPEN_TEXT)) {
 		tkt_warnx("--reopen needs -m REASON on store '%s': API v2 sends "
 		    "the reason to the buyer", A->store->name);
 		return TKT_EXIT_USAGE;

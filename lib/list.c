@@ -1,12 +1,13 @@
 /*
  * list.c: the tkt-list driver.  Lists tickets page by page (each page
- * printed before the next is fetched): v2's tickets awaiting the merchant
- * by offset, v3's by a window on updated_at moved down page after page;
- * or fetches the tickets named by id, several at a time, printed in the
+ * printed before the next is fetched), the pages as the store's
+ * marketplace has them (its pager: tkt.h, the marketplace interface); or
+ * fetches the tickets named by id, several at a time, printed in the
  * order asked.  Several stores are listed one after the other.  With
- * --with-orders, a v3 record waits in a queue, in output order, while its
- * orders are fetched alongside the other requests; with --lang, while its
- * ticket is read again in that language.
+ * --with-orders, on a marketplace whose tickets only name their orders, a
+ * record waits in a queue, in output order, while its orders are fetched
+ * alongside the other requests; with --lang, while its ticket is read
+ * again in that language.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -15,22 +16,14 @@
 
 #include "tkt.h"
 
-#define PAGE 100	/* v2 */
-#define PAGE3 500	/* v3: the most a page may hold */
-#define QMAX PAGE3	/* with ids: records waiting in the queue, at most */
+#define QMAX 500	/* with ids: records waiting in the queue, at most */
 #define LANGMAX 35	/* --lang: the longest tag */
 
 /* A store being read, and how its tickets are normalized. */
 struct src {
 	struct tkt_store	*store;		/* borrowed from the config */
+	const struct tkt_market	*mk;		/* its marketplace */
 	struct tkt_norm		 nm;
-	int			 v3;
-};
-
-/* An instant with its fraction of a second, for v3's updated_at. */
-struct inst {
-	time_t	 s;
-	long	 ns;
 };
 
 struct pend;
@@ -95,9 +88,9 @@ struct lister {
 	struct tkt_http_req	 page;
 	long			 pageno;
 	long long		 sprinted;	/* printed from this store */
-	char			*wmax;		/* v3: updated_at_max as sent, or NULL */
-	struct inst		 wmax_at;
-	struct tkt_strs		 seen;		/* v3: ids at wmax_at printed */
+	struct tkt_pager	*pager;		/* the store's place in its pages */
+	const struct tkt_market	*pagers;	/* whose pager it is */
+	struct tkt_mreq		 nextreq;	/* the next page's request */
 	/* ids */
 	struct tkt_reader	*rd;
 	int			 opi;		/* next operand */
@@ -459,7 +452,7 @@ order_done(struct tkt_http_req *r, void *arg)
 		if (bad == 0) {
 			data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
 			tkt_buf_reset(&L->arr);
-			if ((bad = tkt_wish3_order(&L->oenv, data, o->id,
+			if ((bad = p->src->mk->order(&L->oenv, data, o->id,
 			    &L->arr, &e)) == 0) {
 				tkt_buf_reset(&o->rec);
 				tkt_buf_add(&o->rec, L->arr.s, L->arr.len);
@@ -476,14 +469,13 @@ static void
 ask_orders(struct lister *L, struct pend *p)
 {
 	const struct tkt_jnode *os, *c;
-	struct tkt_buf path;
+	struct tkt_mreq m;
 	const char *id;
 	size_t len;
 
 	os = tkt_rec_get(&L->view, &L->view.nodes[0], "orders");
 	p->no = os != NULL && os->type == TKT_J_ARRAY ? os->nchild : 0;
 	p->o = xcalloc(p->no ? p->no : 1, sizeof(*p->o));
-	tkt_buf_init(&path);
 	c = p->no ? tkt_rec_child(&L->view, os) : NULL;
 	for (size_t i = 0; c != NULL; c = tkt_rec_next(&L->view, c), i++) {
 		struct oreq *o = &p->o[i];
@@ -499,11 +491,9 @@ ask_orders(struct lister *L, struct pend *p)
 			L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
 			continue;
 		}
-		tkt_buf_reset(&path);
-		tkt_buf_adds(&path, "orders/");
-		tkt_url_encode(&path, id);
-		o->req.method = TKT_GET;
-		o->req.url = tkt_wish_url(p->src->store, path.s, NULL);
+		p->src->mk->get_order(p->src->store, o->id, &m);
+		o->req.method = m.method;
+		o->req.url = m.url;
 		o->req.bearer = p->src->store->token;
 		o->req.may_repeat = 1;
 		o->req.done = order_done;
@@ -512,7 +502,6 @@ ask_orders(struct lister *L, struct pend *p)
 		p->left++;
 		tkt_http_submit(L->http, &o->req);
 	}
-	tkt_buf_free(&path);
 }
 
 static void
@@ -535,7 +524,7 @@ lang_done(struct tkt_http_req *r, void *arg)
 			nm = p->src->nm;
 			nm.raw = 0;
 			tkt_buf_reset(&p->trec);
-			if ((bad = tkt_wish3_record(&L->oenv, data, &nm,
+			if ((bad = p->src->mk->record(&L->oenv, data, &nm,
 			    &p->trec, &e)) == 0 && strcmp(nm.id, p->id) != 0) {
 				tkt_error_set(&e, TKT_EXIT_REMOTE, TKT_E_REMOTE,
 				    "malformed answer: ticket '%.64s' came back "
@@ -543,7 +532,7 @@ lang_done(struct tkt_http_req *r, void *arg)
 				tkt_buf_reset(&p->trec);
 				bad = -1;
 			}
-			if (bad == 0 && tkt_wish3_content_locale(
+			if (bad == 0 && p->src->mk->content_locale(
 			    r->content_language, p->clang) == -1)
 				p->clang[0] = '\0';
 		}
@@ -580,19 +569,21 @@ ask_lang(struct lister *L, struct pend *p)
 /*
  * The record in L->line, normalized into nm, read from S: printed now if
  * it passes and nothing is queued before it, else queued, with its
- * orders asked for on a v3 store with --with-orders, and its ticket read
- * again on a v3 store with --lang.
+ * orders asked for with --with-orders, and its ticket read again with
+ * --lang, where the store's marketplace can.
  */
 static void
 emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
     const char *where)
 {
 	struct tkt_error e;
-	int orders = 0, lang = L->o->lang != NULL && S->v3;
+	int orders = 0, lang = L->o->lang != NULL &&
+	    (S->mk->caps & TKT_MC_TRANSLATE);
 
 	if (!take(L, nm))
 		return;
-	if (L->o->with_orders && S->v3 && tkt_rec_parse(&L->view, L->line.s,
+	if (L->o->with_orders && (S->mk->caps & TKT_MC_ORDERS_APART) &&
+	    tkt_rec_parse(&L->view, L->line.s,
 	    L->line.len - 1, TKT_RD_TREE, &e) == 0) {
 		const struct tkt_jnode *os = tkt_rec_get(&L->view,
 		    &L->view.nodes[0], "orders");
@@ -678,14 +669,17 @@ incomplete(struct lister *L)
 	L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
 }
 
+/* Sends the page request m (its strings stolen). */
 static void
-submit_page(struct lister *L, char *url, void (*done)(struct tkt_http_req *,
-    void *))
+submit_page(struct lister *L, struct tkt_mreq *m,
+    void (*done)(struct tkt_http_req *, void *))
 {
 	tkt_http_req_free(&L->page);
 	memset(&L->page, 0, sizeof(L->page));
-	L->page.method = TKT_GET;
-	L->page.url = url;
+	L->page.method = m->method;
+	L->page.url = m->url;
+	free(m->body);
+	memset(m, 0, sizeof(*m));
 	L->page.bearer = L->srcs[L->cur].store->token;
 	L->page.may_repeat = 1;
 	L->page.done = done;
@@ -728,232 +722,70 @@ page_data(struct lister *L, struct tkt_http_req *r, int *again)
 	return data;
 }
 
-/* Prints the tickets of a page; v3 skips those printed already (wmax). */
-static void
-page2_done(struct tkt_http_req *r, void *arg)
+/* A ticket of a page (tkt_each_fn): printed, or reported. */
+static int
+each_ticket(void *arg, struct tkt_error *bad)
 {
 	struct lister *L = arg;
 	struct src *S = &L->srcs[L->cur];
-	struct tkt_error e;
-	const struct tkt_jnode *data, *paging, *next, *t;
-	char *nexturl = NULL, w[300], sw[300];
-	size_t len;
-	const char *s;
-	int again;
+	char w[300], sw[300];
 
-	if ((data = page_data(L, r, &again)) == NULL) {
-		if (!again)
-			then(L, next_store);
-		return;
-	}
-	paging = tkt_rec_get(&L->env, &L->env.nodes[0], "paging");
-	next = tkt_rec_get(&L->env, paging, "next");
-	if ((s = tkt_rec_str(&L->env, next, &len)) != NULL && len > 10) {
-		nexturl = xstrndup(s, len);
-		if (!tkt_same_origin(nexturl, S->store->url)) {
-			char *red = tkt_http_redact(nexturl);
-
-			tkt_warnx("%s: paging.next points at another origin "
-			    "(%s), not %s: refused, the token would go with it",
-			    pagewhere(L, w, sizeof(w)), red, S->store->url);
-			free(red);
-			free(nexturl);
-			nexturl = NULL;
-			L->status = tkt_exit_merge(L->status, TKT_EXIT_REMOTE);
-		}
-	}
-	storewhere(L, sw, sizeof(sw));
-	for (t = tkt_rec_child(&L->env, data); t != NULL && more(L);
-	    t = tkt_rec_next(&L->env, t)) {
-		tkt_buf_reset(&L->line);
-		if (tkt_wish2_record(&L->env, t, &S->nm, &L->line, &e) == -1) {
-			tkt_error_where(&e, "%s", pagewhere(L, w, sizeof(w)));
-			fail(L, &e);
-			continue;
-		}
-		emit(L, S, &S->nm, sw);
-	}
-	/* Each page reaches a pipe before the next one is fetched. */
-	fflush(stdout);
-	if (nexturl != NULL && more(L))
-		submit_page(L, nexturl, page2_done);
-	else {
-		free(nexturl);
-		then(L, next_store);
-	}
+	if (bad != NULL) {
+		tkt_error_where(bad, "%s", pagewhere(L, w, sizeof(w)));
+		fail(L, bad);
+	} else
+		emit(L, S, &S->nm, storewhere(L, sw, sizeof(sw)));
+	return more(L);
 }
 
-/* v3's updated_at: 0 and *t, or -1 when it is not a time. */
-static int
-instant(const char *raw, struct inst *t)
-{
-	size_t n;
-	long scale = 100000000;
-
-	if (raw == NULL || tkt_time_parsen(raw, (n = strlen(raw)), &t->s) == -1)
-		return -1;
-	t->ns = 0;
-	if (n > 20 && raw[19] == '.')
-		for (size_t i = 20; i < n && isdigit((unsigned char)raw[i]);
-		    i++, scale /= 10)
-			t->ns += (raw[i] - '0') * scale;
-	return 0;
-}
-
-static int
-inst_cmp(const struct inst *a, const struct inst *b)
-{
-	if (a->s != b->s)
-		return a->s < b->s ? -1 : 1;
-	return a->ns < b->ns ? -1 : a->ns > b->ns;
-}
-
-static void page3_done(struct tkt_http_req *, void *);
-static char *url3(struct lister *);
+static void page_done(struct tkt_http_req *, void *);
 
 static void
-next_page3(struct lister *L)
+next_page(struct lister *L)
 {
 	if (more(L))
-		submit_page(L, url3(L), page3_done);
-}
-
-/* The v3 list URL: the filters, and the window's top once there is one. */
-static char *
-url3(struct lister *L)
-{
-	struct tkt_list_opts *o = L->o;
-	struct tkt_buf q;
-	char *url, tb[21];
-
-	tkt_buf_init(&q);
-	/*
-	 * The states asked for: --state's, else every state with -A, else
-	 * those awaiting the merchant.  UNKNOWN cannot be asked for: then
-	 * every state is, and the filter keeps what --state names.  An
-	 * array goes as one key per value (states=A&states=B), OpenAPI's
-	 * default form: a strict server ignores "states[]" as an unknown
-	 * parameter, and lists every state, and refuses "A,B" as no value.
-	 */
-	if (o->states.n > 0 && !tkt_strs_has(&o->states, "UNKNOWN")) {
-		for (size_t i = 0; i < o->states.n; i++)
-			tkt_buf_printf(&q, "states=%s&", o->states.v[i]);
-	} else if (o->states.n == 0 && !o->all)
-		tkt_buf_adds(&q, "states=AWAITING_MERCHANT&");
-	for (size_t i = 0; i < o->types.n; i++)
-		tkt_buf_printf(&q, "types=%s&", o->types.v[i]);
-	tkt_buf_printf(&q, "limit=%d&sort_by=updated_at.desc", PAGE3);
-	if (L->since != (time_t)-1)
-		tkt_buf_printf(&q, "&updated_at_min=%s",
-		    tkt_time_format(L->since, tb));
-	if (L->wmax != NULL) {
-		tkt_buf_adds(&q, "&updated_at_max=");
-		tkt_url_encode(&q, L->wmax);
-	}
-	url = tkt_wish_url(L->srcs[L->cur].store, "tickets", q.s);
-	tkt_buf_free(&q);
-	return url;
+		submit_page(L, &L->nextreq, page_done);
+	else
+		tkt_mreq_free(&L->nextreq);
 }
 
 /*
- * v3 pages by time: sorted by updated_at, newest first, each page asks
- * for what was updated at or before the last ticket of the page before
- * (the bound is inclusive), and skips the ids at that very time it has
- * printed.  That loses nothing while fewer tickets than a page share one
- * updated_at; a page that all shares one cannot be stepped past, and
- * the listing stops there, incomplete, rather than skip or loop.
+ * A page of the listing: its tickets printed (or queued), then the next
+ * page, which the store's marketplace words, once the queue is printed.
  */
 static void
-page3_done(struct tkt_http_req *r, void *arg)
+page_done(struct tkt_http_req *r, void *arg)
 {
 	struct lister *L = arg;
 	struct src *S = &L->srcs[L->cur];
-	const struct tkt_jnode *data, *t;
-	struct tkt_strs run = { NULL, 0 };	/* ids at the page's last time */
+	const struct tkt_jnode *data;
 	struct tkt_error e;
-	struct inst at, first, last;
-	const char *lastraw = NULL, *lastid = NULL;
-	char w[300], sw[300];
-	long n = 0;
-	int again, have, stop = 0;
+	char w[300];
+	int again, rc;
 
 	if ((data = page_data(L, r, &again)) == NULL) {
 		if (!again)
 			then(L, next_store);
 		return;
 	}
-	memset(&first, 0, sizeof(first));
-	memset(&last, 0, sizeof(last));
-	storewhere(L, sw, sizeof(sw));
-	for (t = tkt_rec_child(&L->env, data); t != NULL && more(L);
-	    t = tkt_rec_next(&L->env, t)) {
-		n++;
-		tkt_buf_reset(&L->line);
-		if (tkt_wish3_record(&L->env, t, &S->nm, &L->line, &e) == -1) {
-			tkt_error_where(&e, "%s", pagewhere(L, w, sizeof(w)));
-			fail(L, &e);
-			lastraw = lastid = NULL;
-			tkt_strs_free(&run);
-			continue;
-		}
-		have = instant(S->nm.updated_raw, &at) == 0;
-		lastid = S->nm.id;
-		lastraw = have ? S->nm.updated_raw : NULL;
-		if (have && L->wmax != NULL && inst_cmp(&at, &L->wmax_at) > 0) {
-			tkt_warnx("%s: ticket %s was updated at %s, after the "
-			    "updated_at_max asked for (%s): the server does not "
-			    "keep to the window, and paging cannot go on",
-			    pagewhere(L, w, sizeof(w)), S->nm.id,
-			    S->nm.updated_raw, L->wmax);
-			stop = 1;
-			break;
-		}
-		if (!have)
-			tkt_strs_free(&run);
-		else {
-			if (n == 1)
-				first = at;
-			if (run.n > 0 && inst_cmp(&at, &last) != 0)
-				tkt_strs_free(&run);
-			last = at;
-			tkt_strs_add(&run, S->nm.id);
-		}
-		/* Printed on the page before, at the window's very top. */
-		if (have && L->wmax != NULL && inst_cmp(&at, &L->wmax_at) == 0 &&
-		    tkt_strs_has(&L->seen, S->nm.id))
-			continue;
-		emit(L, S, &S->nm, sw);
+	tkt_error_clear(&e);
+	rc = S->mk->pager_page(L->pager, &L->env, data, &S->nm, &L->line,
+	    each_ticket, L, &L->nextreq, &e);
+	if (e.msg[0] != '\0') {
+		tkt_warnx("%s: %s", pagewhere(L, w, sizeof(w)), e.msg);
+		L->status = tkt_exit_merge(L->status, e.status);
 	}
 	/*
 	 * Each page reaches a pipe before the next one is fetched: with
 	 * --with-orders, once its records are printed (then()).
 	 */
 	fflush(stdout);
-	if (!stop && more(L) && n >= PAGE3) {
-		if (lastraw == NULL) {
-			tkt_warnx("%s: the last ticket of the page (%s) has no "
-			    "updated_at to ask for the next page by",
-			    pagewhere(L, w, sizeof(w)), lastid ? lastid : "?");
-			stop = 1;
-		} else if (inst_cmp(&first, &last) == 0 || (L->wmax != NULL &&
-		    inst_cmp(&last, &L->wmax_at) >= 0)) {
-			tkt_warnx("%s: all %ld tickets of the page were updated "
-			    "at %s; more may share that time, and paging by "
-			    "updated_at cannot get past them without losing "
-			    "some", pagewhere(L, w, sizeof(w)), n, lastraw);
-			stop = 1;
-		} else {
-			free(L->wmax);
-			L->wmax = xstrdup(lastraw);
-			L->wmax_at = last;
-			tkt_strs_free(&L->seen);
-			L->seen = run;
-			then(L, next_page3);
-			return;
-		}
+	if (rc == TKT_PG_MORE && more(L)) {
+		then(L, next_page);
+		return;
 	}
-	tkt_strs_free(&run);
-	if (stop)
+	tkt_mreq_free(&L->nextreq);
+	if (rc == TKT_PG_STOP)
 		incomplete(L);
 	then(L, next_store);
 }
@@ -962,20 +794,17 @@ static void
 start_listing(struct lister *L)
 {
 	struct src *S = &L->srcs[L->cur];
-	char q[64];
+	struct tkt_mlist f = { &L->o->states, &L->o->types, L->o->all,
+	    L->since };
+	struct tkt_mreq first;
 
 	L->pageno = 0;
 	L->sprinted = 0;
-	free(L->wmax);
-	L->wmax = NULL;
-	tkt_strs_free(&L->seen);
-	if (S->v3) {
-		submit_page(L, url3(L), page3_done);
-		return;
-	}
-	snprintf(q, sizeof(q), "start=0&limit=%d", PAGE);
-	submit_page(L, tkt_wish_url(S->store, "ticket/get-action-required", q),
-	    page2_done);
+	if (L->pager != NULL)
+		L->pagers->pager_free(L->pager);
+	L->pager = S->mk->pager_new(S->store, &f, &first);
+	L->pagers = S->mk;
+	submit_page(L, &first, page_done);
 }
 
 /* Ids: a window of requests, printed in the order asked. */
@@ -1010,7 +839,7 @@ flush_done(struct lister *L)
 			} else {
 				t = tkt_rec_get(&L->env, &L->env.nodes[0], "data");
 				tkt_buf_reset(&L->line);
-				if (tkt_wish_record(&L->env, t, &s->src->nm,
+				if (s->src->mk->record(&L->env, t, &s->src->nm,
 				    &L->line, &e) == -1) {
 					tkt_error_where(&e, "ticket %s", s->id);
 					fail(L, &e);
@@ -1046,25 +875,15 @@ id_done(struct tkt_http_req *r, void *arg)
 		fill(L);
 }
 
-/* GET one ticket: v2 /ticket?id=ID, v3 /tickets/ID. */
+/* The URL that reads one ticket, as the store's marketplace has it. */
 static char *
 id_url(const struct src *S, const char *id)
 {
-	struct tkt_buf q;
-	char *url;
+	struct tkt_mreq m;
 
-	tkt_buf_init(&q);
-	if (S->v3) {
-		tkt_buf_adds(&q, "tickets/");
-		tkt_url_encode(&q, id);
-		url = tkt_wish_url(S->store, q.s, NULL);
-	} else {
-		tkt_buf_adds(&q, "id=");
-		tkt_url_encode(&q, id);
-		url = tkt_wish_url(S->store, "ticket", q.s);
-	}
-	tkt_buf_free(&q);
-	return url;
+	S->mk->get_ticket(S->store, id, &m);
+	free(m.body);
+	return m.url;
 }
 
 /*
@@ -1240,7 +1059,8 @@ check_store(struct lister *L, const struct src *S)
 {
 	struct tkt_list_opts *o = L->o;
 
-	if (S->v3)
+	/* A marketplace that lists every state lists whatever is asked. */
+	if (S->mk->caps & TKT_MC_LIST_ALL)
 		return 0;
 	if (o->all) {
 		tkt_warnx("-A/--all needs API v3: Wish's v2 API lists only the "
@@ -1302,7 +1122,12 @@ setup(struct lister *L)
 	L->srcs = xcalloc(L->nsrcs, sizeof(*L->srcs));
 	for (size_t i = 0; i < L->nsrcs; i++) {
 		L->srcs[i].store = stores[i];
-		L->srcs[i].v3 = strcmp(stores[i]->api, "v3") == 0;
+		if ((L->srcs[i].mk = tkt_market(stores[i])) == NULL) {
+			tkt_warnx("store '%s': unknown API '%s'",
+			    stores[i]->name, stores[i]->api);
+			free(stores);
+			return TKT_EXIT_USAGE;
+		}
 	}
 	free(stores);
 	if (L->nsrcs > 1)
@@ -1383,8 +1208,9 @@ tkt_list_main(struct tkt_list_opts *o)
 		start_listing(&L);
 		tkt_http_run(L.http);
 		tkt_http_req_free(&L.page);
-		free(L.wmax);
-		tkt_strs_free(&L.seen);
+		tkt_mreq_free(&L.nextreq);
+		if (L.pager != NULL)
+			L.pagers->pager_free(L.pager);
 	} else {
 		L.nslots = o->parallel > 0 ? o->parallel : 4;
 		L.slots = xcalloc((size_t)L.nslots, sizeof(*L.slots));

@@ -1,8 +1,7 @@
 /*
- * oauth.c: renews a store's access token with its refresh token (Wish v2
- * /api/v2/oauth/refresh_token, v3 /api/v3/oauth/refresh_token), keeps the
- * new one in the store's token file (0600, written beside it, renamed
- * over it), and warns of a token that expires within 7 days.  The drivers
+ * oauth.c: renews a store's access token with its refresh token (the
+ * marketplace's refresh request, tkt.h), keeps the new one in the store's
+ * token file (0600, written beside it, renamed over it), and warns of a token that expires within 7 days.  The drivers
  * call it where an answer refuses the token: a refused request was not
  * applied, so it is sent again with the new token.  Runs that share a
  * token file (overlapping cron jobs) must not refresh in turn, since a
@@ -124,28 +123,21 @@ ask(struct tkt_store *s, const char *refresh, const char *secret,
 {
 	struct tkt_http_opts o;
 	struct tkt_http *h;
-	struct tkt_buf q;
+	struct tkt_mreq m;
 
 	memset(&o, 0, sizeof(o));
 	o.retries = -1;
 	if ((h = tkt_http_new(&o, err)) == NULL)
 		return -1;
-	/* Wish documents GET with parameters in the query for both versions. */
-	tkt_buf_init(&q);
-	tkt_buf_adds(&q, "client_id=");
-	tkt_url_encode(&q, s->client_id);
-	tkt_buf_adds(&q, "&client_secret=");
-	tkt_url_encode(&q, secret);
-	tkt_buf_adds(&q, "&refresh_token=");
-	tkt_url_encode(&q, refresh);
-	tkt_buf_adds(&q, "&grant_type=refresh_token");
+	tkt_market(s)->refresh(s, s->client_id, secret, refresh, &m);
 	memset(r, 0, sizeof(*r));
-	r->method = TKT_GET;
-	r->url = tkt_wish_url(s, "oauth/refresh_token", q.s);
+	r->method = m.method;
+	r->url = m.url;
+	r->body = m.body;
+	r->bodylen = m.bodylen;
+	r->ctype = m.ctype;
 	r->may_repeat = 1;
 	r->retry_after = -1;
-	explicit_bzero(q.s, q.len);
-	tkt_buf_free(&q);
 	tkt_http_submit(h, r);
 	tkt_http_run(h);
 	tkt_http_free(h);
@@ -403,7 +395,7 @@ tkt_oauth_resend(struct tkt_http *h, struct tkt_store *s,
 	    tkt_http_stopped(h))
 		return 0;
 	/* A disabled account: no token, old or new, cures it. */
-	if (tkt_wish_token_code(s->api, e->code) == TKT_TOKEN_DISABLED)
+	if (tkt_market(s)->token_code(e->code) == TKT_TOKEN_DISABLED)
 		return 0;
 	/* Sent before this run took another token (the renewal revoked it). */
 	if (r->bearer != NULL && r->bearer != s->token)

@@ -1,5 +1,125 @@
 /* tkt_wish.h: part of tkt.h (see there); include tkt.h, not this. */
 
+/*
+ * The marketplace interface.  The engines (list.c, action.c, oauth.c)
+ * never know a wire form: they ask a store's marketplace module for each
+ * request (a struct tkt_mreq for the http engine) and for the reading of
+ * each answer, and test its capabilities (TKT_MC_*), never its version.
+ * A module fills one struct tkt_market: Wish v2 in wish2.c, Wish v3 in
+ * wish3.c; tkt_market() gives a store's.  Another marketplace is one
+ * more module and one more line in tkt_market().
+ */
+struct tkt_norm;
+
+struct tkt_mreq {
+	int		 method;	/* enum tkt_method */
+	char		*url;		/* new */
+	char		*body;		/* new, or NULL */
+	size_t		 bodylen;
+	const char	*ctype;		/* static, or NULL */
+};
+
+/* An order as a refund's outcome (see wish3_refund.c). */
+enum { TKT_RF_NONE, TKT_RF_IN_PROGRESS, TKT_RF_SUCCEEDED, TKT_RF_FAILED };
+
+struct tkt_refund_view {
+	int	 refunded;	/* state REFUNDED */
+	int	 processing;	/* the order carries processing_status at all */
+	int	 status;	/* TKT_RF_*: a REFUND being (or last) processed */
+	long	 nrefunds;	/* entries of refunds[] */
+};
+
+/* What a step writes, and with what (NULL where it takes nothing). */
+struct tkt_mwrite {
+	int		 act;		/* enum tkt_act */
+	const char	*ticket, *order, *text, *reason, *note;
+};
+
+/* Capabilities. */
+#define TKT_MC_LIST_ALL		0x01	/* lists tickets in every state */
+#define TKT_MC_REOPEN_TEXT	0x02	/* a re-open posts its reason (and needs one) */
+#define TKT_MC_ORDERS_APART	0x04	/* tickets name orders; details are read apart */
+#define TKT_MC_ASYNC_REFUND	0x08	/* a refund is taken, then processed: read, polled */
+#define TKT_MC_TRANSLATE	0x10	/* a ticket is read again in a language */
+
+/* What a refund reason is to a marketplace (TKT_RR_*, below) */
+enum { TKT_RR_NONE, TKT_RR_ORDER, TKT_RR_TICKET, TKT_RR_FOREIGN };
+
+/* A listing's filters, as the engine asks for them. */
+struct tkt_mlist {
+	const struct tkt_strs	*states, *types;
+	int			 all;		/* every state */
+	time_t			 since;		/* updated_at from, or (time_t)-1 */
+};
+
+/* What a page came to (a pager's page): done, more to ask, or stuck. */
+enum { TKT_PG_END, TKT_PG_MORE, TKT_PG_STOP };
+
+/*
+ * A ticket of a page, for the engine: bad NULL, the record is in the
+ * pager's line and nm; else it could not be read (bad says why).  1 to go
+ * on, 0 to stop the page there.
+ */
+typedef int	(*tkt_each_fn)(void *arg, struct tkt_error *bad);
+
+struct tkt_strs;
+struct tkt_pager;
+
+struct tkt_market {
+	const char	*api;		/* "v2", "v3": a store's api */
+	unsigned	 caps;
+	/*
+	 * Listing: a pager keeps a listing's place in the pages, and gives
+	 * the first page's request; page() reads a page's data (a node of
+	 * env), hands each ticket to each, and says what is next: the next
+	 * request in *next (TKT_PG_MORE), the end, or a stop (the listing
+	 * cannot go on without losing tickets).  err, when its msg is not
+	 * empty, is a warning about the page (a stop's reason).
+	 */
+	struct tkt_pager *(*pager_new)(const struct tkt_store *,
+		    const struct tkt_mlist *, struct tkt_mreq *first);
+	int	(*pager_page)(struct tkt_pager *, const struct tkt_rec *env,
+		    const struct tkt_jnode *data, struct tkt_norm *,
+		    struct tkt_buf *line, tkt_each_fn, void *arg,
+		    struct tkt_mreq *next, struct tkt_error *err);
+	void	(*pager_free)(struct tkt_pager *);
+	void	(*get_ticket)(const struct tkt_store *, const char *id,
+		    struct tkt_mreq *);
+	/* Orders, their refund reasons (TKT_MC_ASYNC_REFUND, ORDERS_APART). */
+	void	(*get_order)(const struct tkt_store *, const char *id,
+		    struct tkt_mreq *);
+	void	(*get_reasons)(const struct tkt_store *, const char *order,
+		    struct tkt_mreq *);
+	void	(*write)(const struct tkt_store *, const struct tkt_mwrite *,
+		    struct tkt_mreq *);
+	/* OAuth: the refresh of an access token. */
+	void	(*refresh)(const struct tkt_store *, const char *client_id,
+		    const char *secret, const char *refresh_token,
+		    struct tkt_mreq *);
+	/* What a code says of the token (TKT_TOKEN_*, below). */
+	int	(*token_code)(long code);
+	/* What a refund reason is (TKT_RR_*): a code of the other version's is FOREIGN. */
+	int	(*refund_reason)(const char *reason);
+	/* A ticket (a node of env) to a record line; as tkt_wish_record. */
+	int	(*record)(const struct tkt_rec *env, const struct tkt_jnode *t,
+		    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
+	/* An order (a node of env) as the record's order (TKT_MC_ORDERS_APART). */
+	int	(*order)(const struct tkt_rec *env, const struct tkt_jnode *o,
+		    const char *id, struct tkt_buf *out, struct tkt_error *);
+	/* An answer's Content-Language as a record's locale (TKT_MC_TRANSLATE). */
+	int	(*content_locale)(const char *header, char out[36]);
+	/* An order (a node of env) as a refund's outcome. */
+	void	(*refund)(const struct tkt_rec *env, const struct tkt_jnode *o,
+		    struct tkt_refund_view *);
+};
+
+/* Borrowed, static: the module a store's api names, or NULL. */
+const struct tkt_market	*tkt_market(const struct tkt_store *);
+/* Frees what a module filled in a request. */
+void	tkt_mreq_free(struct tkt_mreq *);
+/* The path of a request's url (from "/api/…" on, no query), for a dry run: new. */
+char	*tkt_mreq_path(const struct tkt_store *, const struct tkt_mreq *);
+
 /* wish.c: the Wish API's envelope, errors and URLs (both versions). */
 
 /*
@@ -10,6 +130,11 @@
  */
 enum { TKT_TOKEN_NO, TKT_TOKEN_REFUSED, TKT_TOKEN_DISABLED };
 int	tkt_wish_token_code(const char *api, long code);
+int	tkt_wish2_token_code(long code);
+int	tkt_wish3_token_code(long code);
+/* Both versions' token refresh request (the market's refresh). */
+void	tkt_wish_refresh(const struct tkt_store *, const char *client_id,
+	    const char *secret, const char *refresh_token, struct tkt_mreq *);
 /*
  * Checks a finished request's answer: parses the {code,data,message}
  * envelope into env (TKT_RD_TREE) and fills err on any failure (network,
@@ -70,15 +195,6 @@ int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,
  */
 int	tkt_wish3_order(const struct tkt_rec *env, const struct tkt_jnode *o,
 	    const char *id, struct tkt_buf *out, struct tkt_error *);
-/* wish3_refund.c: a v3 Order as a refund's outcome. */
-enum { TKT_RF_NONE, TKT_RF_IN_PROGRESS, TKT_RF_SUCCEEDED, TKT_RF_FAILED };
-
-struct tkt_refund_view {
-	int	 refunded;	/* state REFUNDED */
-	int	 processing;	/* the order carries processing_status at all */
-	int	 status;	/* TKT_RF_*: a REFUND being (or last) processed */
-	long	 nrefunds;	/* entries of refunds[] */
-};
 
 /* Reads the Order o (a node of r); an absent o reads as nothing known. */
 void	tkt_wish3_refund(const struct tkt_rec *r, const struct tkt_jnode *o,
@@ -86,10 +202,12 @@ void	tkt_wish3_refund(const struct tkt_rec *r, const struct tkt_jnode *o,
 /*
  * What a v3 refund reason is: TKT_RR_ORDER, one of the orders'
  * RefundReason values (what a refund takes); TKT_RR_TICKET, one of the
- * four only a ticket's refund_reason has; TKT_RR_NONE, neither.
+ * four only a ticket's refund_reason has; TKT_RR_FOREIGN, a v2 code (all
+ * digits); TKT_RR_NONE, none of them.
  */
-enum { TKT_RR_NONE, TKT_RR_ORDER, TKT_RR_TICKET };
 int	tkt_wish3_refund_reason(const char *reason);
+/* v2 takes any code (Wish never published the list): ORDER. */
+int	tkt_wish2_refund_reason(const char *reason);
 /*
  * The record's content_locale for the Content-Language of a v3 answer:
  * its first language, as the record writes a locale ("pt_BR" is

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tkt.h"
@@ -13,19 +14,29 @@
 int
 tkt_wish_token_code(const char *api, long code)
 {
-	if (strcmp(api, "v3") == 0) {
-		/*
-		 * v3's own codes: 1006 unauthorized (no such token), 1007
-		 * expired, 1008 revoked, 1012 missing, and 1002, the account
-		 * is disabled, which no new token cures.  4000 is v2's: no
-		 * v3 path, example or error list uses it, so on v3 it is an
-		 * ordinary refusal (a 401 still refuses the token).
-		 */
-		if (code == 1002)
-			return TKT_TOKEN_DISABLED;
-		return code == 1012 || (code >= 1006 && code <= 1008) ?
-		    TKT_TOKEN_REFUSED : TKT_TOKEN_NO;
-	}
+	return strcmp(api, "v3") == 0 ? tkt_wish3_token_code(code) :
+	    tkt_wish2_token_code(code);
+}
+
+int
+tkt_wish3_token_code(long code)
+{
+	/*
+	 * v3's own codes: 1006 unauthorized (no such token), 1007 expired,
+	 * 1008 revoked, 1012 missing, and 1002, the account is disabled,
+	 * which no new token cures.  4000 is v2's: no v3 path, example or
+	 * error list uses it, so on v3 it is an ordinary refusal (a 401
+	 * still refuses the token).
+	 */
+	if (code == 1002)
+		return TKT_TOKEN_DISABLED;
+	return code == 1012 || (code >= 1006 && code <= 1008) ?
+	    TKT_TOKEN_REFUSED : TKT_TOKEN_NO;
+}
+
+int
+tkt_wish2_token_code(long code)
+{
 	/*
 	 * v2 (the SDKs): 4000 unauthorized, 1015 expired, 1016 revoked, 1018
 	 * redeemed.  v2's 1002 is "order already fulfilled", a refusal of
@@ -65,6 +76,57 @@ tkt_wish_url(const struct tkt_store *s, const char *path, const char *query)
 {
 	return xasprintf("%s/api/%s/%s%s%s", s->url, s->api, path,
 	    query && *query ? "?" : "", query ? query : "");
+}
+
+extern const struct tkt_market tkt_wish2_market, tkt_wish3_market;
+
+const struct tkt_market *
+tkt_market(const struct tkt_store *s)
+{
+	if (s->api == NULL || strcmp(s->api, "v3") == 0)
+		return &tkt_wish3_market;
+	if (strcmp(s->api, "v2") == 0)
+		return &tkt_wish2_market;
+	return NULL;
+}
+
+void
+tkt_mreq_free(struct tkt_mreq *m)
+{
+	free(m->url);
+	free(m->body);
+	memset(m, 0, sizeof(*m));
+}
+
+char *
+tkt_mreq_path(const struct tkt_store *s, const struct tkt_mreq *m)
+{
+	size_t n = strlen(s->url);
+	const char *p = strncmp(m->url, s->url, n) == 0 ? m->url + n : m->url;
+
+	return xstrndup(p, strcspn(p, "?"));
+}
+
+/* Both versions: GET oauth/refresh_token with its parameters in the query. */
+void
+tkt_wish_refresh(const struct tkt_store *s, const char *client_id,
+    const char *secret, const char *refresh, struct tkt_mreq *m)
+{
+	struct tkt_buf q;
+
+	tkt_buf_init(&q);
+	tkt_buf_adds(&q, "client_id=");
+	tkt_url_encode(&q, client_id);
+	tkt_buf_adds(&q, "&client_secret=");
+	tkt_url_encode(&q, secret);
+	tkt_buf_adds(&q, "&refresh_token=");
+	tkt_url_encode(&q, refresh);
+	tkt_buf_adds(&q, "&grant_type=refresh_token");
+	memset(m, 0, sizeof(*m));
+	m->method = TKT_GET;
+	m->url = tkt_wish_url(s, "oauth/refresh_token", q.s);
+	explicit_bzero(q.s, q.len);
+	tkt_buf_free(&q);
 }
 
 static void

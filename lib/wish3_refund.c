@@ -39,6 +39,9 @@ tkt_wish3_refund_reason(const char *reason)
 		return TKT_RR_ORDER;
 	if (tkt_wish_enum(ticket_only, reason) != NULL)
 		return TKT_RR_TICKET;
+	/* v2's vocabulary: codes of digits ("19"). */
+	if (*reason != '\0' && reason[strspn(reason, "0123456789")] == '\0')
+		return TKT_RR_FOREIGN;
 	return TKT_RR_NONE;
 }
 
