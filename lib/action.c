@@ -403,7 +403,7 @@ get_order(struct actor *A, struct job *j, int phase)
 
 /* A refund that is taken, then processed: its order tells (tkt.h, TKT_MC_*). */
 static int
-v3_refund(const struct actor *A, const struct step *s)
+async_refund(const struct actor *A, const struct step *s)
 {
 	return s->act == TKT_ACT_REFUND && has(A, TKT_MC_ASYNC_REFUND);
 }
@@ -412,7 +412,7 @@ static void
 get_ticket(struct actor *A, struct job *j, int phase)
 {
 	/* Such a refund is read back from its order. */
-	if (phase == PH_CHECK && v3_refund(A, &j->steps[j->cur])) {
+	if (phase == PH_CHECK && async_refund(A, &j->steps[j->cur])) {
 		get_order(A, j, phase);
 		return;
 	}
@@ -514,7 +514,7 @@ advance(struct actor *A, struct job *j)
 		return;
 	}
 	/* A v3 refund is sent only after its order was read. */
-	if (v3_refund(A, s) && !s->oread) {
+	if (async_refund(A, s) && !s->oread) {
 		get_order(A, j, PH_OREAD);
 		return;
 	}
@@ -1092,7 +1092,7 @@ on_send(struct actor *A, struct job *j)
 	struct tkt_error e;
 
 	if (tkt_wish_envelope(r, &A->env, &e) == 0) {
-		if (v3_refund(A, s)) {
+		if (async_refund(A, s)) {
 			/* Accepted: the order as it was when Wish took it. */
 			order_view(A, tkt_rec_get(&A->env, &A->env.nodes[0],
 			    "data"));
@@ -1104,7 +1104,7 @@ on_send(struct actor *A, struct job *j)
 	if (e.status == TKT_EXIT_TOKEN || r->outcome == TKT_HTTP_NOTSENT ||
 	    r->outcome == TKT_HTTP_FATAL) {
 		/* A v3 refund that never reached Wish, or was refused unread. */
-		if (v3_refund(A, s) && (e.status == TKT_EXIT_TOKEN ||
+		if (async_refund(A, s) && (e.status == TKT_EXIT_TOKEN ||
 		    r->outcome == TKT_HTTP_NOTSENT) &&
 		    journal_put(A, j, s, TKT_JS_FAILED) == -1)
 			return;
@@ -1120,7 +1120,7 @@ on_send(struct actor *A, struct job *j)
 		s->err = e;
 		if (s->sends < MAXSENDS)
 			send_step(A, j);
-		else if (!v3_refund(A, s) ||
+		else if (!async_refund(A, s) ||
 		    journal_put(A, j, s, TKT_JS_FAILED) == 0)
 			fail(A, j, &e);
 		return;
@@ -1386,7 +1386,7 @@ on_check(struct actor *A, struct job *j)
 	struct tkt_error e;
 	int rc;
 
-	if ((rc = read_ticket(A, &j->req, v3_refund(A, s), &e)) == 1)
+	if ((rc = read_ticket(A, &j->req, async_refund(A, s), &e)) == 1)
 		return;
 	/*
 	 * Whether a write took effect is worth more than one round of
@@ -1413,7 +1413,7 @@ on_check(struct actor *A, struct job *j)
 		fail(A, j, &e);
 		return;
 	}
-	if (v3_refund(A, s)) {
+	if (async_refund(A, s)) {
 		refund_check(A, j, s);
 		return;
 	}
@@ -1485,7 +1485,7 @@ stopped_done(struct actor *A, struct job *j)
 	if (j->phase != PH_SEND)
 		return;
 	if (tkt_wish_envelope(&j->req, &A->env, &e) == 0) {
-		if (!v3_refund(A, s)) {
+		if (!async_refund(A, s)) {
 			step_ok(A, j, s);
 			return;
 		}

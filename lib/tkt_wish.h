@@ -5,9 +5,11 @@
  * never know a wire form: they ask a store's marketplace module for each
  * request (a struct tkt_mreq for the http engine) and for the reading of
  * each answer, and test its capabilities (TKT_MC_*), never its version.
- * A module fills one struct tkt_market: Wish v2 in wish2.c, Wish v3 in
- * wish3.c; tkt_market() gives a store's.  Another marketplace is one
- * more module and one more line in tkt_market().
+ * A module fills one struct tkt_market: Wish v2 in wish2_market.c, Wish
+ * v3 in wish3_market.c (over wish.c, wish2.c, wish3.c and
+ * wish3_refund.c, which read and write its forms); market.c's
+ * tkt_market() gives a store's.  Another marketplace is one more module
+ * and one more line in tkt_market().
  */
 struct tkt_norm;
 
@@ -100,7 +102,7 @@ struct tkt_market {
 	int	(*token_code)(long code);
 	/* What a refund reason is (TKT_RR_*): a code of the other version's is FOREIGN. */
 	int	(*refund_reason)(const char *reason);
-	/* A ticket (a node of env) to a record line; as tkt_wish_record. */
+	/* A ticket (a node of env) to a record line (tkt_wish2_record). */
 	int	(*record)(const struct tkt_rec *env, const struct tkt_jnode *t,
 		    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
 	/* An order (a node of env) as the record's order (TKT_MC_ORDERS_APART). */
@@ -175,13 +177,10 @@ struct tkt_norm {
 
 /*
  * Appends the record of the Ticket object t (a node of env) to out as one
- * JSON line with "\n", as the API of nm->store reads: v2 or v3.  Returns
- * -1 (err) when t is not a ticket.  The v2 and v3 forms of one ticket
- * give equal values for every field both carry (SPEC §3).
+ * JSON line with "\n": a v2 Ticket (wrapped or not), a v3 Ticket.
+ * Returns -1 (err) when t is not a ticket.  The v2 and v3 forms of one
+ * ticket give equal values for every field both carry (tkt-record(5)).
  */
-int	tkt_wish_record(const struct tkt_rec *env, const struct tkt_jnode *t,
-	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
-/* The same for a v2 Ticket (wrapped or not) and a v3 Ticket. */
 int	tkt_wish2_record(const struct tkt_rec *env, const struct tkt_jnode *t,
 	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
 int	tkt_wish3_record(const struct tkt_rec *env, const struct tkt_jnode *t,

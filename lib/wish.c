@@ -78,35 +78,6 @@ tkt_wish_url(const struct tkt_store *s, const char *path, const char *query)
 	    query && *query ? "?" : "", query ? query : "");
 }
 
-extern const struct tkt_market tkt_wish2_market, tkt_wish3_market;
-
-const struct tkt_market *
-tkt_market(const struct tkt_store *s)
-{
-	if (s->api == NULL || strcmp(s->api, "v3") == 0)
-		return &tkt_wish3_market;
-	if (strcmp(s->api, "v2") == 0)
-		return &tkt_wish2_market;
-	return NULL;
-}
-
-void
-tkt_mreq_free(struct tkt_mreq *m)
-{
-	free(m->url);
-	free(m->body);
-	memset(m, 0, sizeof(*m));
-}
-
-char *
-tkt_mreq_path(const struct tkt_store *s, const struct tkt_mreq *m)
-{
-	size_t n = strlen(s->url);
-	const char *p = strncmp(m->url, s->url, n) == 0 ? m->url + n : m->url;
-
-	return xstrndup(p, strcspn(p, "?"));
-}
-
 /* Both versions: GET oauth/refresh_token with its parameters in the query. */
 void
 tkt_wish_refresh(const struct tkt_store *s, const char *client_id,
@@ -204,15 +175,6 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		return -1;
 	}
 	return 0;
-}
-
-int
-tkt_wish_record(const struct tkt_rec *r, const struct tkt_jnode *t,
-    struct tkt_norm *nm, struct tkt_buf *out, struct tkt_error *err)
-{
-	if (strcmp(nm->store->api, "v3") == 0)
-		return tkt_wish3_record(r, t, nm, out, err);
-	return tkt_wish2_record(r, t, nm, out, err);
 }
 
 /* The record writer. */
