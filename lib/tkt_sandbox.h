@@ -165,11 +165,22 @@ char	*tkt_wish2_time(const char *, size_t, char buf[20]);
 /* Appends the flat v3 ticket object for rec (parsed with TKT_RD_TREE). */
 void		 tkt_wish3_render(const struct tkt_rec *, int flags,
 		    struct tkt_buf *);
-/* Appends v3's object for the reply node rp, or the order node o, of rec. */
+/* Appends v3's object for the reply node rp of rec. */
 void		 tkt_wish3_render_reply(const struct tkt_rec *,
 		    const struct tkt_jnode *rp, struct tkt_buf *);
+/* A shipment the record does not hold (borrowed strings). */
+struct tkt_w3_tracking {
+	const char	*number;
+	const char	*carrier;
+};
+/*
+ * Appends v3's object for the order node o of rec; earlier, when not NULL,
+ * is listed after the record's tracking as an earlier shipment of an order
+ * that has tracking.
+ */
 void		 tkt_wish3_render_order(const struct tkt_rec *,
-		    const struct tkt_jnode *o, int flags, struct tkt_buf *);
+		    const struct tkt_jnode *o, int flags,
+		    const struct tkt_w3_tracking *earlier, struct tkt_buf *);
 /*
  * A time as v3 writes it, "2026-11-23T12:00:00.000+00:00", in one of four
  * offset forms ("+00:00", "Z", "+08:00", "-05:00"); a ticket's form comes
