@@ -1,7 +1,8 @@
 /*
  * sandbox_priv.h: the internals tkt-sandbox's files share (sandbox.c the
- * server, sandbox_ops.c the store changes, sandbox_auth.c the tokens,
- * sandbox_v2.c and sandbox_v3.c the endpoints of each API version).
+ * server, sandbox_req.c parameters and answers, sandbox_ops.c the store
+ * changes, sandbox_auth.c the tokens, sandbox_v2.c and sandbox_v3.c the
+ * endpoints of each API version).
  * Nothing outside lib/sandbox*.c includes it.
  */
 #ifndef SANDBOX_PRIV_H
@@ -88,8 +89,10 @@ struct sb_answer {
 	const char	*content_language;	/* static; NULL: no header */
 };
 
-/* sandbox.c: parameters and answers. */
+/* sandbox_req.c: parameters and answers. */
 
+/* A new parameter key, its value empty, after the others of r. */
+struct sb_param	*sb_param_add(struct sb_req *, const char *key);
 /* The last value given for key (bodies come after the query), or NULL. */
 const char	*sb_param(const struct sb_req *, const char *key);
 /* Adds each string, number or boolean member of a JSON object body. */
