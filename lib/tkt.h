@@ -483,7 +483,6 @@ int	tkt_message_status(time_t at, time_t answered, int awaiting,
  */
 #include "tkt_http.h"
 #include "tkt_wish.h"
-#include "tkt_sandbox.h"
 #include "tkt_template.h"
 #include "tkt_metrics.h"
 #include "tkt_action.h"

@@ -1,4 +1,9 @@
-/* tkt_sandbox.h: part of tkt.h (see there); include tkt.h, not this. */
+/*
+ * sandbox.h: the header of libtktsandbox.a, tkt-sandbox's server, which
+ * only cmd/tkt-sandbox links.  Include tkt.h first.
+ */
+#ifndef TKT_SANDBOX_H
+#define TKT_SANDBOX_H
 
 /* sandbox.c: tkt-sandbox, the fake Wish API server (tkt-sandbox(1)). */
 
@@ -150,3 +155,5 @@ void			 tkt_ratelim_free(struct tkt_ratelim *);
  */
 int			 tkt_ratelim_take(struct tkt_ratelim *, long *remaining,
 			    double *reset);
+
+#endif /* TKT_SANDBOX_H */

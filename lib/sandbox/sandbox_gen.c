@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tkt.h"
+#include "sandbox_priv.h"
 
 #define H	3600
 #define D	86400

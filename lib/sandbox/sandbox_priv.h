@@ -3,7 +3,7 @@
  * server, sandbox_req.c parameters and answers, sandbox_ops.c the store
  * changes, sandbox_auth.c the tokens, sandbox_v2.c and sandbox_v3.c the
  * endpoints of each API version).
- * Nothing outside lib/sandbox*.c includes it.
+ * Nothing outside lib/sandbox/ includes it.
  */
 #ifndef SANDBOX_PRIV_H
 #define SANDBOX_PRIV_H
@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "tkt.h"
+#include "sandbox.h"
 
 #define SB_MAX_REPLY	2000	/* code points */
 #define SB_MAX_LIMIT	500
