@@ -52,7 +52,7 @@ struct tkt_norm {
  * Appends the record of the Ticket object t (a node of env) to out as one
  * JSON line with "\n", as the API of nm->store reads: v2 or v3.  Returns
  * -1 (err) when t is not a ticket.  The v2 and v3 forms of one ticket
- * give equal values for every field both carry (SPEC §3).
+ * give equal values for every field both carry (tkt-record(5)).
  */
 int	tkt_wish_record(const struct tkt_rec *env, const struct tkt_jnode *t,
 	    struct tkt_norm *, struct tkt_buf *out, struct tkt_error *);
