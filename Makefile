@@ -16,7 +16,9 @@ DESTDIR   ?=
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS       = libcurl jansson yaml-0.1 libmicrohttpd yajl
+PKGS       = libcurl jansson yaml-0.1 yajl
+# The sandbox's own: only lib/sandbox/ and cmd/tkt-sandbox use them.
+SB_PKGS    = libmicrohttpd
 
 WARN       = -std=c11 -Wall -Wextra -Werror
 DEFS       = -D_GNU_SOURCE -DTKT_VERSION='"$(VERSION)"' \
@@ -27,6 +29,8 @@ SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+SB_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SB_PKGS) 2>/dev/null)
+SB_LIBS    := $(shell $(PKG_CONFIG) --libs $(SB_PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(DEFS) -Ilib $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS       = $(PKG_LIBS) -lm -lpthread
@@ -34,6 +38,11 @@ LIBS       = $(PKG_LIBS) -lm -lpthread
 BINS = $(patsubst cmd/%.c,cmd/%,$(wildcard cmd/tkt-*.c))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:.c=.o)
+LIBHDR = $(wildcard lib/*.h)
+# tkt-sandbox's server, in its own archive: no other binary links it.
+SBSRC  = $(wildcard lib/sandbox/*.c)
+SBOBJ  = $(SBSRC:.c=.o)
+SBHDR  = $(wildcard lib/sandbox/*.h)
 MANS = $(wildcard man/*.[157])
 
 .PHONY: all demo check bench install uninstall clean lint deps test-v2 test-v3
@@ -47,7 +56,7 @@ else
 SAY = @true
 endif
 
-lib/%.o: lib/%.c $(wildcard lib/*.h)
+lib/%.o: lib/%.c $(LIBHDR)
 	$(SAY) "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -56,9 +65,25 @@ lib/libtkt.a: $(LIBOBJ)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $(LIBOBJ)
 
-cmd/%: cmd/%.c lib/libtkt.a $(wildcard lib/*.h)
+lib/sandbox/%.o: lib/sandbox/%.c $(LIBHDR) $(SBHDR)
+	$(SAY) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SB_CFLAGS) -c -o $@ $<
+
+lib/sandbox/libtktsandbox.a: $(SBOBJ)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(SBOBJ)
+
+cmd/%: cmd/%.c lib/libtkt.a $(LIBHDR)
 	$(SAY) "  CCLD    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< lib/libtkt.a $(LIBS)
+
+# The sandbox archive first: it uses libtkt.a, never the other way round.
+cmd/tkt-sandbox: cmd/tkt-sandbox.c lib/sandbox/libtktsandbox.a lib/libtkt.a \
+    $(LIBHDR) $(SBHDR)
+	$(SAY) "  CCLD    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    lib/sandbox/libtktsandbox.a lib/libtkt.a $(SB_LIBS) $(LIBS)
 
 # Installs what is missing, only when something is missing.
 deps:
@@ -122,4 +147,5 @@ uninstall:
 	    $(DESTDIR)$(FISHCOMPDIR)/tkt.fish
 
 clean:
-	rm -f lib/*.o lib/libtkt.a $(BINS) test/bench/*.o
+	rm -f lib/*.o lib/libtkt.a lib/sandbox/*.o lib/sandbox/libtktsandbox.a \
+	    $(BINS) test/bench/*.o

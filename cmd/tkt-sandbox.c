@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "tkt.h"
+#include "sandbox/sandbox.h"
 
 static const char usage_text[] =
     "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN]\n"

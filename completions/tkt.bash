@@ -95,7 +95,8 @@ _tkt_template()
 }
 complete -F _tkt_template tkt-template
 
-# The options every action tool shares (SPEC §5, §6), then each one's own.
+# The options every action tool shares (tkt-reply(1), tkt-close(1),
+# tkt-appeal(1): Options), then each one's own.
 _tkt_action()
 {
 	local own=$1 cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}

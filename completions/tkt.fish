@@ -64,7 +64,8 @@ complete -c tkt-template -n "__fish_seen_subcommand_from show" -f -a '(__tkt_tem
 complete -c tkt-template -l help -d 'Print usage'
 complete -c tkt-template -l version -d 'Print the version'
 
-# The options every action tool shares (SPEC §5, §6).
+# The options every action tool shares (tkt-reply(1), tkt-close(1),
+# tkt-appeal(1): Options).
 for c in tkt-reply tkt-close tkt-appeal
 	complete -c $c -s n -l dry-run -d 'Dry run: send nothing, print the requests'
 	complete -c $c -s P -l parallel -x -a '1 2 4 8 16' -d 'Requests in flight'

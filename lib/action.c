@@ -5,7 +5,7 @@
  * after another, several jobs at a time over the curl-multi engine; every
  * record goes out again, in input order, with "result".  A write whose
  * outcome is unknown is never repeated blindly: the ticket is read back
- * first (SPEC §6).  Confirmed actions go to the journal.
+ * first (tkt-close(1), Safe retries).  Confirmed actions go to the journal.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -159,7 +159,7 @@ count_ours(const struct tkt_rec *r, const char *text)
 }
 
 /*
- * The waiting_since a reply of text answers (SPEC §4), also when the
+ * The waiting_since a reply of text answers (tkt-record(5)), also when the
  * ticket is read after our reply: a last MERCHANT reply with our text and
  * no buyer message after it is taken as not yet there.  NULL if none.
  */
@@ -967,7 +967,7 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 }
 
 /*
- * Sends a record to the store it names (SPEC §2): one of the config's,
+ * Sends a record to the store it names (tkt(7), Stores): one of the config's,
  * its token loaded at first use; a bare id, a record naming the store
  * chosen, or any record when the config names no store (the environment
  * makes the only one), goes to the chosen one.  -1 after failing the job.

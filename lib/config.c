@@ -1,6 +1,6 @@
 /*
  * config.c: the YAML configuration (tkt-config(5)), its stores, the
- * environment overrides, and the secrets rules of SPEC §9.
+ * environment overrides, and its secrets rules (tkt-config(5), Secrets).
  */
 #include <ctype.h>
 #include <errno.h>

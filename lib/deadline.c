@@ -1,5 +1,5 @@
 /*
- * deadline.c: the one deadline rule of SPEC §4.  A buyer message is
+ * deadline.c: the one deadline rule (tkt-record(5)).  A buyer message is
  * answered by the first MERCHANT reply after it; replies from Wish's
  * support or live chat do not stop the clock.
  */

@@ -1,6 +1,7 @@
 /*
  * err.c: the err(3)-style printers every binary shares, the error record
- * library functions fill, and the exit-status merge rule of SPEC §2.
+ * library functions fill, and the exit-status merge rule of tkt(7) (EXIT
+ * STATUS: when outcomes mix, the first that applies wins: 4, 2, 3, 1, 0).
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -520,7 +520,7 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 		 * once read: libcurl sends a request again by itself when a
 		 * reused connection dies before the answer, and a write that may
 		 * have been applied must not go twice.  It fails instead, and
-		 * the caller reads the ticket back (SPEC §6).
+		 * the caller reads the ticket back (tkt-close(1), Safe retries).
 		 */
 		r->sent = 0;
 		curl_easy_setopt(e, CURLOPT_POST, 1L);

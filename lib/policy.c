@@ -1,5 +1,6 @@
 /*
- * policy.c: the marketplace policy check on a final text (SPEC §1, §7):
+ * policy.c: the marketplace policy check on a final text (tkt-template(5),
+ * Lint rules; tkt-reply(1), Checks):
  * no asking to change a review, no incentive for one, no contact off the
  * marketplace, no payment details.  The phrases are data (one word list
  * per language under share/tkt/lint/), POSIX extended regular expressions

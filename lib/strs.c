@@ -1,6 +1,6 @@
 /*
  * strs.c: lists of option values.  Filter options take a comma list and
- * may repeat (SPEC §2).
+ * may repeat (tkt-list(1), Filters).
  */
 #include <stdlib.h>
 #include <string.h>

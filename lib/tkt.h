@@ -41,7 +41,7 @@ enum tkt_exit {
 	TKT_EXIT_TOKEN = 4	/* the marketplace refused the token */
 };
 
-/* Error kinds of an action result (SPEC §6) and of remote failures. */
+/* Error kinds of remote failures and of action results (tkt-reply(1)). */
 enum tkt_ekind {
 	TKT_E_NONE = 0,
 	TKT_E_LOCAL,		/* bad input, policy, not awaiting the merchant */
@@ -449,7 +449,7 @@ const char		*tkt_wishmap_out(const struct tkt_wishmap *,
 const char		*tkt_wishmap_label(const struct tkt_wishmap *,
 			    const char *label);
 
-/* deadline.c: the one deadline rule (SPEC §4). */
+/* deadline.c: the one deadline rule (tkt-record(5)). */
 struct tkt_reply_ev {
 	int	 sender;	/* enum below */
 	time_t	 at;
@@ -483,7 +483,6 @@ int	tkt_message_status(time_t at, time_t answered, int awaiting,
  */
 #include "tkt_http.h"
 #include "tkt_wish.h"
-#include "tkt_sandbox.h"
 #include "tkt_template.h"
 #include "tkt_metrics.h"
 #include "tkt_action.h"

@@ -1,6 +1,6 @@
 /* tkt_metrics.h: part of tkt.h (see there); include tkt.h, not this. */
 
-/* metrics.c: SPEC §8, records in, numbers out (tkt-metrics(1)). */
+/* metrics.c: records in, numbers out (tkt-metrics(1)). */
 
 /* --by: how records are grouped (day and week: of opened_at, UTC, ISO weeks). */
 enum tkt_metrics_by {

@@ -89,8 +89,9 @@ void		tkt_wish_reply(struct tkt_recw *, const char *sender, time_t at,
 		    struct tkt_sv message, struct tkt_sv translated);
 void		tkt_wish_reply_end(struct tkt_recw *);
 /*
- * Writes waiting_since, due_at (SPEC §4, into nm too), csat and, with
- * nm->raw, the API's object raw[0..rawlen); closes the record and its line.
+ * Writes waiting_since and due_at (the deadline rule of tkt-record(5); into
+ * nm too), csat and, with nm->raw, the API's object raw[0..rawlen); closes
+ * the record and its line.
  */
 void		tkt_wish_tail(struct tkt_recw *, struct tkt_norm *,
 		    const char *raw, size_t rawlen);

@@ -215,3 +215,46 @@ int	tkt_wish2_refund_reason(const char *reason);
 int	tkt_wish3_content_locale(const char *header, char out[36]);
 /* Parses v2's image_urls string forms into url strings appended to w. */
 void	tkt_wish2_images(const char *, size_t, struct tkt_jw *w);
+
+/*
+ * wish2_render.c: a record as Wish v2 sends it; the other direction, which
+ * tkt-sandbox serves.
+ */
+/* Appends {"Ticket":{…}} for rec (parsed with TKT_RD_TREE). */
+void	tkt_wish2_render(const struct tkt_rec *, const struct tkt_wishmap *,
+	    struct tkt_buf *);
+/* A record time ("…Z") as v2 writes it, zone-less, into a 20-byte buffer. */
+char	*tkt_wish2_time(const char *, size_t, char buf[20]);
+
+/* wish3_render.c: a record as Wish v3 sends it. */
+/* How to render: */
+#define TKT_W3_EN	0x1	/* replies in English where translated */
+#define TKT_W3_NOPROC	0x2	/* orders without processing_* */
+/* Appends the flat v3 ticket object for rec (parsed with TKT_RD_TREE). */
+void		 tkt_wish3_render(const struct tkt_rec *, int flags,
+		    struct tkt_buf *);
+/* Appends v3's object for the reply node rp of rec. */
+void		 tkt_wish3_render_reply(const struct tkt_rec *,
+		    const struct tkt_jnode *rp, struct tkt_buf *);
+/* A shipment the record does not hold (borrowed strings). */
+struct tkt_w3_tracking {
+	const char	*number;
+	const char	*carrier;
+};
+/*
+ * Appends v3's object for the order node o of rec; earlier, when not NULL,
+ * is listed after the record's tracking as an earlier shipment of an order
+ * that has tracking.
+ */
+void		 tkt_wish3_render_order(const struct tkt_rec *,
+		    const struct tkt_jnode *o, int flags,
+		    const struct tkt_w3_tracking *earlier, struct tkt_buf *);
+/*
+ * A time as v3 writes it, "2026-11-23T12:00:00.000+00:00", in one of four
+ * offset forms ("+00:00", "Z", "+08:00", "-05:00"); a ticket's form comes
+ * from its id.
+ */
+char		*tkt_wish3_render_time(time_t, int form, char buf[32]);
+int		 tkt_wish3_render_form(const char *id);
+/* The ticket refund_reason enum for a stored v2 code (or enum); NULL for NULL. */
+const char	*tkt_wish3_render_reason(const char *);

@@ -1,7 +1,7 @@
 /*
  * wish.c: what both Wish API versions share: the {code, data, message}
  * envelope, the error codes that mean a person must act, URLs, and the
- * writer of the record both normalizers fill (SPEC §3).
+ * writer of the record both normalizers fill (tkt-record(5)).
  */
 #include <ctype.h>
 #include <stdio.h>

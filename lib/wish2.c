@@ -1,5 +1,5 @@
 /*
- * wish2.c: Wish API v2 tickets to tkt records (SPEC §3).  v2 wraps objects
+ * wish2.c: Wish API v2 tickets to records (tkt-record(5)).  v2 wraps objects
  * ({"Ticket": …}, {"Reply": …}, {"Order": …}), sends numbers and booleans
  * as strings, times without a zone (UTC), and image_urls as a Python-repr
  * string; the record has none of that.

@@ -291,7 +291,7 @@ put_money(struct tkt_jw *w, const struct tkt_rec *r, const struct tkt_jnode *o,
 
 void
 tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
-    int flags, struct tkt_buf *out)
+    int flags, const struct tkt_w3_tracking *earlier, struct tkt_buf *out)
 {
 	const struct tkt_jnode *sd = tkt_rec_get(r, o, "shipping_detail");
 	const struct tkt_jnode *q = tkt_rec_get(r, o, "quantity");
@@ -346,9 +346,6 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 	tkt_jw_key(&w, "tracking_information");
 	tkt_jw_arr(&w);
 	if (get(r, o, "tracking_number", NULL) != NULL) {
-		const char *carrier;
-		char num[64];
-
 		tkt_jw_obj(&w);
 		put_str(&w, r, o, "tracking_number", "tracking_number");
 		tkt_jw_key(&w, "shipping_provider");
@@ -356,15 +353,14 @@ tkt_wish3_render_order(const struct tkt_rec *r, const struct tkt_jnode *o,
 		put_str(&w, r, o, "shipping_provider", "name");
 		tkt_jw_obj_end(&w);
 		tkt_jw_obj_end(&w);
-		if (tkt_sbgen_earlier_tracking(get(r, o, "id", NULL),
-		    get(r, o, "shipping_provider", NULL), &carrier, num)) {
+		if (earlier != NULL) {
 			tkt_jw_obj(&w);
 			tkt_jw_key(&w, "tracking_number");
-			tkt_jw_str(&w, num);
+			tkt_jw_str(&w, earlier->number);
 			tkt_jw_key(&w, "shipping_provider");
 			tkt_jw_obj(&w);
 			tkt_jw_key(&w, "name");
-			tkt_jw_str(&w, carrier);
+			tkt_jw_str(&w, earlier->carrier);
 			tkt_jw_obj_end(&w);
 			tkt_jw_obj_end(&w);
 		}

@@ -71,7 +71,7 @@ close_req() {
 	    "$(req PUT "/api/v3/tickets/$1" '{"state":"CLOSED"}')"
 }
 
-# reply_faults KIND ID...: a --faults SPEC under which every reply to the
+# reply_faults KIND ID...: the --faults rules under which every reply to the
 # tickets named meets KIND (500:1, drop-after …) and no read does.  v2
 # has one path for every reply; v3 puts the ticket's id in it.
 reply_faults() {

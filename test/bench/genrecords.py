@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""genrecords.py [N [SEED]]: N tkt records (SPEC section 3) as JSON lines on
+"""genrecords.py [N [SEED]]: N tkt records (tkt-record(5)) as JSON lines on
 stdout, the same bytes for the same N and SEED.  Times are relative to
 2026-11-23T12:00:00Z (the bench passes that as --now), so some tickets are
 overdue, some due soon, some answered late.  Only the standard library."""

@@ -1,9 +1,10 @@
 # metrics.jq: the bench's jq baseline.  jq -n --argjson now EPOCH
 # --argjson sla SECONDS -f metrics.jq < records: tickets by state,
 # first-response p50/p90 (nearest rank) and the late rate, by the rules of
-# SPEC sections 4 and 8, as one JSON object.  Each ticket is summed up on
-# its own and the summaries collected with [...]: appending inside a
-# reduce copies the array every time in jq 1.6, which is quadratic.
+# tkt-metrics(1) and the deadline rule of tkt-record(5), as one JSON
+# object.  Each ticket is summed up on its own and the summaries collected
+# with [...]: appending inside a reduce copies the array every time in jq
+# 1.6, which is quadratic.
 def rank($a; $p):
   if ($a | length) == 0 then null
   else $a[(($p * ($a | length) / 100) | ceil) - 1] end;

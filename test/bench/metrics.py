@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """metrics.py NOW [SLA_S] < records: the bench's Python baseline.  Tickets by
 state, first-response p50/p90 (nearest rank) and the late rate, by the rules
-of SPEC sections 4 and 8, printed as one JSON object."""
+of tkt-metrics(1) and the deadline rule of tkt-record(5), printed as one JSON
+object."""
 import json, math, sys
 from datetime import datetime
 

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tkt.h"
+#include "sandbox_priv.h"
 
 #define IDLEN 32
 #define CHUNK (4 << 20)

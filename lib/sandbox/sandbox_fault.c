@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tkt.h"
+#include "sandbox_priv.h"
 
 struct rule {
 	int		 kind;

@@ -649,11 +649,22 @@ put_order(const struct sb_req *r, struct sb_answer *a,
     const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
 {
 	const struct tkt_jnode *o = find_order(a, line, id, rec);
+	struct tkt_w3_tracking early, *earlier = NULL;
+	const char *oid, *provider;
+	char num[64];
 
 	if (o == NULL)
 		return -1;
+	/* The generator makes up an earlier shipment for some orders. */
+	oid = tkt_rec_str(rec, tkt_rec_get(rec, o, "id"), NULL);
+	provider = tkt_rec_str(rec, tkt_rec_get(rec, o, "shipping_provider"),
+	    NULL);
+	if (tkt_sbgen_earlier_tracking(oid, provider, &early.carrier, num)) {
+		early.number = num;
+		earlier = &early;
+	}
 	tkt_wish3_render_order(rec, o, r->sb->noproc ? TKT_W3_NOPROC : 0,
-	    &a->body);
+	    earlier, &a->body);
 	return 0;
 }
 

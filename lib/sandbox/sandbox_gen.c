@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tkt.h"
+#include "sandbox_priv.h"
 
 #define H	3600
 #define D	86400
@@ -444,7 +444,7 @@ tkt_sbgen_earlier_tracking(const char *order_id, const char *provider,
 		pick++;
 	*carrier = carriers[pick].name;
 	fmt = carriers[pick].fmt;
-	for (i = 0; fmt[i] != '\0' && i < 63; i++)
+	for (i = 0; i < 63 && fmt[i] != '\0'; i++)
 		num[i] = fmt[i] == '#' ? (char)('0' + tkt_rng_below(&r, 10)) :
 		    fmt[i];
 	num[i] = '\0';
