@@ -121,6 +121,8 @@ lint: all
 	mandoc -Tlint -W warning $(MANS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --std=c11 -Ilib --suppress=missingIncludeSystem lib cmd
+	sh .ci/cycles.sh $(LIBOBJ)
+	sh .ci/cycles.sh $(SBOBJ)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) \

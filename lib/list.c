@@ -445,6 +445,7 @@ order_done(struct tkt_http_req *r, void *arg)
 	char what[80];
 	int bad = 0;
 
+	tkt_error_clear(&e);
 	if (!tkt_http_stopped(L->http)) {
 		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
 		    read_again(L, p->src->store, r, &e))
@@ -515,6 +516,7 @@ lang_done(struct tkt_http_req *r, void *arg)
 	char what[80];
 	int bad = 0;
 
+	tkt_error_clear(&e);
 	if (!tkt_http_stopped(L->http)) {
 		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
 		    read_again(L, p->src->store, r, &e))

@@ -256,6 +256,7 @@ tkt_wish3_content_locale(const char *h, char out[36])
 		n--;
 	if (n == 0)
 		return -1;
+	memset(&nm, 0, sizeof(nm));
 	tkt_wish_locale(&nm, (struct tkt_sv){ h, n });
 	memcpy(out, nm.locale, sizeof(nm.locale));
 	return 0;
