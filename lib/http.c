@@ -31,10 +31,13 @@
  * more, one request starts to learn the limit anew.
  *
  * An answer without Remaining means no known limit: nothing holds the
- * starts back, but a window the server said had no call left (Remaining
- * 0) lasts until its Reset.  A 429 without Remaining, or an attempt that
- * got no answer, says nothing of the others' starts.  Until a first
- * answer, one request at a time.
+ * starts back, even within a window a 429 said had no call left
+ * (Remaining 0), since the server has answered since without a word of
+ * its limit.  So a server that sends its rate headers only with its 429s
+ * slows the run no longer than until its next answer: the 429 delays the
+ * request it refused (retried at its Reset), not the whole run.  A 429
+ * without Remaining, or an attempt that got no answer, says nothing of
+ * the others' starts.  Until a first answer, one request at a time.
  */
 #define RL_WINDOW_US	1000000
 
@@ -43,7 +46,6 @@ struct pacer {
 	int		 known;		/* a limit applies: credit, reset_us */
 	long		 credit;	/* starts allowed before it answers again */
 	int64_t		 reset_us;	/* one more start from then on; 0: passed */
-	int64_t		 closed_us;	/* no call left before then (Remaining 0) */
 	uint64_t	 finished;	/* attempts finished */
 };
 
@@ -582,7 +584,7 @@ pacer_learn(struct tkt_http *h, struct tkt_http_req *r)
 	if (r->outcome != TKT_HTTP_DONE)
 		return;
 	if (r->rl_remaining < 0) {
-		if (r->status != 429 && t >= pc->closed_us)
+		if (r->status != 429)
 			pc->known = 0;
 		return;
 	}
@@ -592,7 +594,6 @@ pacer_learn(struct tkt_http *h, struct tkt_http_req *r)
 	    (long)(pc->finished - 1 - r->seq);
 	pc->reset_us = t + 1 + (r->rl_reset >= 0 ?
 	    capped(h, r->rl_reset, 1e6) : RL_WINDOW_US);
-	pc->closed_us = r->rl_remaining == 0 ? pc->reset_us : 0;
 }
 
 /* 1 if the server's limit lets one more start now, else 0 and *wait ms. */

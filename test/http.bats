@@ -96,6 +96,27 @@ reset_read() {
 	[ "$(sent | sort -u | wc -l)" -eq 120 ]
 }
 
+@test "a 429 saying no call is left holds the others only until an answer comes without rate headers" {
+	local d="$BATS_TEST_TMPDIR/fake" i
+	records 60 >"$BATS_TEST_TMPDIR/in"
+	mkdir -p "$d"
+	cp "$FIXTURES"/http/*.json "$d"
+	# The fourth reply is refused while others are in flight; it is sent
+	# again after Retry-After (0.3 s), and the window its Reset names (8 s)
+	# ends as soon as the server answers a reply in flight without a word
+	# of its limit: the other replies do not wait for it.
+	for i in 1 2 3; do printf '/api/v3/tickets/\t200\tok.json\n'; done >"$d/routes"
+	printf '/api/v3/tickets/\t429\tbusy.json\tRetry-After: 0.3;Wish-Rate-Limit-Remaining: 0;Wish-Rate-Limit-Reset: 8\n' >>"$d/routes"
+	printf '/api/v3/tickets/\t200\tok.json\n' >>"$d/routes"
+	: >"$FAKEWISH_LOG"
+	start_fake "$d/routes"
+	timed -0 timeout 60 env TKT_API=v3 tkt-reply -v -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	took 0.3 4
+	printf '%s\n' "$output" | jq -e -s 'length == 60 and all(.[]; .result.ok)'
+	[ "$(sent | sort -u | wc -l)" -eq 60 ]
+	[ "$(grep -c ' 429 ' "$FAKEWISH_LOG")" -eq 1 ]
+}
+
 @test "a 429 with calls left delays its own request only, until its Reset" {
 	records 40 >"$BATS_TEST_TMPDIR/in"
 	fake 429 "Wish-Rate-Limit-Remaining: 5;Wish-Rate-Limit-Reset: 3"
