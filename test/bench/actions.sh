@@ -16,7 +16,8 @@
 # Every run is checked in the sandbox's store: each ticket has exactly one
 # merchant reply with our text (and is closed), each order was refunded
 # once; the output has N records, in input order, all ok.  RUNS=3 timed
-# runs a case (hyperfine medians), CURL_RUNS=1, SOAK_RUNS=1.  The figures
+# runs a case (hyperfine medians), CURL_RUNS=1, SOAK_RUNS=1; PARTS=3 runs
+# the soaks alone (default 123).  The figures
 # of the last run are in test/bench/README.
 set -eu
 . "$(dirname "$0")/sandbox.sh"
@@ -26,6 +27,8 @@ for t in hyperfine jq curl; do
 	command -v $t >/dev/null || { echo "actions.sh: $t is needed" >&2; exit 2; }
 done
 N=${N:-10000} CURL_N=${CURL_N:-1000} RATE=${RATE:-1000} RUNS=${RUNS:-3}
+# PARTS: which of the three parts run (PARTS=3: the soaks alone).
+PARTS=${PARTS:-123}
 FAULTS=${FAULTS:-500:0.05,503:0.05,429:0.03,drop-before:0.03,drop-after:0.03,slow=200:0.03}
 export FAULTS
 text='Thank you for your message. We are looking into it and will write again within a day.'
@@ -119,6 +122,7 @@ refunded() {
 	    | "\(.[0]) \(.[1]) \($ENV.disorder)"' "$out/run.jsonl"
 }
 
+case $PARTS in *1*)
 # 1. tkt-reply against the curl loop.
 hyperfine -i --runs "$RUNS" --export-json "$out/actions.reply.json" \
     --prepare "$prep $rstore" -n tkt-reply \
@@ -149,6 +153,9 @@ echo "tkt-reply is ${ratio}x faster than the curl loop (target 20x; the loop" \
     "timed over $CURL_N ids, per reply)"
 [ "$(calc %d "$ratio")" -ge 20 ] || no "under 20x the curl loop"
 
+;; esac
+
+case $PARTS in *2*)
 # 2. Against --rate: the 429s provoked.  The bucket starts full (RATE
 # requests), so N requests cannot take less than N/RATE - 1 seconds.
 ideal=$(calc %.1f "$N / $RATE - 1")
@@ -169,6 +176,9 @@ for flags in "" "--rate $RATE/s"; do
 	[ "$n429" -eq 0 ] || no "429s provoked"
 done
 
+;; esac
+
+case $PARTS in *3*)
 # 3. The soak.  Rules are tried in order and the first failing one wins;
 # slow= adds its delay to whatever happens.
 echo "$FAULTS" | tr , '\n' | awk -F: '
@@ -225,5 +235,6 @@ soak "tkt-reply --resolve, rate headers on 429s only" "$rstore" "$rrecs" \
 soak "tkt-close --refund --reason SHIPPING_TAKING_TOO_LONG ($(jq '.orders | length' "$fstore" |
     awk '{ n += $1 } END { print n }') orders)" "$fstore" "$frecs" refunded "" \
     tkt-close --refund --reason SHIPPING_TAKING_TOO_LONG -v -P 8
+;; esac
 echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $fail
