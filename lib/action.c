@@ -376,7 +376,6 @@ prepare(struct actor *A, struct job *j, struct tkt_mreq *m)
 	j->req.done = req_done;
 	j->req.arg = A;
 	j->req.user = j;
-	j->req.retry_after = -1;
 	memset(m, 0, sizeof(*m));
 }
 
@@ -439,8 +438,8 @@ send_step(struct actor *A, struct job *j)
 	 * server is not hammered.  A write gets up to MAXSENDS sends, since
 	 * each is read back first; a TKT_RETRIES below 4 bounds them sooner.
 	 */
-	j->req.attempts = s->sends - 1 < 4 ? s->sends - 1 : 4;
-	if (tkt_http_retry(A->http, &j->req) == -1)
+	if (tkt_http_resubmit(A->http, &j->req,
+	    s->sends - 1 < 4 ? s->sends - 1 : 4) == -1)
 		fail(A, j, &s->err);
 }
 

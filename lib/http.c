@@ -231,6 +231,14 @@ tkt_http_submit(struct tkt_http *h, struct tkt_http_req *r)
 	enqueue(h, r);
 }
 
+int
+tkt_http_resubmit(struct tkt_http *h, struct tkt_http_req *r, int n)
+{
+	r->attempts = n;
+	r->retry_after = -1;
+	return tkt_http_retry(h, r);
+}
+
 void
 tkt_http_after(struct tkt_http *h, struct tkt_http_req *r, long ms)
 {

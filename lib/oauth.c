@@ -137,7 +137,6 @@ ask(struct tkt_store *s, const char *refresh, const char *secret,
 	r->bodylen = m.bodylen;
 	r->ctype = m.ctype;
 	r->may_repeat = 1;
-	r->retry_after = -1;
 	tkt_http_submit(h, r);
 	tkt_http_run(h);
 	tkt_http_free(h);

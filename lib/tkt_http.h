@@ -79,6 +79,12 @@ void		 tkt_http_submit(struct tkt_http *, struct tkt_http_req *);
  * tkt_http_run, without any request being sent (req->url must be NULL).
  */
 void		 tkt_http_after(struct tkt_http *, struct tkt_http_req *, long ms);
+/*
+ * Queues req, a request its caller sends again (a write the read-back
+ * showed was not applied), after the backoff of its n-th retry; 0 if
+ * queued, -1 when n is past the retries.
+ */
+int		 tkt_http_resubmit(struct tkt_http *, struct tkt_http_req *, int n);
 /* Queues req again after a backoff, if attempts remain; 0 if queued, -1 if not. */
 int		 tkt_http_retry(struct tkt_http *, struct tkt_http_req *);
 /* Runs until nothing is queued or in flight (done() may submit more). */
