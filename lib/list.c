@@ -434,6 +434,25 @@ second_done(struct lister *L, struct pend *p, struct tkt_http_req *r, int bad,
 		fill(L);
 }
 
+/*
+ * The answer r to a second read for p, parsed into L->oenv: 0 and its
+ * *data (NULL when it has none) to read; 1 when r was queued again (wait
+ * for it); -1 when the run stopped, or the read failed (*bad, e says why).
+ */
+static int
+second_data(struct lister *L, struct pend *p, struct tkt_http_req *r,
+    struct tkt_error *e, int *bad, const struct tkt_jnode **data)
+{
+	tkt_error_clear(e);
+	*bad = 0;
+	if (tkt_http_stopped(L->http))
+		return -1;
+	if ((*bad = tkt_wish_envelope(r, &L->oenv, e)) == -1)
+		return read_again(L, p->src->store, r, e) ? 1 : -1;
+	*data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
+	return 0;
+}
+
 static void
 order_done(struct tkt_http_req *r, void *arg)
 {
@@ -443,21 +462,16 @@ order_done(struct tkt_http_req *r, void *arg)
 	const struct tkt_jnode *data;
 	struct tkt_error e;
 	char what[80];
-	int bad = 0;
+	int bad, rc;
 
-	tkt_error_clear(&e);
-	if (!tkt_http_stopped(L->http)) {
-		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
-		    read_again(L, p->src->store, r, &e))
-			return;
-		if (bad == 0) {
-			data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
-			tkt_buf_reset(&L->arr);
-			if ((bad = p->src->mk->order(&L->oenv, data, o->id,
-			    &L->arr, &e)) == 0) {
-				tkt_buf_reset(&o->rec);
-				tkt_buf_add(&o->rec, L->arr.s, L->arr.len);
-			}
+	if ((rc = second_data(L, p, r, &e, &bad, &data)) == 1)
+		return;
+	if (rc == 0) {
+		tkt_buf_reset(&L->arr);
+		if ((bad = p->src->mk->order(&L->oenv, data, o->id, &L->arr,
+		    &e)) == 0) {
+			tkt_buf_reset(&o->rec);
+			tkt_buf_add(&o->rec, L->arr.s, L->arr.len);
 		}
 	}
 	/* The record still comes out, this order's details null. */
@@ -514,30 +528,25 @@ lang_done(struct tkt_http_req *r, void *arg)
 	struct tkt_norm nm;
 	struct tkt_error e;
 	char what[80];
-	int bad = 0;
+	int bad, rc;
 
-	tkt_error_clear(&e);
-	if (!tkt_http_stopped(L->http)) {
-		if ((bad = tkt_wish_envelope(r, &L->oenv, &e)) == -1 &&
-		    read_again(L, p->src->store, r, &e))
-			return;
-		if (bad == 0) {
-			data = tkt_rec_get(&L->oenv, &L->oenv.nodes[0], "data");
-			nm = p->src->nm;
-			nm.raw = 0;
+	if ((rc = second_data(L, p, r, &e, &bad, &data)) == 1)
+		return;
+	if (rc == 0) {
+		nm = p->src->nm;
+		nm.raw = 0;
+		tkt_buf_reset(&p->trec);
+		if ((bad = p->src->mk->record(&L->oenv, data, &nm, &p->trec,
+		    &e)) == 0 && strcmp(nm.id, p->id) != 0) {
+			tkt_error_set(&e, TKT_EXIT_REMOTE, TKT_E_REMOTE,
+			    "malformed answer: ticket '%.64s' came back for "
+			    "'%s'", nm.id, p->id);
 			tkt_buf_reset(&p->trec);
-			if ((bad = p->src->mk->record(&L->oenv, data, &nm,
-			    &p->trec, &e)) == 0 && strcmp(nm.id, p->id) != 0) {
-				tkt_error_set(&e, TKT_EXIT_REMOTE, TKT_E_REMOTE,
-				    "malformed answer: ticket '%.64s' came back "
-				    "for '%s'", nm.id, p->id);
-				tkt_buf_reset(&p->trec);
-				bad = -1;
-			}
-			if (bad == 0 && p->src->mk->content_locale(
-			    r->content_language, p->clang) == -1)
-				p->clang[0] = '\0';
+			bad = -1;
 		}
+		if (bad == 0 && p->src->mk->content_locale(r->content_language,
+		    p->clang) == -1)
+			p->clang[0] = '\0';
 	}
 	/* The record still comes out, untranslated. */
 	snprintf(what, sizeof(what), "translation into %s", L->o->lang);
