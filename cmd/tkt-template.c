@@ -281,11 +281,10 @@ cmd_render(int argc, char **argv, struct opts *o)
 	struct tkt_config cfg;
 	struct tkt_tmplset set;
 	struct tkt_tmpl *fixed = NULL, *own = NULL;
-	struct tkt_reader *rd;
+	struct tkt_loop *rd;
 	struct tkt_rec *r;
-	struct tkt_error err = { 0 };
 	struct tkt_buf text, reply, line;
-	int i, rc, status = TKT_EXIT_OK;
+	int i, status = TKT_EXIT_OK;
 
 	i = parse_opts(argc, argv, "t:l:D:h", allowed, o);
 	if ((o->name == NULL) == (o->aut == 0)) {
@@ -295,30 +294,20 @@ cmd_render(int argc, char **argv, struct opts *o)
 	load_all(&cfg, &set);
 	if (o->name != NULL)
 		fixed = find_template(&set, o->name, &own);
-	rd = tkt_reader_new(argv + i, argc - i, TKT_RD_TREE);
-	if (tkt_reader_stdin_tty(rd))
-		tkt_warnx("reading tickets (JSON lines, as tkt-list writes "
-		    "them) from the terminal; ^D ends");
+	rd = tkt_loop_new(argv + i, argc - i, TKT_RD_TREE);
+	tkt_loop_hint(rd, "tickets (JSON lines, as tkt-list writes them)");
 	tkt_out_init();
 	tkt_buf_init(&text);
 	tkt_buf_init(&reply);
 	tkt_buf_init(&line);
-	for (;;) {
-		tkt_error_clear(&err);
-		if ((rc = tkt_reader_next(rd, &r, &err)) == 0)
-			break;
-		if (rc == -1) {
-			tkt_error_print(&err);
-			status = tkt_exit_merge(status, TKT_EXIT_NO);
-			continue;
-		}
+	while (tkt_loop_next(rd, &r) == 1)
 		status = tkt_exit_merge(status, render_one(r, o, &cfg, &set,
 		    fixed, &text, &reply, &line));
-	}
+	status = tkt_exit_merge(status, tkt_loop_status(rd));
 	tkt_buf_free(&text);
 	tkt_buf_free(&reply);
 	tkt_buf_free(&line);
-	tkt_reader_free(rd);
+	tkt_loop_free(rd);
 	tkt_tmpl_free(own);
 	tkt_tmplset_free(&set);
 	tkt_config_free(&cfg);

@@ -101,7 +101,7 @@ struct actor {
 	struct tkt_tmplset	 tmpls;
 	struct tkt_tmpl		*tmpl;
 	struct tkt_norm		 nm;
-	struct tkt_reader	*rd;
+	struct tkt_loop		*rd;
 	struct tkt_rec		 env, view, in;
 	struct tkt_refund_view	 rv;		/* a v3 order read back */
 	double			 refund_wait;	/* seconds a refund is polled */
@@ -1668,15 +1668,16 @@ static void
 progress(struct actor *A, int last)
 {
 	double now = mono(), secs = now - A->started;
+	long long failed = A->failed + (long long)tkt_loop_nbad(A->rd);
 
 	if (!A->progress || (!last && now - A->lastprog < 0.2))
 		return;
 	A->lastprog = now;
 	fprintf(stderr, "\r\033[K%s: %lld done, %lld failed",
-	    tkt_getprogname(), A->succeeded, A->failed);
+	    tkt_getprogname(), A->succeeded, failed);
 	if (secs >= 0.2)
 		fprintf(stderr, ", %.0f/s",
-		    (double)(A->succeeded + A->failed) / secs);
+		    (double)(A->succeeded + failed) / secs);
 	A->shown = 1;
 	if (last)
 		fputc('\n', stderr);
@@ -1779,20 +1780,10 @@ pump(struct actor *A)
 			break;
 		if (A->count < A->njobs && !A->exhausted) {
 			struct tkt_rec *r;
-			struct tkt_error e;
-			int rc;
 
-			/* The reader sets what it knows; the rest must be empty. */
-			tkt_error_clear(&e);
-			rc = tkt_reader_next(A->rd, &r, &e);
-
-			if (rc == 0)
+			if (tkt_loop_next(A->rd, &r) == 0)
 				A->exhausted = 1;
-			else if (rc == -1) {
-				tkt_error_print(&e);
-				A->status = tkt_exit_merge(A->status, TKT_EXIT_NO);
-				A->failed++;
-			} else {
+			else {
 				A->count++;
 				start(A, &A->jobs[(A->head + A->count - 1) %
 				    A->njobs], r);
@@ -1971,11 +1962,9 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_buf_init(&A.res);
 	tkt_out_init();
 	if ((rc = setup(&A)) == TKT_EXIT_OK) {
-		A.rd = tkt_reader_new(o->operands, o->noperands,
+		A.rd = tkt_loop_new(o->operands, o->noperands,
 		    TKT_RD_TREE | TKT_RD_BAREID);
-		if (tkt_reader_stdin_tty(A.rd))
-			tkt_warnx("reading ticket records or ids from the "
-			    "terminal (end with ^D)");
+		tkt_loop_hint(A.rd, "ticket records or ids");
 		A.progress = isatty(STDERR_FILENO) && !o->verbose;
 		A.started = A.lastprog = mono();
 		A.njobs = WINDOW;
@@ -1989,8 +1978,9 @@ tkt_action_main(struct tkt_action_opts *o)
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);
-		tkt_reader_free(A.rd);
+		A.status = tkt_exit_merge(A.status, tkt_loop_status(A.rd));
 		progress(&A, 1);
+		tkt_loop_free(A.rd);
 		rc = A.status;
 		/* Remote failures with some success are a partial failure. */
 		if (rc == TKT_EXIT_REMOTE && A.succeeded > 0)

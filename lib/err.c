@@ -36,7 +36,10 @@ tkt_error_clear(struct tkt_error *e)
 {
 	if (e == NULL)
 		return;
-	memset(e, 0, sizeof(*e));
+	/* The strings are read up to their NUL: no need to wipe 1.7 KB. */
+	e->status = e->kind = 0;
+	e->http = e->code = 0;
+	e->where[0] = e->request_id[0] = e->msg[0] = '\0';
 }
 
 void

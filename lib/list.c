@@ -92,7 +92,7 @@ struct lister {
 	const struct tkt_market	*pagers;	/* whose pager it is */
 	struct tkt_mreq		 nextreq;	/* the next page's request */
 	/* ids */
-	struct tkt_reader	*rd;
+	struct tkt_loop		*rd;
 	int			 opi;		/* next operand */
 	int			 reading;	/* reading stdin ids */
 	struct slot		*slots;
@@ -959,21 +959,12 @@ static int
 next_id(struct lister *L, char **id, struct src **src, char *where,
     size_t wlen)
 {
-	struct tkt_error e;
 	struct tkt_rec *r;
-	int rc;
 
 	for (;;) {
 		if (L->reading) {
-			rc = tkt_reader_next(L->rd, &r, &e);
-			if (rc == 0) {
+			if (tkt_loop_next(L->rd, &r) == 0) {
 				L->reading = 0;
-				continue;
-			}
-			if (rc == -1) {
-				tkt_error_print(&e);
-				L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
-				L->failed++;
 				continue;
 			}
 			snprintf(where, wlen, "%s:%ju", r->name, r->lineno);
@@ -1012,11 +1003,9 @@ next_id(struct lister *L, char **id, struct src **src, char *where,
 			if (L->rd == NULL) {
 				static char *dash[] = { "-" };
 
-				L->rd = tkt_reader_new(dash, 1,
+				L->rd = tkt_loop_new(dash, 1,
 				    TKT_RD_TOP | TKT_RD_BAREID);
-				if (tkt_reader_stdin_tty(L->rd))
-					tkt_warnx("reading ticket ids or records "
-					    "from the terminal (end with ^D)");
+				tkt_loop_hint(L->rd, "ticket ids or records");
 				L->reading = 1;
 			}
 			continue;
@@ -1232,7 +1221,10 @@ tkt_list_main(struct tkt_list_opts *o)
 			free(L.slots[i].id);
 		}
 		free(L.slots);
-		tkt_reader_free(L.rd);
+		if (L.rd != NULL)
+			L.status = tkt_exit_merge(L.status,
+			    tkt_loop_status(L.rd));
+		tkt_loop_free(L.rd);
 		/* Remote failures with no success at all are a remote failure. */
 		if (L.status == TKT_EXIT_REMOTE && L.succeeded > 0)
 			L.status = TKT_EXIT_NO;

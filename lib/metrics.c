@@ -1094,28 +1094,37 @@ tkt_failif_true(const struct tkt_failif *f, size_t i,
 
 /* The driver: the only part of this file that prints. */
 
+/* What a record must give: the members read_fields reads, and of each reply two. */
+static const char *const wanted[] = {
+	"id", "state", "type", "locale", "sub_label", "store", "opened_at",
+	"updated_at", "closed_at", "replies.sender", "replies.at", "csat", NULL
+};
+
+static int
+add_one(struct tkt_rec *r, void *arg)
+{
+	struct tkt_error err;
+
+	tkt_error_clear(&err);
+	if (tkt_metrics_add(arg, r, &err) == 0)
+		return TKT_EXIT_OK;
+	tkt_error_print(&err);
+	return TKT_EXIT_NO;
+}
+
 int
 tkt_metrics_run(const struct tkt_metrics_opts *o, char **paths, int npaths)
 {
-	struct tkt_reader *rd = tkt_reader_new(paths, npaths, TKT_RD_TREE);
+	struct tkt_loop *rd = tkt_loop_new(paths, npaths,
+	    TKT_RD_TREE | TKT_RD_NOSPAN);
 	struct tkt_metrics *m = tkt_metrics_new(o);
-	struct tkt_rec *rec;
-	struct tkt_error err;
 	struct tkt_buf b;
-	int st, status = TKT_EXIT_OK;
+	int status;
 
-	if (tkt_reader_stdin_tty(rd))
-		tkt_warnx("reading records (JSON lines, e.g. from tkt-list -A) "
-		    "from the terminal; end with ^D");
-	tkt_error_clear(&err);
-	while ((st = tkt_reader_next(rd, &rec, &err)) != 0) {
-		if (st == 1 && tkt_metrics_add(m, rec, &err) == 0)
-			continue;
-		tkt_error_print(&err);
-		tkt_error_clear(&err);
-		status = TKT_EXIT_NO;
-	}
-	tkt_reader_free(rd);
+	tkt_loop_want(rd, wanted);
+	tkt_loop_hint(rd, "records (JSON lines, e.g. from tkt-list -A)");
+	status = tkt_loop_run(rd, add_one, m);
+	tkt_loop_free(rd);
 	tkt_metrics_finish(m);
 
 	tkt_buf_init(&b);

@@ -18,17 +18,58 @@
 #define MAX_DEPTH 512
 #define READ_CHUNK (256 * 1024)
 
+/*
+ * What a tool asks for (tkt_loop_want): dotted paths as a tree of
+ * segments, arrays transparent.  Index 0 is the root.
+ */
+struct wseg {
+	char		*name;
+	size_t		 len;
+	int		 all;		/* a path ends here: everything below */
+	uint32_t	 child, next;	/* first child, next sibling */
+	uint32_t	 hnext;		/* next in its bucket */
+	uint32_t	 parent;
+};
+
+/* Children are found by a hash of (parent, length, first and last byte). */
+#define WBUCKETS 256
+
+struct want {
+	struct wseg	*s;
+	uint32_t	 n;
+	uint32_t	 bucket[WBUCKETS];	/* 0: empty (the root is no child) */
+};
+
+static unsigned
+whash(uint32_t parent, const unsigned char *k, size_t len)
+{
+	unsigned h = parent * 31u + (unsigned)len * 7u;
+
+	if (len > 0)
+		h += k[0] * 3u + k[len - 1];
+	return h % WBUCKETS;
+}
+
+#define W_ALL	UINT32_MAX		/* build everything below */
+#define W_NONE	(UINT32_MAX - 1)	/* build nothing below */
+
 struct pctx {
 	struct tkt_rec	*rec;
 	yajl_handle	 h;
 	int		 flags;
 	int		 depth;
 	size_t		 prev_end;
+	const struct want *want;	/* NULL: everything */
+	uint32_t	 wkey;		/* the want state of the pending key */
 	uint32_t	 stack[MAX_DEPTH];	/* container node per depth */
 	uint32_t	 last[MAX_DEPTH];	/* its last child */
+	uint32_t	 wstate[MAX_DEPTH];	/* want state per depth */
+	unsigned char	 isarr[MAX_DEPTH];	/* the container is an array */
 	int		 havekey;
 	uint32_t	 key, keylen, kstart;
 	int		 notobject;
+	int		 ntop;		/* top-level values on the line */
+	int		 spans;		/* every node's span, not the root members' only */
 };
 
 void
@@ -75,13 +116,44 @@ skip_sep(const char *s, size_t i, size_t n)
 	return i;
 }
 
-/* Do we keep a node at the current depth? */
-static int
+/*
+ * Do we keep a node at the current depth?  The root's members with
+ * TKT_RD_TOP (a record can be spliced); the rest as TKT_RD_TREE and the
+ * want list ask.
+ */
+static inline uint32_t
+value_state(const struct pctx *c)
+{
+	if (c->depth == 0)
+		return c->want != NULL ? 0 : W_ALL;
+	return c->isarr[c->depth - 1] ? c->wstate[c->depth - 1] : c->wkey;
+}
+
+static inline int
 keep(const struct pctx *c)
 {
-	if (c->flags & TKT_RD_TREE)
+	if (c->depth <= 1 && (c->flags & TKT_RD_TOP))
 		return 1;
-	return (c->flags & TKT_RD_TOP) && c->depth <= 1;
+	return (c->flags & TKT_RD_TREE) && value_state(c) != W_NONE;
+}
+
+/* The want state of a member named key in the container at this depth. */
+static uint32_t
+want_key(const struct pctx *c, const unsigned char *key, size_t len)
+{
+	uint32_t st = c->depth > 0 ? c->wstate[c->depth - 1] : W_ALL;
+
+	if (st == W_ALL || st == W_NONE)
+		return st;
+	for (uint32_t i = c->want->bucket[whash(st, key, len)]; i != 0;
+	    i = c->want->s[i].hnext) {
+		const struct wseg *w = &c->want->s[i];
+
+		if (w->parent == st && w->len == len &&
+		    memcmp(w->name, key, len) == 0)
+			return w->all ? W_ALL : i;
+	}
+	return W_NONE;
 }
 
 static uint32_t
@@ -131,14 +203,17 @@ add_node(struct pctx *c, int type, size_t start, size_t end)
 static int
 scalar(struct pctx *c, int type, const void *s, size_t len, int store)
 {
-	size_t end = yajl_get_bytes_consumed(c->h);
-	size_t start = skip_sep(c->rec->line, c->prev_end, end);
+	size_t start = 0, end = 0;
 	uint32_t i;
 
-	c->prev_end = end;
 	if (c->depth == 0) {
 		c->notobject = 1;
 		return 0;
+	}
+	if (c->spans) {
+		end = yajl_get_bytes_consumed(c->h);
+		start = skip_sep(c->rec->line, c->prev_end, end);
+		c->prev_end = end;
 	}
 	if (!keep(c)) {
 		c->havekey = 0;
@@ -151,7 +226,6 @@ scalar(struct pctx *c, int type, const void *s, size_t len, int store)
 	}
 	return 1;
 }
-
 static int
 cb_null(void *ctx)
 {
@@ -180,27 +254,32 @@ static int
 cb_key(void *ctx, const unsigned char *s, size_t len)
 {
 	struct pctx *c = ctx;
-	size_t end = yajl_get_bytes_consumed(c->h);
+	size_t end = 0;
 
+	if (c->spans)
+		end = yajl_get_bytes_consumed(c->h);
+	c->wkey = c->want != NULL ? want_key(c, s, len) : W_ALL;
 	if (keep(c)) {
-		c->kstart = (uint32_t)skip_sep(c->rec->line, c->prev_end, end);
+		c->kstart = (uint32_t)(end ? skip_sep(c->rec->line,
+		    c->prev_end, end) : 0);
 		c->key = str_add(c->rec, s, len);
 		c->keylen = (uint32_t)len;
 		c->havekey = 1;
 	}
-	c->prev_end = end;
+	if (end)
+		c->prev_end = end;
 	return 1;
 }
-
 static int
 open_(struct pctx *c, int type)
 {
-	size_t end = yajl_get_bytes_consumed(c->h);
+	size_t end = 1;
 	int k = keep(c);
 	uint32_t i = TKT_J_NONE;
 
-	c->prev_end = end;
-	if (c->depth == 0 && type != TKT_J_OBJECT) {
+	if (c->spans)
+		c->prev_end = end = yajl_get_bytes_consumed(c->h);
+	if (c->depth == 0 && (type != TKT_J_OBJECT || c->ntop++ > 0)) {
 		c->notobject = 1;
 		return 0;
 	}
@@ -212,24 +291,25 @@ open_(struct pctx *c, int type)
 		c->havekey = 0;
 	c->stack[c->depth] = i;
 	c->last[c->depth] = TKT_J_NONE;
+	c->wstate[c->depth] = value_state(c);
+	c->isarr[c->depth] = type == TKT_J_ARRAY;
 	c->depth++;
 	return 1;
 }
-
 static int
 close_(struct pctx *c)
 {
-	size_t end = yajl_get_bytes_consumed(c->h);
 	uint32_t i;
 
-	c->prev_end = end;
 	c->depth--;
+	if (!c->spans)
+		return 1;
+	c->prev_end = yajl_get_bytes_consumed(c->h);
 	i = c->stack[c->depth];
 	if (i != TKT_J_NONE)
-		c->rec->nodes[i].end = (uint32_t)end;
+		c->rec->nodes[i].end = (uint32_t)c->prev_end;
 	return 1;
 }
-
 static int
 cb_start_map(void *ctx)
 {
@@ -262,90 +342,199 @@ first_is_object(const char *s, size_t n)
 	return i < n && s[i] == '{';
 }
 
-int
-tkt_rec_parse(struct tkt_rec *r, const char *line, size_t len, int flags,
-    struct tkt_error *err)
+static void
+pctx_start(struct pctx *c, struct tkt_rec *r, int flags, const struct want *w)
 {
-	struct pctx *c;
-	yajl_status st;
-	size_t bad;
+	c->rec = r;
+	c->flags = flags;
+	c->depth = 0;
+	c->prev_end = 0;
+	c->want = w;
+	c->wkey = W_ALL;
+	c->havekey = 0;
+	c->notobject = 0;
+	c->ntop = 0;
+	c->spans = !(flags & TKT_RD_NOSPAN);
+}
 
+static void
+rec_start(struct tkt_rec *r, const char *line, size_t len, int flags)
+{
 	r->line = line;
 	r->len = len;
 	r->nnodes = 0;
 	r->strslen = 0;
 	r->tree = (flags & (TKT_RD_TREE | TKT_RD_TOP)) != 0;
-	if (!r->tree) {
-		yajl_handle h;
+}
 
-		if (!first_is_object(line, len)) {
-			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
-			    "not a JSON object");
-			return -1;
-		}
-		h = yajl_alloc(NULL, NULL, NULL);
-		st = yajl_parse(h, (const unsigned char *)line, len);
-		if (st == yajl_status_ok)
-			st = yajl_complete_parse(h);
-		if (st == yajl_status_ok) {
-			yajl_free(h);
-			return 0;
-		}
-		bad = yajl_get_bytes_consumed(h);
-		{
-			unsigned char *m = yajl_get_error(h, 0,
-			    (const unsigned char *)line, len);
+/* yajl's words for what is wrong, on one line. */
+static void
+yajl_error(struct tkt_error *err, yajl_handle h, const char *line, size_t len)
+{
+	size_t bad = yajl_get_bytes_consumed(h);
+	unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)line, len);
 
-			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
-			    "invalid JSON at byte %zu: %s", bad + 1,
-			    m ? (const char *)m : "parse error");
-			if (m)
-				yajl_free_error(h, m);
-			/* yajl's message ends with a newline and "." noise. */
-			err->msg[strcspn(err->msg, "\n")] = '\0';
-		}
-		yajl_free(h);
+	tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at byte %zu: %s",
+	    bad + 1, m ? (const char *)m : "parse error");
+	err->msg[strcspn(err->msg, "\n")] = '\0';
+	if (m)
+		yajl_free_error(h, m);
+}
+
+/* Validates a line without building anything. */
+static int
+parse_flat(const char *line, size_t len, struct tkt_error *err)
+{
+	yajl_handle h;
+	yajl_status st;
+
+	if (!first_is_object(line, len)) {
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "not a JSON object");
 		return -1;
 	}
-	c = xcalloc(1, sizeof(*c));
-	c->rec = r;
-	c->flags = flags;
+	h = yajl_alloc(NULL, NULL, NULL);
+	st = yajl_parse(h, (const unsigned char *)line, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok)
+		yajl_error(err, h, line, len);
+	yajl_free(h);
+	return st == yajl_status_ok ? 0 : -1;
+}
+
+/* A fresh handle for one line: what a failure says comes from here. */
+static int
+parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
+{
+	yajl_status st;
+
 	c->h = yajl_alloc(&tree_cb, NULL, c);
 	st = yajl_parse(c->h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(c->h);
 	if (st != yajl_status_ok) {
-		unsigned char *m = NULL;
-
-		bad = yajl_get_bytes_consumed(c->h);
 		if (c->notobject)
 			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
 			    "not a JSON object");
 		else if (c->depth >= MAX_DEPTH - 1)
 			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
 			    "nested deeper than %d levels", MAX_DEPTH - 2);
-		else {
-			m = yajl_get_error(c->h, 0, (const unsigned char *)line,
-			    len);
-			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
-			    "invalid JSON at byte %zu: %s", bad + 1,
-			    m ? (const char *)m : "parse error");
-			err->msg[strcspn(err->msg, "\n")] = '\0';
-			if (m)
-				yajl_free_error(c->h, m);
-		}
-		yajl_free(c->h);
-		free(c);
-		r->nnodes = 0;
-		return -1;
+		else
+			yajl_error(err, c->h, line, len);
 	}
 	yajl_free(c->h);
-	free(c);
-	if (r->nnodes == 0) {
+	c->h = NULL;
+	if (st != yajl_status_ok) {
+		c->rec->nnodes = 0;
+		return -1;
+	}
+	if (c->rec->nnodes == 0) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "not a JSON object");
 		return -1;
 	}
 	return 0;
+}
+
+int
+tkt_rec_parse(struct tkt_rec *r, const char *line, size_t len, int flags,
+    struct tkt_error *err)
+{
+	struct pctx c;
+
+	rec_start(r, line, len, flags);
+	if (!r->tree)
+		return parse_flat(line, len, err);
+	pctx_start(&c, r, flags, NULL);
+	return parse_fresh(&c, line, len, err);
+}
+
+/*
+ * A parser kept across the lines of a loop: one yajl handle taking one
+ * value after another, so nothing is allocated per line.  A line it
+ * refuses is parsed again with a fresh handle, which says what is wrong
+ * in the words a lone parse would use, and the kept handle starts anew.
+ */
+struct parser {
+	struct pctx	 c;
+	yajl_handle	 h;
+	struct want	 want;
+};
+
+static int
+parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
+    int flags, struct tkt_error *err)
+{
+	struct pctx *c = &p->c;
+	const struct want *w = p->want.n > 0 ? &p->want : NULL;
+	yajl_status st;
+
+	rec_start(r, line, len, flags);
+	if (!r->tree)
+		return parse_flat(line, len, err);
+	if (p->h == NULL) {
+		p->h = yajl_alloc(&tree_cb, NULL, c);
+		yajl_config(p->h, yajl_allow_multiple_values, 1);
+	}
+	pctx_start(c, r, flags, w);
+	c->h = p->h;
+	st = yajl_parse(p->h, (const unsigned char *)line, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(p->h);
+	if (st == yajl_status_ok && c->depth == 0 && c->ntop == 1)
+		return 0;
+	yajl_free(p->h);
+	p->h = NULL;
+	rec_start(r, line, len, flags);
+	pctx_start(c, r, flags, w);
+	return parse_fresh(c, line, len, err);
+}
+
+static void
+want_free(struct want *w)
+{
+	for (uint32_t i = 0; i < w->n; i++)
+		free(w->s[i].name);
+	free(w->s);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Adds a dotted path to the want tree. */
+static void
+want_add(struct want *w, const char *path)
+{
+	uint32_t at = 0;
+
+	if (w->n == 0) {
+		w->s = xcalloc(1, sizeof(*w->s));
+		w->n = 1;
+	}
+	while (*path != '\0') {
+		size_t len = strcspn(path, ".");
+		uint32_t i;
+		unsigned h;
+
+		for (i = w->s[at].child; i != 0; i = w->s[i].next)
+			if (w->s[i].len == len &&
+			    memcmp(w->s[i].name, path, len) == 0)
+				break;
+		if (i == 0) {
+			w->s = xreallocarray(w->s, w->n + 1, sizeof(*w->s));
+			i = w->n++;
+			w->s[i].name = xstrndup(path, len);
+			w->s[i].len = len;
+			w->s[i].all = 0;
+			w->s[i].child = 0;
+			w->s[i].next = w->s[at].child;
+			w->s[i].parent = at;
+			w->s[at].child = i;
+			h = whash(at, (const unsigned char *)path, len);
+			w->s[i].hnext = w->bucket[h];
+			w->bucket[h] = i;
+		}
+		at = i;
+		path += len + (path[len] == '.');
+	}
+	w->s[at].all = 1;
 }
 
 const struct tkt_jnode *
@@ -504,9 +693,14 @@ tkt_rec_splice(const struct tkt_rec *r, const struct tkt_edit *ed, size_t ned,
 	tkt_buf_add(out, "}\n", 2);
 }
 
-/* Reader over operands. */
+/*
+ * The one record loop: the records of the operands, in order, for every
+ * tool.  It owns the files, the positions, the bad lines (each reported
+ * once, with its position; the loop goes on) and the exit status they
+ * imply; a tool sees records only.
+ */
 
-struct tkt_reader {
+struct tkt_loop {
 	char		**paths;
 	int		 npaths;
 	int		 idx;
@@ -518,13 +712,18 @@ struct tkt_reader {
 	char		*buf;
 	size_t		 cap, start, end;
 	struct tkt_rec	 rec;
+	struct parser	 p;
+	int		 status;	/* TKT_EXIT_NO once a line was bad */
+	uintmax_t	 nbad;
+	int		 hinted;
+	const char	*hint;		/* what stdin from a terminal should give */
 };
 
-struct tkt_reader *
-tkt_reader_new(char **paths, int npaths, int flags)
+struct tkt_loop *
+tkt_loop_new(char **paths, int npaths, int flags)
 {
 	static char *dash[] = { "-" };
-	struct tkt_reader *rd = xcalloc(1, sizeof(*rd));
+	struct tkt_loop *rd = xcalloc(1, sizeof(*rd));
 
 	if (npaths == 0) {
 		paths = dash;
@@ -541,7 +740,7 @@ tkt_reader_new(char **paths, int npaths, int flags)
 }
 
 void
-tkt_reader_free(struct tkt_reader *rd)
+tkt_loop_free(struct tkt_loop *rd)
 {
 	if (rd == NULL)
 		return;
@@ -550,20 +749,39 @@ tkt_reader_free(struct tkt_reader *rd)
 	free(rd->name);
 	free(rd->buf);
 	tkt_rec_free(&rd->rec);
+	if (rd->p.h != NULL)
+		yajl_free(rd->p.h);
+	want_free(&rd->p.want);
 	free(rd);
 }
 
-int
-tkt_reader_stdin_tty(const struct tkt_reader *rd)
+void
+tkt_loop_want(struct tkt_loop *rd, const char *const *paths)
 {
-	for (int i = 0; i < rd->npaths; i++)
-		if (strcmp(rd->paths[i], "-") == 0)
-			return isatty(STDIN_FILENO);
-	return 0;
+	for (; *paths != NULL; paths++)
+		want_add(&rd->p.want, *paths);
+}
+
+void
+tkt_loop_hint(struct tkt_loop *rd, const char *what)
+{
+	rd->hint = what;
+}
+
+int
+tkt_loop_status(const struct tkt_loop *rd)
+{
+	return rd->status;
+}
+
+uintmax_t
+tkt_loop_nbad(const struct tkt_loop *rd)
+{
+	return rd->nbad;
 }
 
 static int
-open_next(struct tkt_reader *rd, struct tkt_error *err)
+open_next(struct tkt_loop *rd, struct tkt_error *err)
 {
 	const char *p = rd->paths[rd->idx++];
 
@@ -595,7 +813,7 @@ is_blank(const char *s, size_t n)
 }
 
 static void
-close_cur(struct tkt_reader *rd)
+close_cur(struct tkt_loop *rd)
 {
 	if (rd->fd > 0)
 		close(rd->fd);
@@ -604,7 +822,7 @@ close_cur(struct tkt_reader *rd)
 
 /* Fills the buffer; 0 on data or EOF, -1 on a read error. */
 static int
-fill(struct tkt_reader *rd, struct tkt_error *err)
+fill(struct tkt_loop *rd, struct tkt_error *err)
 {
 	ssize_t n;
 
@@ -647,9 +865,9 @@ reader_fail(struct tkt_error *err)
 	return -1;
 }
 
-int
-tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
-    struct tkt_error *err)
+/* The next record: 1, 0 at the end, -1 for a bad line or file (in err). */
+static int
+next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 {
 	for (;;) {
 		char *line, *nl;
@@ -660,6 +878,10 @@ tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
 				return 0;
 			if (open_next(rd, err) == -1)
 				return reader_fail(err);
+			if (rd->fd == STDIN_FILENO && rd->hint != NULL &&
+			    !rd->hinted++ && isatty(STDIN_FILENO))
+				tkt_warnx("reading %s from the terminal; end "
+				    "with ^D", rd->hint);
 		}
 		nl = memchr(rd->buf + rd->start, '\n', rd->end - rd->start);
 		if (nl == NULL && !rd->eof) {
@@ -701,13 +923,45 @@ tkt_reader_next(struct tkt_reader *rd, struct tkt_rec **out,
 			*out = &rd->rec;
 			return 1;
 		}
-		if (tkt_rec_parse(&rd->rec, line, len, rd->flags, err) == -1) {
+		if (parser_run(&rd->p, &rd->rec, line, len, rd->flags,
+		    err) == -1) {
 			tkt_error_where(err, "%s:%ju", rd->name, rd->lineno);
 			return reader_fail(err);
 		}
 		*out = &rd->rec;
 		return 1;
 	}
+}
+
+int
+tkt_loop_next(struct tkt_loop *rd, struct tkt_rec **out)
+{
+	struct tkt_error err;
+	int rc;
+
+	for (;;) {
+		tkt_error_clear(&err);
+		if ((rc = next(rd, out, &err)) != -1)
+			return rc;
+		tkt_error_print(&err);
+		rd->status = TKT_EXIT_NO;
+		rd->nbad++;
+	}
+}
+
+int
+tkt_loop_run(struct tkt_loop *rd, int (*fn)(struct tkt_rec *, void *),
+    void *arg)
+{
+	struct tkt_rec *r;
+	int rc, status = TKT_EXIT_OK;
+
+	while (tkt_loop_next(rd, &r) == 1) {
+		if ((rc = fn(r, arg)) < 0)
+			break;
+		status = tkt_exit_merge(status, rc);
+	}
+	return tkt_exit_merge(status, rd->status);
 }
 
 static char outbuf[1 << 16];

@@ -335,21 +335,37 @@ struct tkt_rec {
 #define TKT_RD_TREE	0x1	/* every node */
 #define TKT_RD_TOP	0x2	/* the root and its members only (enough to splice) */
 #define TKT_RD_BAREID	0x4	/* a line not starting with '{' is a bare id (rec->bare) */
+#define TKT_RD_NOSPAN	0x8	/* no byte spans (start, end 0): a record not to splice */
 
-struct tkt_reader;
-
-/* A reader over the named operands ("-" is stdin; none is stdin). */
-struct tkt_reader	*tkt_reader_new(char **paths, int npaths, int flags);
-void			 tkt_reader_free(struct tkt_reader *);
 /*
- * Next record: 1 and *rec (borrowed, valid until the next call), 0 at the
- * end, -1 for a bad line or an unreadable file (err says where; call again
- * to go on).
+ * The one record loop, every tool's: the records of the operands ("-" is
+ * stdin; none is stdin), in order, each parsed as flags and the want list
+ * ask.  A bad line or unreadable file is reported once ("prog: file:line:
+ * what"), counted, and skipped; the loop goes on and its status becomes 1.
  */
-int			 tkt_reader_next(struct tkt_reader *, struct tkt_rec **,
-			    struct tkt_error *);
-/* Is the reader about to read stdin from a terminal? */
-int			 tkt_reader_stdin_tty(const struct tkt_reader *);
+struct tkt_loop;
+
+struct tkt_loop	*tkt_loop_new(char **paths, int npaths, int flags);
+void		 tkt_loop_free(struct tkt_loop *);
+/*
+ * With TKT_RD_TREE, builds only these dotted paths (NULL-terminated; arrays
+ * are transparent: "replies.sender"), and the root's members all with
+ * TKT_RD_TOP (a record to splice).  Before the first record.
+ */
+void		 tkt_loop_want(struct tkt_loop *, const char *const *paths);
+/* What stdin should give ("records (JSON lines)"), said when it is a terminal. */
+void		 tkt_loop_hint(struct tkt_loop *, const char *what);
+/* The next record: 1 and *rec (borrowed, valid until the next call), 0 at the end. */
+int		 tkt_loop_next(struct tkt_loop *, struct tkt_rec **);
+/*
+ * Each record to fn, which returns an exit status (merged) or -1 to stop;
+ * returns the merged status, bad lines included.
+ */
+int		 tkt_loop_run(struct tkt_loop *,
+		    int (*fn)(struct tkt_rec *, void *), void *);
+/* TKT_EXIT_NO when a line was bad, else 0; and how many were. */
+int		 tkt_loop_status(const struct tkt_loop *);
+uintmax_t	 tkt_loop_nbad(const struct tkt_loop *);
 
 /* Parses one line into rec (a new tree in rec's arenas); -1 with err. */
 int			 tkt_rec_parse(struct tkt_rec *, const char *, size_t,

@@ -334,16 +334,34 @@ tkt_sbstore_put(struct tkt_sbstore *s, const char *line, size_t len,
 	return 0;
 }
 
+struct load {
+	struct tkt_sbstore	*s;
+	struct tkt_error	*err;
+	int			 failed;
+};
+
+static int
+load_one(struct tkt_rec *rec, void *arg)
+{
+	struct load *l = arg;
+
+	if (tkt_sbstore_put(l->s, rec->line, rec->len, l->err) == 0)
+		return TKT_EXIT_OK;
+	tkt_error_where(l->err, "%s:%ju", rec->name, rec->lineno);
+	l->failed = 1;
+	return -1;
+}
+
 int
 tkt_sbstore_load(struct tkt_sbstore *s, const char *path,
     struct tkt_error *err)
 {
+	struct load l = { s, err, 0 };
 	char *paths[1];
-	struct tkt_reader *rd;
-	struct tkt_rec *rec;
-	int r, fd;
+	struct tkt_loop *rd;
+	int fd, status;
 
-	/* The reader would skip an unreadable file; say so instead. */
+	/* The loop would skip an unreadable file; say so instead. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s", path,
 		    strerror(errno));
@@ -351,16 +369,13 @@ tkt_sbstore_load(struct tkt_sbstore *s, const char *path,
 	}
 	close(fd);
 	paths[0] = (char *)path;
-	rd = tkt_reader_new(paths, 1, 0);
-	while ((r = tkt_reader_next(rd, &rec, err)) == 1) {
-		if (tkt_sbstore_put(s, rec->line, rec->len, err) == -1) {
-			tkt_error_where(err, "%s:%ju", path, rec->lineno);
-			r = -1;
-			break;
-		}
-	}
-	tkt_reader_free(rd);
-	if (r == -1) {
+	rd = tkt_loop_new(paths, 1, 0);
+	status = tkt_loop_run(rd, load_one, &l);
+	tkt_loop_free(rd);
+	if (!l.failed && status != TKT_EXIT_OK)
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: bad "
+		    "lines (above); nothing is served", path);
+	if (l.failed || status != TKT_EXIT_OK) {
 		err->status = TKT_EXIT_USAGE;
 		err->kind = TKT_E_USAGE;
 		return -1;

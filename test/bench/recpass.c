@@ -9,23 +9,18 @@
 int
 main(int argc, char *argv[])
 {
-	struct tkt_reader *rd;
+	struct tkt_loop *rd;
 	struct tkt_rec *r;
-	struct tkt_error e;
-	int rc, status = 0;
+	int status;
 
 	tkt_setprogname(argv[0]);
 	tkt_out_init();
-	rd = tkt_reader_new(argv + 1, argc - 1, TKT_RD_TOP);
-	while ((rc = tkt_reader_next(rd, &r, &e)) != 0) {
-		if (rc == -1) {
-			tkt_error_print(&e);
-			status = 1;
-			continue;
-		}
+	rd = tkt_loop_new(argv + 1, argc - 1, TKT_RD_TOP);
+	while (tkt_loop_next(rd, &r) == 1) {
 		if (tkt_out_line(r->line, r->len) == -1 || tkt_out_line("\n", 1) == -1)
 			break;
 	}
-	tkt_reader_free(rd);
+	status = tkt_loop_status(rd);
+	tkt_loop_free(rd);
 	return tkt_exit_merge(status, tkt_close_stdout());
 }
