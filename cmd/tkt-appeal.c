@@ -8,24 +8,25 @@
 
 #include "tkt.h"
 
-static const char synopsis[] =
-    "tkt-appeal [-nv] [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
-    "                  [file ...]";
+static const struct tkt_opt opts[] = { { 0, NULL, NULL, NULL } };
+
+static const struct tkt_tool tool = {
+	"tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
+	"                  [file ...]",
+	"Hands each ticket read (records or ids) to Wish support; prints each "
+	"record with its result.",
+	opts, tkt_action_optv, NULL, NULL
+};
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		TKT_ACTION_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct tkt_action_opts o = { .action = TKT_ACT_APPEAL,
-	    .synopsis = synopsis };
+	struct tkt_action_opts o = { .action = TKT_ACT_APPEAL };
+	const char *arg;
 	int c;
 
 	tkt_setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "hnP:s:v", longopts, NULL)) != -1)
-		if (!tkt_action_option(&o, c, optarg))
-			tkt_usage(TKT_EXIT_USAGE, synopsis);
+	while ((c = tkt_opt_next(&tool, argc, argv, &arg)) != -1)
+		tkt_action_option(&o, c, arg);
 	return tkt_action_run(&o, argc, argv);
 }

@@ -10,48 +10,51 @@
 
 #include "tkt.h"
 
-static const char synopsis[] =
-    "tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]\n"
-    "                 [--refund-wait dur]] [--force] [-P n] [--rate n/s]\n"
-    "                 [-s store] [--now time] [file ...]\n"
-    "       tkt-close --reopen [-m reason] [-nv] [--no-check] [--force] [-P n]\n"
-    "                 [--rate n/s] [-s store] [--now time] [file ...]";
+enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN, O_NOCHECK, O_WAIT };
+
+static const struct tkt_opt opts[] = {
+	{ O_REFUND, "refund", NULL, "refund the ticket's orders, then close" },
+	{ O_REASON, "reason", "code", "the refund's reason code" },
+	{ O_NOTE, "note", "text", "the refund's note" },
+	{ O_ORDER, "order", "id", "refund this order only (a list, or again)" },
+	{ O_WAIT, "refund-wait", "dur", "follow a v3 refund this long (60s)" },
+	{ O_REOPEN, "reopen", NULL, "re-open each ticket instead" },
+	{ 'm', "message", "reason", "--reopen: the reason, sent to the buyer" },
+	{ O_NOCHECK, "no-check", NULL, "--reopen: skip the policy check" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct tkt_tool tool = {
+	"tkt-close [-hnv] [--refund [--reason code] [--note text] [--order id]\n"
+	"                 [--refund-wait dur]] [--force] [-P n] [--rate n/s]\n"
+	"                 [-s store] [--now time] [file ...]\n"
+	"       tkt-close --reopen [-m reason] [-hnv] [--no-check] [--force] [-P n]\n"
+	"                 [--rate n/s] [-s store] [--now time] [file ...]",
+	"Closes (or re-opens, or refunds and closes) each ticket read; prints "
+	"each record with its result.",
+	opts, tkt_action_optv, NULL, NULL
+};
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_REFUND = 256, O_REASON, O_NOTE, O_ORDER, O_REOPEN, O_NOCHECK,
-	    O_WAIT };
-	static const struct option longopts[] = {
-		TKT_ACTION_LONGOPTS,
-		{ "message", required_argument, NULL, 'm' },
-		{ "refund", no_argument, NULL, O_REFUND },
-		{ "reason", required_argument, NULL, O_REASON },
-		{ "note", required_argument, NULL, O_NOTE },
-		{ "order", required_argument, NULL, O_ORDER },
-		{ "refund-wait", required_argument, NULL, O_WAIT },
-		{ "reopen", no_argument, NULL, O_REOPEN },
-		{ "no-check", no_argument, NULL, O_NOCHECK },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct tkt_action_opts o = { .action = TKT_ACT_CLOSE,
-	    .synopsis = synopsis };
+	struct tkt_action_opts o = { .action = TKT_ACT_CLOSE };
+	const char *arg;
 	int c, status;
 
 	tkt_setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "hm:nP:s:v", longopts, NULL)) != -1) {
-		if (tkt_action_option(&o, c, optarg))
+	while ((c = tkt_opt_next(&tool, argc, argv, &arg)) != -1) {
+		if (tkt_action_option(&o, c, arg))
 			continue;
 		switch (c) {
-		case 'm': o.text = optarg; break;
+		case 'm': o.text = arg; break;
 		case O_REFUND: o.refund = 1; break;
-		case O_REASON: o.reason = optarg; break;
-		case O_NOTE: o.note = optarg; break;
-		case O_ORDER: tkt_strs_addlist(&o.orders, optarg); break;
-		case O_WAIT: o.refund_wait = optarg; break;
+		case O_REASON: o.reason = arg; break;
+		case O_NOTE: o.note = arg; break;
+		case O_ORDER: tkt_strs_addlist(&o.orders, arg); break;
+		case O_WAIT: o.refund_wait = arg; break;
 		case O_REOPEN: o.action = TKT_ACT_REOPEN; break;
 		case O_NOCHECK: o.no_check = 1; break;
-		default: tkt_usage(TKT_EXIT_USAGE, synopsis);
 		}
 	}
 	if (o.action == TKT_ACT_REOPEN && o.refund)

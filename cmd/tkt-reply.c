@@ -9,36 +9,40 @@
 
 #include "tkt.h"
 
-static const char synopsis[] =
-    "tkt-reply [-nv] [-m text | -t name] [--resolve] [--no-check] [--force]\n"
-    "                 [-P n] [--rate n/s] [-s store] [--now time] [file ...]";
+enum { O_RESOLVE = 256, O_NOCHECK };
+
+static const struct tkt_opt opts[] = {
+	{ 'm', "message", "text", "send text (else the record's reply.text)" },
+	{ 't', "template", "name", "send template name, rendered for each ticket" },
+	{ O_RESOLVE, "resolve", NULL, "close each ticket after its reply" },
+	{ O_NOCHECK, "no-check", NULL, "skip the policy check of the text" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct tkt_tool tool = {
+	"tkt-reply [-hnv] [-m text | -t name] [--resolve] [--no-check] [--force]\n"
+	"                 [-P n] [--rate n/s] [-s store] [--now time] [file ...]",
+	"Sends each ticket read (records or ids) a reply; prints each record "
+	"with its result.",
+	opts, tkt_action_optv, NULL, NULL
+};
 
 int
 main(int argc, char *argv[])
 {
-	enum { O_RESOLVE = 256, O_NOCHECK };
-	static const struct option longopts[] = {
-		TKT_ACTION_LONGOPTS,
-		{ "message", required_argument, NULL, 'm' },
-		{ "template", required_argument, NULL, 't' },
-		{ "resolve", no_argument, NULL, O_RESOLVE },
-		{ "no-check", no_argument, NULL, O_NOCHECK },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct tkt_action_opts o = { .action = TKT_ACT_REPLY,
-	    .synopsis = synopsis };
+	struct tkt_action_opts o = { .action = TKT_ACT_REPLY };
+	const char *arg;
 	int c;
 
 	tkt_setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "hm:nP:s:t:v", longopts, NULL)) != -1) {
-		if (tkt_action_option(&o, c, optarg))
+	while ((c = tkt_opt_next(&tool, argc, argv, &arg)) != -1) {
+		if (tkt_action_option(&o, c, arg))
 			continue;
 		switch (c) {
-		case 'm': o.text = optarg; break;
-		case 't': o.tmpl = optarg; break;
+		case 'm': o.text = arg; break;
+		case 't': o.tmpl = arg; break;
 		case O_RESOLVE: o.resolve = 1; break;
 		case O_NOCHECK: o.no_check = 1; break;
-		default: tkt_usage(TKT_EXIT_USAGE, synopsis);
 		}
 	}
 	if (o.text != NULL && o.tmpl != NULL)

@@ -13,37 +13,43 @@
 #include "tkt.h"
 #include "sandbox/sandbox.h"
 
-static const char usage_text[] =
-    "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN]\n"
-    "                   [--refresh-token TOKEN] [--token-ttl SECONDS] [--seed N]\n"
-    "                   [--tickets N] [--now TIME] [--rate N/s] [--faults SPEC]\n"
-    "                   [--refund-delay DUR] [--no-processing]\n"
-    "                   [--reset-format FORMAT] [--rate-headers all|429]\n";
-
 enum {
 	O_TOKEN = 256, O_REFRESH, O_TTL, O_SEED, O_TICKETS, O_NOW, O_RATE,
 	O_FAULTS, O_REFUND_DELAY, O_NO_PROCESSING, O_RESET_FORMAT,
-	O_RATE_HEADERS, O_VERSION
+	O_RATE_HEADERS
 };
 
-static const struct option longopts[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "data", required_argument, NULL, 'd' },
-	{ "token", required_argument, NULL, O_TOKEN },
-	{ "refresh-token", required_argument, NULL, O_REFRESH },
-	{ "token-ttl", required_argument, NULL, O_TTL },
-	{ "seed", required_argument, NULL, O_SEED },
-	{ "tickets", required_argument, NULL, O_TICKETS },
-	{ "now", required_argument, NULL, O_NOW },
-	{ "rate", required_argument, NULL, O_RATE },
-	{ "faults", required_argument, NULL, O_FAULTS },
-	{ "refund-delay", required_argument, NULL, O_REFUND_DELAY },
-	{ "no-processing", no_argument, NULL, O_NO_PROCESSING },
-	{ "reset-format", required_argument, NULL, O_RESET_FORMAT },
-	{ "rate-headers", required_argument, NULL, O_RATE_HEADERS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ NULL, 0, NULL, 0 }
+static const struct tkt_opt opts[] = {
+	{ 'p', "port", "port", "listen on this loopback port (else a free one)" },
+	{ 'd', "data", "file", "keep the tickets in file (JSON lines)" },
+	{ O_TOKEN, "token", "token", "the access token it accepts" },
+	{ O_REFRESH, "refresh-token", "token", "the refresh token it accepts" },
+	{ O_TTL, "token-ttl", "seconds", "access tokens expire after this" },
+	{ O_SEED, "seed", "n", "the seed of the generated tickets" },
+	{ O_TICKETS, "tickets", "n", "how many tickets to generate" },
+	{ O_NOW, "now", "time", "the time the tickets are made around" },
+	{ O_RATE, "rate", "n/s", "answer 429 beyond n requests a second" },
+	{ O_FAULTS, "faults", "spec", "inject faults (tkt-sandbox(1))" },
+	{ O_REFUND_DELAY, "refund-delay", "duration", "v3 refunds stay "
+	    "IN_PROGRESS this long" },
+	{ O_NO_PROCESSING, "no-processing", NULL, "v3 orders show no refund "
+	    "processing fields" },
+	{ O_RESET_FORMAT, "reset-format", "format", "the rate Reset header: "
+	    "seconds, unix, unix-ms, http-date, iso8601" },
+	{ O_RATE_HEADERS, "rate-headers", "all|429", "rate headers on every "
+	    "answer, or on 429s only" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct tkt_tool tool = {
+	"tkt-sandbox [-p port] [-d file] [--token token]\n"
+	"                   [--refresh-token token] [--token-ttl seconds] [--seed n]\n"
+	"                   [--tickets n] [--now time] [--rate n/s] [--faults spec]\n"
+	"                   [--refund-delay duration] [--no-processing]\n"
+	"                   [--reset-format format] [--rate-headers all|429]",
+	"Serves a fake Wish Merchant API (v2 and v3) on 127.0.0.1 until "
+	"SIGTERM.",
+	opts, NULL, NULL, NULL
 };
 
 static void
@@ -59,45 +65,36 @@ main(int argc, char *argv[])
 {
 	struct tkt_sandbox_opts o = { .ready = ready };
 	struct tkt_error err = { 0 };
+	const char *arg;
 	int ch;
 
 	tkt_setprogname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "p:d:h", longopts, NULL)) != -1) {
+	while ((ch = tkt_opt_next(&tool, argc, argv, &arg)) != -1) {
 		switch (ch) {
-		case 'p': o.port = optarg; break;
-		case 'd': o.file = optarg; break;
-		case O_TOKEN: o.token = optarg; break;
-		case O_REFRESH: o.refresh_token = optarg; break;
-		case O_TTL: o.token_ttl = optarg; break;
-		case O_SEED: o.seed = optarg; break;
-		case O_TICKETS: o.tickets = optarg; break;
-		case O_NOW: o.now = optarg; break;
-		case O_RATE: o.rate = optarg; break;
-		case O_FAULTS: o.faults = optarg; break;
-		case O_REFUND_DELAY: o.refund_delay = optarg; break;
+		case 'p': o.port = arg; break;
+		case 'd': o.file = arg; break;
+		case O_TOKEN: o.token = arg; break;
+		case O_REFRESH: o.refresh_token = arg; break;
+		case O_TTL: o.token_ttl = arg; break;
+		case O_SEED: o.seed = arg; break;
+		case O_TICKETS: o.tickets = arg; break;
+		case O_NOW: o.now = arg; break;
+		case O_RATE: o.rate = arg; break;
+		case O_FAULTS: o.faults = arg; break;
+		case O_REFUND_DELAY: o.refund_delay = arg; break;
 		case O_NO_PROCESSING: o.no_processing = 1; break;
-		case O_RESET_FORMAT: o.reset_format = optarg; break;
-		case O_RATE_HEADERS: o.rate_headers = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return TKT_EXIT_OK;
-		case O_VERSION:
-			tkt_print_version();
-			return TKT_EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
-			return TKT_EXIT_USAGE;
+		case O_RESET_FORMAT: o.reset_format = arg; break;
+		case O_RATE_HEADERS: o.rate_headers = arg; break;
 		}
 	}
 	if (optind < argc) {
 		tkt_warnx("unexpected operand '%s'", argv[optind]);
-		fputs(usage_text, stderr);
-		return TKT_EXIT_USAGE;
+		tkt_opt_usage(&tool);
 	}
 	tkt_error_clear(&err);
 	if (tkt_sandbox_run(&o, &err) == -1) {
 		tkt_error_print(&err);
 		return TKT_EXIT_USAGE;
 	}
-	return tkt_close_stdout() ? TKT_EXIT_USAGE : TKT_EXIT_OK;
+	return tkt_exit_stdout(TKT_EXIT_OK);
 }

@@ -1764,7 +1764,7 @@ pump(struct actor *A)
 	/* Confirmed actions reach the disk before their results are printed. */
 	if (tkt_journal_sync(A->journal, &e) == -1) {
 		tkt_error_print(&e);
-		A->status = tkt_exit_merge(A->status, TKT_EXIT_NO);
+		A->status = tkt_exit_merge(A->status, e.status);
 	}
 	for (;;) {
 		int moved = 0;
@@ -1809,7 +1809,7 @@ drain(struct actor *A)
 
 	if (tkt_journal_sync(A->journal, &se) == -1) {
 		tkt_error_print(&se);
-		A->status = tkt_exit_merge(A->status, TKT_EXIT_NO);
+		A->status = tkt_exit_merge(A->status, se.status);
 	}
 
 	for (; A->count > 0; A->count--, A->head = (A->head + 1) % A->njobs) {
@@ -2001,44 +2001,30 @@ tkt_action_main(struct tkt_action_opts *o)
 	return rc;
 }
 
-/*
- * The options every action tool shares, so that the three faces agree:
- * -n, -P, -s, -v, --force, --rate, --now.  1 when c was one of them.
- */
+/* The options every action tool shares, so that the three faces agree. */
+const struct tkt_opt tkt_action_optv[] = {
+	{ 'n', "dry-run", NULL, "print the plan; send nothing, journal nothing" },
+	{ 'v', "verbose", NULL, "log each request and answer on stderr" },
+	{ TKT_OPT_FORCE, "force", NULL,
+	    "act even where the journal says it was done" },
+	{ 'P', "parallel", "n", "up to n requests at once (1 to 64; 4)" },
+	{ TKT_OPT_RATE, "rate", "n/s", "start at most n requests a second" },
+	{ 's', "store", "store", "the store to act on (tkt-config(5))" },
+	{ TKT_OPT_NOW, "now", "time", "take time as now (for tests)" },
+	{ 0, NULL, NULL, NULL }
+};
+
 int
 tkt_action_option(struct tkt_action_opts *o, int c, const char *arg)
 {
-	long long n;
-	const char *es;
-	char *num;
-	size_t len;
-
 	switch (c) {
-	case 'h': tkt_usage(0, o->synopsis);
-	case TKT_OPT_VERSION:
-		tkt_print_version();
-		exit(0);
 	case 'n': o->dry_run = 1; return 1;
 	case 's': o->store = arg; return 1;
 	case 'v': o->verbose = 1; return 1;
-	case 'P':
-		if (tkt_num_parse(arg, 1, 64, &n, &es) == -1)
-			tkt_errx(TKT_EXIT_USAGE, "-P: '%s' is %s (1 to 64)",
-			    arg, es);
-		o->parallel = (int)n;
-		return 1;
+	case 'P': o->parallel = (int)tkt_opt_num("-P", arg, 1, 64); return 1;
 	case TKT_OPT_FORCE: o->force = 1; return 1;
 	case TKT_OPT_NOW: o->now = arg; return 1;
-	case TKT_OPT_RATE:
-		len = strlen(arg);
-		num = xstrndup(arg, len > 2 && strcmp(arg + len - 2, "/s") == 0 ?
-		    len - 2 : len);
-		if (tkt_num_parse(num, 1, 100000, &n, &es) == -1)
-			tkt_errx(TKT_EXIT_USAGE, "--rate: '%s' is not a rate "
-			    "(requests per second: 10/s)", arg);
-		free(num);
-		o->rate = (double)n;
-		return 1;
+	case TKT_OPT_RATE: o->rate = tkt_opt_rate("--rate", arg); return 1;
 	}
 	return 0;
 }
@@ -2046,15 +2032,8 @@ tkt_action_option(struct tkt_action_opts *o, int c, const char *arg)
 int
 tkt_action_run(struct tkt_action_opts *o, int argc, char **argv)
 {
-	struct tkt_error e;
-	int status;
-
 	o->operands = argv + optind;
 	o->noperands = argc - optind;
-	if (tkt_now_init(o->now, &e) == -1) {
-		tkt_error_print(&e);
-		return TKT_EXIT_USAGE;
-	}
-	status = tkt_action_main(o);
-	return tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_NO : 0);
+	tkt_opt_now(o->now);
+	return tkt_exit_stdout(tkt_action_main(o));
 }

@@ -88,15 +88,15 @@ tkt_error_print(const struct tkt_error *e)
 		tkt_warnx("%s%s", e->msg, extra);
 }
 
-/* When outcomes mix, the first that applies wins: 4, 2, 3, 1, 0. */
+/* When outcomes mix, the first that applies wins: 5, 4, 2, 3, 1, 0. */
 int
 tkt_exit_merge(int a, int b)
 {
-	static const int rank[] = { 0, 1, 3, 2, 4 };
+	static const int rank[] = { 0, 1, 3, 2, 4, 5 };
 
-	if (a < 0 || a > 4)
+	if (a < 0 || a > 5)
 		return b;
-	if (b < 0 || b > 4)
+	if (b < 0 || b > 5)
 		return a;
 	return rank[a] >= rank[b] ? a : b;
 }
@@ -200,6 +200,12 @@ tkt_close_stdout(void)
 	return bad;
 }
 
+int
+tkt_exit_stdout(int status)
+{
+	return tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_SYSTEM : 0);
+}
+
 void
 tkt_print_version(void)
 {
@@ -220,12 +226,4 @@ tkt_want_color(void)
 	const char *nc = getenv("NO_COLOR");
 
 	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
-}
-
-void
-tkt_usage(int status, const char *synopsis)
-{
-	fflush(stdout);
-	fprintf(status ? stderr : stdout, "usage: %s\n", synopsis);
-	exit(status);
 }

@@ -405,8 +405,8 @@ tkt_journal_add(struct tkt_journal *j, const char *store, const char *ticket,
 	free(line);
 	return 0;
 fail:
-	tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "journal %s: %s", j->path,
-	    strerror(errno));
+	tkt_error_set(err, TKT_EXIT_SYSTEM, TKT_E_LOCAL, "journal %s: %s",
+	    j->path, strerror(errno));
 	free(line);
 	return -1;
 }
@@ -418,7 +418,8 @@ tkt_journal_sync(struct tkt_journal *j, struct tkt_error *err)
 		return 0;
 	j->dirty = 0;
 	if (fsync(j->fd) == -1) {
-		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "journal %s: fsync: %s",
+		tkt_error_set(err, TKT_EXIT_SYSTEM, TKT_E_LOCAL,
+		    "journal %s: fsync: %s",
 		    j->path, strerror(errno));
 		return -1;
 	}

@@ -147,7 +147,7 @@ wanted(struct lister *L, const struct tkt_norm *nm)
 		return 0;
 	if (o->overdue && (nm->due_at == (time_t)-1 || L->now <= nm->due_at))
 		return 0;
-	if (o->due_within != NULL && (nm->due_at == (time_t)-1 ||
+	if (o->due_within >= 0 && (nm->due_at == (time_t)-1 ||
 	    nm->due_at > L->now + (time_t)L->due_within))
 		return 0;
 	return 1;
@@ -1096,18 +1096,8 @@ setup(struct lister *L)
 	    check_values(&o->types, tkt_types, 0, "--type") == -1)
 		return TKT_EXIT_USAGE;
 	L->now = tkt_now();
-	L->since = (time_t)-1;
-	if (o->since != NULL && tkt_since_parse(o->since, L->now, &L->since) == -1) {
-		tkt_warnx("--since: '%s' is neither a duration (30d, 48h) nor a "
-		    "time (2026-11-01T00:00:00Z)", o->since);
-		return TKT_EXIT_USAGE;
-	}
-	if (o->due_within != NULL &&
-	    tkt_duration_parse(o->due_within, &L->due_within) == -1) {
-		tkt_warnx("--due-within: '%s' is not a duration (90m, 6h, 2d)",
-		    o->due_within);
-		return TKT_EXIT_USAGE;
-	}
+	L->since = o->since;
+	L->due_within = o->due_within;
 	if (o->lang != NULL && !lang_tag(o->lang)) {
 		tkt_warnx("--lang: '%.64s' is not a language tag (letters and "
 		    "digits in parts joined by '-', at most %d characters: de, "

@@ -4,7 +4,8 @@
  * Sections are named after the file that defines them.  Ownership follows
  * jansson's words: a function returns a *new* reference (the caller frees
  * it), a *borrowed* one (valid as long as its owner), or *steals* one.
- * Library functions never print and never exit (the x* allocators aside);
+ * Library functions never print and never exit (the x* allocators and the
+ * tkt_opt_* option parsers aside);
  * they return 0/-1 or NULL and fill a struct tkt_error.
  */
 #ifndef TKT_H
@@ -38,7 +39,8 @@ enum tkt_exit {
 	TKT_EXIT_NO = 1,	/* some records failed, nothing matched, a check failed */
 	TKT_EXIT_USAGE = 2,	/* usage or configuration error; nothing done */
 	TKT_EXIT_REMOTE = 3,	/* remote failure after retries, no record succeeded */
-	TKT_EXIT_TOKEN = 4	/* the marketplace refused the token */
+	TKT_EXIT_TOKEN = 4,	/* the marketplace refused the token */
+	TKT_EXIT_SYSTEM = 5	/* local system failure: memory, a failed write */
 };
 
 /* Error kinds of remote failures and of action results (tkt-reply(1)). */
@@ -81,8 +83,6 @@ void		 tkt_warnx(const char *fmt, ...) TKT_PRINTF(1, 2);
 void		 tkt_vwarnx(const char *fmt, va_list);
 TKT_NORETURN void tkt_err(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
 TKT_NORETURN void tkt_errx(int status, const char *fmt, ...) TKT_PRINTF(2, 3);
-/* "usage: …" on stdout and exit 0 (status 0), else on stderr and exit status. */
-TKT_NORETURN void tkt_usage(int status, const char *synopsis);
 /* Prints "tkt-list (tkt) 0.1.0" on stdout. */
 void		 tkt_print_version(void);
 /* Table or JSON lines: opt is -1 (auto: a table on a tty), 0 (--json), 1 (--table). */
@@ -91,8 +91,10 @@ int		 tkt_want_table(int opt);
 int		 tkt_want_color(void);
 /* Flushes and closes stdout; returns nonzero (and warns) on a failed write. */
 int		 tkt_close_stdout(void);
+/* Closes stdout; status merged with TKT_EXIT_SYSTEM if it could not be written. */
+int		 tkt_exit_stdout(int status);
 
-/* xmalloc.c: allocation that exits with status 2 when memory runs out. */
+/* xmalloc.c: allocation that exits with status 5 when memory runs out. */
 void		*xmalloc(size_t);
 void		*xcalloc(size_t, size_t);
 void		*xrealloc(void *, size_t);
@@ -424,6 +426,50 @@ int	tkt_strs_has(const struct tkt_strs *, const char *);
 int	tkt_strs_locale(const struct tkt_strs *, const char *locale);
 void	tkt_strs_free(struct tkt_strs *);
 
+/*
+ * opt.c: the one contract of the seven tools.  A tool's options are one
+ * table, a line an option; getopt_long's tables, the -h text and the usage
+ * come from it.  -h/--help and --version are every tool's.
+ */
+enum { TKT_O_VERSION = 4095 };	/* a tool's long-only values: 256 to 4094 */
+
+struct tkt_opt {
+	int		 val;	/* the letter, or a value from 256 */
+	const char	*name;	/* the long name, or NULL */
+	const char	*arg;	/* the argument's name, NULL: none */
+	const char	*help;	/* one line for -h */
+};
+
+struct tkt_tool {
+	const char		*synopsis;	/* as SYNOPSIS words it, lines joined */
+	const char		*about;		/* one line: what it does */
+	const struct tkt_opt	*opts;		/* its own, ending with { 0 } */
+	const struct tkt_opt	*shared;	/* shared with other tools, or NULL */
+	const char		*page, *section;	/* the manual page; NULL: the tool, 1 */
+};
+
+/*
+ * The next option: its val and *arg, or -1 at the first operand (optind).
+ * Answers -h (stdout, exit 0) and --version itself; an unknown option or
+ * a missing argument: getopt's line and the usage on stderr, exit 2.
+ */
+int		 tkt_opt_next(const struct tkt_tool *, int argc, char **argv,
+		    const char **arg);
+TKT_NORETURN void tkt_opt_usage(const struct tkt_tool *);
+TKT_NORETURN void tkt_opt_help(const struct tkt_tool *);
+TKT_NORETURN void tkt_opt_version(void);
+/* Value parsers: each exits 2 with "OPT: 'ARG' is …" on a bad value. */
+long long	 tkt_opt_num(const char *opt, const char *arg, long long min,
+		    long long max);
+int64_t		 tkt_opt_duration(const char *opt, const char *arg);
+double		 tkt_opt_rate(const char *opt, const char *arg);	/* "10/s" */
+/* --now: sets the run's "now" (tkt_now_init). */
+void		 tkt_opt_now(const char *arg);
+/* --since from "now" (call tkt_opt_now first); NULL gives (time_t)-1. */
+time_t		 tkt_opt_since(const char *opt, const char *arg);
+/* -D NAME=VALUE */
+void		 tkt_opt_define(struct tkt_vars *, const char *arg);
+
 /* table.c: what a person sees on a terminal. */
 void	tkt_table_header(FILE *, int color);
 void	tkt_table_row(FILE *, const struct tkt_rec *, int color);
@@ -439,8 +485,8 @@ struct tkt_list_opts {
 	const char	*lang;		/* v3: read each ticket again in it, or NULL */
 	int		 table;		/* -1 auto, 0 --json, 1 --table */
 	struct tkt_strs	 states, types, locales;
-	const char	*since;
-	const char	*due_within;
+	time_t		 since;		/* (time_t)-1: none */
+	int64_t		 due_within;	/* seconds, -1: none */
 	long long	 limit;		/* 0: no limit */
 	int		 parallel;
 };

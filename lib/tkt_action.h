@@ -81,28 +81,15 @@ struct tkt_action_opts {
 	int		 parallel;	/* 0: 4 */
 	double		 rate;		/* starts per second, 0: none */
 	const char	*journal;	/* NULL: the default path */
-	const char	*synopsis;	/* the tool's usage lines */
 	const char	*now;		/* --now */
 };
 
 const char	*tkt_act_name(int act);
-/* Long-option values of the options every action tool shares. */
-enum { TKT_OPT_FORCE = 1000, TKT_OPT_NOW, TKT_OPT_RATE, TKT_OPT_VERSION };
-/* The long options every action tool shares; a tool's table starts with them. */
-#define TKT_ACTION_LONGOPTS \
-	{ "dry-run", no_argument, NULL, 'n' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "parallel", required_argument, NULL, 'P' }, \
-	{ "store", required_argument, NULL, 's' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "force", no_argument, NULL, TKT_OPT_FORCE }, \
-	{ "rate", required_argument, NULL, TKT_OPT_RATE }, \
-	{ "now", required_argument, NULL, TKT_OPT_NOW }, \
-	{ "version", no_argument, NULL, TKT_OPT_VERSION }
-/*
- * Handles -h -n -P -s -v --force --now --rate --version; 1 if c was one
- * (exits on -h, --version, or 2 on a bad value).
- */
+/* Values of the long-only options every action tool shares. */
+enum { TKT_OPT_FORCE = 1000, TKT_OPT_NOW, TKT_OPT_RATE };
+/* The options every action tool shares: its tkt_tool's shared table. */
+extern const struct tkt_opt tkt_action_optv[];
+/* Takes one of those; 1 if c was one (exits 2 on a bad value). */
 int		 tkt_action_option(struct tkt_action_opts *, int c,
 		    const char *arg);
 /*

@@ -1,6 +1,6 @@
 /*
- * xmalloc.c: allocators that end the program (status 2) when memory runs
- * out; the only library code allowed to exit.
+ * xmalloc.c: allocators that end the program (status 5) when memory runs
+ * out; with the option parsers of opt.c, the only library code that exits.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 static TKT_NORETURN void
 oom(size_t n)
 {
-	tkt_errx(TKT_EXIT_USAGE, "out of memory (%zu bytes)", n);
+	tkt_errx(TKT_EXIT_SYSTEM, "out of memory (%zu bytes)", n);
 }
 
 void *

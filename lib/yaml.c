@@ -141,7 +141,7 @@ tkt_yaml_loadbuf(const char *name, const char *buf, size_t len,
 	doc = xcalloc(1, sizeof(*doc));
 	doc->path = xstrdup(name);
 	if (!yaml_parser_initialize(&p))
-		tkt_errx(TKT_EXIT_USAGE, "out of memory");
+		tkt_errx(TKT_EXIT_SYSTEM, "out of memory");
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	for (;;) {
 		if (!yaml_parser_parse(&p, &e)) {

@@ -235,7 +235,7 @@ tkt-appeal: <stdin>:3: not a ticket id: 'what?'" ]
 	local a
 	a=$(pick "$AM")
 	run -2 --separate-stderr tkt-appeal -m why <<<"$a"
-	[[ "$stderr" == "tkt-appeal: invalid option -- 'm'"*"usage: tkt-appeal [-nv] [--force] [-P n] [--rate n/s] [-s store] [--now time]"* ]]
+	[[ "$stderr" == "tkt-appeal: invalid option -- 'm'"*"usage: tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]"* ]]
 	run -2 --separate-stderr tkt-appeal --refund <<<"$a"
 	[[ "$stderr" == "tkt-appeal: unrecognized option '--refund'"*"usage: tkt-appeal"* ]]
 	run -2 --separate-stderr tkt-appeal -P 0 <<<"$a"
@@ -256,8 +256,9 @@ tkt-appeal: <stdin>:3: not a ticket id: 'what?'" ]
 
 @test "-h prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-appeal -h
-	[ "$output" = "usage: tkt-appeal [-nv] [--force] [-P n] [--rate n/s] [-s store] [--now time]
-                  [file ...]" ]
+	[[ "$output" == "usage: tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]
+                  [file ...]
+"* ]]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr tkt-appeal --version
 	[[ "$output" == "tkt-appeal (tkt) "* ]]

@@ -458,7 +458,7 @@ $a"
 
 @test "-h prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-close -h
-	[[ "$output" == "usage: tkt-close [-nv] [--refund [--reason code] [--note text] [--order id]"*"[--refund-wait dur]]"*"tkt-close --reopen [-m reason]"* ]]
+	[[ "$output" == "usage: tkt-close [-hnv] [--refund [--reason code] [--note text] [--order id]"*"[--refund-wait dur]]"*"tkt-close --reopen [-m reason]"* ]]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr tkt-close --version
 	[[ "$output" == "tkt-close (tkt) "* ]]

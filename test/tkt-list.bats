@@ -316,7 +316,7 @@ serve_v3() {
 	run -2 --separate-stderr tkt-list --since yesterday
 	[[ "$stderr" == "tkt-list: --since: 'yesterday' is neither a duration"* ]]
 	run -2 --separate-stderr tkt-list --limit 0
-	[ "$stderr" = "tkt-list: --limit: '0' is too small" ]
+	[ "$stderr" = "tkt-list: --limit: '0' is too small (at least 1)" ]
 	run -2 --separate-stderr tkt-list --now tomorrow
 	[[ "$stderr" == "tkt-list: --now: 'tomorrow' is not a time"* ]]
 	run -2 --separate-stderr tkt-list --bogus

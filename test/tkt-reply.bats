@@ -575,7 +575,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 
 @test "-h prints the usage on stdout and exits 0; --version prints the version" {
 	run -0 tkt-reply -h
-	[[ "$output" == "usage: tkt-reply [-nv] [-m text | -t name] [--resolve]"* ]]
+	[[ "$output" == "usage: tkt-reply [-hnv] [-m text | -t name] [--resolve]"* ]]
 	run -0 tkt-reply --version
 	[[ "$output" == "tkt-reply (tkt) "[0-9]* ]]
 }

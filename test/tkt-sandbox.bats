@@ -149,14 +149,14 @@ tie_store() {
 
 @test "exits 2 with usage on an unknown option or an operand" {
 	run -2 --separate-stderr tkt-sandbox --frobnicate
-	[[ "$stderr" == *"usage: tkt-sandbox [-p PORT]"* ]]
+	[[ "$stderr" == *"usage: tkt-sandbox [-p port]"* ]]
 	run -2 --separate-stderr tkt-sandbox extra
 	[[ "$stderr" == "tkt-sandbox: unexpected operand 'extra'"* ]]
 }
 
 @test "--help prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-sandbox --help
-	[[ "$output" == "usage: tkt-sandbox [-p PORT] [-d FILE] [--token TOKEN]"* ]]
+	[[ "$output" == "usage: tkt-sandbox [-p port] [-d file] [--token token]"* ]]
 	[ "$stderr" = "" ]
 	run -0 tkt-sandbox --version
 	[[ "$output" == "tkt-sandbox (tkt) "* ]]
