@@ -71,8 +71,7 @@ struct job {
 	int		 used, done, failed;
 	int		 claimed, waited;	/* the journal's claim on the ticket */
 	int		 unsure;	/* a send answered after the stop may have been applied */
-	char		*line;		/* the input record, or NULL for a bare id */
-	size_t		 len;
+	struct tkt_rec	 rec;		/* the input record; no nodes for a bare id */
 	char		*id;
 	struct tkt_store *store;	/* where the ticket lives */
 	char		 where[300];
@@ -102,7 +101,7 @@ struct actor {
 	struct tkt_tmpl		*tmpl;
 	struct tkt_norm		 nm;
 	struct tkt_loop		*rd;
-	struct tkt_rec		 env, view, in;
+	struct tkt_rec		 env, view;
 	struct tkt_refund_view	 rv;		/* a v3 order read back */
 	double			 refund_wait;	/* seconds a refund is polled */
 	struct tkt_buf		 tmp, out, res;
@@ -947,8 +946,7 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 	if (r->bare)
 		j->id = xstrndup(r->line, r->len);
 	else {
-		j->line = xstrndup(r->line, r->len);
-		j->len = r->len;
+		tkt_rec_copy(&j->rec, r);
 		j->id = xstrdup(id ? id : "");
 	}
 	j->store = A->dflt;
@@ -1014,7 +1012,7 @@ route(struct actor *A, struct job *j, const char *name)
  * cannot be trusted to (--force: the read-back recognises our reply as one
  * that was not there before, which a stale record cannot tell); else the
  * plan is made from the record.  r is the input record, NULL for a bare
- * id or when the claim had to wait (it is parsed again from j->line).
+ * id or when the claim had to wait (the job keeps its copy).
  */
 static void
 claim(struct actor *A, struct job *j, const struct tkt_rec *r)
@@ -1039,20 +1037,14 @@ claim(struct actor *A, struct job *j, const struct tkt_rec *r)
 		return;
 	}
 	j->claimed = 1;
-	if (!o->dry_run && (j->line == NULL || (o->force &&
+	if (!o->dry_run && (j->rec.nnodes == 0 || (o->force &&
 	    (o->action == TKT_ACT_REPLY || o->action == TKT_ACT_REOPEN ||
 	    o->refund)))) {
 		get_ticket(A, j, PH_PRE);
 		return;
 	}
-	if (r == NULL && j->line != NULL) {
-		if (tkt_rec_parse(&A->in, j->line, j->len, TKT_RD_TREE,
-		    &e) == -1) {
-			fail(A, j, &e);
-			return;
-		}
-		r = &A->in;
-	}
+	if (r == NULL && j->rec.nnodes > 0)
+		r = &j->rec;
 	if (plan(A, j, r, r) == -1)
 		return;
 	advance(A, j);
@@ -1071,12 +1063,7 @@ on_pre(struct actor *A, struct job *j)
 		return;
 	}
 	/* Under --force a record is read again; its text stays the input's. */
-	if (j->line != NULL && tkt_rec_parse(&A->in, j->line, j->len,
-	    TKT_RD_TREE, &e) == -1) {
-		fail(A, j, &e);
-		return;
-	}
-	if (plan(A, j, j->line ? &A->in : NULL, &A->view) == -1)
+	if (plan(A, j, j->rec.nnodes > 0 ? &j->rec : NULL, &A->view) == -1)
 		return;
 	advance(A, j);
 }
@@ -1696,14 +1683,12 @@ static void
 emit(struct actor *A, struct job *j, int quiet)
 {
 	struct tkt_edit ed;
-	struct tkt_error perr;
 
 	use_store(A, j);
 	tkt_buf_reset(&A->res);
 	result_json(A, j, &A->res);
 	tkt_buf_reset(&A->out);
-	if (j->line == NULL || tkt_rec_parse(&A->in, j->line, j->len, TKT_RD_TOP,
-	    &perr) == -1) {
+	if (j->rec.nnodes == 0) {
 		tkt_buf_adds(&A->out, "{\"id\":");
 		tkt_json_strz(&A->out, j->id);
 		tkt_buf_adds(&A->out, ",\"result\":");
@@ -1711,7 +1696,7 @@ emit(struct actor *A, struct job *j, int quiet)
 		tkt_buf_adds(&A->out, "}\n");
 	} else {
 		ed = (struct tkt_edit){ "result", A->res.s, A->res.len };
-		tkt_rec_splice(&A->in, &ed, 1, &A->out);
+		tkt_rec_splice(&j->rec, &ed, 1, &A->out);
 	}
 	tkt_out_line(A->out.s, A->out.len);
 	if (j->failed) {
@@ -1739,7 +1724,7 @@ job_free(struct job *j)
 	for (int i = 0; i < j->nsteps; i++)
 		free(j->steps[i].order);
 	free(j->steps);
-	free(j->line);
+	tkt_rec_free(&j->rec);
 	free(j->id);
 	free(j->text);
 	free(j->waiting);
@@ -1956,7 +1941,6 @@ tkt_action_main(struct tkt_action_opts *o)
 	A.o = o;
 	tkt_rec_init(&A.env);
 	tkt_rec_init(&A.view);
-	tkt_rec_init(&A.in);
 	tkt_buf_init(&A.tmp);
 	tkt_buf_init(&A.out);
 	tkt_buf_init(&A.res);
@@ -1994,7 +1978,6 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_config_free(&A.cfg);
 	tkt_rec_free(&A.env);
 	tkt_rec_free(&A.view);
-	tkt_rec_free(&A.in);
 	tkt_buf_free(&A.tmp);
 	tkt_buf_free(&A.out);
 	tkt_buf_free(&A.res);

@@ -83,7 +83,28 @@ tkt_rec_free(struct tkt_rec *r)
 {
 	free(r->nodes);
 	free(r->strs);
+	free(r->own);
 	tkt_rec_init(r);
+}
+
+void
+tkt_rec_copy(struct tkt_rec *dst, const struct tkt_rec *src)
+{
+	tkt_rec_free(dst);
+	*dst = *src;
+	dst->own = xmalloc(src->len + 1);
+	memcpy(dst->own, src->line, src->len);
+	dst->own[src->len] = '\0';
+	dst->line = dst->own;
+	dst->capnodes = src->nnodes;
+	dst->nodes = src->nnodes ? xreallocarray(NULL, src->nnodes,
+	    sizeof(*src->nodes)) : NULL;
+	if (src->nnodes)
+		memcpy(dst->nodes, src->nodes, src->nnodes * sizeof(*src->nodes));
+	dst->strscap = src->strslen;
+	dst->strs = src->strslen ? xmalloc(src->strslen) : NULL;
+	if (src->strslen)
+		memcpy(dst->strs, src->strs, src->strslen);
 }
 
 static uint32_t

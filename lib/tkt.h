@@ -331,6 +331,7 @@ struct tkt_rec {
 	size_t			 strslen, strscap;
 	int			 tree;		/* nodes were built */
 	int			 bare;		/* a bare id line (TKT_RD_BAREID) */
+	char			*own;		/* the line, when the record owns it */
 };
 
 /* Reader flags: how much of each line to build (every line is validated). */
@@ -374,6 +375,8 @@ int			 tkt_rec_parse(struct tkt_rec *, const char *, size_t,
 			    int flags, struct tkt_error *);
 void			 tkt_rec_init(struct tkt_rec *);
 void			 tkt_rec_free(struct tkt_rec *);
+/* Makes dst a copy of src that owns its line: a record kept past the loop's next. */
+void			 tkt_rec_copy(struct tkt_rec *dst, const struct tkt_rec *src);
 /* Borrowed node of key in object node obj, or NULL. */
 const struct tkt_jnode	*tkt_rec_get(const struct tkt_rec *,
 			    const struct tkt_jnode *obj, const char *key);
