@@ -479,6 +479,22 @@ order_done(struct tkt_http_req *r, void *arg)
 	second_done(L, p, r, bad, &e, what);
 }
 
+/* Sends a read of src's marketplace: done(r, L) gets its answer, r->user is user. */
+static void
+send_read(struct lister *L, const struct src *src, struct tkt_http_req *r,
+    int method, char *url, void (*done)(struct tkt_http_req *, void *),
+    void *user)
+{
+	r->method = method;
+	r->url = url;
+	r->bearer = src->store->token;
+	r->may_repeat = 1;
+	r->done = done;
+	r->arg = L;
+	r->user = user;
+	tkt_http_submit(L->http, r);
+}
+
 /* Asks for the details of each order of p, the record parsed in L->view. */
 static void
 ask_orders(struct lister *L, struct pend *p)
@@ -507,15 +523,8 @@ ask_orders(struct lister *L, struct pend *p)
 			continue;
 		}
 		p->src->mk->get_order(p->src->store, o->id, &m);
-		o->req.method = m.method;
-		o->req.url = m.url;
-		o->req.bearer = p->src->store->token;
-		o->req.may_repeat = 1;
-		o->req.done = order_done;
-		o->req.arg = L;
-		o->req.user = o;
 		p->left++;
-		tkt_http_submit(L->http, &o->req);
+		send_read(L, p->src, &o->req, m.method, m.url, order_done, o);
 	}
 }
 
@@ -565,16 +574,10 @@ ask_lang(struct lister *L, struct pend *p)
 		L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
 		return;
 	}
-	p->tr.method = TKT_GET;
-	p->tr.url = id_url(p->src, p->id);
-	p->tr.bearer = p->src->store->token;
 	p->tr.accept_language = L->o->lang;
-	p->tr.may_repeat = 1;
-	p->tr.done = lang_done;
-	p->tr.arg = L;
-	p->tr.user = p;
 	p->left++;
-	tkt_http_submit(L->http, &p->tr);
+	send_read(L, p->src, &p->tr, TKT_GET, id_url(p->src, p->id), lang_done,
+	    p);
 }
 
 /*
@@ -919,14 +922,8 @@ fill(struct lister *L)
 		s->id = id;
 		s->used = 1;
 		s->done = 0;
-		s->req.method = TKT_GET;
-		s->req.url = id_url(s->src, id);
-		s->req.bearer = s->src->store->token;
-		s->req.may_repeat = 1;
-		s->req.done = id_done;
-		s->req.arg = L;
-		s->req.user = s;
-		tkt_http_submit(L->http, &s->req);
+		send_read(L, s->src, &s->req, TKT_GET, id_url(s->src, id),
+		    id_done, s);
 	}
 }
 
