@@ -23,10 +23,9 @@ main(int argc, char *argv[])
 {
 	struct tkt_action_opts o = { .action = TKT_ACT_APPEAL };
 	const char *arg;
-	int c;
 
 	tkt_setprogname(argv[0]);
-	while ((c = tkt_opt_next(&tool, argc, argv, &arg)) != -1)
-		tkt_action_option(&o, c, arg);
+	while (tkt_action_next(&tool, &o, argc, argv, &arg) != -1)
+		;
 	return tkt_action_run(&o, argc, argv);
 }

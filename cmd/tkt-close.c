@@ -43,9 +43,7 @@ main(int argc, char *argv[])
 	int c, status;
 
 	tkt_setprogname(argv[0]);
-	while ((c = tkt_opt_next(&tool, argc, argv, &arg)) != -1) {
-		if (tkt_action_option(&o, c, arg))
-			continue;
+	while ((c = tkt_action_next(&tool, &o, argc, argv, &arg)) != -1) {
 		switch (c) {
 		case 'm': o.text = arg; break;
 		case O_REFUND: o.refund = 1; break;

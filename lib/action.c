@@ -1997,8 +1997,8 @@ const struct tkt_opt tkt_action_optv[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
-int
-tkt_action_option(struct tkt_action_opts *o, int c, const char *arg)
+static int
+action_option(struct tkt_action_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case 'n': o->dry_run = 1; return 1;
@@ -2010,6 +2010,18 @@ tkt_action_option(struct tkt_action_opts *o, int c, const char *arg)
 	case TKT_OPT_RATE: o->rate = tkt_opt_rate("--rate", arg); return 1;
 	}
 	return 0;
+}
+
+int
+tkt_action_next(const struct tkt_tool *t, struct tkt_action_opts *o,
+    int argc, char **argv, const char **arg)
+{
+	int c;
+
+	while ((c = tkt_opt_next(t, argc, argv, arg)) != -1 &&
+	    action_option(o, c, *arg))
+		;
+	return c;
 }
 
 int

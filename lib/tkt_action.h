@@ -89,9 +89,12 @@ const char	*tkt_act_name(int act);
 enum { TKT_OPT_FORCE = 1000, TKT_OPT_NOW, TKT_OPT_RATE };
 /* The options every action tool shares: its tkt_tool's shared table. */
 extern const struct tkt_opt tkt_action_optv[];
-/* Takes one of those; 1 if c was one (exits 2 on a bad value). */
-int		 tkt_action_option(struct tkt_action_opts *, int c,
-		    const char *arg);
+/*
+ * tkt_opt_next for an action tool: takes the shared options into o itself
+ * (exits 2 on a bad value) and returns the tool's own, or -1.
+ */
+int		 tkt_action_next(const struct tkt_tool *, struct tkt_action_opts *,
+		    int argc, char **argv, const char **arg);
 /*
  * The rest of an action tool's main(): argv from optind on are the
  * operands; runs the action and returns the exit status.
