@@ -11,7 +11,7 @@
 
 #include "tkt.h"
 
-enum { O_BY = 256, O_SINCE, O_SLA, O_DUE, O_FAIL, O_NOW, O_JSON, O_TABLE };
+enum { O_BY = 'b', O_SINCE = 256, O_SLA, O_DUE, O_FAIL, O_NOW, O_JSON, O_TABLE };
 
 static const struct tkt_opt opts[] = {
 	{ O_BY, "by", "key", "one object per type, locale, sub_label, store, "

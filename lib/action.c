@@ -106,7 +106,8 @@ struct actor {
 	double			 refund_wait;	/* seconds a refund is polled */
 	struct tkt_buf		 tmp, out, res;
 	struct job		*jobs;
-	int			 njobs, head, count, exhausted, pumping;
+	int			 njobs, head, count, pumping;
+	int			 waiting;	/* take() waits for room */
 	long long		 succeeded, failed;
 	int			 status, progress;
 	double			 started, lastprog;	/* monotonic seconds */
@@ -1733,10 +1734,9 @@ job_free(struct job *j)
 }
 
 /*
- * Prints the finished jobs at the head of the window, in input order, and
- * starts new ones in the free slots after the last.  Jobs may finish at
- * once (local errors, dry runs, the journal), so it loops until neither
- * happens; a call from inside is a no-op the outer loop makes up for.
+ * Prints the finished jobs at the head of the window, in input order; the
+ * engine's tick.  While the record loop waits for room (take), the engine
+ * yields as soon as a slot is free.  A call from inside is a no-op.
  */
 static void
 pump(struct actor *A)
@@ -1747,38 +1747,55 @@ pump(struct actor *A)
 		return;
 	A->pumping = 1;
 	/* Confirmed actions reach the disk before their results are printed. */
-	if (tkt_journal_sync(A->journal, &e) == -1) {
+	if (A->count > 0 && A->jobs[A->head].done &&
+	    tkt_journal_sync(A->journal, &e) == -1) {
 		tkt_error_print(&e);
 		A->status = tkt_exit_merge(A->status, e.status);
 	}
-	for (;;) {
-		int moved = 0;
-
-		while (A->count > 0 && A->jobs[A->head].done) {
-			emit(A, &A->jobs[A->head], 0);
-			job_free(&A->jobs[A->head]);
-			A->head = (A->head + 1) % A->njobs;
-			A->count--;
-			moved = 1;
-		}
-		if (tkt_http_stopped(A->http))
-			break;
-		if (A->count < A->njobs && !A->exhausted) {
-			struct tkt_rec *r;
-
-			if (tkt_loop_next(A->rd, &r) == 0)
-				A->exhausted = 1;
-			else {
-				A->count++;
-				start(A, &A->jobs[(A->head + A->count - 1) %
-				    A->njobs], r);
-			}
-			moved = 1;
-		}
-		if (!moved)
-			break;
+	while (A->count > 0 && A->jobs[A->head].done) {
+		emit(A, &A->jobs[A->head], 0);
+		job_free(&A->jobs[A->head]);
+		A->head = (A->head + 1) % A->njobs;
+		A->count--;
 	}
+	if (A->waiting && A->count < A->njobs)
+		tkt_http_yield(A->http);
 	A->pumping = 0;
+}
+
+/*
+ * The record loop's callback: starts a job for r once the window has
+ * room, running the engine meanwhile; -1 (the loop stops) once the run
+ * stopped.  Jobs may finish at once (local errors, dry runs, the
+ * journal): they are printed before the next line is read, so messages
+ * keep the input's order.
+ */
+static int
+take(struct tkt_rec *r, void *arg)
+{
+	struct actor *A = arg;
+
+	int rc = 1;
+
+	pump(A);
+	while (A->count == A->njobs && rc == 1 && !tkt_http_stopped(A->http)) {
+		A->waiting = 1;
+		rc = tkt_http_run(A->http);
+		A->waiting = 0;
+		pump(A);
+	}
+	if (tkt_http_stopped(A->http))
+		return -1;
+	if (A->count == A->njobs) {
+		/* Every job waits on a request or a timer: not reached. */
+		tkt_warnx("%s:%ju: no job left running to make room for this "
+		    "record (a bug: please report it)", r->name, r->lineno);
+		return -1;
+	}
+	A->count++;
+	start(A, &A->jobs[(A->head + A->count - 1) % A->njobs], r);
+	pump(A);	/* what finished at once is out before the next line is read */
+	return TKT_EXIT_OK;
 }
 
 /*
@@ -1953,12 +1970,13 @@ tkt_action_main(struct tkt_action_opts *o)
 		A.started = A.lastprog = mono();
 		A.njobs = WINDOW;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
-		pump(&A);
-		tkt_http_run(A.http);
+		tkt_loop_run(A.rd, take, &A);
+		while (tkt_http_run(A.http) == 1)
+			;
 		if (tkt_http_stopped(A.http))
 			drain(&A);
 		else
-			pump(&A);	/* the engine's last tick did this already */
+			pump(&A);
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);

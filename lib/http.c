@@ -58,6 +58,7 @@ struct tkt_http {
 	int64_t			 next_slot_us;		/* --rate: the next start */
 	struct pacer		 pc;			/* the server's limit */
 	int			 stopped;
+	int			 yielding;	/* run returns after the next tick */
 	int			 fired;			/* a timer ran */
 	uint64_t		 rng;
 	struct tkt_http_stats	 st;
@@ -771,6 +772,12 @@ idle(const struct tkt_http *h)
 	return h->inflight == 0 && h->ready == NULL && h->delayed == NULL;
 }
 
+void
+tkt_http_yield(struct tkt_http *h)
+{
+	h->yielding = 1;
+}
+
 int
 tkt_http_run(struct tkt_http *h)
 {
@@ -791,6 +798,10 @@ tkt_http_run(struct tkt_http *h)
 		}
 		if (h->o.tick != NULL)
 			h->o.tick(h->o.tickarg);
+		if (h->yielding) {
+			h->yielding = 0;
+			return 1;
+		}
 		h->fired = 0;
 		wait = h->stopped ? -1 : start_ready(h);
 		if (h->fired)

@@ -93,11 +93,9 @@ struct lister {
 	struct tkt_mreq		 nextreq;	/* the next page's request */
 	/* ids */
 	struct tkt_loop		*rd;
-	int			 opi;		/* next operand */
-	int			 reading;	/* reading stdin ids */
 	struct slot		*slots;
 	int			 nslots, head;
-	int			 exhausted;
+	int			 waiting;	/* take_id waits for room */
 };
 
 static void
@@ -407,7 +405,6 @@ then(struct lister *L, void (*fn)(struct lister *))
 		L->cont = fn;
 }
 
-static void fill(struct lister *);
 static char *id_url(const struct src *, const char *);
 
 /*
@@ -416,6 +413,8 @@ static char *id_url(const struct src *, const char *);
  * "what" (the record still comes out without it); the record may then be
  * printed, and the next reads start.
  */
+static int room(const struct lister *);
+
 static void
 second_done(struct lister *L, struct pend *p, struct tkt_http_req *r, int bad,
     struct tkt_error *e, const char *what)
@@ -430,8 +429,8 @@ second_done(struct lister *L, struct pend *p, struct tkt_http_req *r, int bad,
 	tkt_http_req_free(r);
 	p->left--;
 	drain(L);
-	if (L->slots != NULL && more(L))
-		fill(L);
+	if (L->waiting && room(L))
+		tkt_http_yield(L->http);
 }
 
 /*
@@ -823,8 +822,6 @@ start_listing(struct lister *L)
 
 /* Ids: a window of requests, printed in the order asked. */
 
-static int next_id(struct lister *, char **id, struct src **,
-    char *where, size_t wlen);
 
 static void
 flush_done(struct lister *L)
@@ -885,8 +882,8 @@ id_done(struct tkt_http_req *r, void *arg)
 		return;
 	s->done = 1;
 	flush_done(L);
-	if (more(L))
-		fill(L);
+	if (L->waiting && room(L))
+		tkt_http_yield(L->http);
 }
 
 /* The URL that reads one ticket, as the store's marketplace has it. */
@@ -900,32 +897,6 @@ id_url(const struct src *S, const char *id)
 	return m.url;
 }
 
-/*
- * Asks for the next ids in the free slots, while fewer than QMAX records
- * wait for their orders.
- */
-static void
-fill(struct lister *L)
-{
-	for (int k = 0; k < L->nslots && !L->exhausted && L->qn < QMAX; k++) {
-		int i = (L->head + k) % L->nslots;
-		struct slot *s = &L->slots[i];
-		char *id;
-
-		if (s->used)
-			continue;
-		if (next_id(L, &id, &s->src, s->where, sizeof(s->where)) <= 0) {
-			L->exhausted = 1;
-			break;
-		}
-		memset(&s->req, 0, sizeof(s->req));
-		s->id = id;
-		s->used = 1;
-		s->done = 0;
-		send_read(L, s->src, &s->req, TKT_GET, id_url(s->src, id),
-		    id_done, s);
-	}
-}
 
 /* The store a record read from stdin goes to: the one it names, with several. */
 static struct src *
@@ -951,72 +922,118 @@ src_of(struct lister *L, const struct tkt_rec *r, const char *where)
 	return NULL;
 }
 
-/* The next id: 1 and a new *id, 0 at the end. */
+/* A bad id or record: said with its place, and the run's status is 1. */
 static int
-next_id(struct lister *L, char **id, struct src **src, char *where,
-    size_t wlen)
+refuse(struct lister *L, const char *where, const char *what)
 {
-	struct tkt_rec *r;
+	tkt_warnx("%s%s%s", where, where[0] ? ": " : "", what);
+	L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
+	L->failed++;
+	return TKT_EXIT_OK;
+}
 
-	for (;;) {
-		if (L->reading) {
-			if (tkt_loop_next(L->rd, &r) == 0) {
-				L->reading = 0;
-				continue;
-			}
-			snprintf(where, wlen, "%s:%ju", r->name, r->lineno);
-			if (r->bare) {
-				if (!tkt_id_valid(r->line, r->len)) {
-					tkt_warnx("%s: not a ticket id: '%.*s'", where,
-					    (int)(r->len > 40 ? 40 : r->len), r->line);
-					L->status = tkt_exit_merge(L->status,
-					    TKT_EXIT_NO);
-					L->failed++;
-					continue;
-				}
-				if ((*src = src_of(L, r, where)) == NULL)
-					continue;
-				*id = xstrndup(r->line, r->len);
-				return 1;
-			}
-			const char *s = tkt_rec_field(r, "id");
-
-			if (s == NULL || !tkt_id_valid(s, strlen(s))) {
-				tkt_warnx("%s: the record has no valid \"id\"", where);
-				L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
-				L->failed++;
-				continue;
-			}
-			if ((*src = src_of(L, r, where)) == NULL)
-				continue;
-			*id = xstrdup(s);
+/* Is there a free slot, and room for one more record waiting for orders? */
+static int
+room(const struct lister *L)
+{
+	if (L->qn >= QMAX)
+		return 0;
+	for (int k = 0; k < L->nslots; k++)
+		if (!L->slots[k].used)
 			return 1;
+	return 0;
+}
+
+/*
+ * Reads ticket id (a new string, stolen) from src in a free slot, once
+ * there is one, running the engine meanwhile.  -1 when no more is asked
+ * for (the run stopped, or --limit was reached).
+ */
+static int
+take_id(struct lister *L, char *id, struct src *src, const char *where)
+{
+	int rc = 1;
+
+	while (more(L) && !room(L) && rc == 1) {
+		L->waiting = 1;
+		rc = tkt_http_run(L->http);
+		L->waiting = 0;
+	}
+	if (!more(L) || !room(L)) {
+		free(id);
+		return -1;
+	}
+	for (int k = 0; k < L->nslots; k++) {
+		struct slot *s = &L->slots[(L->head + k) % L->nslots];
+
+		if (s->used)
+			continue;
+		memset(&s->req, 0, sizeof(s->req));
+		snprintf(s->where, sizeof(s->where), "%s", where);
+		s->id = id;
+		s->src = src;
+		s->used = 1;
+		s->done = 0;
+		send_read(L, src, &s->req, TKT_GET, id_url(src, id), id_done, s);
+		break;
+	}
+	return TKT_EXIT_OK;
+}
+
+/* The record loop's callback for "-": a bare id, or a record with its "id". */
+static int
+take_rec(struct tkt_rec *r, void *arg)
+{
+	struct lister *L = arg;
+	struct src *src;
+	char where[128];
+	const char *id;
+
+	snprintf(where, sizeof(where), "%s:%ju", r->name, r->lineno);
+	if (r->bare) {
+		if (!tkt_id_valid(r->line, r->len)) {
+			char what[80];
+
+			snprintf(what, sizeof(what), "not a ticket id: '%.*s'",
+			    (int)(r->len > 40 ? 40 : r->len), r->line);
+			return refuse(L, where, what);
 		}
-		if (L->opi >= L->o->noperands)
-			return 0;
-		const char *op = L->o->operands[L->opi++];
+		if ((src = src_of(L, r, where)) == NULL)
+			return TKT_EXIT_OK;
+		return take_id(L, xstrndup(r->line, r->len), src, where);
+	}
+	id = tkt_rec_field(r, "id");
+	if (id == NULL || !tkt_id_valid(id, strlen(id)))
+		return refuse(L, where, "the record has no valid \"id\"");
+	if ((src = src_of(L, r, where)) == NULL)
+		return TKT_EXIT_OK;
+	return take_id(L, xstrdup(id), src, where);
+}
+
+/* The operands in order: ids, and "-" for ids or records on stdin. */
+static void
+take_operands(struct lister *L)
+{
+	static char *dash[] = { "-" };
+
+	for (int i = 0; i < L->o->noperands; i++) {
+		const char *op = L->o->operands[i];
 
 		if (strcmp(op, "-") == 0) {
-			if (L->rd == NULL) {
-				static char *dash[] = { "-" };
+			if (L->rd != NULL)
+				continue;	/* stdin is read once */
+			L->rd = tkt_loop_new(dash, 1, TKT_RD_TOP | TKT_RD_BAREID);
+			tkt_loop_hint(L->rd, "ticket ids or records");
+			if (tkt_loop_run(L->rd, take_rec, L) == -1)
+				break;
+		} else if (!tkt_id_valid(op, strlen(op))) {
+			char what[300];
 
-				L->rd = tkt_loop_new(dash, 1,
-				    TKT_RD_TOP | TKT_RD_BAREID);
-				tkt_loop_hint(L->rd, "ticket ids or records");
-				L->reading = 1;
-			}
-			continue;
+			snprintf(what, sizeof(what), "not a ticket id: '%s'", op);
+			refuse(L, "", what);
 		}
-		where[0] = '\0';
-		if (!tkt_id_valid(op, strlen(op))) {
-			tkt_warnx("not a ticket id: '%s'", op);
-			L->status = tkt_exit_merge(L->status, TKT_EXIT_NO);
-			L->failed++;
-			continue;
-		}
-		*src = &L->srcs[0];
-		*id = xstrdup(op);
-		return 1;
+		else if (take_id(L, xstrdup(op), &L->srcs[0], "") == -1)
+			break;
 	}
 }
 
@@ -1201,8 +1218,9 @@ tkt_list_main(struct tkt_list_opts *o)
 	} else {
 		L.nslots = o->parallel > 0 ? o->parallel : 4;
 		L.slots = xcalloc((size_t)L.nslots, sizeof(*L.slots));
-		fill(&L);
-		tkt_http_run(L.http);
+		take_operands(&L);
+		while (tkt_http_run(L.http) == 1)
+			;
 		for (int i = 0; i < L.nslots; i++) {
 			tkt_http_req_free(&L.slots[i].req);
 			free(L.slots[i].id);

@@ -87,8 +87,14 @@ void		 tkt_http_after(struct tkt_http *, struct tkt_http_req *, long ms);
 int		 tkt_http_resubmit(struct tkt_http *, struct tkt_http_req *, int n);
 /* Queues req again after a backoff, if attempts remain; 0 if queued, -1 if not. */
 int		 tkt_http_retry(struct tkt_http *, struct tkt_http_req *);
-/* Runs until nothing is queued or in flight (done() may submit more). */
+/*
+ * Runs until nothing is queued or in flight (done() may submit more): 0;
+ * or, after tkt_http_yield, until the next tick: 1, the rest kept for the
+ * next run (a caller that feeds requests as room frees up).
+ */
 int		 tkt_http_run(struct tkt_http *);
+/* From a tick or a done(): tkt_http_run returns after the next tick. */
+void		 tkt_http_yield(struct tkt_http *);
 /* Stops: queued requests are dropped, in-flight ones abandoned. */
 void		 tkt_http_stop(struct tkt_http *);
 int		 tkt_http_stopped(const struct tkt_http *);
