@@ -1165,3 +1165,14 @@ tkt-close: $BATS_TEST_TMPDIR/b:1: ticket $b: order $ob: "*", and after 1s the or
 		[ -z "$(grep "$(orders "$id")" <<<"$(reqs | grep '^PUT')")" ]
 	done
 }
+
+@test "more records than the engine's window (2048): every one closed, out in input order" {
+	STORE="$BATS_TEST_TMPDIR/store.jsonl"
+	start_sandbox -d "$STORE" --seed 5 --tickets 3000 --now "$TEST_NOW"
+	jq -r 'select(.state != "CLOSED" and .state != "PERMANENTLY_CLOSED") | .id' "$STORE" |
+	    head -n 2200 >"$BATS_TEST_TMPDIR/ids"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" -eq 2200 ]
+	run -0 --separate-stderr tkt-close -P 8 "$BATS_TEST_TMPDIR/ids"
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(cat "$BATS_TEST_TMPDIR/ids")" ]
+	printf '%s\n' "$output" | jq -e -s 'length == 2200 and all(.[]; .result.ok)'
+}
