@@ -19,8 +19,9 @@
 json_t	*tkt_jx_strn(const char *s, size_t n);
 json_t	*tkt_jx_str(const char *s);
 /*
- * json_pack(fmt, …), never NULL: jansson allocates with xmalloc, and the
- * strings it is given are tkt_jx_str's ("o") or literals ("s").
+ * json_pack(fmt, …): a new reference, never NULL, since jansson allocates
+ * with xmalloc and the strings it is given are to be tkt_jx_str's ("o")
+ * or literals ("s").
  */
 json_t	*tkt_jx_pack(const char *fmt, ...);
 /*
