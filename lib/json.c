@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tkt.h"
+#include "tkt_jsonx.h"
 
 void
 tkt_json_str(struct tkt_buf *b, const char *s, size_t n)
@@ -174,26 +175,13 @@ tkt_jw_int(struct tkt_jw *w, long long v)
 void
 tkt_jw_double(struct tkt_jw *w, double v)
 {
-	char tmp[64];
-
 	sep(w);
 	if (v != v) {
 		tkt_buf_add(w->b, "null", 4);
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%.17g", v);
-	/* Prefer the shortest text that reads back the same. */
-	for (int prec = 1; prec <= 17; prec++) {
-		char t2[64];
-		double back;
-
-		snprintf(t2, sizeof(t2), "%.*g", prec, v);
-		if (sscanf(t2, "%lf", &back) == 1 && back == v) {
-			memcpy(tmp, t2, sizeof(t2));
-			break;
-		}
-	}
-	tkt_buf_adds(w->b, tmp);
+	/* The shortest text that reads back the same. */
+	tkt_buf_printf(w->b, "%.*g", tkt_jx_digits(v), v);
 }
 
 void

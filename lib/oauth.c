@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tkt.h"
+#include "tkt_jsonx.h"
 
 #define SOON	(7 * 86400)
 
@@ -143,23 +144,69 @@ ask(struct tkt_store *s, const char *refresh, const char *secret,
 	return 0;
 }
 
-/* Reads the answer's data: a new access token, maybe a refresh token and an expiry. */
+/* What a JSON value is, for a message. */
+static const char *
+jtype(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+/* Why root has no access_token string in its data, into why. */
+static void
+no_token(json_t *root, char *why, size_t whysize)
+{
+	json_t *data = json_object_get(root, "data"), *at;
+
+	if (data == NULL)
+		snprintf(why, whysize, "the answer has no data");
+	else if (!json_is_object(data))
+		snprintf(why, whysize, "data is %s, not an object",
+		    jtype(data));
+	else if ((at = json_object_get(data, "access_token")) == NULL)
+		snprintf(why, whysize, "data has no access_token");
+	else
+		snprintf(why, whysize, "access_token is %s, not a string",
+		    jtype(at));
+}
+
+/*
+ * Reads the answer's data, an access token: access_token, a string, and
+ * maybe refresh_token, a string, and expiry_time, Unix seconds (v2) or a
+ * time (v3).  Without a usable access_token the refresh failed.  The
+ * others are only warned of when they cannot be read: the refresh has
+ * revoked the token it replaced, and the new one works without them.
+ */
 static int
 answer(struct tkt_store *s, const struct tkt_http_req *r, char **tok,
     char **refresh, time_t *expiry, struct tkt_error *err)
 {
-	const struct tkt_jnode *data, *n;
-	struct tkt_rec env;
+	json_t *root, *rt = NULL, *ex = NULL;
+	json_error_t je;
 	struct tkt_error e;
 	const char *v;
-	long long ll;
+	char why[160];
 	size_t len;
 	int rc = -1;
 
 	*tok = *refresh = NULL;
 	*expiry = 0;
-	tkt_rec_init(&env);
-	if (tkt_wish_envelope(r, &env, &e) == -1) {
+	if ((root = tkt_wish_envelope_tree(r, &e)) == NULL) {
 		if (e.status == TKT_EXIT_TOKEN)
 			tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
 			    "the refresh token was refused (HTTP %ld, code %ld)",
@@ -169,30 +216,45 @@ answer(struct tkt_store *s, const struct tkt_http_req *r, char **tok,
 			    "the refresh failed: %s", e.msg);
 		snprintf(err->request_id, sizeof(err->request_id), "%s",
 		    e.request_id);
-		goto out;
+		return -1;
 	}
-	data = tkt_rec_get(&env, &env.nodes[0], "data");
-	v = tkt_rec_str(&env, tkt_rec_get(&env, data, "access_token"), &len);
-	if (v == NULL || !token_ok((*tok = xstrndup(v, len)))) {
+	if (json_unpack_ex(root, &je, 0, "{s:{s:s% s?o s?o}}", "data",
+	    "access_token", &v, &len, "refresh_token", &rt, "expiry_time",
+	    &ex) == -1) {
+		no_token(root, why, sizeof(why));
 		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
-		    "the refresh answered no usable access_token");
+		    "the refresh answered no usable access_token: %s", why);
 		goto out;
 	}
-	v = tkt_rec_str(&env, tkt_rec_get(&env, data, "refresh_token"), &len);
-	if (v != NULL && len > 0)
-		*refresh = xstrndup(v, len);
-	/* v2 gives Unix seconds, v3 a time. */
-	if ((n = tkt_rec_get(&env, data, "expiry_time")) != NULL) {
-		if (n->type == TKT_J_NUMBER && tkt_num_parse(env.strs + n->str,
-		    1, 253402300799LL, &ll, &v) == 0)
-			*expiry = (time_t)ll;
-		else if ((v = tkt_rec_str(&env, n, &len)) != NULL)
-			tkt_time_parsen(v, len, expiry);
+	if (!token_ok((*tok = xstrndup(v, len)))) {
+		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
+		    "the refresh answered no usable access_token: it is empty "
+		    "or has a space or a control character");
+		goto out;
 	}
-	(void)s;
+	if (json_is_string(rt) && json_string_length(rt) > 0)
+		*refresh = xstrndup(json_string_value(rt),
+		    json_string_length(rt));
+	else if (rt != NULL && !json_is_null(rt) && !json_is_string(rt))
+		tkt_warnx("store '%s': the refresh answered refresh_token as "
+		    "%s, not a string: it is not kept", s->name, jtype(rt));
+	/* v2 gives Unix seconds, v3 a time. */
+	if (json_is_integer(ex) && json_integer_value(ex) >= 1 &&
+	    json_integer_value(ex) <= 253402300799LL)
+		*expiry = (time_t)json_integer_value(ex);
+	else if (json_is_string(ex) && tkt_time_parsen(json_string_value(ex),
+	    json_string_length(ex), expiry) == 0)
+		;
+	else if (ex != NULL && !json_is_null(ex)) {
+		*expiry = 0;
+		tkt_warnx("store '%s': the refresh answered an expiry_time that "
+		    "is %s: the new token's expiry is not known", s->name,
+		    json_is_integer(ex) ? "out of range" : json_is_string(ex) ?
+		    "not a time" : "neither Unix seconds nor a time");
+	}
 	rc = 0;
 out:
-	tkt_rec_free(&env);
+	json_decref(root);
 	return rc;
 }
 

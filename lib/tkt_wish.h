@@ -139,13 +139,28 @@ void	tkt_wish_refresh(const struct tkt_store *, const char *client_id,
 	    const char *secret, const char *refresh_token, struct tkt_mreq *);
 /*
  * Checks a finished request's answer: parses the {code,data,message}
- * envelope into env (TKT_RD_TREE) and fills err on any failure (network,
- * HTTP status, non-zero code, malformed body).  0 when code is 0.
- * err->status is 4 for a refused token, 3 for remote failures, 1 for a
- * refusal of this one request (a 4xx with a code, e.g. not found).
+ * envelope and fills err on any failure (network, HTTP status, non-zero
+ * code, malformed body).  0 when code is 0.  An answer under HTTP 300,
+ * which may carry records, is parsed into env (TKT_RD_TREE) for its data;
+ * an error (300 and over) is read as a tree with jansson and leaves env
+ * alone.  err->status is 4 for a refused token, 3 for remote failures, 1
+ * for a refusal of this one request (a 4xx with a code, e.g. not found).
  */
 int	tkt_wish_envelope(const struct tkt_http_req *, struct tkt_rec *env,
 	    struct tkt_error *);
+/*
+ * The same checks for an answer that carries no record (an OAuth
+ * answer): the envelope as a jansson tree (tkt_jsonx.h), a new reference
+ * to json_decref, or NULL and err.
+ */
+struct json_t	*tkt_wish_envelope_tree(const struct tkt_http_req *,
+		    struct tkt_error *);
+/*
+ * A new envelope {"code":code,"data":data,"message":msg}, as tkt-sandbox
+ * answers: data is stolen, NULL stands for {}.
+ */
+struct json_t	*tkt_wish_envelope_new(long code, struct json_t *data,
+		    const char *msg);
 /*
  * The record's values, each list NULL-terminated and the same as v3's
  * enums: states (without "UNKNOWN"), types, and reply senders.

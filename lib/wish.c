@@ -10,6 +10,7 @@
 
 #include "tkt.h"
 #include "tkt_priv.h"
+#include "tkt_jsonx.h"
 
 int
 tkt_wish_token_code(const char *api, long code)
@@ -100,25 +101,29 @@ tkt_wish_refresh(const struct tkt_store *s, const char *client_id,
 	tkt_buf_free(&q);
 }
 
-static void
-copy_rid(struct tkt_error *err, const struct tkt_http_req *r)
-{
-	snprintf(err->request_id, sizeof(err->request_id), "%s", r->request_id);
-}
+/*
+ * The envelope, {"code": …, "data": …, "message": …}.  An answer that may
+ * carry records (HTTP status under 300) is parsed into the caller's
+ * tkt_rec, on yajl, for its data; an error (300 and over) is a small
+ * document, read as a tree with jansson, as is an answer read for its
+ * data alone (tkt_wish_envelope_tree).  Both readings come to one
+ * struct envread, which one verdict() judges.
+ */
+struct envread {
+	int		 parsed;
+	int		 has_code;	/* a number, code (0 if not an integer) */
+	long long	 code;
+	const char	*msg;		/* borrowed, or NULL */
+	size_t		 mlen;
+	char		 why[1024];	/* why the body did not parse */
+};
 
-int
-tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
-    struct tkt_error *err)
+/* The failures before any body: network, nothing sent. -1 and err. */
+static int
+transport(const struct tkt_http_req *r, struct tkt_error *err)
 {
-	const struct tkt_jnode *root, *code, *msg;
-	struct tkt_error perr;
-	long long c = 0;
-	const char *es, *m = NULL;
-	size_t mlen = 0;
-	int parsed, tok;
-
 	tkt_error_clear(err);
-	copy_rid(err, r);
+	snprintf(err->request_id, sizeof(err->request_id), "%s", r->request_id);
 	if (r->outcome != TKT_HTTP_DONE) {
 		tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_NETWORK, "%s%s",
 		    r->errmsg, r->outcome == TKT_HTTP_UNKNOWN ?
@@ -126,25 +131,80 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		return -1;
 	}
 	err->http = r->status;
-	/* An empty body is not parsed: perr must say why all the same. */
+	return 0;
+}
+
+/* Reads r's body into env (TKT_RD_TREE), into v. */
+static void
+read_rec(const struct tkt_http_req *r, struct tkt_rec *env,
+    struct envread *v)
+{
+	const struct tkt_jnode *code;
+	struct tkt_error perr;
+	const char *es;
+
+	memset(v, 0, sizeof(*v));
+	/* An empty body is not parsed: v->why must say why all the same. */
+	snprintf(v->why, sizeof(v->why), "empty body");
+	if (r->resp.len == 0)
+		return;
 	tkt_error_clear(&perr);
-	snprintf(perr.msg, sizeof(perr.msg), "empty body");
-	parsed = r->resp.len > 0 &&
-	    tkt_rec_parse(env, r->resp.s, r->resp.len, TKT_RD_TREE, &perr) == 0;
-	if (parsed) {
-		root = &env->nodes[0];
-		code = tkt_rec_get(env, root, "code");
-		msg = tkt_rec_get(env, root, "message");
-		if (code != NULL && code->type == TKT_J_NUMBER)
-			tkt_num_parse(env->strs + code->str, -1000000000,
-			    1000000000, &c, &es);
-		else
-			code = NULL;
-		m = tkt_rec_str(env, msg, &mlen);
-		err->code = (long)c;
-	} else
-		code = NULL;
-	tok = code != NULL ? tkt_wish_token_code(url_api(r->url), (long)c) :
+	if (tkt_rec_parse(env, r->resp.s, r->resp.len, TKT_RD_TREE,
+	    &perr) == -1) {
+		snprintf(v->why, sizeof(v->why), "%s", perr.msg);
+		return;
+	}
+	v->parsed = 1;
+	code = tkt_rec_get(env, &env->nodes[0], "code");
+	if (code != NULL && code->type == TKT_J_NUMBER) {
+		v->has_code = 1;
+		tkt_num_parse(env->strs + code->str, -1000000000, 1000000000,
+		    &v->code, &es);
+	}
+	v->msg = tkt_rec_str(env,
+	    tkt_rec_get(env, &env->nodes[0], "message"), &v->mlen);
+}
+
+/* Reads r's body as a tree, into v: the tree (a new reference), or NULL. */
+static json_t *
+read_tree(const struct tkt_http_req *r, struct envread *v)
+{
+	json_t *root, *code = NULL, *msg = NULL;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(v->why, sizeof(v->why), "empty body");
+	if (r->resp.len == 0 || (root = tkt_jx_load(r->resp.s, r->resp.len,
+	    v->why, sizeof(v->why))) == NULL)
+		return NULL;
+	v->parsed = 1;
+	/* Either may be missing or of another type: verdict() says so. */
+	json_unpack(root, "{s?o s?o}", "code", &code, "message", &msg);
+	if (json_is_number(code)) {
+		v->has_code = 1;
+		if (json_is_integer(code) &&
+		    json_integer_value(code) >= -1000000000 &&
+		    json_integer_value(code) <= 1000000000)
+			v->code = json_integer_value(code);
+	}
+	if (json_is_string(msg)) {
+		v->msg = json_string_value(msg);
+		v->mlen = json_string_length(msg);
+	}
+	return root;
+}
+
+/* Judges what the body said: 0 when its code is 0, else -1 and err. */
+static int
+verdict(const struct tkt_http_req *r, const struct envread *v,
+    struct tkt_error *err)
+{
+	long long c = v->code;
+	const char *m = v->msg;
+	size_t mlen = v->mlen;
+	int code = v->has_code, tok;
+
+	err->code = (long)c;
+	tok = code ? tkt_wish_token_code(url_api(r->url), (long)c) :
 	    TKT_TOKEN_NO;
 	if (r->status == 401 || tok != TKT_TOKEN_NO) {
 		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
@@ -156,15 +216,15 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		    "; a person must renew it");
 		return -1;
 	}
-	if (!parsed || code == NULL) {
+	if (!v->parsed || !code) {
 		if (r->status >= 500 || r->status == 429)
 			tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
 			    "HTTP %ld from the marketplace", r->status);
 		else
 			tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
 			    "malformed answer (HTTP %ld, %zu bytes): %s",
-			    r->status, r->resp.len, parsed ?
-			    "no code in the envelope" : perr.msg);
+			    r->status, r->resp.len, v->parsed ?
+			    "no code in the envelope" : v->why);
 		return -1;
 	}
 	if (c != 0 || r->status >= 300) {
@@ -175,6 +235,50 @@ tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
 		return -1;
 	}
 	return 0;
+}
+
+int
+tkt_wish_envelope(const struct tkt_http_req *r, struct tkt_rec *env,
+    struct tkt_error *err)
+{
+	struct envread v;
+	json_t *root;
+	int rc;
+
+	if (transport(r, err) == -1)
+		return -1;
+	if (r->status < 300) {
+		read_rec(r, env, &v);
+		return verdict(r, &v, err);
+	}
+	root = read_tree(r, &v);
+	rc = verdict(r, &v, err);
+	json_decref(root);
+	return rc;
+}
+
+json_t *
+tkt_wish_envelope_tree(const struct tkt_http_req *r, struct tkt_error *err)
+{
+	struct envread v;
+	json_t *root;
+
+	if (transport(r, err) == -1)
+		return NULL;
+	root = read_tree(r, &v);
+	if (verdict(r, &v, err) == -1) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+json_t *
+tkt_wish_envelope_new(long code, json_t *data, const char *msg)
+{
+	return tkt_jx_pack("{s:I s:o s:o}", "code", (json_int_t)code,
+	    "data", data != NULL ? data : tkt_jx_pack("{}"), "message",
+	    tkt_jx_str(msg));
 }
 
 /* The record writer. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tkt.h"
+#include "tkt_jsonx.h"
 
 #define PAGE 500	/* the most a page may hold */
 
@@ -70,7 +71,11 @@ get_reasons(const struct tkt_store *s, const char *id, struct tkt_mreq *m)
 	get(s, "orders", id, "/refund_reasons", m);
 }
 
-/* A reply is POSTed; a state is PUT; a refund is PUT on the order. */
+/*
+ * A reply is POSTed; a state is PUT; a refund is PUT on the order.  The
+ * body is a JSON object of strings (the reply's text is UTF-8, action.c
+ * checks it; a byte of --note or --reason that is not goes as U+FFFD).
+ */
 static void
 write_step(const struct tkt_store *s, const struct tkt_mwrite *w,
     struct tkt_mreq *m)
@@ -78,38 +83,31 @@ write_step(const struct tkt_store *s, const struct tkt_mwrite *w,
 	static const char *const states[] = { NULL, "CLOSED", "AWAITING_WISH",
 	    "AWAITING_MERCHANT", NULL };
 	struct tkt_buf path, body;
-	struct tkt_jw jw;
+	json_t *j;
 
 	tkt_buf_init(&path);
 	tkt_buf_init(&body);
 	memset(m, 0, sizeof(*m));
 	m->method = TKT_PUT;
-	tkt_jw_init(&jw, &body);
-	tkt_jw_obj(&jw);
 	if (w->act == TKT_ACT_REFUND) {
 		tkt_buf_adds(&path, "orders/");
 		tkt_url_encode(&path, w->order);
 		tkt_buf_adds(&path, "/refund");
-		tkt_jw_key(&jw, "refund_reason");
-		tkt_jw_str(&jw, w->reason);
-		if (w->note != NULL) {
-			tkt_jw_key(&jw, "refund_reason_note");
-			tkt_jw_str(&jw, w->note);
-		}
+		j = tkt_jx_pack("{s:o s:o*}", "refund_reason",
+		    tkt_jx_str(w->reason), "refund_reason_note",
+		    w->note != NULL ? tkt_jx_str(w->note) : NULL);
 	} else {
 		tkt_buf_adds(&path, "tickets/");
 		tkt_url_encode(&path, w->ticket);
 		if (w->act == TKT_ACT_REPLY) {
 			m->method = TKT_POST;
 			tkt_buf_adds(&path, "/replies");
-			tkt_jw_key(&jw, "message");
-			tkt_jw_str(&jw, w->text);
-		} else {
-			tkt_jw_key(&jw, "state");
-			tkt_jw_str(&jw, states[w->act]);
-		}
+			j = tkt_jx_pack("{s:o}", "message", tkt_jx_str(w->text));
+		} else
+			j = tkt_jx_pack("{s:s}", "state", states[w->act]);
 	}
-	tkt_jw_obj_end(&jw);
+	tkt_jx_dump(j, &body);
+	json_decref(j);
 	m->url = tkt_wish_url(s, path.s, NULL);
 	m->bodylen = body.len;
 	m->body = tkt_buf_take(&body);

@@ -345,6 +345,53 @@ expiry_time: 2026-12-23T12:00:00Z" ]
 	[ "$(calls | tr '\n' ,)" = "ticket $TEST_TOKEN,refresh,ticket $RENEWED," ]
 }
 
+# refresh_answer DATA: a fake (fake_case, for the first of REFUSED) whose
+# refresh answers DATA as the envelope's data, JSON text ("-": no data).
+refresh_answer() {
+	local f="$BATS_TEST_TMPDIR/fake"
+	fake_case "${REFUSED[0]}"
+	if [ "$1" = - ]; then
+		printf '{"code":0,"message":""}\n' >"$f/refresh.json"
+	else
+		printf '{"code":0,"data":%s,"message":""}\n' "$1" >"$f/refresh.json"
+	fi
+	config
+}
+
+@test "a refresh answer without a usable access_token exits 4 saying what is wrong with it" {
+	local c d why
+	local -a cases=(
+	    "-|the answer has no data"
+	    '[]|data is an array, not an object'
+	    '{"refresh_token":"r"}|data has no access_token'
+	    '{"access_token":42}|access_token is an integer, not a string'
+	    '{"access_token":null}|access_token is null, not a string'
+	    '{"access_token":""}|it is empty or has a space or a control character'
+	    '{"access_token":"a b"}|it is empty or has a space or a control character')
+	for c in "${cases[@]}"; do
+		d=${c%%|*} why=${c#*|}
+		refresh_answer "$d"
+		run -4 --separate-stderr tkt-list "$ID"
+		[ -z "$output" ]
+		[[ "$stderr" == *"and its refresh failed: the refresh answered no usable access_token: $why; a person must act"* ]]
+		[ "$(token_now)" = "$TEST_TOKEN" ]
+	done
+}
+
+@test "a refresh answer whose refresh_token or expiry_time cannot be read is warned of; the new token is kept" {
+	refresh_answer "{\"access_token\":\"$RENEWED\",\"refresh_token\":7,\"expiry_time\":true}"
+	run -0 --separate-stderr tkt-list "$ID"
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$ID" ]
+	[ "$stderr" = "tkt-list: store 'main': the refresh answered refresh_token as an integer, not a string: it is not kept
+tkt-list: store 'main': the refresh answered an expiry_time that is neither Unix seconds nor a time: the new token's expiry is not known" ]
+	[ "$(cat "$D/token")" = "$RENEWED" ]
+	[ "$(cat "$D/refresh")" = "refresh-0123456789" ]
+	refresh_answer "{\"access_token\":\"$RENEWED\",\"refresh_token\":null,\"expiry_time\":\"soon\"}"
+	run -0 --separate-stderr tkt-list "$ID"
+	[ "$stderr" = "tkt-list: store 'main': the refresh answered an expiry_time that is not a time: the new token's expiry is not known" ]
+	[ "$(cat "$D/token")" = "$RENEWED" ]
+}
+
 # Runs that share one token file, on the sandbox, whose refresh revokes
 # every earlier token and whose tokens are numbered in the order issued.
 

@@ -160,7 +160,7 @@ token_fail(struct sb_answer *a, int st, int v3)
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
 		if (t[i].st == st)
 			sb_envelope(a, v3 ? t[i].http3 : SB_HTTP_UNAUTHORIZED,
-			    v3 ? t[i].code3 : t[i].code2, "{}",
+			    v3 ? t[i].code3 : t[i].code2, NULL,
 			    v3 ? t[i].msg3 : t[i].msg2);
 }
 
@@ -185,7 +185,7 @@ dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
 	int st;
 
 	if ((e = route_find(url, id, sizeof(id))) == NULL) {
-		sb_fail(a, SB_HTTP_NOT_FOUND, 1000, "{}",
+		sb_fail(a, SB_HTTP_NOT_FOUND, 1000, NULL,
 		    "No such endpoint: %.200s", url);
 		return;
 	}
@@ -199,7 +199,7 @@ dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
 			    (int)(comma - e->methods), e->methods, comma + 1);
 		else
 			snprintf(m, sizeof(m), "%s", e->methods);
-		sb_fail(a, SB_HTTP_METHOD_NOT_ALLOWED, 1000, "{}",
+		sb_fail(a, SB_HTTP_METHOD_NOT_ALLOWED, 1000, NULL,
 		    "Use %s for %.200s", m, url);
 		return;
 	}
@@ -222,9 +222,9 @@ fault_answer(int kind, struct sb_answer *a)
 	    kind == TKT_F_429 ? MHD_HTTP_TOO_MANY_REQUESTS :
 	    MHD_HTTP_INTERNAL_SERVER_ERROR;
 	if (kind == TKT_F_500)
-		sb_envelope(a, a->status, 9000, "{}", "Internal Server Error");
+		sb_envelope(a, a->status, 9000, NULL, "Internal Server Error");
 	else if (kind == TKT_F_429)
-		sb_envelope(a, a->status, 1000, "{}", "Too Many Requests");
+		sb_envelope(a, a->status, 1000, NULL, "Too Many Requests");
 	else {
 		/* What a proxy in front of the API would send. */
 		tkt_buf_reset(&a->body);
@@ -444,7 +444,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			;
 	}
 	if (!r->admitted) {
-		sb_envelope(&a, MHD_HTTP_TOO_MANY_REQUESTS, 1000, "{}",
+		sb_envelope(&a, MHD_HTTP_TOO_MANY_REQUESTS, 1000, NULL,
 		    "Too Many Requests");
 		return respond(c, r, &a, 0);
 	}

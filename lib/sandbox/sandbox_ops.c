@@ -22,7 +22,7 @@
 #include "sandbox_priv.h"
 
 void
-sb_err_set(struct sb_err *e, unsigned http, long code, const char *data,
+sb_err_set(struct sb_err *e, unsigned http, long code, long data,
     const char *fmt, ...)
 {
 	va_list ap;
@@ -41,12 +41,12 @@ sb_text_check(const char *name, const char *text, struct sb_err *e)
 	size_t len = strlen(text), n;
 
 	if (tkt_utf8_check(text, len) != (size_t)-1) {
-		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 		    "Invalid parameter '%s': not UTF-8", name);
 		return -1;
 	}
 	if ((n = tkt_utf8_count(text, len)) > SB_MAX_REPLY) {
-		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 		    "Invalid parameter '%s': longer than %d characters (%zu)",
 		    name, SB_MAX_REPLY, n);
 		return -1;
@@ -58,7 +58,7 @@ static void
 not_found(struct sb_err *e, const char *what, const char *id)
 {
 	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1004, strcmp(what, "Order") == 0 ?
-	    "2021" : "2031", "No '%s' Found with id: '%.200s'", what, id);
+	    2021 : 2031, "No '%s' Found with id: '%.200s'", what, id);
 }
 
 static void
@@ -114,7 +114,7 @@ allowed(int op, const char *state, struct sb_err *e)
 		if (closed_state(state))
 			break;
 		if (strcmp(state, "AWAITING_MERCHANT") != 0) {
-			sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+			sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 			    "The ticket is not awaiting your response");
 			return -1;
 		}
@@ -127,7 +127,7 @@ allowed(int op, const char *state, struct sb_err *e)
 		if (closed_state(state))
 			break;
 		if (strcmp(state, "AWAITING_WISH") == 0) {
-			sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+			sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 			    "The ticket is already awaiting Wish support");
 			return -1;
 		}
@@ -135,13 +135,13 @@ allowed(int op, const char *state, struct sb_err *e)
 	case SB_REOPEN:
 		if (strcmp(state, "CLOSED") == 0)
 			return 0;
-		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}", "%s",
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0, "%s",
 		    strcmp(state, "PERMANENTLY_CLOSED") == 0 ?
 		    "The ticket is permanently closed and cannot be re-opened" :
 		    "The ticket is not closed");
 		return -1;
 	}
-	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1010, "{}", "The ticket is closed");
+	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1010, 0, "The ticket is closed");
 	return -1;
 }
 
@@ -156,7 +156,7 @@ commit(struct sandbox *sb, long ti, struct tkt_buf *nl, struct tkt_buf *line,
 	if (nl->len > 0 && nl->s[nl->len - 1] == '\n')
 		nl->len--;
 	if (tkt_sbstore_update(sb->st, ti, nl->s, nl->len, &err) == -1) {
-		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
+		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, 0,
 		    "The sandbox could not save the change: %s", err.msg);
 		return -1;
 	}
@@ -176,7 +176,7 @@ load(struct sandbox *sb, long ti, const char *id, struct tkt_rec *rec,
 
 	tkt_error_clear(&err);
 	if (tkt_rec_parse(rec, line, len, TKT_RD_TREE, &err) == -1) {
-		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
+		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, 0,
 		    "Ticket %s is damaged in the store: %s", id, err.msg);
 		return -1;
 	}
@@ -326,7 +326,7 @@ order_splice(const struct tkt_rec *rec, const struct tkt_jnode *o,
 		}
 		if (tkt_rec_parse(&el, rec->line + c->start, c->end - c->start,
 		    TKT_RD_TOP, &err) == -1) {
-			sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
+			sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, 0,
 			    "The order's ticket is damaged in the store: %s",
 			    err.msg);
 			goto out;
@@ -415,12 +415,12 @@ refundable(const struct tkt_rec *rec, const struct tkt_jnode *o,
 	const char *st = tkt_rec_str(rec, tkt_rec_get(rec, o, "state"), NULL);
 
 	if (st != NULL && strcmp(st, "REFUNDED") == 0) {
-		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 		    "Order %.40s is already refunded", id);
 		return -1;
 	}
 	if (in_progress(rec, o)) {
-		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 		    "A refund of order %.40s is in progress", id);
 		return -1;
 	}
@@ -615,7 +615,7 @@ sb_refund_start(struct sandbox *sb, const char *id, const struct sb_refund *rq,
 	tkt_error_clear(&err);
 	if (tkt_rec_parse(&iprec, ipline.s, ipline.len, TKT_RD_TREE,
 	    &err) == -1 || (o = order_node(&iprec, id)) == NULL) {
-		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, "{}",
+		sb_err_set(e, SB_HTTP_SERVER_ERROR, 9000, 0,
 		    "The order's ticket is damaged in the store: %s", err.msg);
 		rv = -1;
 		goto out;

@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "tkt.h"
+#include "tkt_jsonx.h"
 #include "sandbox.h"
 
 /* sandbox_store.c: the tickets, one record line each, plus small indexes. */
@@ -211,13 +212,26 @@ struct sb_answer {
 struct sb_param	*sb_param_add(struct sb_req *, const char *key);
 /* The last value given for key (bodies come after the query), or NULL. */
 const char	*sb_param(const struct sb_req *, const char *key);
-/* Adds each string, number or boolean member of a JSON object body. */
-void		 sb_json_params(struct sb_req *);
-/* {"code":code,"data":data,"message":msg}; data is JSON text. */
+/*
+ * The JSON object body of r (an empty body is {}): a new reference, or
+ * NULL after answering HTTP 400 code 1000 (too large, not JSON, not an
+ * object, a key given twice).
+ */
+json_t		*sb_body(const struct sb_req *, struct sb_answer *);
+/*
+ * Adds each string, number or boolean member of a body that is a JSON
+ * object (one starting with "{"): 0, or -1 after answering as sb_body.
+ */
+int		 sb_json_params(struct sb_req *, struct sb_answer *);
+/*
+ * Answers {"code":code,"data":data,"message":msg} (tkt_wish_envelope_new,
+ * jansson): data is stolen, NULL stands for {}.  For answers that carry
+ * no money: those that do (tickets, orders) are written byte for byte.
+ */
 void		 sb_envelope(struct sb_answer *, unsigned status, long code,
-		    const char *data, const char *msg);
+		    json_t *data, const char *msg);
 void		 sb_fail(struct sb_answer *, unsigned status, long code,
-		    const char *data, const char *fmt, ...) TKT_PRINTF(5, 6);
+		    json_t *data, const char *fmt, ...) TKT_PRINTF(5, 6);
 /* {"code":0,"data":{"success":true},"message":""}. */
 void		 sb_success(struct sb_answer *);
 /* A required parameter, or NULL after answering HTTP 400 code 1001. */
@@ -230,13 +244,13 @@ const char	*sb_need(const struct sb_req *, struct sb_answer *,
 struct sb_err {
 	unsigned	 http;
 	long		 code;
-	const char	*data;		/* v2's data, JSON text */
+	long		 data;		/* v2's data: an error number, 0 for {} */
 	char		 msg[512];
 };
 
 enum { SB_REPLY, SB_CLOSE, SB_APPEAL, SB_REOPEN };
 
-void	sb_err_set(struct sb_err *, unsigned http, long code, const char *data,
+void	sb_err_set(struct sb_err *, unsigned http, long code, long data,
 	    const char *fmt, ...) TKT_PRINTF(5, 6);
 /* Checks a reply text (UTF-8, at most SB_MAX_REPLY code points); -1 and e. */
 int	sb_text_check(const char *param, const char *text, struct sb_err *);

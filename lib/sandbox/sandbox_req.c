@@ -1,7 +1,8 @@
 /*
  * sandbox_req.c: a request's parameters, as the server (sandbox.c) reads
- * them and the endpoints (sandbox_v2.c, sandbox_v3.c) look them up, and the
- * {code,data,message} envelope of every answer.  Apart from sandbox.c so
+ * them and the endpoints (sandbox_v2.c, sandbox_v3.c) look them up, JSON
+ * bodies, and the {code,data,message} envelope of the answers that carry
+ * no money (with jansson, as small documents).  Apart from sandbox.c so
  * that the server and the endpoints it routes to do not call each other.
  */
 #include <stdarg.h>
@@ -33,50 +34,82 @@ sb_param(const struct sb_req *r, const char *key)
 	return NULL;
 }
 
-void
-sb_json_params(struct sb_req *r)
+json_t *
+sb_body(const struct sb_req *r, struct sb_answer *a)
 {
-	const struct tkt_jnode *n;
-	struct tkt_error err;
-	struct tkt_rec rec;
+	char why[300];
+	size_t i = 0;
+	json_t *body;
+
+	if (r->body_big) {
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
+		    "The request body is larger than %d bytes", SB_MAX_BODY);
+		return NULL;
+	}
+	while (i < r->body.len && strchr(" \t\r\n", r->body.s[i]) != NULL)
+		i++;
+	if (i == r->body.len)
+		return tkt_jx_pack("{}");
+	if ((body = tkt_jx_load(r->body.s, r->body.len, why,
+	    sizeof(why))) == NULL)
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
+		    "The request body is not a JSON object: %s", why);
+	return body;
+}
+
+int
+sb_json_params(struct sb_req *r, struct sb_answer *a)
+{
+	const char *k;
+	json_t *body, *v;
 	size_t i = 0;
 
 	while (i < r->body.len && strchr(" \t\r\n", r->body.s[i]) != NULL)
 		i++;
 	if (i == r->body.len || r->body.s[i] != '{')
-		return;
-	tkt_rec_init(&rec);
-	if (tkt_rec_parse(&rec, r->body.s, r->body.len, TKT_RD_TOP, &err) == 0)
-		for (n = tkt_rec_child(&rec, &rec.nodes[0]); n != NULL;
-		    n = tkt_rec_next(&rec, n)) {
-			const char *k = tkt_rec_key(&rec, n, NULL), *v;
-			size_t len;
-
-			if (n->type == TKT_J_TRUE || n->type == TKT_J_FALSE)
-				tkt_buf_adds(&sb_param_add(r, k)->val,
-				    n->type == TKT_J_TRUE ? "true" : "false");
-			else if ((v = tkt_rec_str(&rec, n, &len)) != NULL)
-				tkt_buf_add(&sb_param_add(r, k)->val, v, len);
+		return 0;
+	if ((body = sb_body(r, a)) == NULL)
+		return -1;
+	json_object_foreach(body, k, v) {
+		switch (json_typeof(v)) {
+		case JSON_STRING:
+			tkt_buf_add(&sb_param_add(r, k)->val,
+			    json_string_value(v), json_string_length(v));
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+			tkt_buf_adds(&sb_param_add(r, k)->val,
+			    json_is_true(v) ? "true" : "false");
+			break;
+		case JSON_INTEGER:
+		case JSON_REAL:
+			/* Its text is not kept: 6.69e0 is 6.69, 1e2 is 100.0. */
+			tkt_jx_dump(v, &sb_param_add(r, k)->val);
+			break;
+		default:
+			break;
 		}
-	tkt_rec_free(&rec);
+	}
+	json_decref(body);
+	return 0;
 }
 
 /* Answers. */
 
 void
-sb_envelope(struct sb_answer *a, unsigned status, long code, const char *data,
+sb_envelope(struct sb_answer *a, unsigned status, long code, json_t *data,
     const char *msg)
 {
+	json_t *env = tkt_wish_envelope_new(code, data, msg);
+
 	a->status = status;
 	tkt_buf_reset(&a->body);
-	tkt_buf_printf(&a->body, "{\"code\":%ld,\"data\":%s,\"message\":", code,
-	    data);
-	tkt_json_strz(&a->body, msg);
-	tkt_buf_addc(&a->body, '}');
+	tkt_jx_dump(env, &a->body);
+	json_decref(env);
 }
 
 void
-sb_fail(struct sb_answer *a, unsigned status, long code, const char *data,
+sb_fail(struct sb_answer *a, unsigned status, long code, json_t *data,
     const char *fmt, ...)
 {
 	char msg[512];
@@ -91,21 +124,17 @@ sb_fail(struct sb_answer *a, unsigned status, long code, const char *data,
 void
 sb_success(struct sb_answer *a)
 {
-	sb_envelope(a, SB_HTTP_OK, 0, "{\"success\":true}", "");
+	sb_envelope(a, SB_HTTP_OK, 0, tkt_jx_pack("{s:b}", "success", 1), "");
 }
 
 const char *
 sb_need(const struct sb_req *r, struct sb_answer *a, const char *key)
 {
 	const char *v = sb_param(r, key);
-	struct tkt_buf d;
 
 	if (v != NULL && *v != '\0')
 		return v;
-	tkt_buf_init(&d);
-	tkt_json_strz(&d, key);
-	sb_fail(a, SB_HTTP_BAD_REQUEST, 1001, d.s, "Required Param Missing: '%s'",
-	    key);
-	tkt_buf_free(&d);
+	sb_fail(a, SB_HTTP_BAD_REQUEST, 1001, tkt_jx_str(key),
+	    "Required Param Missing: '%s'", key);
 	return NULL;
 }

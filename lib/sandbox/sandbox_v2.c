@@ -13,7 +13,8 @@
 static void
 v2_fail(struct sb_answer *a, const struct sb_err *e)
 {
-	sb_envelope(a, e->http, e->code, e->data ? e->data : "{}", e->msg);
+	sb_envelope(a, e->http, e->code, e->data != 0 ?
+	    tkt_jx_pack("I", (json_int_t)e->data) : NULL, e->msg);
 }
 
 static void
@@ -79,7 +80,7 @@ ep_refund(struct sb_req *r, const char *pid, struct sb_answer *a)
 	    (code = sb_need(r, a, "reason_code")) == NULL)
 		return;
 	if (tkt_num_parse(code, 0, 999, &n, &es) == -1) {
-		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
 		    "Invalid parameter 'reason_code': '%.40s' is not a reason code",
 		    code);
 		return;
@@ -128,7 +129,7 @@ ep_ticket(struct sb_req *r, const char *pid, struct sb_answer *a)
 	tkt_rec_init(&rec);
 	pthread_mutex_lock(&sb->mu);
 	if ((ti = tkt_sbstore_find(sb->st, id)) == -1) {
-		sb_err_set(&e, SB_HTTP_BAD_REQUEST, 1004, "2031",
+		sb_err_set(&e, SB_HTTP_BAD_REQUEST, 1004, 2031,
 		    "No 'Ticket' Found with id: '%.200s'", id);
 		v2_fail(a, &e);
 	} else {
@@ -136,7 +137,7 @@ ep_ticket(struct sb_req *r, const char *pid, struct sb_answer *a)
 		tkt_buf_reset(&a->body);
 		tkt_buf_adds(&a->body, "{\"code\":0,\"data\":");
 		if (render(sb, ti, &rec, &a->body) == -1)
-			sb_fail(a, SB_HTTP_SERVER_ERROR, 9000, "{}",
+			sb_fail(a, SB_HTTP_SERVER_ERROR, 9000, NULL,
 			    "Ticket %s is damaged in the store", id);
 		else
 			tkt_buf_adds(&a->body, ",\"message\":\"\"}");
@@ -190,7 +191,7 @@ int_param(const struct sb_req *r, struct sb_answer *a, const char *key,
 	if (v == NULL || *v == '\0')
 		return 0;
 	if (tkt_num_parse(v, min, max, out, &es) == -1) {
-		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
 		    "Invalid parameter '%s': '%.40s' is %s (want %lld to %lld)",
 		    key, v, es, min, max);
 		return -1;
@@ -226,7 +227,7 @@ ep_action_required(struct sb_req *r, const char *pid, struct sb_answer *a)
 	pthread_mutex_unlock(&sb->mu);
 	tkt_rec_free(&rec);
 	if (bad) {
-		sb_fail(a, SB_HTTP_SERVER_ERROR, 9000, "{}",
+		sb_fail(a, SB_HTTP_SERVER_ERROR, 9000, NULL,
 		    "A ticket is damaged in the store");
 		return;
 	}
@@ -268,42 +269,29 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 	char *tok;
 	time_t expiry;
 	int64_t ttl;
-	struct tkt_jw w;
 
 	(void)pid;
-	sb_json_params(r);
-	if (sb_need(r, a, "client_id") == NULL ||
+	if (sb_json_params(r, a) == -1 ||
+	    sb_need(r, a, "client_id") == NULL ||
 	    sb_need(r, a, "client_secret") == NULL ||
 	    (rt = sb_need(r, a, "refresh_token")) == NULL ||
 	    (gt = sb_need(r, a, "grant_type")) == NULL)
 		return;
 	if (strcmp(gt, "refresh_token") != 0) {
-		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, "{}",
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
 		    "Invalid parameter 'grant_type': must be 'refresh_token'");
 		return;
 	}
 	if (sb_auth_refresh(r->sb->auth, rt, &tok, &expiry, &ttl, &keep) == -1) {
-		sb_envelope(a, SB_HTTP_UNAUTHORIZED, 4000, "{}",
+		sb_envelope(a, SB_HTTP_UNAUTHORIZED, 4000, NULL,
 		    "Invalid refresh token");
 		return;
 	}
-	a->status = SB_HTTP_OK;
-	tkt_buf_reset(&a->body);
-	tkt_buf_adds(&a->body, "{\"code\":0,\"data\":");
-	tkt_jw_init(&w, &a->body);
-	tkt_jw_obj(&w);
-	tkt_jw_key(&w, "access_token");
-	tkt_jw_str(&w, tok);
-	tkt_jw_key(&w, "expires_in");
-	tkt_jw_int(&w, (long long)ttl);
-	tkt_jw_key(&w, "expiry_time");
-	tkt_jw_int(&w, (long long)expiry);
-	tkt_jw_key(&w, "refresh_token");
-	tkt_jw_str(&w, keep);
-	tkt_jw_key(&w, "merchant_id");
-	tkt_jw_str(&w, r->sb->merchant_id);
-	tkt_jw_obj_end(&w);
-	tkt_buf_adds(&a->body, ",\"message\":\"\"}");
+	sb_envelope(a, SB_HTTP_OK, 0, tkt_jx_pack("{s:o s:I s:I s:o s:o}",
+	    "access_token", tkt_jx_str(tok), "expires_in", (json_int_t)ttl,
+	    "expiry_time", (json_int_t)expiry, "refresh_token",
+	    tkt_jx_str(keep), "merchant_id", tkt_jx_str(r->sb->merchant_id)),
+	    "");
 	free(tok);
 }
 

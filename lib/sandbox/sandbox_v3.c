@@ -28,13 +28,13 @@ sb_v3_fail(struct sb_answer *a, unsigned status, long code, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	sb_envelope(a, status, code, "{}", msg);
+	sb_envelope(a, status, code, NULL, msg);
 }
 
 static void
 v3_err(struct sb_answer *a, const struct sb_err *e)
 {
-	sb_envelope(a, e->http, e->code, "{}", e->msg);
+	sb_envelope(a, e->http, e->code, NULL, e->msg);
 }
 
 /* Starts {"code":0,"data": in a; v3_end closes it. */
@@ -65,49 +65,24 @@ v3_need(const struct sb_req *r, struct sb_answer *a, const char *key)
 	return NULL;
 }
 
-/* The JSON object body in rec (an empty body is {}); -1 after answering. */
-static int
-body_object(const struct sb_req *r, struct sb_answer *a, struct tkt_rec *rec)
-{
-	struct tkt_error err;
-	size_t i = 0;
-
-	if (r->body_big) {
-		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
-		    "The request body is larger than %d bytes", SB_MAX_BODY);
-		return -1;
-	}
-	while (i < r->body.len && strchr(" \t\r\n", r->body.s[i]) != NULL)
-		i++;
-	tkt_error_clear(&err);
-	if (tkt_rec_parse(rec, i < r->body.len ? r->body.s : "{}",
-	    i < r->body.len ? r->body.len : 2, TKT_RD_TREE, &err) == -1) {
-		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
-		    "The request body is not a JSON object: %s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * A string member of the body: its value, or NULL when it is absent or
  * null (*bad set when it is there but not a string, after answering).
  */
 static const char *
-body_str(const struct tkt_rec *rec, const char *key, struct sb_answer *a,
-    int *bad)
+body_str(json_t *body, const char *key, struct sb_answer *a, int *bad)
 {
-	const struct tkt_jnode *n = tkt_rec_get(rec, &rec->nodes[0], key);
+	json_t *n = json_object_get(body, key);
 
-	if (n == NULL || n->type == TKT_J_NULL)
+	if (n == NULL || json_is_null(n))
 		return NULL;
-	if (n->type != TKT_J_STRING) {
+	if (!json_is_string(n)) {
 		sb_v3_fail(a, SB_HTTP_BAD_REQUEST, 1000,
 		    "Invalid parameter '%s': not a string", key);
 		*bad = 1;
 		return NULL;
 	}
-	return tkt_rec_str(rec, n, NULL);
+	return json_string_value(n);
 }
 
 /*
@@ -116,11 +91,11 @@ body_str(const struct tkt_rec *rec, const char *key, struct sb_answer *a,
  * is not a string.
  */
 static const char *
-body_need(const struct tkt_rec *rec, const char *key, const char *want,
+body_need(json_t *body, const char *key, const char *want,
     int empty_missing, struct sb_answer *a)
 {
 	int bad = 0;
-	const char *v = body_str(rec, key, a, &bad);
+	const char *v = body_str(body, key, a, &bad);
 
 	if (bad)
 		return NULL;
@@ -443,17 +418,17 @@ ticket_put(struct sb_req *r, const char *id, struct sb_answer *a)
 		{ "AWAITING_WISH", SB_APPEAL }
 	};
 	struct tkt_buf line;
-	struct tkt_rec body, rec;
+	struct tkt_rec rec;
 	struct sb_err e;
 	const char *state;
+	json_t *body;
 	size_t i;
 
 	tkt_buf_init(&line);
-	tkt_rec_init(&body);
 	tkt_rec_init(&rec);
-	if (body_object(r, a, &body) == -1)
+	if ((body = sb_body(r, a)) == NULL)
 		goto out;
-	if ((state = body_need(&body, "state", "state", 0, a)) == NULL)
+	if ((state = body_need(body, "state", "state", 0, a)) == NULL)
 		goto out;
 	for (i = 0; i < sizeof(moves) / sizeof(*moves); i++)
 		if (strcmp(state, moves[i].state) == 0)
@@ -472,8 +447,8 @@ ticket_put(struct sb_req *r, const char *id, struct sb_answer *a)
 	if (put_ticket(a, &line, ticket_flags(r, a), &rec) == 0)
 		v3_end(a);
 out:
+	json_decref(body);
 	tkt_rec_free(&rec);
-	tkt_rec_free(&body);
 	tkt_buf_free(&line);
 }
 
@@ -492,17 +467,17 @@ ep_replies(struct sb_req *r, const char *id, struct sb_answer *a)
 {
 	const struct tkt_jnode *rp, *last = NULL;
 	struct tkt_buf line;
-	struct tkt_rec body, rec;
+	struct tkt_rec rec;
 	struct tkt_error err;
 	struct sb_err e;
 	const char *msg;
+	json_t *body;
 
 	tkt_buf_init(&line);
-	tkt_rec_init(&body);
 	tkt_rec_init(&rec);
-	if (body_object(r, a, &body) == -1)
+	if ((body = sb_body(r, a)) == NULL)
 		goto out;
-	if ((msg = body_need(&body, "message", "message", 1, a)) == NULL)
+	if ((msg = body_need(body, "message", "message", 1, a)) == NULL)
 		goto out;
 	if (sb_text_check("message", msg, &e) == -1 ||
 	    sb_ticket_move(r->sb, id, SB_REPLY, msg, &line, &e) == -1) {
@@ -524,8 +499,8 @@ ep_replies(struct sb_req *r, const char *id, struct sb_answer *a)
 		tkt_buf_adds(&a->body, "null");
 	v3_end(a);
 out:
+	json_decref(body);
 	tkt_rec_free(&rec);
-	tkt_rec_free(&body);
 	tkt_buf_free(&line);
 }
 
@@ -595,7 +570,7 @@ reason_taken(const char *state, const char *reason, const char *id,
 		if (strcmp(reasons[i].reason, reason) == 0 &&
 		    (reasons[i].when & when) != 0)
 			return 0;
-	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, "{}",
+	sb_err_set(e, SB_HTTP_BAD_REQUEST, 1000, 0,
 	    "Invalid parameter 'refund_reason': order %.40s, %.20s, does not "
 	    "take '%.60s' (see GET /api/v3/orders/%.40s/refund_reasons)", id,
 	    *state != '\0' ? state : "in no state", reason, id);
@@ -675,32 +650,32 @@ ep_order(struct sb_req *r, const char *id, struct sb_answer *a)
 }
 
 /* The reasons the order takes in its state now (tkt-sandbox(1)). */
-static int
-put_reasons(const struct sb_req *r, struct sb_answer *a,
-    const struct tkt_buf *line, const char *id, struct tkt_rec *rec)
-{
-	const struct tkt_jnode *o = find_order(a, line, id, rec);
-	struct tkt_jw w;
-	int when;
-
-	(void)r;
-	if (o == NULL)
-		return -1;
-	when = reasons_when(tkt_rec_str(rec, tkt_rec_get(rec, o, "state"),
-	    NULL));
-	tkt_jw_init(&w, &a->body);
-	tkt_jw_arr(&w);
-	for (size_t i = 0; i < NREASONS; i++)
-		if ((reasons[i].when & when) != 0)
-			tkt_jw_str(&w, reasons[i].reason);
-	tkt_jw_arr_end(&w);
-	return 0;
-}
-
 static void
 ep_reasons(struct sb_req *r, const char *id, struct sb_answer *a)
 {
-	answer_one(r, id, 1, put_reasons, a);
+	const struct tkt_jnode *o;
+	struct tkt_buf line;
+	struct tkt_rec rec;
+	struct sb_err e;
+	json_t *list;
+	int when;
+
+	tkt_buf_init(&line);
+	tkt_rec_init(&rec);
+	if (sb_ticket_copy(r->sb, id, 1, &line, &e) == -1)
+		v3_err(a, &e);
+	else if ((o = find_order(a, &line, id, &rec)) != NULL) {
+		when = reasons_when(tkt_rec_str(&rec, tkt_rec_get(&rec, o,
+		    "state"), NULL));
+		list = tkt_jx_pack("[]");
+		for (size_t i = 0; i < NREASONS; i++)
+			if ((reasons[i].when & when) != 0)
+				json_array_append_new(list,
+				    tkt_jx_str(reasons[i].reason));
+		sb_envelope(a, SB_HTTP_OK, 0, list, "");
+	}
+	tkt_rec_free(&rec);
+	tkt_buf_free(&line);
 }
 
 /*
@@ -712,23 +687,23 @@ static void
 ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 {
 	struct tkt_buf line, text;
-	struct tkt_rec body, rec;
+	struct tkt_rec rec;
 	struct sb_refund rq;
 	struct sb_err e;
 	const char *reason, *note;
+	json_t *body;
 	size_t i;
 	int bad = 0;
 
 	tkt_buf_init(&line);
 	tkt_buf_init(&text);
-	tkt_rec_init(&body);
 	tkt_rec_init(&rec);
-	if (body_object(r, a, &body) == -1)
+	if ((body = sb_body(r, a)) == NULL)
 		goto out;
-	if ((reason = body_need(&body, "refund_reason", "refund_reason", 0,
+	if ((reason = body_need(body, "refund_reason", "refund_reason", 0,
 	    a)) == NULL)
 		goto out;
-	note = body_str(&body, "refund_reason_note", a, &bad);
+	note = body_str(body, "refund_reason_note", a, &bad);
 	if (bad)
 		goto out;
 	if (note != NULL && *note == '\0') {
@@ -761,8 +736,8 @@ ep_refund(struct sb_req *r, const char *id, struct sb_answer *a)
 	if (put_order(r, a, &line, id, &rec) == 0)
 		v3_end(a);
 out:
+	json_decref(body);
 	tkt_rec_free(&rec);
-	tkt_rec_free(&body);
 	tkt_buf_free(&text);
 	tkt_buf_free(&line);
 }
@@ -772,16 +747,9 @@ out:
 static void
 ep_oauth_test(struct sb_req *r, const char *pid, struct sb_answer *a)
 {
-	struct tkt_jw w;
-
 	(void)pid;
-	v3_begin(a);
-	tkt_jw_init(&w, &a->body);
-	tkt_jw_obj(&w);
-	tkt_jw_key(&w, "merchant_id");
-	tkt_jw_str(&w, r->sb->merchant_id);
-	tkt_jw_obj_end(&w);
-	v3_end(a);
+	sb_envelope(a, SB_HTTP_OK, 0, tkt_jx_pack("{s:o}", "merchant_id",
+	    tkt_jx_str(r->sb->merchant_id)), "");
 }
 
 /*
@@ -795,11 +763,10 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 	char *tok, when[32];
 	time_t expiry;
 	int64_t ttl;
-	struct tkt_jw w;
 
 	(void)pid;
-	sb_json_params(r);
-	if (v3_need(r, a, "client_id") == NULL ||
+	if (sb_json_params(r, a) == -1 ||
+	    v3_need(r, a, "client_id") == NULL ||
 	    v3_need(r, a, "client_secret") == NULL ||
 	    (rt = v3_need(r, a, "refresh_token")) == NULL ||
 	    (gt = v3_need(r, a, "grant_type")) == NULL)
@@ -815,26 +782,11 @@ ep_refresh(struct sb_req *r, const char *pid, struct sb_answer *a)
 		    "not valid");
 		return;
 	}
-	v3_begin(a);
-	tkt_jw_init(&w, &a->body);
-	tkt_jw_obj(&w);
-	tkt_jw_key(&w, "access_token");
-	tkt_jw_str(&w, tok);
-	tkt_jw_key(&w, "refresh_token");
-	tkt_jw_str(&w, keep);
-	tkt_jw_key(&w, "expiry_time");
-	tkt_jw_str(&w, tkt_wish3_render_time(expiry, 0, when));
-	tkt_jw_key(&w, "merchant_id");
-	tkt_jw_str(&w, r->sb->merchant_id);
-	tkt_jw_key(&w, "scopes");
-	tkt_jw_arr(&w);
-	tkt_jw_str(&w, "tickets:read");
-	tkt_jw_str(&w, "tickets:write");
-	tkt_jw_str(&w, "orders:read");
-	tkt_jw_str(&w, "orders:write");
-	tkt_jw_arr_end(&w);
-	tkt_jw_obj_end(&w);
-	v3_end(a);
+	sb_envelope(a, SB_HTTP_OK, 0, tkt_jx_pack("{s:o s:o s:o s:o s:[ssss]}",
+	    "access_token", tkt_jx_str(tok), "refresh_token", tkt_jx_str(keep),
+	    "expiry_time", tkt_jx_str(tkt_wish3_render_time(expiry, 0, when)),
+	    "merchant_id", tkt_jx_str(r->sb->merchant_id), "scopes",
+	    "tickets:read", "tickets:write", "orders:read", "orders:write"), "");
 	free(tok);
 }
 
