@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tkt.h"
+#include "tkt_jsonx.h"
 
 #define MAXSENDS	8	/* sends of one write, each after a read-back */
 #define MAXCHECKS	4	/* rounds of retried read-backs for one write */
@@ -1432,27 +1433,24 @@ static void
 on_reasons(struct actor *A, struct job *j)
 {
 	struct tkt_error e = j->steps[j->cur].err, re;
-	const struct tkt_jnode *d, *x;
 	const char *sep = "; the order takes ";
-	size_t len = strlen(e.msg), n;
+	size_t len = strlen(e.msg), i;
+	json_t *env, *d, *x;
 
-	if (tkt_wish_envelope(&j->req, &A->env, &re) == -1) {
+	/* A small document of strings, no money: read as a tree. */
+	if ((env = tkt_wish_envelope_tree(&j->req, &re)) == NULL) {
 		fail(A, j, re.status == TKT_EXIT_TOKEN ? &re : &e);
 		return;
 	}
-	d = tkt_rec_get(&A->env, &A->env.nodes[0], "data");
-	if (d != NULL && d->type != TKT_J_ARRAY)
-		d = NULL;
-	for (x = tkt_rec_child(&A->env, d); x != NULL && len < sizeof(e.msg);
-	    x = tkt_rec_next(&A->env, x)) {
-		const char *v = tkt_rec_str(&A->env, x, &n);
-
-		if (v == NULL)
+	d = json_object_get(env, "data");
+	json_array_foreach(d, i, x) {
+		if (!json_is_string(x) || len >= sizeof(e.msg))
 			continue;
 		len += (size_t)snprintf(e.msg + len, sizeof(e.msg) - len,
-		    "%s%.*s", sep, (int)(n > 100 ? 100 : n), v);
+		    "%s%.100s", sep, json_string_value(x));
 		sep = ", ";
 	}
+	json_decref(env);
 	fail(A, j, &e);
 }
 
