@@ -649,21 +649,9 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 		j->text = xstrdup(o->text);
 	else if (A->tmpl != NULL && rec != NULL) {
 		struct tkt_locale_pick pk;
-		struct tkt_render_env env;
-		const char *store = tkt_rec_field(rec, "store");
-		int vi;
 
-		env.nlayers = 0;
-		for (size_t i = 0; store != NULL && i < A->cfg.nstores; i++)
-			if (strcmp(A->cfg.stores[i].name, store) == 0)
-				env.layers[env.nlayers++] = &A->cfg.stores[i].vars;
-		env.layers[env.nlayers++] = &A->cfg.vars;
-		vi = tkt_tmpl_pick(A->tmpl, tkt_rec_field(rec, "locale"), &pk);
-		tkt_buf_reset(&A->tmp);
-		if (tkt_tmpl_render(A->tmpl, (size_t)vi, rec, &env, &A->tmp,
-		    &e) == -1) {
-			e.status = TKT_EXIT_NO;
-			e.kind = TKT_E_LOCAL;
+		if (tkt_reply_render(A->tmpl, &A->cfg, NULL, NULL, rec,
+		    &A->tmp, &pk, &e) == -1) {
 			fail(A, j, &e);
 			return -1;
 		}

@@ -1109,6 +1109,41 @@ tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
 	return render_range(&c, 0, c.v->nt, out);
 }
 
+/*
+ * The one reply renderer (tkt-template render, tkt-reply -t): the layers
+ * of vars, the locale chain, the render and the length limit.
+ */
+int
+tkt_reply_render(const struct tkt_tmpl *t, const struct tkt_config *cfg,
+    const struct tkt_vars *defs, const char *locale, const struct tkt_rec *r,
+    struct tkt_buf *text, struct tkt_locale_pick *pk, struct tkt_error *err)
+{
+	struct tkt_render_env env;
+	const char *store = tkt_rec_field(r, "store");
+	size_t n;
+	int vi;
+
+	env.nlayers = 0;
+	if (defs != NULL)
+		env.layers[env.nlayers++] = defs;
+	for (size_t i = 0; store != NULL && i < cfg->nstores; i++)
+		if (strcmp(cfg->stores[i].name, store) == 0) {
+			env.layers[env.nlayers++] = &cfg->stores[i].vars;
+			break;
+		}
+	env.layers[env.nlayers++] = &cfg->vars;
+	vi = tkt_tmpl_pick(t, locale ? locale : tkt_rec_field(r, "locale"), pk);
+	if (tkt_tmpl_render(t, (size_t)vi, r, &env, text, err) == -1)
+		return -1;
+	if ((n = tkt_utf8_count(text->s, text->len)) > TKT_REPLY_MAX) {
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "template %s, "
+		    "locale %s: the reply is %zu characters, over the limit of "
+		    "%d", t->name, pk->locale, n, TKT_REPLY_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* The search path. */
 
 static int

@@ -116,6 +116,18 @@ int		 tkt_tmpl_matches(const struct tkt_tmpl *, const struct tkt_rec *);
 int		 tkt_tmpl_render(const struct tkt_tmpl *, size_t vi,
 		    const struct tkt_rec *, const struct tkt_render_env *,
 		    struct tkt_buf *out, struct tkt_error *);
+/*
+ * A reply for rec from template t, as tkt-template render and tkt-reply -t
+ * write it: vars from defs (-D; may be NULL) over the vars of the record's
+ * store over cfg's global vars; the text for locale (NULL: the record's)
+ * by the locale chain (*pk); at most TKT_REPLY_MAX code points.  0 with
+ * the reply in text (reset first), or -1 with err ("template T, locale L:
+ * missing value for {{buyer.name}}").
+ */
+int		 tkt_reply_render(const struct tkt_tmpl *, const struct tkt_config *,
+		    const struct tkt_vars *defs, const char *locale,
+		    const struct tkt_rec *, struct tkt_buf *text,
+		    struct tkt_locale_pick *, struct tkt_error *);
 /* Appends s escaped for Markdown (see tkt-template(5)). */
 void		 tkt_md_escape(struct tkt_buf *, const char *s, size_t len);
 
@@ -184,3 +196,4 @@ void		 tkt_lint_free(struct tkt_lint *);
 int		 tkt_lint_file(struct tkt_lint *, const char *path,
 		    struct tkt_finding **out, size_t *n, struct tkt_error *);
 void		 tkt_findings_free(struct tkt_finding *, size_t n);
+

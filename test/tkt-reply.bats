@@ -199,6 +199,28 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	[ "$(ours "$id2" "${long%é}")" -eq 1 ]
 }
 
+@test "-t NAME rendering too long or without a value: a local error naming template and locale, as tkt-template says it; nothing is sent" {
+	mkdir -p "$BATS_TEST_TMPDIR/tmpl"
+	long=$(printf 'x%.0s' $(seq 1 2001))
+	printf 'name: over\ndefault_locale: en\nbody:\n  en: "%s"\n' "$long" >"$BATS_TEST_TMPDIR/tmpl/over.yaml"
+	printf 'name: novar\ndefault_locale: en\nbody:\n  en: "Hi {{vars.nothing}}"\n' >"$BATS_TEST_TMPDIR/tmpl/novar.yaml"
+	write_config <<YAML
+templates:
+  - $BATS_TEST_TMPDIR/tmpl
+YAML
+	id=$(awaiting 1 | jq -r .id)
+	before=$(changes)
+	run -1 --separate-stderr tkt-reply --no-check -t over <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template over, locale en: the reply is 2001 characters, over the limit of 2000" ]
+	[ "$(printf '%s\n' "$output" | jq -c .result.error)" = '{"kind":"local","message":"template over, locale en: the reply is 2001 characters, over the limit of 2000"}' ]
+	# tkt-template render gives the same message for the same ticket.
+	tkt-list "$id" | tkt-template render -t over 2>/dev/null | jq -r .reply.error >"$BATS_TEST_TMPDIR/err" || true
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "template over, locale en: the reply is 2001 characters, over the limit of 2000" ]
+	run -1 --separate-stderr tkt-reply -t novar <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template novar, locale en: no value for {{vars.nothing}}" ]
+	[ "$(changes)" -eq "$before" ]
+}
+
 @test "a reply that breaks the marketplace policy is refused per record; --no-check sends it" {
 	id=$(awaiting 1 | jq -r .id)
 	bad="Please write to me at shop.owner@gmail.com instead."
