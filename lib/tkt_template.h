@@ -197,3 +197,24 @@ int		 tkt_lint_file(struct tkt_lint *, const char *path,
 		    struct tkt_finding **out, size_t *n, struct tkt_error *);
 void		 tkt_findings_free(struct tkt_finding *, size_t n);
 
+/*
+ * tmplcmd.c: the tkt-template drivers, one a subcommand (tkt-template(1)).
+ * Each prints its own messages and output and returns the exit status; a
+ * failed write to stdout stops it, and tkt_exit_stdout then says so.
+ */
+struct tkt_tmpl_opts {
+	const char	*name;		/* render -t; show's operand */
+	int		 aut;		/* render --auto */
+	const char	*locale;	/* render and show -l, or NULL */
+	struct tkt_vars	 defs;		/* render -D */
+	int		 json, strict;	/* lint */
+	struct tkt_strs	 req;		/* lint --require-locales; none: config */
+	int		 table;		/* list: -1 auto, 0 --json, 1 --table */
+	char		**operands;	/* render: record files; lint: templates */
+	int		 noperands;
+};
+
+int	tkt_template_render(const struct tkt_tmpl_opts *);
+int	tkt_template_lint(const struct tkt_tmpl_opts *);
+int	tkt_template_list(const struct tkt_tmpl_opts *);
+int	tkt_template_show(const struct tkt_tmpl_opts *);
