@@ -1,9 +1,11 @@
 /*
  * tmplcmd.c: the tkt-template drivers (tkt-template(1)), one a
  * subcommand.  render passes each record through the record loop byte for
- * byte with "reply" added (tkt_reply_render, the one reply renderer),
- * and reports each render error with its record.  lint prints findings;
- * list and show the search path's templates.
+ * byte with "reply" added (tkt_reply_render, the one reply renderer); a
+ * record no template fits is counted by its kind (type, sub_label,
+ * locale) and each kind reported once at the end, other render errors
+ * once per record.  lint prints findings; list and show the search path's
+ * templates.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,12 +72,23 @@ find_template(const struct tkt_tmplset *set, const char *name,
 
 /* render */
 
+/* Records no template fits, counted by type, sub_label and locale. */
+struct kind {
+	char		*f[3];		/* NULL: null */
+	uint32_t	 hash;
+	uintmax_t	 n;
+};
+
 struct render {
 	const struct tkt_tmpl_opts	*o;
 	struct tkt_config		 cfg;
 	struct tkt_tmplset		 set;
 	struct tkt_tmpl			*fixed, *own;
 	struct tkt_buf			 text, reply, line;
+	struct kind			*kinds;		/* in order of first sight */
+	size_t				 nkinds;
+	uint32_t			*slots;		/* kind index + 1; 0: empty */
+	size_t				 nslots;	/* a power of 2 */
 	int				 wfail;		/* a write to stdout failed */
 };
 
@@ -83,27 +96,116 @@ static const char *const match_fields[] = {
 	"type", "sub_label", "label", "state", "locale"
 };
 
-/* The error of a record no template fits. */
-static void
-unmatched(struct render *R, const struct tkt_rec *r, struct tkt_error *err)
+static int
+same(const char *a, const char *b)
 {
-	const char *v[5];
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static uint32_t
+kind_hash(const char *const f[3])
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 3; i++) {
+		h = (h ^ (f[i] != NULL ? 1u : 2u)) * 16777619u;
+		for (const char *p = f[i]; p != NULL && *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	}
+	return h;
+}
+
+static void
+kinds_grow(struct render *R)
+{
+	free(R->slots);
+	R->nslots = R->nslots ? R->nslots * 2 : 64;
+	R->slots = xcalloc(R->nslots, sizeof(*R->slots));
+	for (size_t k = 0; k < R->nkinds; k++) {
+		size_t i = R->kinds[k].hash & (R->nslots - 1);
+
+		while (R->slots[i] != 0)
+			i = (i + 1) & (R->nslots - 1);
+		R->slots[i] = (uint32_t)k + 1;
+	}
+}
+
+static void
+kind_count(struct render *R, const char *const f[3])
+{
+	uint32_t h = kind_hash(f);
+	struct kind *k;
+	size_t i;
+
+	if (2 * (R->nkinds + 1) > R->nslots)
+		kinds_grow(R);
+	for (i = h & (R->nslots - 1); R->slots[i] != 0;
+	    i = (i + 1) & (R->nslots - 1)) {
+		k = &R->kinds[R->slots[i] - 1];
+		if (k->hash == h && same(k->f[0], f[0]) &&
+		    same(k->f[1], f[1]) && same(k->f[2], f[2])) {
+			k->n++;
+			return;
+		}
+	}
+	R->kinds = xreallocarray(R->kinds, R->nkinds + 1, sizeof(*R->kinds));
+	k = &R->kinds[R->nkinds++];
+	for (int j = 0; j < 3; j++)
+		k->f[j] = f[j] ? xstrdup(f[j]) : NULL;
+	k->hash = h;
+	k->n = 1;
+	R->slots[i] = (uint32_t)R->nkinds;
+}
+
+/*
+ * The error of a record no template fits, into R->text (no printf: half
+ * the records of a run may take this way), counted by its kind.
+ */
+static void
+unmatched(struct render *R, const struct tkt_rec *r)
+{
+	const char *v[5], *f[3];
 
 	tkt_buf_reset(&R->text);
 	tkt_buf_adds(&R->text, "no template matches this ticket (");
 	for (size_t i = 0; i < 5; i++) {
 		v[i] = tkt_rec_field(r, match_fields[i]);
-		tkt_buf_printf(&R->text, "%s%s %s", i ? ", " : "",
-		    match_fields[i], v[i] ? v[i] : "null");
+		if (i > 0)
+			tkt_buf_adds(&R->text, ", ");
+		tkt_buf_adds(&R->text, match_fields[i]);
+		tkt_buf_addc(&R->text, ' ');
+		tkt_buf_adds(&R->text, v[i] ? v[i] : "null");
 	}
 	tkt_buf_addc(&R->text, ')');
-	tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "%s", R->text.s);
+	f[0] = v[0];
+	f[1] = v[1];
+	f[2] = v[4];
+	kind_count(R, f);
 }
 
-/* The "reply" member: the text, or the error. */
+/* Each kind of record no template fits, once, with its count. */
+static void
+kinds_report(struct render *R)
+{
+	for (size_t i = 0; i < R->nkinds; i++) {
+		struct kind *k = &R->kinds[i];
+
+		if (!R->wfail)
+			tkt_warnx("%ju ticket%s matched no template (type %s, "
+			    "sub_label %s, locale %s)", k->n, k->n == 1 ? "" :
+			    "s", k->f[0] ? k->f[0] : "null", k->f[1] ? k->f[1] :
+			    "null", k->f[2] ? k->f[2] : "null");
+		for (int j = 0; j < 3; j++)
+			free(k->f[j]);
+	}
+	free(R->kinds);
+	free(R->slots);
+}
+
+/* The "reply" member: the text, or the error (err; NULL: none). */
 static void
 reply_json(struct render *R, const struct tkt_tmpl *t,
-    const struct tkt_locale_pick *pk, const struct tkt_error *err)
+    const struct tkt_locale_pick *pk, const char *err)
 {
 	struct tkt_jw w;
 
@@ -114,7 +216,7 @@ reply_json(struct render *R, const struct tkt_tmpl *t,
 	tkt_jw_str(&w, t ? tkt_tmpl_name(t) : NULL);
 	if (err != NULL) {
 		tkt_jw_key(&w, "error");
-		tkt_jw_str(&w, err->msg);
+		tkt_jw_str(&w, err);
 	} else {
 		tkt_jw_key(&w, "locale");
 		tkt_jw_str(&w, pk->locale);
@@ -137,21 +239,21 @@ render_one(struct tkt_rec *r, void *arg)
 	struct tkt_locale_pick pk;
 	struct tkt_error err;
 	struct tkt_edit ed;
-	int failed = 1;
+	const char *why = NULL;	/* the error, if any */
 
 	tkt_error_clear(&err);
-	if (t == NULL && (t = tkt_tmplset_match(&R->set, r)) == NULL)
-		unmatched(R, r, &err);
-	else if (tkt_reply_render(t, &R->cfg, &R->o->defs, R->o->locale, r,
-	    &R->text, &pk, &err) == 0)
-		failed = 0;
-	if (failed) {
+	if (t == NULL && (t = tkt_tmplset_match(&R->set, r)) == NULL) {
+		unmatched(R, r);
+		why = R->text.s;
+	} else if (tkt_reply_render(t, &R->cfg, &R->o->defs, R->o->locale, r,
+	    &R->text, &pk, &err) == -1) {
 		const char *id = tkt_rec_field(r, "id");
 
 		tkt_warnx("%s:%ju: ticket %s: %s", r->name, r->lineno,
 		    id ? id : "(no id)", err.msg);
+		why = err.msg;
 	}
-	reply_json(R, t, &pk, failed ? &err : NULL);
+	reply_json(R, t, &pk, why);
 	ed.key = "reply";
 	ed.val = R->reply.s;
 	ed.len = R->reply.len;
@@ -161,7 +263,7 @@ render_one(struct tkt_rec *r, void *arg)
 		R->wfail = 1;
 		return -1;
 	}
-	return failed ? TKT_EXIT_NO : TKT_EXIT_OK;
+	return why != NULL ? TKT_EXIT_NO : TKT_EXIT_OK;
 }
 
 int
@@ -188,6 +290,7 @@ tkt_template_render(const struct tkt_tmpl_opts *o)
 	tkt_buf_init(&R.reply);
 	tkt_buf_init(&R.line);
 	status = tkt_loop_run(rd, render_one, &R);
+	kinds_report(&R);
 	tkt_buf_free(&R.text);
 	tkt_buf_free(&R.reply);
 	tkt_buf_free(&R.line);
