@@ -59,115 +59,95 @@ static const struct tkt_tool top = {
 	no_opts, NULL, NULL, NULL
 };
 
-static const struct tkt_tool render_tool = {
-	RENDER_SYN,
-	"Writes each ticket read back with a reply rendered from a template.",
-	render_opts, NULL, "tkt-template", NULL
-};
-
-static const struct tkt_tool lint_tool = {
-	LINT_SYN,
-	"Checks template files; prints one finding per line.",
-	lint_opts, NULL, "tkt-template", NULL
-};
-
-static const struct tkt_tool list_tool = {
-	LIST_SYN,
-	"Prints the templates of the search path, in the order --auto tries them.",
-	list_opts, NULL, "tkt-template", NULL
-};
-
-static const struct tkt_tool show_tool = {
-	SHOW_SYN,
-	"Prints a template's file, or the text it has for a locale.",
-	show_opts, NULL, "tkt-template", NULL
-};
-
-static int
-render(int argc, char **argv, struct tkt_tmpl_opts *o)
+/*
+ * The options of every subcommand in one switch: getopt takes only those
+ * of the subcommand's own tool, so none can reach another's field.
+ */
+static void
+parse(const struct tkt_tool *tool, int argc, char **argv,
+    struct tkt_tmpl_opts *o)
 {
 	const char *arg;
 	int c;
 
-	while ((c = tkt_opt_next(&render_tool, argc, argv, &arg)) != -1) {
+	while ((c = tkt_opt_next(tool, argc, argv, &arg)) != -1) {
 		switch (c) {
 		case 't': o->name = arg; break;
 		case O_AUTO: o->aut = 1; break;
 		case 'l': o->locale = arg; break;
 		case 'D': tkt_opt_define(&o->defs, arg); break;
-		}
-	}
-	if ((o->name == NULL) == (o->aut == 0)) {
-		tkt_warnx("render: give either -t name or --auto");
-		tkt_opt_usage(&render_tool);
-	}
-	o->operands = argv + optind;
-	o->noperands = argc - optind;
-	return tkt_template_render(o);
-}
-
-static int
-lint(int argc, char **argv, struct tkt_tmpl_opts *o)
-{
-	const char *arg;
-	int c;
-
-	while ((c = tkt_opt_next(&lint_tool, argc, argv, &arg)) != -1) {
-		switch (c) {
-		case O_JSON: o->json = 1; break;
+		case O_JSON: o->json = 1; o->table = 0; break;
+		case O_TABLE: o->table = 1; break;
 		case O_STRICT: o->strict = 1; break;
 		case O_REQ: tkt_strs_addlist(&o->req, arg); break;
 		}
 	}
-	if (optind == argc) {
-		tkt_warnx("lint: name the template files to check");
-		tkt_opt_usage(&lint_tool);
-	}
 	o->operands = argv + optind;
 	o->noperands = argc - optind;
+}
+
+static int
+render(const struct tkt_tool *tool, struct tkt_tmpl_opts *o)
+{
+	if ((o->name == NULL) == (o->aut == 0)) {
+		tkt_warnx("render: give either -t name or --auto");
+		tkt_opt_usage(tool);
+	}
+	return tkt_template_render(o);
+}
+
+static int
+lint(const struct tkt_tool *tool, struct tkt_tmpl_opts *o)
+{
+	if (o->noperands == 0) {
+		tkt_warnx("lint: name the template files to check");
+		tkt_opt_usage(tool);
+	}
 	return tkt_template_lint(o);
 }
 
 static int
-list(int argc, char **argv, struct tkt_tmpl_opts *o)
+list(const struct tkt_tool *tool, struct tkt_tmpl_opts *o)
 {
-	const char *arg;
-	int c;
-
-	while ((c = tkt_opt_next(&list_tool, argc, argv, &arg)) != -1)
-		o->table = c == O_TABLE;
-	if (optind != argc) {
-		tkt_warnx("list: '%s': list takes no operand", argv[optind]);
-		tkt_opt_usage(&list_tool);
+	if (o->noperands != 0) {
+		tkt_warnx("list: '%s': list takes no operand", o->operands[0]);
+		tkt_opt_usage(tool);
 	}
 	return tkt_template_list(o);
 }
 
 static int
-show(int argc, char **argv, struct tkt_tmpl_opts *o)
+show(const struct tkt_tool *tool, struct tkt_tmpl_opts *o)
 {
-	const char *arg;
-
-	while (tkt_opt_next(&show_tool, argc, argv, &arg) != -1)
-		o->locale = arg;	/* -l, its only option */
-	if (argc - optind != 1) {
+	if (o->noperands != 1) {
 		tkt_warnx("show: name one template");
-		tkt_opt_usage(&show_tool);
+		tkt_opt_usage(tool);
 	}
-	o->name = argv[optind];
+	o->name = o->operands[0];
 	return tkt_template_show(o);
 }
+
+/* The subcommands: each its tool (synopsis, options, -h) and its checks. */
+static const struct cmd {
+	const char	*name;
+	int		(*fn)(const struct tkt_tool *, struct tkt_tmpl_opts *);
+	struct tkt_tool	 tool;
+} cmds[] = {
+	{ "render", render, { RENDER_SYN, "Writes each ticket read back with "
+	    "a reply rendered from a template.", render_opts, NULL,
+	    "tkt-template", NULL } },
+	{ "lint", lint, { LINT_SYN, "Checks template files; prints one "
+	    "finding per line.", lint_opts, NULL, "tkt-template", NULL } },
+	{ "list", list, { LIST_SYN, "Prints the templates of the search path, "
+	    "in the order --auto tries them.", list_opts, NULL, "tkt-template",
+	    NULL } },
+	{ "show", show, { SHOW_SYN, "Prints a template's file, or the text it "
+	    "has for a locale.", show_opts, NULL, "tkt-template", NULL } }
+};
 
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char	*name;
-		int		(*fn)(int, char **, struct tkt_tmpl_opts *);
-	} cmds[] = {
-		{ "render", render }, { "lint", lint }, { "list", list },
-		{ "show", show }
-	};
 	struct tkt_tmpl_opts o = { .table = -1 };
 	const char *arg;
 	int status;
@@ -183,7 +163,8 @@ main(int argc, char *argv[])
 			continue;
 		/* getopt's messages name the subcommand: "tkt-template lint:" */
 		argv[1] = xasprintf("%s %s", tkt_getprogname(), cmds[i].name);
-		status = cmds[i].fn(argc - 1, argv + 1, &o);
+		parse(&cmds[i].tool, argc - 1, argv + 1, &o);
+		status = cmds[i].fn(&cmds[i].tool, &o);
 		free(argv[1]);
 		tkt_vars_free(&o.defs);
 		tkt_strs_free(&o.req);
