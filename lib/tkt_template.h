@@ -184,7 +184,10 @@ struct tkt_finding {
 
 struct tkt_lint;
 
-/* A new linter (record fields, word lists, worst-case record); NULL with err. */
+/*
+ * A new linter (record fields, word lists, worst-case record); NULL with
+ * err.  It borrows required_locales until tkt_lint_free.
+ */
 struct tkt_lint	*tkt_lint_new(char **required_locales, size_t nrequired,
 		    struct tkt_error *);
 void		 tkt_lint_free(struct tkt_lint *);
