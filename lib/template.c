@@ -846,15 +846,32 @@ fits(const struct mlist *m, const char *val, int how)
 	return 0;
 }
 
-int
-tkt_tmpl_matches(const struct tkt_tmpl *t, const struct tkt_rec *r)
+/* The record's match fields, each looked up once (NULL: absent or null). */
+static void
+match_values(const struct tkt_rec *r, const char *v[M_N])
+{
+	for (int j = 0; j < M_N; j++)
+		v[j] = tkt_rec_field(r, match_keys[j]);
+}
+
+static int
+matches(const struct tkt_tmpl *t, const char *const v[M_N])
 {
 	if (!t->has_match)
 		return 0;
 	for (int j = 0; j < M_N; j++)
-		if (!fits(&t->match[j], tkt_rec_field(r, match_keys[j]), j))
+		if (!fits(&t->match[j], v[j], j))
 			return 0;
 	return 1;
+}
+
+int
+tkt_tmpl_matches(const struct tkt_tmpl *t, const struct tkt_rec *r)
+{
+	const char *v[M_N];
+
+	match_values(r, v);
+	return matches(t, v);
 }
 
 /* Rendering. */
@@ -1135,7 +1152,9 @@ tkt_reply_render(const struct tkt_tmpl *t, const struct tkt_config *cfg,
 	vi = tkt_tmpl_pick(t, locale ? locale : tkt_rec_field(r, "locale"), pk);
 	if (tkt_tmpl_render(t, (size_t)vi, r, &env, text, err) == -1)
 		return -1;
-	if ((n = tkt_utf8_count(text->s, text->len)) > TKT_REPLY_MAX) {
+	/* A code point is a byte at least: short texts need no count. */
+	if (text->len > TKT_REPLY_MAX &&
+	    (n = tkt_utf8_count(text->s, text->len)) > TKT_REPLY_MAX) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "template %s, "
 		    "locale %s: the reply is %zu characters, over the limit of "
 		    "%d", t->name, pk->locale, n, TKT_REPLY_MAX);
@@ -1255,8 +1274,11 @@ tkt_tmplset_find(const struct tkt_tmplset *set, const char *name)
 struct tkt_tmpl *
 tkt_tmplset_match(const struct tkt_tmplset *set, const struct tkt_rec *r)
 {
+	const char *v[M_N];
+
+	match_values(r, v);
 	for (size_t i = 0; i < set->n; i++)
-		if (tkt_tmpl_matches(set->t[i], r))
+		if (matches(set->t[i], v))
 			return set->t[i];
 	return NULL;
 }
