@@ -236,7 +236,7 @@ render_one(struct tkt_rec *r, void *arg)
 {
 	struct render *R = arg;
 	const struct tkt_tmpl *t = R->fixed;
-	struct tkt_locale_pick pk;
+	struct tkt_locale_pick pk = { NULL, NULL, 0 };	/* read only on success */
 	struct tkt_error err;
 	struct tkt_edit ed;
 	const char *why = NULL;	/* the error, if any */
