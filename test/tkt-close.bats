@@ -496,7 +496,8 @@ $a"
 	new=$(curl -s -G "$SANDBOX_URL/api/$TKT_TEST_API/oauth/refresh_token" -d client_id=app \
 	    -d client_secret=secret -d refresh_token=sandbox-refresh -d grant_type=refresh_token |
 	    jq -r .data.access_token)
-	[ -n "$new" ] && [ "$new" != null ]
+	[ -n "$new" ]
+	[ "$new" != null ]
 	run -4 --separate-stderr tkt-close -v <<<"{\"id\":\"$a\"}"
 	[ "$(reqs)" = "$(sent close "$a") $(tok_http)" ]
 	[[ "$stderr" == *"

@@ -524,7 +524,8 @@ YAML
 	# Printed: the 10 newer and 490 ties, then the ties of page 2 not seen
 	# yet (how many depends on the order the server gives ties); no more.
 	local n=${#lines[@]}
-	[ "$n" -gt 500 ] && [ "$n" -le 610 ]
+	[ "$n" -gt 500 ]
+	[ "$n" -le 610 ]
 	[ "$(printf '%s\n' "$output" | jq -r .id | sort -u | wc -l)" -eq "$n" ]
 	[ "$stderr" = "tkt-list: page 2: all 500 tickets of the page were updated at 2026-11-18T12:50:00.250+02:00; more may share that time, and paging by updated_at cannot get past them without losing some
 tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
@@ -557,7 +558,8 @@ tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
 @test "an empty v3 list prints nothing and exits 0, or 1 with -e" {
 	serve_v3 0
 	run -0 --separate-stderr tkt-list
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	run -1 --separate-stderr tkt-list -e
 }
 

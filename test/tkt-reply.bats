@@ -488,7 +488,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok == false and .result.error.kind == "refused")'
 	refused=$(printf '%s\n' "$output" | grep -c 'the marketplace refused the token')
 	unsent=$(printf '%s\n' "$output" | grep -c 'not sent: the run stopped (the token was refused)')
-	[ "$refused" -ge 1 ] && [ $((refused + unsent)) -eq 30 ]
+	[ "$refused" -ge 1 ]
+	[ $((refused + unsent)) -eq 30 ]
 	[[ "$stderr" == *$'\n'"tkt-reply: stopped: $unsent records read but not sent, 0 with an unknown outcome" ]]
 	[ "$(changes)" -eq "$before" ]
 }
