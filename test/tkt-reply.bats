@@ -4,6 +4,9 @@
 # under faults, and every error a user can hit.
 
 load test_helper
+# The sandbox's store and requests, and the wire form of the API version
+# under test (by_api, request, sent, read_of, faults, refused …).
+load action_helper
 
 TEXT="Thank you for your message. We are looking into it right now."
 
@@ -11,12 +14,6 @@ setup() {
 	export TKT_NOW="$TEST_NOW"
 	STORE="$BATS_TEST_TMPDIR/store.jsonl"
 	start_sandbox -d "$STORE" --seed 7 --tickets 60 --now "$TEST_NOW"
-}
-
-teardown() {
-	reap_sandboxes
-	stop_sandbox
-	stop_fake
 }
 
 # awaiting N: N action-required records, in the sandbox's order.
@@ -29,67 +26,6 @@ ours() {
 	tkt-list "$1" | jq --arg t "${2:-$TEXT}" \
 	    '[.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length'
 }
-
-state_of() {
-	tkt-list "$1" | jq -r .state
-}
-
-# The store file grows by one line per change the sandbox makes.
-changes() {
-	wc -l <"$STORE"
-}
-
-# The wire form of the API version under test (TKT_TEST_API, see
-# test_helper.bash), so that each test checks the exact requests of the
-# version it runs against.  by_api V2 V3: the one that applies.
-by_api() {
-	case $TKT_TEST_API in
-	v2) printf '%s\n' "$1" ;;
-	v3) printf '%s\n' "$2" ;;
-	esac
-}
-
-# reply_path ID, read_path ID: where a reply to ticket ID goes, and where
-# its read-back goes (as -v logs them).
-reply_path() {
-	by_api /api/v2/ticket/reply "/api/v3/tickets/$1/replies"
-}
-
-read_path() {
-	by_api "/api/v2/ticket?id=$1" "/api/v3/tickets/$1"
-}
-
-# req METHOD PATH BODY: a request as a dry run shows it.
-req() {
-	jq -cn --arg m "$1" --arg p "$2" --arg b "$3" \
-	    '{method: $m, path: $p, body: $b}'
-}
-
-# close_req ID: the close of ticket ID as a dry run shows it.
-close_req() {
-	by_api "$(req POST /api/v2/ticket/close "id=$1")" \
-	    "$(req PUT "/api/v3/tickets/$1" '{"state":"CLOSED"}')"
-}
-
-# reply_faults KIND ID...: the --faults rules under which every reply to the
-# tickets named meets KIND (500:1, drop-after …) and no read does.  v2
-# has one path for every reply; v3 puts the ticket's id in it.
-reply_faults() {
-	local kind=$1 id spec=
-	shift
-	if [ "$TKT_TEST_API" = v2 ]; then
-		printf '%s@/api/v2/ticket/reply\n' "$kind"
-		return
-	fi
-	for id; do
-		spec+="${spec:+,}$kind@/api/v3/tickets/$id/replies"
-	done
-	printf '%s\n' "$spec"
-}
-
-# What the sandbox says to a wrong token: v2's 4000, v3's 1006.
-WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
-    "code 1006: No access token found or the app does not exist")
 
 @test "replies to each record with -m; every record comes back in input order with result" {
 	awaiting 5 >"$BATS_TEST_TMPDIR/in"
@@ -104,7 +40,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	    (.result.steps[0].request_id | length) > 0)'
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
 		[ "$(ours "$id")" -eq 1 ]
-		[ "$(state_of "$id")" = AWAITING_USER ]
+		[ "$(state "$id")" = AWAITING_USER ]
 	done
 }
 
@@ -149,7 +85,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	    all(.result.steps[]; .ok))'
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
 		[ "$(ours "$id")" -eq 1 ]
-		[ "$(state_of "$id")" = CLOSED ]
+		[ "$(state "$id")" = CLOSED ]
 	done
 }
 
@@ -257,8 +193,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 @test "dry run of --resolve shows both requests; a bare id with -t cannot be planned" {
 	id=$(awaiting 1 | jq -r .id)
 	run -0 tkt-reply -n --resolve -m "$TEXT" <<<"$id"
-	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[0].request | "\(.method) \(.path)"')" = "POST $(reply_path "$id")" ]
-	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[1].request')" = "$(close_req "$id")" ]
+	[ "$(printf '%s\n' "$output" | jq -r '.result.steps[0].request | "\(.method) \(.path)"')" = "$(sent reply "$id")" ]
+	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[1].request')" = "$(request close "$id")" ]
 	[ "$(printf '%s\n' "$output" | jq '.result.steps | length')" -eq 2 ]
 	run -1 --separate-stderr tkt-reply -n -t polite-close <<<"$id"
 	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it" ]
@@ -414,12 +350,12 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	awaiting 3 >"$BATS_TEST_TMPDIR/in"
 	stop_sandbox
 	start_sandbox -d "$STORE" --now "$TEST_NOW" \
-	    --faults "$(reply_faults drop-after:1 $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
+	    --faults "$(faults drop-after:1 reply $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
 	run -0 --separate-stderr tkt-reply -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok)'
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[[ "$stderr" == *"POST $(reply_path "$id") failed after "* ]]
-		[[ "$stderr" == *"GET $(read_path "$id") 200 "* ]]
+		[[ "$stderr" == *"$(sent reply "$id") failed after "* ]]
+		[[ "$stderr" == *"$(read_of "$id") 200 "* ]]
 		[ "$(ours "$id")" -eq 1 ]
 	done
 }
@@ -433,8 +369,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	run -0 --separate-stderr tkt-reply -P 1 -v -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'length == 4 and all(.[]; .result.ok)'
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
-	[[ "$stderr" == *"POST $(reply_path "$id") 500 "* ]]
-	[[ "$stderr" == *"GET $(read_path "$id") "* ]]
+	[[ "$stderr" == *"$(sent reply "$id") 500 "* ]]
+	[[ "$stderr" == *"$(read_of "$id") "* ]]
 	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
 		[ "$(ours "$id")" -eq 1 ]
 	done
@@ -443,10 +379,10 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 @test "a cut, malformed answer to a write is settled by the read-back" {
 	id=$(awaiting 1 | jq -r .id)
 	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "$(reply_faults garbage:1 "$id")"
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "$(faults garbage:1 reply "$id")"
 	run -0 --separate-stderr tkt-reply -v -m "$TEXT" <<<"$id"
 	# A bare id is read first; the second read is the read-back.
-	[ "$(printf '%s\n' "$stderr" | grep -cF "GET $(read_path "$id") 200 ")" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | grep -cF "$(read_of "$id") 200 ")" -eq 2 ]
 	[ "$(ours "$id")" -eq 1 ]
 }
 
@@ -454,7 +390,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	awaiting 2 >"$BATS_TEST_TMPDIR/in"
 	stop_sandbox
 	start_sandbox -d "$STORE" --now "$TEST_NOW" \
-	    --faults "$(reply_faults 500:1 $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
+	    --faults "$(faults 500:1 reply $(jq -r .id "$BATS_TEST_TMPDIR/in"))"
 	export TKT_RETRIES=1
 	run -3 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	[ "${#lines[@]}" -eq 2 ]
@@ -480,7 +416,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	awaiting 30 >"$BATS_TEST_TMPDIR/in"
 	before=$(changes)
 	TKT_TOKEN=wrong-token run -4 --separate-stderr tkt-reply -P 2 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(by_api 401 400), $WRONG_TOKEN_WHY; a person must renew it) (request id "*")" ]]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": $(refused) (request id "*")" ]]
 	[[ "$stderr" != *wrong-token* ]]
 	# Every record read (all 30 fit the window) comes out, in order.
 	[ "${#lines[@]}" -eq 30 ]
@@ -504,8 +440,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	why=$(by_api "code 1015: The access token has expired" \
 	    "code 1007: This access token has expired")
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(by_api 401 400), $why; a person must renew it) (request id "*")" ]]
-	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1015 1007),$(by_api 401 400)]" ]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(tok_http), $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1015 1007),$(tok_http)]" ]
 	# A refresh by someone else revokes the token the run was given.
 	curl -sf -o /dev/null -d client_id=app -d client_secret=secret \
 	    -d grant_type=refresh_token -d refresh_token=refresh-0123456789 \
@@ -513,8 +449,8 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	run -4 --separate-stderr tkt-reply -P 1 -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	why=$(by_api "code 1016: The access token has been revoked" \
 	    "code 1008: This access token has been revoked")
-	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(by_api 401 400), $why; a person must renew it) (request id "*")" ]]
-	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1016 1008),$(by_api 401 400)]" ]
+	[[ "${stderr%%$'\n'*}" == "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket "*": the marketplace refused the token (HTTP $(tok_http), $why; a person must renew it) (request id "*")" ]]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result.error | [.kind, .code, .http]')" = "[\"refused\",$(by_api 1016 1008),$(tok_http)]" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -633,7 +569,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok and .api == "v3")'
 	for t in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
 		[ "$(ours "$t")" -eq 1 ]
-		[ "$(state_of "$t")" = CLOSED ]
+		[ "$(state "$t")" = CLOSED ]
 	done
 	# A re-run skips, read through v2 or v3 alike.
 	run -0 tkt-reply --resolve -m "$TEXT" "$BATS_TEST_TMPDIR/in"
@@ -664,7 +600,7 @@ WRONG_TOKEN_WHY=$(by_api "code 4000: Unauthorized Request" \
 	[ "$(ours "$id" "We are looking into this again.")" -eq 1 ]
 	id2=$(jq -r 'select(.state == "CLOSED") | .id' "$STORE" | sed -n 2p)
 	run -0 tkt-close --reopen <<<"$id2"
-	[ "$(state_of "$id2")" = AWAITING_MERCHANT ]
+	[ "$(state "$id2")" = AWAITING_MERCHANT ]
 	run -2 --separate-stderr env TKT_API=v2 tkt-close --reopen <<<"$id2"
 	[ "$stderr" = "tkt-close: --reopen needs -m REASON on store 'env': API v2 sends the reason to the buyer" ]
 }
