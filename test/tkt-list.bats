@@ -25,6 +25,19 @@ teardown() {
 	fi
 }
 
+# shop_config MODE: a config of one store, shop, on the sandbox, its token
+# ($TEST_TOKEN) in ~/token of mode MODE.
+shop_config() {
+	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
+	chmod "$1" "$HOME/token"
+	write_config <<YAML
+stores:
+  shop:
+    url: $SANDBOX_URL
+    token_file: ~/token
+YAML
+}
+
 # store_of N: a sandbox store file of N tickets, all awaiting the merchant,
 # each updated a second before the one before it (v3 pages by that time).
 store_of() {
@@ -366,14 +379,7 @@ YAML
 }
 
 @test "a token file open to group or others is refused" {
-	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
-	chmod 640 "$HOME/token"
-	write_config <<YAML
-stores:
-  shop:
-    url: $SANDBOX_URL
-    token_file: ~/token
-YAML
+	shop_config 640
 	run -2 --separate-stderr env -u TKT_API_URL -u TKT_TOKEN tkt-list
 	[ "$stderr" = "tkt-list: token file $HOME/token is open to group or others (mode 0640); run: chmod 600 $HOME/token" ]
 	chmod 600 "$HOME/token"
@@ -853,14 +859,7 @@ tkt-list: store eu: the listing stopped at page 1 after 0 records: it is incompl
 	local d="$BATS_TEST_TMPDIR" t
 	STORE="$d/store.jsonl"
 	start_sandbox -d "$STORE" --seed 11 --tickets 400 --now "$TEST_NOW"
-	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
-	chmod 600 "$HOME/token"
-	write_config <<YAML
-stores:
-  shop:
-    url: $SANDBOX_URL
-    token_file: ~/token
-YAML
+	shop_config 600
 	unset TKT_API TKT_API_URL TKT_TOKEN
 	run -0 --separate-stderr tkt-list -v --json
 	# One key per state, never states[] (which a strict server ignores,

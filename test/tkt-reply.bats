@@ -27,6 +27,19 @@ ours() {
 	    '[.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length'
 }
 
+# answered FILE [STATE]: each ticket of FILE (records, one a line) has
+# exactly one MERCHANT reply with $TEXT now, and is in STATE if given.
+answered() {
+	local ids id
+	ids=$(jq -r .id "$1")
+	[ -n "$ids" ] || { echo "answered: no ticket in $1"; return 1; }
+	for id in $ids; do
+		[ "$(ours "$id")" -eq 1 ] || { echo "ticket $id: $(ours "$id") replies"; return 1; }
+		[ -z "${2:-}" ] || [ "$(state "$id")" = "$2" ] ||
+		    { echo "ticket $id: $(state "$id"), not $2"; return 1; }
+	done
+}
+
 @test "replies to each record with -m; every record comes back in input order with result" {
 	awaiting 5 >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
@@ -38,10 +51,7 @@ ours() {
 	    (.result | has("error") | not) and (.result.steps | length) == 1 and
 	    .result.steps[0].action == "reply" and .result.steps[0].ok == true and
 	    (.result.steps[0].request_id | length) > 0)'
-	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$id")" -eq 1 ]
-		[ "$(state "$id")" = AWAITING_USER ]
-	done
+	answered "$BATS_TEST_TMPDIR/in" AWAITING_USER
 }
 
 @test "the input record passes through byte for byte; only result is added" {
@@ -83,10 +93,7 @@ ours() {
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok and
 	    ([.result.steps[].action] == ["reply", "close"]) and
 	    all(.result.steps[]; .ok))'
-	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$id")" -eq 1 ]
-		[ "$(state "$id")" = CLOSED ]
-	done
+	answered "$BATS_TEST_TMPDIR/in" CLOSED
 }
 
 @test "bare ids and records mixed in one stream; an id comes back as {id, result}" {
@@ -97,9 +104,7 @@ ours() {
 	diff <(jq -r .id "$BATS_TEST_TMPDIR/all") <(printf '%s\n' "$output" | jq -r .id)
 	[ "$(printf '%s\n' "${lines[1]}" | jq -c 'keys')" = '["id","result"]' ]
 	[ "$(printf '%s\n' "${lines[2]}" | jq -r .subject)" != null ]
-	for id in $(jq -r .id "$BATS_TEST_TMPDIR/all"); do
-		[ "$(ours "$id")" -eq 1 ]
-	done
+	answered "$BATS_TEST_TMPDIR/all"
 }
 
 @test "a record without reply.text and no -m or -t is a local error; the others are sent" {
@@ -220,9 +225,7 @@ ours() {
 	run -0 timeout 30 bash -c "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-close"
 	printf '%s\n' "$output" | jq -e -s 'length == 20 and all(.[]; .result.action == "close" and .result.ok)'
 	run -0 timeout 30 bash -c "tkt-reply -n -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-close -n"
-	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$id")" -eq 1 ]
-	done
+	answered "$BATS_TEST_TMPDIR/in"
 }
 
 @test "the same ticket twice in one input is answered once" {
@@ -340,9 +343,7 @@ ours() {
 	wait "$b"
 	[ "$(cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | jq -s 'map(select(.result.ok)) | length')" -eq 24 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | jq -s 'map(select(.result.skipped)) | length')" -eq 12 ]
-	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$id")" -eq 1 ]
-	done
+	answered "$BATS_TEST_TMPDIR/in"
 	[ "$(wc -l <"$XDG_STATE_HOME/tkt/journal")" -eq 12 ]
 }
 
@@ -371,9 +372,7 @@ ours() {
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
 	[[ "$stderr" == *"$(sent reply "$id") 500 "* ]]
 	[[ "$stderr" == *"$(read_of "$id") "* ]]
-	for id in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$id")" -eq 1 ]
-	done
+	answered "$BATS_TEST_TMPDIR/in"
 }
 
 @test "a cut, malformed answer to a write is settled by the read-back" {
@@ -567,10 +566,7 @@ ours() {
 	[[ "$stderr" == *"POST /api/v3/tickets/$id/replies 200"* ]]
 	[[ "$stderr" == *"PUT /api/v3/tickets/$id 200"* ]]
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.ok and .api == "v3")'
-	for t in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$t")" -eq 1 ]
-		[ "$(state "$t")" = CLOSED ]
-	done
+	answered "$BATS_TEST_TMPDIR/in" CLOSED
 	# A re-run skips, read through v2 or v3 alike.
 	run -0 tkt-reply --resolve -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped)'
@@ -587,9 +583,7 @@ ours() {
 	printf '%s\n' "$output" | jq -e -s 'length == 10 and all(.[]; .result.ok)'
 	stop_sandbox
 	start_sandbox -d "$STORE" --now "$TEST_NOW"
-	for t in $(jq -r .id "$BATS_TEST_TMPDIR/in"); do
-		[ "$(ours "$t")" -eq 1 ]
-	done
+	answered "$BATS_TEST_TMPDIR/in"
 }
 
 @test "v3: re-open by state, then the reason as a reply; the reason is optional on v3 only" {
