@@ -7,6 +7,7 @@ load test_helper
 # The sandbox's store and requests, and the wire form of the API version
 # under test (by_api, request, sent, read_of, faults, refused …).
 load action_helper
+load soak_helper
 
 TEXT="Thank you for your message. We are looking into it right now."
 
@@ -530,28 +531,8 @@ answered() {
 	[ -z "$stderr" ]
 }
 
-@test "fault soak: 2,000 tickets through --resolve -P 8 with about 20 % faults, each answered and closed exactly once" {
-	stop_sandbox
-	STORE="$BATS_TEST_TMPDIR/soak.jsonl"
-	start_sandbox -d "$STORE" --seed 21 --tickets 4200 --now "$TEST_NOW"
-	tkt-list --limit 2000 | jq -r .id >"$BATS_TEST_TMPDIR/ids"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" -eq 2000 ]
-	stop_sandbox
-	start_sandbox -d "$STORE" --seed 22 --now "$TEST_NOW" --faults \
-	    '500:0.05,503:0.05,429:0.01,drop-before:0.04,drop-after:0.04,slow=100:0.02'
-	export TKT_RETRIES=8 TKT_TIMEOUT=5s TKT_BACKOFF=20ms
-	run --separate-stderr tkt-reply --resolve -P 8 -m "$TEXT" "$BATS_TEST_TMPDIR/ids"
-	echo "$stderr" | head -n 5
-	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 2000 ]
-	diff "$BATS_TEST_TMPDIR/ids" <(printf '%s\n' "$output" | jq -r .id)
-	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.ok)'
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW"
-	run -0 bash -c "tkt-list - <'$BATS_TEST_TMPDIR/ids' | jq -r --arg t '$TEXT' \
-	    '[.state, ([.replies[] | select(.sender == \"MERCHANT\" and .message == \$t)] | length)] | @tsv' |
-	    sort | uniq -c"
-	[ "$(echo $output)" = "2000 CLOSED 1" ]
+@test "fault soak: 200 tickets through --resolve -P 8 with about 20 % faults, each answered and closed exactly once (make soak: 2,000)" {
+	reply_soak 200
 }
 
 # API v3: the same engine, v3's requests (JSON, PUT state, POST replies).
@@ -660,41 +641,7 @@ YAML
 	SANDBOX_PID=$v2pid
 }
 
-@test "v3: --resolve -P 8 through 23 % failing writes (500s, 429s that alone carry rate headers, cuts after applying): 400 tickets in under 30 s, one reply each, and a re-run sends nothing" {
+@test "v3: --resolve -P 8 through 23 % failing writes (500s, 429s that alone carry rate headers, cuts after applying): 100 tickets, one reply each, and a re-run sends nothing (make soak: 400)" {
 	only_api v3 "the rate headers on 429s only are v3's"
-	local f d="$BATS_TEST_TMPDIR" t0 t1 w
-	stop_sandbox
-	STORE="$d/soak.jsonl"
-	start_sandbox -d "$STORE" --seed 31 --tickets 900 --now "$TEST_NOW"
-	tkt-list --limit 400 >"$d/in.jsonl"
-	[ "$(wc -l <"$d/in.jsonl")" -eq 400 ]
-	stop_sandbox
-	# Each rule for the replies (POST) and the closes (PUT); the first
-	# that fires wins: 1 - 0.92 * 0.92 * 0.91 = 23 % of the writes fail.
-	for w in POST PUT; do
-		f+="500:0.08@$w/api/v3/tickets,429:0.08@$w/api/v3/tickets,drop-after:0.09@$w/api/v3/tickets,"
-	done
-	start_sandbox -d "$STORE" --seed 32 --now "$TEST_NOW" --rate-headers 429 --faults "${f%,}"
-	t0=$EPOCHREALTIME
-	run -0 --separate-stderr env TKT_TIMEOUT=5s tkt-reply -v --resolve -P 8 -m "$TEXT" "$d/in.jsonl"
-	t1=$EPOCHREALTIME
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 30) }' || { echo "took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s"; return 1; }
-	# The faults did happen, and the 429s alone carried rate headers.
-	[ "$(printf '%s\n' "$stderr" | grep -c ' 429 ')" -ge 20 ]
-	[ "$(printf '%s\n' "$stderr" | grep -c ' 500 ')" -ge 20 ]
-	[ "$(printf '%s\n' "$stderr" | grep -c ' failed after ')" -ge 20 ]
-	[ -z "$(printf '%s\n' "$stderr" | grep ' 200 ' | grep -v 'remaining=- reset=-')" ]
-	# Every record out, in order, ok; each ticket one reply, closed.
-	diff <(jq -r .id "$d/in.jsonl") <(printf '%s\n' "$output" | jq -r .id)
-	printf '%s\n' "$output" | jq -e -s 'length == 400 and all(.[]; .result.ok)'
-	stop_sandbox
-	start_sandbox -d "$STORE" --now "$TEST_NOW"
-	run -0 bash -c "jq -r .id '$d/in.jsonl' | tkt-list -P 8 - | jq -r --arg t '$TEXT' \
-	    '[.state, ([.replies[] | select(.sender == \"MERCHANT\" and .message == \$t)] | length)] | @tsv' |
-	    sort | uniq -c"
-	[ "$(echo $output)" = "400 CLOSED 1" ]
-	# The same run again sends nothing.
-	run -0 --separate-stderr tkt-reply -v --resolve -P 8 -m "$TEXT" "$d/in.jsonl"
-	[ -z "$(printf '%s\n' "$stderr" | grep -E '^tkt-reply: (POST|PUT) ')" ]
-	printf '%s\n' "$output" | jq -e -s 'length == 400 and all(.[]; .result.ok and .result.skipped)'
+	reply_soak_429 100
 }
