@@ -1,6 +1,8 @@
 # tkt: plain GNU make, no configure step.
-# make [all] | demo | check | test-v2 | test-v3 | bench | install | uninstall
-#      | clean | lint | deps
+# make [all] | demo | check | soak | test-v2 | test-v3 | bench | install
+#      | uninstall | clean | lint | deps
+# check runs the test suite (test/*.bats), soak the long fault soaks and
+# waits (test/soak/*.bats), of which check runs a short version each.
 # SANITIZE=1 builds with -fsanitize=address,undefined; NO_DEPS=1 skips deps.
 
 VERSION    = 0.1.0
@@ -61,7 +63,8 @@ SBOBJ  = $(SBSRC:.c=.o)
 SBHDR  = $(wildcard lib/sandbox/*.h)
 MANS = $(wildcard man/*.[157])
 
-.PHONY: all demo check bench install uninstall clean lint deps test-v2 test-v3
+.PHONY: all demo check soak bench install uninstall clean lint deps test-v2 \
+        test-v3
 
 all: $(BINS)
 
@@ -121,6 +124,16 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@s=0; TKT_TEST_API=v3 bats --tap test || s=1; \
 	TKT_TEST_API=v2 bats --tap $(API_SUITES) || s=1; exit $$s
+
+# The long soaks, out of check: thousands of tickets through injected
+# faults, and every form of a long wait.  Each has a short version in
+# check; the soaks' suites are marked for v2 like check's.
+SOAK_API_SUITES = $(shell grep -l '^\# api: v2 v3' test/soak/*.bats)
+
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@s=0; TKT_TEST_API=v3 bats --tap test/soak || s=1; \
+	TKT_TEST_API=v2 bats --tap $(SOAK_API_SUITES) || s=1; exit $$s
 
 test-v3: all
 	@TKT_TEST_API=v3 bats --tap test

@@ -72,11 +72,11 @@ tkt_make() {
 0 --cflags libmicrohttpd
 0 --libs libcurl jansson yaml-0.1 yajl
 0 --libs libmicrohttpd" ]
-	# make check and make demo run deps, then a make of their own for the
-	# build: only that one asks (the make of deps would complain of a
-	# library deps is about to install).
+	# make check, make soak and make demo run deps, then a make of their
+	# own for the build: only that one asks (the make of deps would
+	# complain of a library deps is about to install).
 	local t
-	for t in check demo; do
+	for t in check soak demo; do
 		: >"$PC_LOG"
 		tkt_make "$t" NO_DEPS=1 PKG_CONFIG="$PC"
 		[ "$status" -eq 0 ]
