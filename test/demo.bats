@@ -6,7 +6,8 @@
 load test_helper
 
 # The demo writes its sandbox's pid here: teardown stops that process
-# alone, should the demo have left it running.
+# alone, should the demo have left it running (and the pid still be a
+# tkt-sandbox's).
 setup() {
 	export TKT_DEMO_PIDFILE="$BATS_TEST_TMPDIR/demo-sandbox.pid"
 }
@@ -14,6 +15,7 @@ setup() {
 teardown() {
 	local pid
 	pid=$(cat "$TKT_DEMO_PIDFILE" 2>/dev/null) || return 0
+	[ "$(ps -p "$pid" -o comm= 2>/dev/null)" = tkt-sandbox ] || return 0
 	kill "$pid" 2>/dev/null
 	return 0
 }
