@@ -165,9 +165,9 @@ at() {
 }
 
 # faults KIND ACTION ID...: the --faults rules under which every ACTION on
-# the tickets (or orders) named meets KIND (500:1, drop-after …) and no
-# other request does: one rule an ID on v3, one in all where v2 has one
-# path for every ticket.
+# the tickets (or orders) named meets KIND (500:1, drop-after …), and no
+# read does: a rule an ID on v3; on v2, whose ACTION has one path for
+# every ticket, one rule, which every ACTION meets.
 faults() {
 	local kind=$1 act=$2 id rule spec=
 	shift 2
