@@ -1732,6 +1732,7 @@ pump(struct actor *A)
 	if (A->pumping)
 		return;
 	A->pumping = 1;
+	tkt_error_clear(&e);
 	/* Confirmed actions reach the disk before their results are printed. */
 	if (A->count > 0 && A->jobs[A->head].done &&
 	    tkt_journal_sync(A->journal, &e) == -1) {
@@ -1795,6 +1796,7 @@ drain(struct actor *A)
 	long long unsent = 0, unknown = 0;
 	struct tkt_error se;
 
+	tkt_error_clear(&se);
 	if (tkt_journal_sync(A->journal, &se) == -1) {
 		tkt_error_print(&se);
 		A->status = tkt_exit_merge(A->status, se.status);

@@ -745,6 +745,9 @@ each_ticket(void *arg, struct tkt_error *bad)
 
 	if (bad != NULL) {
 		tkt_error_where(bad, "%s", pagewhere(L, w, sizeof(w)));
+		/* The answer that carried it: the page's. */
+		snprintf(bad->request_id, sizeof(bad->request_id), "%s",
+		    L->page.request_id);
 		fail(L, bad);
 	} else
 		emit(L, S, &S->nm, storewhere(L, sw, sizeof(sw)));

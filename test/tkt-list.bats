@@ -280,6 +280,24 @@ serve_v3() {
 	[[ "$stderr" == *"tkt-list: page 1: malformed answer (HTTP 200"* ]]
 }
 
+@test "a ticket without an id on a page is said with the page's request id; the others come out" {
+	local d="$BATS_TEST_TMPDIR/noid"
+	mkdir -p "$d"
+	if [ "$TKT_TEST_API" = v2 ]; then
+		jq -c '.data = [.data[0], (.data[0] | del(.Ticket.id))]' \
+		    "$FIXTURES/list/quirks-page.json" >"$d/page.json"
+		printf '/api/v2/ticket/get-action-required\t200\tpage.json\n' >"$d/routes"
+	else
+		v3_tickets 2 | jq -sc '{code: 0, message: "",
+		    data: [.[0], (.[1] | del(.id))]}' >"$d/page.json"
+		printf '/api/v3/tickets\t200\tpage.json\n' >"$d/routes"
+	fi
+	start_fake "$d/routes"
+	run -3 --separate-stderr tkt-list --json
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$stderr" = "tkt-list: page 1: malformed answer: a ticket without an id (request id req-1)" ]
+}
+
 @test "server errors that do not heal exit 3 with the HTTP status" {
 	start_sandbox --tickets 5 --faults 503
 	run -3 --separate-stderr env TKT_RETRIES=1 tkt-list
