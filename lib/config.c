@@ -731,20 +731,37 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 	return 0;
 }
 
+/*
+ * Is host (n bytes, as the URL has it) a loopback host as tkt-config(5)
+ * names them: localhost, [::1], or an IPv4 address in 127.0.0.0/8 written
+ * as four decimal parts from 0 to 255, none with a leading zero?  A host
+ * that only looks like one (127.1, 127.999999999, 127.0.0.09) is read by
+ * resolvers in other ways, or looked up by DNS: it is none.
+ */
 static int
 is_loopback(const char *host, size_t n)
 {
+	size_t i = 0, k;
+	int parts = 0, v;
+
 	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
 		return 1;
-	if (n == 5 && strncmp(host, "[::1]", 5) == 0)
+	if (n == 5 && memcmp(host, "[::1]", 5) == 0)
 		return 1;
-	if (n >= 4 && strncmp(host, "127.", 4) == 0) {
-		for (size_t i = 4; i < n; i++)
-			if (!isdigit((unsigned char)host[i]) && host[i] != '.')
-				return 0;
-		return 1;
+	if (n < 4 || memcmp(host, "127.", 4) != 0)
+		return 0;
+	for (;;) {
+		for (k = 0, v = 0; k < 3 && i + k < n &&
+		    isdigit((unsigned char)host[i + k]); k++)
+			v = v * 10 + (host[i + k] - '0');
+		if (k == 0 || v > 255 || (k > 1 && host[i] == '0'))
+			return 0;
+		i += k;
+		if (++parts == 4 || i == n || host[i] != '.')
+			break;
+		i++;
 	}
-	return 0;
+	return parts == 4 && i == n;
 }
 
 int

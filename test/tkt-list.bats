@@ -431,6 +431,23 @@ YAML
 	[ "$stderr" = "tkt-list: no store named 'c' (configured: a, b)" ]
 }
 
+@test "plain http goes to loopback only: localhost, [::1], 127.0.0.0/8 as four decimal parts; look-alikes exit 2" {
+	local h
+	# 127.999999999 and the like are no address a resolver agrees on:
+	# curl looks them up by DNS, and the token would go wherever that says.
+	for h in 127.999999999 127.1 127.0.0.256 127.0.0.01 127.0.0.1. \
+	    127.0.0.1.1 127..0.1 128.0.0.1 localhost. localhost.example \
+	    '[::2]' 127.0.0.1x; do
+		run -2 --separate-stderr env TKT_API_URL="http://$h:1" tkt-list
+		[ "$stderr" = "tkt-list: TKT_API_URL: 'http://$h:1': plain http is refused except to loopback; use https" ]
+	done
+	# Loopback, where nothing listens: the request is sent, and fails.
+	for h in 127.0.0.1 127.255.255.255 127.1.2.3 localhost LOCALHOST '[::1]'; do
+		run -3 --separate-stderr env TKT_API_URL="http://$h:1" TKT_RETRIES=0 tkt-list
+		[ "${stderr%%$'\n'*}" = "tkt-list: page 1: Couldn't connect to server" ]
+	done
+}
+
 @test "a token written into the config file is refused" {
 	write_config <<'YAML'
 stores:
