@@ -9,8 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "tkt.h"
 
@@ -619,6 +623,22 @@ trim_token(char *t)
 	return t;
 }
 
+void
+tkt_secrets_guard(void)
+{
+	static int done;
+	struct rlimit no = { 0, 0 };
+
+	if (done)
+		return;
+	done = 1;
+	/* Best effort: a limit that cannot be lowered changes nothing else. */
+	(void)setrlimit(RLIMIT_CORE, &no);
+#ifdef __linux__
+	(void)prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+#endif
+}
+
 char *
 tkt_secret_file(const char *path, const char *what, struct tkt_error *err)
 {
@@ -627,6 +647,7 @@ tkt_secret_file(const char *path, const char *what, struct tkt_error *err)
 	ssize_t n;
 	int fd;
 
+	tkt_secrets_guard();
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
@@ -693,6 +714,7 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 
 	if (s->token != NULL)
 		return 0;
+	tkt_secrets_guard();
 	if (s->chosen && (v = getenv("TKT_TOKEN")) != NULL && *v != '\0') {
 		s->token = xstrdup(v);
 	} else if (s->token_env != NULL) {

@@ -163,6 +163,19 @@ tkt_http_new(const struct tkt_http_opts *o, struct tkt_error *err)
 	return h;
 }
 
+/*
+ * Frees an attempt's header list, wiping each line first: one carries
+ * the token ("Authorization: Bearer …"), and freed memory is not cleared.
+ */
+static void
+hdrs_free(struct tkt_http_req *r)
+{
+	for (struct curl_slist *l = r->hdrs; l != NULL; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+}
+
 void
 tkt_http_req_free(struct tkt_http_req *r)
 {
@@ -170,12 +183,11 @@ tkt_http_req_free(struct tkt_http_req *r)
 		return;
 	if (r->easy != NULL)
 		curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
+	hdrs_free(r);
 	free(r->url);
 	free(r->body);
 	tkt_buf_free(&r->resp);
 	r->easy = NULL;
-	r->hdrs = NULL;
 	r->url = r->body = NULL;
 }
 
@@ -471,8 +483,7 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 
 	if (r->easy != NULL)
 		curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
-	r->hdrs = NULL;
+	hdrs_free(r);
 	if ((e = curl_easy_init()) == NULL)
 		return -1;
 	r->easy = e;
@@ -643,6 +654,9 @@ finish(struct tkt_http *h, struct tkt_http_req *r, CURLcode rc)
 	int again = 0;
 
 	curl_multi_remove_handle(h->multi, e);
+	/* The attempt is over: its token's copy goes at once. */
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+	hdrs_free(r);
 	h->inflight--;
 	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &secs);
 	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &reqsize);

@@ -284,6 +284,13 @@ int		 tkt_store_token(struct tkt_store *, struct tkt_error *);
  */
 int		 tkt_token_file_read(const char *path, char **token,
 		    time_t *expiry, struct tkt_error *);
+/*
+ * Once a process holds a secret, no core dump may hold it too: sets
+ * RLIMIT_CORE to 0 and, on Linux, makes the process not dumpable (nor
+ * open to ptrace by its user).  Called before any secret is read;
+ * a second call does nothing.  tkt-config(5), Secrets.
+ */
+void		 tkt_secrets_guard(void);
 /* A new secret read from a file that group and others cannot read. */
 char		*tkt_secret_file(const char *path, const char *what,
 		    struct tkt_error *);

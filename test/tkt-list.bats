@@ -448,6 +448,29 @@ YAML
 	done
 }
 
+@test "a tool that holds a token dumps no core: a running tkt-list's core file size is 0, soft and hard" {
+	local d="$BATS_TEST_TMPDIR/slow" pid i limit
+	[ -r /proc/self/limits ] || skip "no /proc/PID/limits here"
+	# The soft limit raised to the hard one, so that 0 is tkt-list's doing.
+	ulimit -S -c "$(ulimit -H -c)"
+	[ "$(ulimit -S -c)" != 0 ] || skip "core dumps are off for this shell already"
+	mkdir -p "$d"
+	printf '{"code":0,"data":[],"message":""}\n' >"$d/empty.json"
+	# The page is answered once $d/go exists: tkt-list waits for it.
+	printf '/api/\t200\tempty.json\tX-Fake-Wait-For: %s\n' "$d/go" >"$d/routes"
+	export FAKEWISH_AUTH_LOG="$d/auth.log"
+	start_fake "$d/routes"
+	tkt-list --json >"$d/out" 2>"$d/err" 3>&- &
+	pid=$!
+	for i in $(seq 1 400); do [ -s "$d/auth.log" ] && break; sleep 0.025; done
+	limit=$(awk '/^Max core file size/ { print $5, $6 }' "/proc/$pid/limits")
+	touch "$d/go"
+	wait "$pid"
+	[ -s "$d/auth.log" ]
+	[ "$limit" = "0 0" ]
+	[ ! -s "$d/out" ] && [ ! -s "$d/err" ]
+}
+
 @test "a token written into the config file is refused" {
 	write_config <<'YAML'
 stores:
