@@ -171,6 +171,25 @@ time_t	tkt_now(void);
 /* Returns the offset of the first invalid byte, or (size_t)-1 if valid. */
 size_t	tkt_utf8_check(const char *, size_t);
 size_t	tkt_utf8_count(const char *, size_t);	/* code points */
+/*
+ * Text shown to a person (tables, threads, messages on stderr), never
+ * JSON: a control character (C0, DEL, C1) or a byte of invalid UTF-8
+ * comes out as a backslash and three octal digits for each of its bytes,
+ * ESC as "\033" (tkt(7), Common conventions).  Newline and tab stay
+ * as they are where keep says (TKT_ESC_NL, TKT_ESC_TAB).
+ *
+ * tkt_esc_char shows the first character of s[0..n) (n > 0) into out,
+ * NUL-terminated, and returns the bytes of s it took, *cols the columns
+ * it fills (1, or 4 for each byte escaped).  tkt_esc_put writes s to fp
+ * so, returning its columns; tkt_esc_buf appends it to b.
+ */
+#define TKT_ESC_NL	0x1
+#define TKT_ESC_TAB	0x2
+#define TKT_ESC_MAX	17
+size_t	tkt_esc_char(const char *s, size_t n, int keep, char out[TKT_ESC_MAX],
+	    int *cols);
+size_t	tkt_esc_put(FILE *, const char *s, size_t n, int keep);
+void	tkt_esc_buf(struct tkt_buf *, const char *s, size_t n, int keep);
 
 /* datadir.c: where share/tkt is ($TKT_DATADIR, beside the binary, or PREFIX). */
 const char *tkt_datadir(void);

@@ -139,6 +139,39 @@ serve_v3() {
 	[ "$(printf '%s' "$output" | jq -r .raw.id)" = "$id" ]
 }
 
+@test "text from a server or a buyer reaches a person escaped (table, --thread, messages, -v), and JSON as it came" {
+	local d="$BATS_TEST_TMPDIR/hostile" bad=6b0000000000000000000bad
+	mkdir -p "$d"
+	# ESC (C0), CSI as U+009B (C1), DEL and BEL, a newline and a tab.
+	v3_tickets 1 | jq -c '.subject = "Red \u001b[31malert\u001b[0m\u007f" |
+	    .buyer_info.name = "Eve\u009b2J" |
+	    .replies[0].message = "one\ntwo\tthree\u001b]0;title\u0007"' |
+	    jq -sc '{code: 0, message: "", data: .}' >"$d/page.json"
+	printf '{"code":1004,"message":"No \\u001b[2J ticket","data":{}}\n' >"$d/gone.json"
+	printf '/api/v3/tickets/%s\t400\tgone.json\tWish-Request-Id: r\033[5m1\n' "$bad" >"$d/routes"
+	printf '/api/v3/tickets\t200\tpage.json\n' >>"$d/routes"
+	start_fake "$d/routes"
+	export TKT_API=v3
+	run -0 --separate-stderr tkt-list --table
+	[[ "${lines[1]}" == *'  Red \033[31malert\033[0m\177' ]]
+	run -0 --separate-stderr tkt-list --thread
+	[[ "$output" == *$'\nSubject: Red \\033[31malert\\033[0m\\177\n'* ]]
+	[[ "$output" == *$'buyer · Eve\\302\\2332J\n    one\n    two\tthree\\033]0;title\\007'* ]]
+	[[ "$output" != *$'\e'* ]]
+	# JSON lines carry the text as Wish sent it.
+	run -0 --separate-stderr tkt-list --json
+	[ "$(printf '%s' "$output" | jq -r .subject)" = $'Red \e[31malert\e[0m\x7f' ]
+	# The envelope's message and the request id, in the message and in -v.
+	run -1 --separate-stderr tkt-list -v "$bad"
+	[ -z "$output" ]
+	[[ "$stderr" == *"request-id=r\\033[5m1 "* ]]
+	[[ "$stderr" == *"tkt-list: ticket $bad: No \\033[2J ticket (code 1004, HTTP 400) (request id r\\033[5m1)" ]]
+	[[ "$stderr" != *$'\e'* ]]
+	# Bytes that are not UTF-8 are escaped one by one.
+	run -1 --separate-stderr tkt-list $'\xff\xc3('
+	[ "$stderr" = "tkt-list: not a ticket id: '\\377\\303('" ]
+}
+
 @test "a table with a header on --table, and the conversation with translations on --thread" {
 	run -0 tkt-list --table --limit 3
 	[[ "${lines[0]}" == ID*TYPE*STATE*LOCALE*WAITING*DUE*SUBJECT ]]
@@ -789,11 +822,14 @@ tkt-list: ticket 6b0000000000000000000002: translation into en: malformed answer
 }
 
 @test "a --lang that is not a language tag exits 2 with the option named" {
-	local bad
+	local bad shown
 	for bad in de_DE '' 'de;q=0.8' 'de, fr' 1de de--x de- toolongpart "$(printf 'a-%.0s' {1..17})aa" $'de\r\nX: y'; do
 		run -2 --separate-stderr tkt-list --lang "$bad"
 		[ -z "$output" ]
-		[ "$stderr" = "tkt-list: --lang: '$bad' is not a language tag (letters and digits in parts joined by '-', at most 35 characters: de, pt-BR, zh-Hant)" ] ||
+		# A message shows a control character escaped (tkt(7)).
+		shown=${bad//$'\r'/\\015}
+		shown=${shown//$'\n'/\\012}
+		[ "$stderr" = "tkt-list: --lang: '$shown' is not a language tag (letters and digits in parts joined by '-', at most 35 characters: de, pt-BR, zh-Hant)" ] ||
 		    { echo "'$bad': $stderr"; return 1; }
 	done
 	run -0 tkt-list --lang zh-Hant-TW --limit 1

@@ -357,6 +357,17 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[[ "${lines[2]}" == "outlet "* ]]
 }
 
+@test "--table shows a group or a state as the records wrote it, control characters escaped; JSON keeps them" {
+	jq -c '.sub_label = "Re\u001b[2Jfund" | .state = "OPEN\u009b"' "$M/mixed.jsonl" >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-metrics --table --by sub_label "$BATS_TEST_TMPDIR/in"
+	[[ "${lines[1]}" == 'Re\033[2Jfund '* ]]
+	[[ "$output" != *$'\e'* ]]
+	run -0 tkt-metrics --table "$BATS_TEST_TMPDIR/in"
+	[[ "$output" == *'by state         OPEN\302\233 '* ]]
+	run -0 tkt-metrics --by sub_label "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .group | head -n 1)" = $'Re\e[2Jfund' ]
+}
+
 @test "--json after --table prints JSON" {
 	run -0 bash -c "tkt-metrics --table --json '$M/csat.jsonl' | jq .rated"
 	[ "$output" = 3 ]
