@@ -454,6 +454,15 @@ int	tkt_strs_has(const struct tkt_strs *, const char *);
 /* A locale filter: "fr" matches "fr" and "fr-CA"; "fr-CA" only itself. */
 int	tkt_strs_locale(const struct tkt_strs *, const char *locale);
 void	tkt_strs_free(struct tkt_strs *);
+/* A set of strings, hashed: what a listing has seen, however long it runs. */
+struct tkt_strset {
+	char	**slot;		/* NULL: empty */
+	size_t	  n, cap;	/* cap 0, or a power of two */
+};
+/* Adds a copy of s: 1 when it was not in the set, 0 when it was. */
+int	tkt_strset_add(struct tkt_strset *, const char *s);
+/* Empties the set (it may be used again). */
+void	tkt_strset_free(struct tkt_strset *);
 
 /*
  * opt.c: the one contract of the seven tools.  A tool's options are one

@@ -337,6 +337,64 @@ serve_v3() {
 	[[ "$stderr" == *"tkt-list: page 1: HTTP 503 from the marketplace"* ]]
 }
 
+# v2_page NEXT ID...: a v2 page of the tickets ID... (the first of
+# quirks-page.json, each with another id), with paging.next NEXT ("" none).
+v2_page() {
+	local next=$1
+	shift
+	jq -c --arg next "$next" --arg ids "$*" '.data[0] as $t |
+	    .data = [$ids | split(" ")[] as $id | $t | .Ticket.id = $id] |
+	    if $next == "" then . else .paging = {next: $next} end' \
+	    "$FIXTURES/list/quirks-page.json"
+}
+
+@test "v2: a listing that makes no progress stops with exit 3, naming the store: a paging.next fetched already, a page of tickets all seen" {
+	local d="$BATS_TEST_TMPDIR/stuck" p=/api/v2/ticket/get-action-required
+	only_api v2 "v2's paging.next; v3's pages have a test of their own"
+	mkdir -p "$d"
+	# A server whose paging.next is the page just fetched, for ever.
+	v2_page "{ORIGIN}$p?start=0&limit=100" 54f8ecd2f0812a0000000001 \
+	    54f8ecd2f0812a0000000002 >"$d/same.json"
+	printf '%s\t200\tsame.json\n' "$p" >"$d/routes"
+	start_fake "$d/routes"
+	run -3 --separate-stderr timeout 20 tkt-list --json
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$stderr" = "tkt-list: store env: page 1: the next page it names ($FAKE_URL$p?start=0&limit=100) was fetched already: the listing makes no progress
+tkt-list: the listing stopped at page 1 after 2 records: it is incomplete" ]
+	stop_fake
+	# Pages that overlap go on while each brings a ticket not seen; a
+	# page that brings none ends it, whatever its paging.next.
+	v2_page "{ORIGIN}$p?start=2&limit=100" 54f8ecd2f0812a0000000001 \
+	    54f8ecd2f0812a0000000002 >"$d/1.json"
+	v2_page "{ORIGIN}$p?start=4&limit=100" 54f8ecd2f0812a0000000002 \
+	    54f8ecd2f0812a0000000003 >"$d/2.json"
+	v2_page "{ORIGIN}$p?start=6&limit=100" 54f8ecd2f0812a0000000003 \
+	    54f8ecd2f0812a0000000001 >"$d/3.json"
+	printf '%s\t200\t%s.json\n' "$p" 1 "$p" 2 "$p" 3 >"$d/routes"
+	start_fake "$d/routes"
+	run -3 --separate-stderr timeout 20 tkt-list --json
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 122331 ]
+	[ "$stderr" = "tkt-list: store env: page 3 holds no ticket that the listing had not seen: it makes no progress
+tkt-list: the listing stopped at page 3 after 6 records: it is incomplete" ]
+}
+
+@test "v3: a page that brings no ticket not seen before stops the listing with exit 3, naming the store" {
+	local d="$BATS_TEST_TMPDIR/stuck"
+	only_api v3 "v3's pages by time; v2's have a test of their own"
+	mkdir -p "$d"
+	# The same 500 tickets again, older each time: updated_at_max is kept
+	# to, and yet nothing new comes.
+	v3_tickets 500 | jq -sc '{code: 0, message: "", data: .}' >"$d/1.json"
+	v3_tickets 500 '1795000000 - 500 - $i' | jq -sc '{code: 0, message: "", data: .}' >"$d/2.json"
+	printf '/api/v3/tickets?updated_at_max=*\t200\t2.json\n/api/v3/tickets\t200\t1.json\n' >"$d/routes"
+	start_fake "$d/routes"
+	run -3 --separate-stderr timeout 20 tkt-list --json
+	[ "${#lines[@]}" -eq 1000 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | sort -u | wc -l)" -eq 500 ]
+	[ "$stderr" = "tkt-list: store env: page 2 holds no ticket that the listing had not seen: it makes no progress
+tkt-list: the listing stopped at page 2 after 1000 records: it is incomplete" ]
+}
+
 @test "a paging.next on another origin is refused and the token stays home" {
 	only_api v2 "v3 has no paging.next: it pages by time on the same origin"
 	start_fake "$FIXTURES/list/offorigin.routes"
