@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -738,6 +741,7 @@ struct tkt_loop {
 	uintmax_t	 nbad;
 	int		 hinted;
 	const char	*hint;		/* what stdin from a terminal should give */
+	int		 cut;		/* a signal ended it before the input's end */
 };
 
 struct tkt_loop *
@@ -801,6 +805,12 @@ tkt_loop_nbad(const struct tkt_loop *rd)
 	return rd->nbad;
 }
 
+int
+tkt_loop_cut(const struct tkt_loop *rd)
+{
+	return rd->cut;
+}
+
 static int
 open_next(struct tkt_loop *rd, struct tkt_error *err)
 {
@@ -856,6 +866,11 @@ fill(struct tkt_loop *rd, struct tkt_error *err)
 		rd->cap *= 2;
 		rd->buf = xrealloc(rd->buf, rd->cap);
 	}
+	/* A wait for input wakes for a signal (poll is never restarted). */
+	while (poll(&(struct pollfd){ rd->fd, POLLIN, 0 }, 1, -1) == -1 &&
+	    errno == EINTR)
+		if (tkt_sig_caught())
+			return 0;
 	do
 		n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
 	while (n == -1 && errno == EINTR);
@@ -961,6 +976,11 @@ tkt_loop_next(struct tkt_loop *rd, struct tkt_rec **out)
 	int rc;
 
 	for (;;) {
+		/* A signal ends the loop; what was not read stays unread. */
+		if (tkt_sig_caught()) {
+			rd->cut = rd->fd != -1 || rd->idx < rd->npaths;
+			return 0;
+		}
 		tkt_error_clear(&err);
 		if ((rc = next(rd, out, &err)) != -1)
 			return rc;
@@ -992,12 +1012,26 @@ tkt_out_init(void)
 {
 	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 	    sizeof(outbuf));
+	tkt_sig_init();
 }
 
+/*
+ * Whole lines only: what is buffered goes out before a line that would
+ * not fit, so a run stopped anywhere never leaves half a line.  A reader
+ * gone away (EPIPE) stops the run (tkt_sig_pipe); nothing more is written.
+ */
 int
 tkt_out_line(const char *s, size_t n)
 {
-	if (fwrite(s, 1, n, stdout) != n)
+	if (tkt_sig_caught() == SIGPIPE)
 		return -1;
+	if (__fpending(stdout) + n > sizeof(outbuf) && fflush(stdout) != 0)
+		goto fail;
+	if (fwrite(s, 1, n, stdout) != n)
+		goto fail;
 	return 0;
+fail:
+	if (errno == EPIPE)
+		tkt_sig_pipe();
+	return -1;
 }
