@@ -155,6 +155,23 @@ le32(const char *s)
 	return v;
 }
 
+/*
+ * days_from_civil for a valid date, shorter from 1970 to 2099: every
+ * fourth year a leap year, 2000 too.
+ */
+static inline int64_t
+days_z(int y, int mo, int d)
+{
+	static const int before[] = {
+		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
+	};
+
+	if (y < 1970 || y > 2099)
+		return days_from_civil(y, (unsigned)mo, (unsigned)d);
+	return (int64_t)(y - 1970) * 365 + (y - 1969) / 4 + before[mo - 1] +
+	    (mo > 2 && y % 4 == 0) + d - 1;
+}
+
 /* Are all 8 bytes of x ASCII digits? */
 static inline int
 all_digits(uint64_t x)
@@ -207,8 +224,8 @@ time_parse_z(const char *s, time_t *out)
 		return 1;
 	if (h > 23 || mi > 59 || sec > 60)
 		return 1;
-	*out = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + (sec == 60 ? 59 : sec));
+	*out = (time_t)(days_z(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	    (sec == 60 ? 59 : sec));
 	return 0;
 }
 
