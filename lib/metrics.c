@@ -345,7 +345,7 @@ jtime(const struct tkt_rec *r, const struct tkt_jnode *n)
  * is mostly updated_at, a reply's at opened_at or updated_at), and one
  * read is enough.
  */
-static int
+static inline int
 same_str(const struct tkt_rec *r, const struct tkt_jnode *n,
     const struct tkt_jnode *o)
 {
