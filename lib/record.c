@@ -146,6 +146,7 @@ struct pctx {
 	uint32_t	 stack[MAX_DEPTH];	/* container node per depth */
 	uint32_t	 last[MAX_DEPTH];	/* its last child */
 	uint32_t	 wstate[MAX_DEPTH];	/* want state per depth */
+	const struct wtab *ltab[MAX_DEPTH];	/* an object's table for its keys */
 	unsigned char	 isarr[MAX_DEPTH];	/* the container is an array */
 };
 
@@ -427,6 +428,16 @@ key_gen(struct pctx *c, const unsigned char *s, size_t len, size_t end)
 	return 1;
 }
 
+/* The table ns_key looks a new container's keys up in, if any. */
+static ALWAYS_INLINE const struct wtab *
+level_tab(const struct pctx *c, uint32_t type)
+{
+	if (type != TKT_J_OBJECT || c->vstate >= W_NONE ||
+	    c->tab[c->vstate].slot == NULL)
+		return NULL;
+	return &c->tab[c->vstate];
+}
+
 /* end: the byte after the bracket with spans, else 1. */
 static NOINLINE int
 open_gen(struct pctx *c, uint32_t type, size_t end)
@@ -457,6 +468,7 @@ open_gen(struct pctx *c, uint32_t type, size_t end)
 	c->last[d] = TKT_J_NONE;
 	c->wstate[d] = c->vstate;
 	c->isarr[d] = type == TKT_J_ARRAY;
+	c->ltab[d] = level_tab(c, type);
 	c->depth = d + 1;
 	/* An array's elements share its state; an object's members have keys. */
 	if (type == TKT_J_ARRAY)
@@ -621,12 +633,10 @@ ns_key(void *ctx, const unsigned char *s, size_t len)
 	const struct wtab *t;
 	const struct wslot *sl;
 	uint64_t w1, w2;
-	uint32_t st;
 
 	if (c->skip > 0)
 		return 1;
-	st = c->wstate[c->depth - 1];
-	if (st >= W_NONE || (t = &c->tab[st])->slot == NULL || len == 0)
+	if ((t = c->ltab[c->depth - 1]) == NULL || len == 0)
 		return key_gen(c, s, len, 0);
 	key_words(s, len, &w1, &w2);
 	sl = &t->slot[wslot_of(t, w1, w2, len)];
@@ -642,8 +652,7 @@ ns_key(void *ctx, const unsigned char *s, size_t len)
 	if (!(c->vkeep = kept(c, c->depth, sl->state)))
 		return 1;
 	c->key = sl->noff;
-	c->keylen = (uint32_t)len;
-	c->kstart = 0;
+	c->keylen = (uint32_t)len;	/* kstart stays 0 without spans */
 	return 1;
 }
 
@@ -661,6 +670,7 @@ ns_open(struct pctx *c, uint32_t type)
 	c->last[d] = TKT_J_NONE;
 	c->wstate[d] = c->vstate;
 	c->isarr[d] = type == TKT_J_ARRAY;
+	c->ltab[d] = level_tab(c, type);
 	c->depth = d + 1;
 	if (type == TKT_J_ARRAY)
 		c->vkeep = kept(c, d + 1, c->vstate);
@@ -734,6 +744,7 @@ pctx_start(struct pctx *c, struct tkt_rec *r, int flags, const struct want *w)
 	c->prev_end = 0;
 	c->want = w;
 	c->tab = w != NULL ? w->tab : NULL;
+	c->kstart = 0;
 	c->notobject = 0;
 	c->ntop = 0;
 	if (w != NULL) {
