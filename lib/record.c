@@ -361,11 +361,11 @@ add_node(struct pctx *c, uint32_t type, size_t start, size_t end)
 /*
  * Each kind of token has one general function (the _gen ones: any flags,
  * spans or not), and the callbacks come twice, as spans are wanted (sp_)
- * or not (ns_).  The sp_ ones call the general functions.  The ns_ ones,
- * the loop's for most tools, decide first what a token needs most often
- * (nothing: it is not kept), keep the common rest in a function that
- * calls nothing, and leave anything else (the root, a full array, a long
- * string) to the general functions.
+ * or not (ns_, TKT_RD_NOSPAN, a tool reading a few fields of every
+ * record).  The sp_ ones call the general functions.  The ns_ ones decide
+ * first what a token needs most often (nothing: it is not kept), keep
+ * the common rest in a function that calls nothing, and leave anything
+ * else (the root, a full node array, a long string) to the general ones.
  */
 
 static NOINLINE int
