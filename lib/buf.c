@@ -97,3 +97,16 @@ tkt_buf_take(struct tkt_buf *b)
 	tkt_buf_init(b);
 	return s;
 }
+
+/* In buf.c, not utf8.c, which a message's printer calls: no circle. */
+void
+tkt_esc_buf(struct tkt_buf *b, const char *s, size_t n, int keep)
+{
+	char piece[TKT_ESC_MAX];
+	int c;
+
+	for (size_t i = 0; i < n;) {
+		i += tkt_esc_char(s + i, n - i, keep, piece, &c);
+		tkt_buf_adds(b, piece);
+	}
+}

@@ -193,7 +193,7 @@ size_t	tkt_utf8_count(const char *, size_t);	/* code points */
  * tkt_esc_char shows the first character of s[0..n) (n > 0) into out,
  * NUL-terminated, and returns the bytes of s it took, *cols the columns
  * it fills (1, or 4 for each byte escaped).  tkt_esc_put writes s to fp
- * so, returning its columns; tkt_esc_buf appends it to b.
+ * so, returning its columns; tkt_esc_buf (buf.c) appends it to b.
  */
 #define TKT_ESC_NL	0x1
 #define TKT_ESC_TAB	0x2

@@ -109,15 +109,3 @@ tkt_esc_put(FILE *fp, const char *s, size_t n, int keep)
 	}
 	return cols;
 }
-
-void
-tkt_esc_buf(struct tkt_buf *b, const char *s, size_t n, int keep)
-{
-	char piece[TKT_ESC_MAX];
-	int c;
-
-	for (size_t i = 0; i < n;) {
-		i += tkt_esc_char(s + i, n - i, keep, piece, &c);
-		tkt_buf_adds(b, piece);
-	}
-}
