@@ -41,12 +41,16 @@ YAML
 # store_of N: a sandbox store file of N tickets, all awaiting the merchant,
 # each updated a second before the one before it (v3 pages by that time).
 store_of() {
-	local n=$1 f="$BATS_TEST_TMPDIR/store.$1.jsonl"
-	tkt-sandbox -p 0 -d "$BATS_TEST_TMPDIR/seed.jsonl" --seed 5 --tickets 1 \
-	    --now "$TEST_NOW" >/dev/null 2>&1 &
-	local pid=$! i
-	for i in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/seed.jsonl" ] && break; sleep 0.02; done
-	kill "$pid"; wait "$pid" 2>/dev/null || true
+	local n=$1 f="$BATS_TEST_TMPDIR/store.$1.jsonl" pid i
+	# The seed once: a sandbox started when it exists already would be
+	# killed at once, maybe before its exec, and the kill lost.
+	if [ ! -s "$BATS_TEST_TMPDIR/seed.jsonl" ]; then
+		tkt-sandbox -p 0 -d "$BATS_TEST_TMPDIR/seed.jsonl" --seed 5 \
+		    --tickets 1 --now "$TEST_NOW" >/dev/null 2>&1 &
+		pid=$!
+		for i in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/seed.jsonl" ] && break; sleep 0.02; done
+		kill "$pid"; wait "$pid" 2>/dev/null || true
+	fi
 	head -n 1 "$BATS_TEST_TMPDIR/seed.jsonl" >"$BATS_TEST_TMPDIR/one.jsonl"
 	jq -c --argjson n "$n" 'range($n) as $i |
 	    .id = ("aaaaaaaaaaaaaaaa" + ("00000000" + ($i|tostring))[-8:]) |
