@@ -1869,15 +1869,27 @@ drain(struct actor *A)
 				    why, act_names[j->steps[j->cur].act]);
 				unknown++;
 			} else {
+				struct step *s = j->cur < j->nsteps ?
+				    &j->steps[j->cur] : NULL;
+
 				tkt_error_set(&e, st, kind, "not sent: the run "
 				    "stopped (%s)", why);
 				quiet = 1;
 				unsent++;
+				/* Its intent is journalled: it did not happen. */
+				if (s != NULL && s->sends > 0 && !async_refund(A, s) &&
+				    journal_put(A, j, s, TKT_JS_FAILED) == -1)
+					goto out;
 			}
 			fail(A, j, &e);
 		}
+out:
 		emit(A, j, quiet || sig == SIGPIPE);
 		job_free(j);
+	}
+	if (tkt_journal_sync(A->journal, &se) == -1) {
+		tkt_error_print(&se);
+		A->status = tkt_exit_merge(A->status, se.status);
 	}
 	progress_wipe(A);
 	if (sig == SIGPIPE)

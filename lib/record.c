@@ -1343,8 +1343,10 @@ fill(struct tkt_loop *rd, struct tkt_error *err)
 	/* A wait for input wakes for a signal (poll is never restarted). */
 	while (poll(&(struct pollfd){ rd->fd, POLLIN, 0 }, 1, -1) == -1 &&
 	    errno == EINTR)
-		if (tkt_sig_caught())
+		if (tkt_sig_caught()) {
+			rd->cut = 1;	/* the caller ends the loop */
 			return 0;
+		}
 	do
 		n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
 	while (n == -1 && errno == EINTR);
@@ -1397,6 +1399,8 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 		if (nl == NULL && !rd->eof) {
 			if (fill(rd, err) == -1)
 				return reader_fail(err);
+			if (rd->cut)
+				return 0;	/* a signal: the rest stays unread */
 			continue;
 		}
 		if (nl == NULL && rd->start == rd->end) {
@@ -1452,7 +1456,7 @@ tkt_loop_next(struct tkt_loop *rd, struct tkt_rec **out)
 	for (;;) {
 		/* A signal ends the loop; what was not read stays unread. */
 		if (tkt_sig_caught()) {
-			rd->cut = rd->fd != -1 || rd->idx < rd->npaths;
+			rd->cut |= rd->fd != -1 || rd->idx < rd->npaths;
 			return 0;
 		}
 		tkt_error_clear(&err);
