@@ -40,14 +40,20 @@ struct variant {
 	char			*text;
 	size_t			 len;
 	struct tok		*t;
-	size_t			 nt;
+	size_t			 nt, tcap;
 	struct tkt_tmpl_tag	*tags;
 	size_t			 ntags;
 	unsigned		 kline, kcol;	/* the locale key */
 	unsigned		 line, col;	/* the value (block indicator) */
 	int			 style;
 	unsigned		 indent;	/* block scalars: content indent */
+	size_t			*lstart;	/* the text's line starts */
+	size_t			 nlstart;
+	size_t			*cpblk;		/* code points before each CP_BLOCK */
 };
+
+/* pos_of's index: a code-point count every CP_BLOCK bytes of a text. */
+#define CP_BLOCK 64
 
 struct mlist {
 	char	**v;
@@ -152,19 +158,66 @@ variant_layout(struct variant *v, const char *raw, size_t rawlen)
 	}
 }
 
+/*
+ * Indexes v->text once, so that pos_of costs a binary search and a block's
+ * worth of counting rather than a scan from the start of the text (that
+ * made loading and linting quadratic in the number of tags).
+ */
+static void
+index_text(struct variant *v)
+{
+	size_t nblk = v->len / CP_BLOCK + 1, cnt = 0, cap = 16;
+
+	v->lstart = xreallocarray(NULL, cap, sizeof(*v->lstart));
+	v->lstart[0] = 0;
+	v->nlstart = 1;
+	v->cpblk = xreallocarray(NULL, nblk, sizeof(*v->cpblk));
+	for (size_t i = 0; i < v->len; i++) {
+		if (i % CP_BLOCK == 0)
+			v->cpblk[i / CP_BLOCK] = cnt;
+		if (((unsigned char)v->text[i] & 0xc0) != 0x80)
+			cnt++;
+		if (v->text[i] == '\n') {
+			if (v->nlstart == cap)
+				v->lstart = xreallocarray(v->lstart, cap *= 2,
+				    sizeof(*v->lstart));
+			v->lstart[v->nlstart++] = i + 1;
+		}
+	}
+	if (v->len % CP_BLOCK == 0)
+		v->cpblk[v->len / CP_BLOCK] = cnt;
+}
+
+/* Code points in the first off bytes of v->text. */
+static size_t
+cp_before(const struct variant *v, size_t off)
+{
+	size_t b = off / CP_BLOCK;
+
+	return v->cpblk[b] + tkt_utf8_count(v->text + b * CP_BLOCK,
+	    off - b * CP_BLOCK);
+}
+
 static void
 pos_of(const struct variant *v, size_t off, unsigned *line, unsigned *col)
 {
-	size_t ls = 0, nl = 0, cps;
+	size_t lo = 0, hi, nl, ls, cps;
 
 	if (off > v->len)
 		off = v->len;
-	for (size_t i = 0; i < off; i++)
-		if (v->text[i] == '\n') {
-			nl++;
-			ls = i + 1;
-		}
-	cps = tkt_utf8_count(v->text + ls, off - ls);
+	/* The last line start at or before off: nl newlines precede it. */
+	hi = v->nlstart;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->lstart[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	nl = lo;
+	ls = v->lstart[lo];
+	cps = cp_before(v, off) - cp_before(v, ls);
 	switch (v->style) {
 	case S_LITERAL:
 		*line = v->line + 1 + (unsigned)nl;
@@ -240,7 +293,10 @@ add_tok(struct variant *v, int kind, size_t off, size_t len)
 {
 	struct tok *k;
 
-	v->t = xreallocarray(v->t, v->nt + 1, sizeof(*v->t));
+	if (v->nt == v->tcap) {
+		v->tcap = v->tcap ? v->tcap * 2 : 16;
+		v->t = xreallocarray(v->t, v->tcap, sizeof(*v->t));
+	}
 	k = &v->t[v->nt++];
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
@@ -410,13 +466,13 @@ out:
 	free(open);
 	if (t->nd > nd0)
 		return -1;
+	v->tags = xreallocarray(NULL, v->nt ? v->nt : 1, sizeof(*v->tags));
 	for (size_t j = 0; j < v->nt; j++) {
 		struct tok *k = &v->t[j];
 		struct tkt_tmpl_tag *g;
 
 		if (k->kind == K_TEXT)
 			continue;
-		v->tags = xreallocarray(v->tags, v->ntags + 1, sizeof(*v->tags));
 		g = &v->tags[v->ntags++];
 		g->kind = k->kind == K_VAR ? '$' : k->kind == K_SEC ? '#' :
 		    k->kind == K_INV ? '^' : '/';
@@ -538,6 +594,7 @@ load_body(struct tkt_tmpl *t, const struct tkt_ynode *b, const char *raw,
 		v->line = val->line;
 		v->col = val->col;
 		variant_layout(v, raw, rawlen);
+		index_text(v);
 		compile(t, v);
 	}
 }
@@ -674,6 +731,8 @@ tkt_tmpl_free(struct tkt_tmpl *t)
 		}
 		free(v->t);
 		free(v->tags);
+		free(v->lstart);
+		free(v->cpblk);
 		free(v->locale);
 		free(v->text);
 	}

@@ -500,6 +500,40 @@ bash_offers() {
 	[[ "$output" == *"lint: name the template files to check"* ]]
 }
 
+# many_tags FILE TAG PER-LINE LINES: a template of LINES lines of PER-LINE
+# copies of TAG each.
+many_tags() {
+	awk -v tag="$2" -v per="$3" -v n="$4" 'BEGIN {
+		print "name: many"; print "default_locale: en"; print "body:"
+		print "  en: |"
+		for (i = 0; i < n; i++) {
+			l = "    "
+			for (j = 0; j < per; j++)
+				l = l tag
+			print l
+		}
+	}' >"$1"
+}
+
+@test "a template of 60,000 tags loads, lints and renders in a few seconds" {
+	# 360 KB: positions are looked up in an index, not counted from the start.
+	many_tags "$BATS_TEST_TMPDIR/many.yaml" '{{x}} ' 10 6000
+	run -1 timeout 10 tkt-template lint "$BATS_TEST_TMPDIR/many.yaml"
+	[ "${#lines[@]}" -eq 60000 ]
+	[ "${lines[59999]}" = "$BATS_TEST_TMPDIR/many.yaml:6004:59: error: unknown-field: {{x}}: no such field in a record (see tkt-record(5))" ]
+	# One line of 60,000 tags: columns are counted in code points.
+	many_tags "$BATS_TEST_TMPDIR/line.yaml" '{{^id}}é{{/id}}' 30000 1
+	printf '    Hello {{buyer.name}}\n' >>"$BATS_TEST_TMPDIR/line.yaml"
+	printf '{"id":"t1","locale":"en","buyer":{"name":"Ann"}}\n' >"$BATS_TEST_TMPDIR/rec"
+	run -0 --separate-stderr timeout 10 tkt-template render -t "$BATS_TEST_TMPDIR/line.yaml" "$BATS_TEST_TMPDIR/rec"
+	[ "$(printf '%s\n' "$output" | jq -c .reply.text)" = '"\nHello Ann\n"' ]
+	[ -z "$stderr" ]
+	printf '    {{/x}}\n' >>"$BATS_TEST_TMPDIR/line.yaml"
+	run -2 --separate-stderr timeout 10 tkt-template render -t "$BATS_TEST_TMPDIR/line.yaml" "$BATS_TEST_TMPDIR/rec"
+	[ "$stderr" = "tkt-template: $BATS_TEST_TMPDIR/line.yaml:7:5: '{{/x}}' closes no section (tkt-template lint says more)" ]
+	[ -z "$output" ]
+}
+
 @test "lint of a clean template prints nothing and exits 0" {
 	run -0 tkt-template lint "$T/templates/10-tracking.yaml" "$T/templates/30-byname.yaml"
 	[ -z "$output" ]
