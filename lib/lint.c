@@ -279,7 +279,8 @@ normalize(const char *path)
 	return tkt_buf_take(&b);
 }
 
-#define SCOPES 64
+/* The record's scope, then one per section: template.c bounds the nesting. */
+#define SCOPES (TKT_TMPL_DEPTH + 1)
 
 struct scope {
 	char	*prefix;	/* names inside resolve under it; NULL: none */

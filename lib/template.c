@@ -316,7 +316,7 @@ static int
 compile(struct tkt_tmpl *t, struct variant *v)
 {
 	const char *s = v->text;
-	size_t n = v->len, i = 0, from = 0, *open = NULL, nopen = 0;
+	size_t n = v->len, i = 0, from = 0, open[TKT_TMPL_DEPTH], nopen = 0;
 	size_t nd0 = t->nd;
 	unsigned line, col;
 
@@ -432,7 +432,13 @@ compile(struct tkt_tmpl *t, struct variant *v)
 		}
 		split_path(k);
 		if (kind == K_SEC || kind == K_INV) {
-			open = xreallocarray(open, nopen + 1, sizeof(*open));
+			if (nopen == TKT_TMPL_DEPTH) {
+				diag(t, line, col, v->locale,
+				    "'{{%c%s}}': sections nested more than %d "
+				    "deep", kind == K_SEC ? '#' : '^', body,
+				    TKT_TMPL_DEPTH);
+				goto out;
+			}
 			open[nopen++] = v->nt - 1;
 		} else if (kind == K_END) {
 			struct tok *sec;
@@ -463,7 +469,6 @@ compile(struct tkt_tmpl *t, struct variant *v)
 		    sec->kind == K_SEC ? '#' : '^', sec->path);
 	}
 out:
-	free(open);
 	if (t->nd > nd0)
 		return -1;
 	v->tags = xreallocarray(NULL, v->nt ? v->nt : 1, sizeof(*v->tags));
@@ -994,7 +999,8 @@ tkt_md_escape(struct tkt_buf *b, const char *s, size_t len)
 	tkt_buf_add(b, s + from, len - from);
 }
 
-#define CTX_MAX 32
+/* A section pushes one context at most, and compile bounds the nesting. */
+#define CTX_MAX (TKT_TMPL_DEPTH + 1)
 
 struct rctx {
 	const struct tkt_tmpl		*t;
@@ -1075,8 +1081,10 @@ missing(struct rctx *c, const struct tok *k, const char *why)
 	return -1;
 }
 
+/* Renders tokens [from, to), inside level sections. */
 static int
-render_range(struct rctx *c, size_t from, size_t to, struct tkt_buf *out)
+render_range(struct rctx *c, size_t from, size_t to, int level,
+    struct tkt_buf *out)
 {
 	for (size_t i = from; i < to; i++) {
 		const struct tok *k = &c->v->t[i];
@@ -1120,6 +1128,18 @@ render_range(struct rctx *c, size_t from, size_t to, struct tkt_buf *out)
 			break;
 		case K_SEC:
 		case K_INV:
+			if (level >= TKT_TMPL_DEPTH || c->depth >= CTX_MAX) {
+				unsigned line, col;
+
+				/* compile refuses this: a guard for the stack. */
+				pos_of(c->v, k->off, &line, &col);
+				tkt_error_set(c->err, TKT_EXIT_NO, TKT_E_LOCAL,
+				    "template %s, locale %s: line %u, column "
+				    "%u: sections nested more than %d deep at "
+				    "{{%s}}", c->t->name, c->v->locale, line,
+				    col, TKT_TMPL_DEPTH, k->path);
+				return -1;
+			}
 			if (k->isvar) {
 				s = var_get(c->env, k->path + 5);
 				on = s != NULL && *s != '\0';
@@ -1129,26 +1149,23 @@ render_range(struct rctx *c, size_t from, size_t to, struct tkt_buf *out)
 				on = truthy(n);
 			}
 			if (k->kind == K_INV) {
-				if (!on && render_range(c, i + 1, k->jump, out) == -1)
+				if (!on && render_range(c, i + 1, k->jump,
+				    level + 1, out) == -1)
 					return -1;
 			} else if (on && n != NULL && n->type == TKT_J_ARRAY) {
-				if (c->depth >= CTX_MAX)
-					return missing(c, k, "sections nested "
-					    "too deeply at");
 				for (const struct tkt_jnode *e = tkt_rec_child(c->r, n);
 				    e != NULL; e = tkt_rec_next(c->r, e)) {
 					c->stack[c->depth++] = e;
-					if (render_range(c, i + 1, k->jump, out) == -1)
+					if (render_range(c, i + 1, k->jump,
+					    level + 1, out) == -1)
 						return -1;
 					c->depth--;
 				}
 			} else if (on) {
-				if (c->depth >= CTX_MAX)
-					return missing(c, k, "sections nested "
-					    "too deeply at");
 				if (n != NULL)
 					c->stack[c->depth++] = n;
-				if (render_range(c, i + 1, k->jump, out) == -1)
+				if (render_range(c, i + 1, k->jump, level + 1,
+				    out) == -1)
 					return -1;
 				if (n != NULL)
 					c->depth--;
@@ -1182,7 +1199,7 @@ tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
 	c.err = err;
 	c.stack[0] = &r->nodes[0];
 	c.depth = 1;
-	return render_range(&c, 0, c.v->nt, out);
+	return render_range(&c, 0, c.v->nt, 0, out);
 }
 
 /*
