@@ -416,6 +416,32 @@ tie_store() {
 	[ "${lines[1]}" = 200 ]
 }
 
+# peak_kb PID: the process's peak resident memory, in kB.
+peak_kb() {
+	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
+}
+
+@test "a form body over 1 MiB is refused as it arrives: HTTP 400 code 1000, and memory stays small" {
+	[ -r "/proc/$$/status" ] || skip "no /proc to read the peak memory from"
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	{ printf 'id=%s&reply=' "$id"; head -c 50000000 /dev/zero | tr '\0' a; } >"$BATS_TEST_TMPDIR/form"
+	before=$(peak_kb "$SANDBOX_PID")
+	run -0 call --data-binary @"$BATS_TEST_TMPDIR/form" \
+	    "$SANDBOX_URL/api/v2/ticket/reply?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The request body is larger than 1048576 bytes"}' ]
+	# 50 MB went by; what the sandbox kept of it is at most the 1 MiB limit.
+	[ $(($(peak_kb "$SANDBOX_PID") - before)) -lt 16384 ]
+	[ "$(wc -l <"$OWN")" -eq 50 ]
+	# A multipart body is cut off the same way.
+	run -0 call -F "id=$id" -F "reply=<$BATS_TEST_TMPDIR/form" \
+	    "$SANDBOX_URL/api/v2/ticket/reply?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The request body is larger than 1048576 bytes"}' ]
+	[ $(($(peak_kb "$SANDBOX_PID") - before)) -lt 16384 ]
+}
+
 @test "close sets Closed, close_date and closed_by merchant" {
 	own_sandbox
 	id=$(id_in AWAITING_USER "$OWN")

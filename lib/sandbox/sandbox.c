@@ -210,6 +210,11 @@ dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
 			return;
 		}
 	}
+	if (r->body_big) {
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
+		    "The request body is larger than %d bytes", SB_MAX_BODY);
+		return;
+	}
 	sb_settle(r->sb);
 	e->fn(r, id[0] != '\0' ? id : NULL, a);
 }
@@ -418,12 +423,22 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (r->pp != NULL)
-			MHD_post_process(r->pp, upload, *upload_size);
-		if (r->body.len + *upload_size <= SB_MAX_BODY)
+		/*
+		 * The size is checked as the body arrives: past SB_MAX_BODY
+		 * nothing more is kept or parsed (the form parser stops too),
+		 * and dispatch refuses the request.
+		 */
+		if (!r->body_big && *upload_size <= SB_MAX_BODY - r->body.len) {
+			if (r->pp != NULL)
+				MHD_post_process(r->pp, upload, *upload_size);
 			tkt_buf_add(&r->body, upload, *upload_size);
-		else
+		} else if (!r->body_big) {
 			r->body_big = 1;
+			if (r->pp != NULL) {
+				MHD_destroy_post_processor(r->pp);
+				r->pp = NULL;
+			}
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}

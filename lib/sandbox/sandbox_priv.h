@@ -191,7 +191,7 @@ struct sb_req {
 	char			*accept_lang;	/* its Accept-Language, or NULL */
 	int			 v3;		/* its path is under /api/v3/ */
 	struct tkt_buf		 body;		/* the raw body, up to SB_MAX_BODY */
-	int			 body_big;	/* it was longer */
+	int			 body_big;	/* it was longer: refused */
 	struct MHD_PostProcessor *pp;
 	struct tkt_fault	 fault;
 	int			 admitted;
@@ -214,8 +214,8 @@ struct sb_param	*sb_param_add(struct sb_req *, const char *key);
 const char	*sb_param(const struct sb_req *, const char *key);
 /*
  * The JSON object body of r (an empty body is {}): a new reference, or
- * NULL after answering HTTP 400 code 1000 (too large, not JSON, not an
- * object, a key given twice).
+ * NULL after answering HTTP 400 code 1000 (not JSON, not an object, a
+ * key given twice; a body over SB_MAX_BODY never reaches an endpoint).
  */
 json_t		*sb_body(const struct sb_req *, struct sb_answer *);
 /*
