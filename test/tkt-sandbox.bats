@@ -610,6 +610,29 @@ peak_kb() {
 	    .data.Ticket.replies[-1].Reply.message == "done"'
 }
 
+@test "the compaction's temporary file is new and private: a link in its place is refused, not followed" {
+	own_sandbox
+	# A new store is written through it, so it is mode 0600 too.
+	[ "$(stat -c %a "$OWN")" = 600 ]
+	chmod 640 "$OWN"
+	cp "$OWN" "$BATS_TEST_TMPDIR/before"
+	echo precious >"$BATS_TEST_TMPDIR/victim"
+	pid=$SANDBOX_PID SANDBOX_PID= rc=0
+	ln -s "$BATS_TEST_TMPDIR/victim" "$OWN.tmp.$pid"
+	kill "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 2 ]
+	[ "$(cat "$SANDBOX_ERR")" = "tkt-sandbox: $OWN.tmp.$pid: File exists" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/victim")" = precious ]
+	cmp "$OWN" "$BATS_TEST_TMPDIR/before"
+	rm "$OWN.tmp.$pid"
+	# Without the link the store is compacted, and keeps its mode.
+	start_sandbox -d "$OWN"
+	stop_sandbox
+	[ "$(stat -c %a "$OWN")" = 640 ]
+	cmp "$OWN" "$BATS_TEST_TMPDIR/before"
+}
+
 @test "a store file with a bad line exits 2 naming file and line" {
 	head -n 2 "$SHARED" >"$BATS_TEST_TMPDIR/bad.jsonl"
 	echo '{"id": "x", "state": ' >>"$BATS_TEST_TMPDIR/bad.jsonl"

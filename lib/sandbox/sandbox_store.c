@@ -406,9 +406,16 @@ tkt_sbstore_save(const struct tkt_sbstore *s, const char *path,
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	struct tkt_buf b;
+	struct stat st;
 	int fd, bad = 0;
 
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1) {
+	/*
+	 * A new file only, never one that is there (a link to another file
+	 * least of all), that nobody else can read while it is written; it
+	 * takes the mode of the file it replaces.
+	 */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s", tmp,
 		    strerror(errno));
 		free(tmp);
@@ -424,6 +431,8 @@ tkt_sbstore_save(const struct tkt_sbstore *s, const char *path,
 		}
 	}
 	tkt_buf_free(&b);
+	if (!bad && stat(path, &st) == 0)
+		bad = fchmod(fd, st.st_mode & 07777) == -1;
 	if (!bad)
 		bad = fsync(fd) == -1;
 	if (close(fd) == -1)
