@@ -633,6 +633,52 @@ peak_kb() {
 	cmp "$OWN" "$BATS_TEST_TMPDIR/before"
 }
 
+@test "a store file serves one sandbox at a time: a second exits 2 naming it, and starts once the first has stopped" {
+	own_sandbox
+	first=$SANDBOX_URL
+	run -2 --separate-stderr timeout 5 tkt-sandbox -p 0 -d "$OWN"
+	[ "$stderr" = "tkt-sandbox: $OWN: another tkt-sandbox is using this store file (one sandbox a file)" ]
+	[ -z "$output" ]
+	# The first one serves on, and its changes reach the file.
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	run -0 call -X POST "$first/api/v2/ticket/reply?id=$id&reply=mine&access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	stop_sandbox
+	start_sandbox -d "$OWN"
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e '.data.Ticket.replies[-1].Reply.message == "mine"'
+}
+
+@test "sandboxes started at once on a new store file: one makes and serves it, the others exit 2" {
+	local d=$BATS_TEST_TMPDIR f=$BATS_TEST_TMPDIR/new.jsonl i n pids=()
+	for i in 1 2 3 4; do
+		tkt-sandbox -p 0 --tickets 2000 -d "$f" >"$d/o$i" 2>"$d/e$i" 3>&- &
+		pids+=($!)
+		echo $! >>"$d/.sandboxes"
+	done
+	for i in 1 2 3 4; do
+		n=0
+		while [ ! -s "$d/o$i" ] && kill -0 "${pids[i - 1]}" 2>/dev/null && [ $n -lt 400 ]; do
+			sleep 0.025
+			n=$((n + 1))
+		done
+	done
+	[ "$(cat "$d"/o? | wc -l)" -eq 1 ]
+	for i in 1 2 3 4; do
+		if [ -s "$d/o$i" ]; then
+			SANDBOX_PID=${pids[i - 1]}
+			continue
+		fi
+		rc=0
+		wait "${pids[i - 1]}" || rc=$?
+		[ "$rc" -eq 2 ]
+		[ "$(cat "$d/e$i")" = "tkt-sandbox: $f: another tkt-sandbox is using this store file (one sandbox a file)" ]
+	done
+	stop_sandbox
+	[ "$(wc -l <"$f")" -eq 2000 ]
+	[ -z "$(ls "$d" | grep '\.tmp\.')" ]
+}
+
 @test "a store file with a bad line exits 2 naming file and line" {
 	head -n 2 "$SHARED" >"$BATS_TEST_TMPDIR/bad.jsonl"
 	echo '{"id": "x", "state": ' >>"$BATS_TEST_TMPDIR/bad.jsonl"
@@ -1117,7 +1163,8 @@ heads() {
 # prints the real time before the request (seconds, decimals), the Reset
 # it got, and the real time after.
 reset_of() {
-	own_sandbox --faults '429@/api/v3/oauth/test' --reset-format "$1" >&2
+	# In memory: the sandboxes of earlier calls still hold their store files.
+	start_sandbox --now "$TEST_NOW" --faults '429@/api/v3/oauth/test' --reset-format "$1" >&2
 	date +%s.%N
 	heads "$SANDBOX_URL/api/v3/oauth/test" | sed -n 's/^Wish-Rate-Limit-Reset: //p'
 	date +%s.%N

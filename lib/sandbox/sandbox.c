@@ -22,7 +22,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -614,28 +613,24 @@ gen_put(void *arg, const char *line, size_t len)
 	return tkt_sbstore_put(arg, line, len, &err);
 }
 
-/* Loads -d FILE, or generates tickets (and writes FILE when named). */
+/*
+ * Loads -d FILE, or generates tickets (and writes FILE when named); FILE
+ * stays locked for this sandbox until it exits.
+ */
 static int
 fill_store(struct sandbox *sb, const struct tkt_sandbox_opts *o,
     long long seed, long long n, struct tkt_error *err)
 {
-	struct stat stb;
+	int have = 0;
 
-	if (o->file != NULL && stat(o->file, &stb) == 0) {
-		if (tkt_sbstore_load(sb->st, o->file, err) == -1)
-			return -1;
-	} else if (o->file != NULL && errno != ENOENT) {
-		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s",
-		    o->file, strerror(errno));
+	if (o->file != NULL &&
+	    (have = tkt_sbstore_claim(sb->st, o->file, err)) == -1)
 		return -1;
-	} else {
-		tkt_sbgen_run((uint64_t)seed, (long)n, tkt_now(), gen_put, sb->st);
-		if (o->file != NULL &&
-		    tkt_sbstore_save(sb->st, o->file, err) == -1)
-			return -1;
-	}
+	if (have)
+		return tkt_sbstore_load(sb->st, o->file, err);
+	tkt_sbgen_run((uint64_t)seed, (long)n, tkt_now(), gen_put, sb->st);
 	if (o->file != NULL)
-		return tkt_sbstore_log_open(sb->st, o->file, err);
+		return tkt_sbstore_save(sb->st, o->file, err);
 	return 0;
 }
 

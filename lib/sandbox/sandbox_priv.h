@@ -26,11 +26,22 @@ int			 tkt_sbstore_put(struct tkt_sbstore *, const char *line,
 /* Reads a store file (later lines win); -1 with err ("file:line: …"). */
 int			 tkt_sbstore_load(struct tkt_sbstore *, const char *path,
 			    struct tkt_error *);
-/* Writes every ticket to path atomically (temporary file, fsync, rename). */
-int			 tkt_sbstore_save(const struct tkt_sbstore *,
-			    const char *path, struct tkt_error *);
-/* From now on every tkt_sbstore_update is appended to path first. */
-int			 tkt_sbstore_log_open(struct tkt_sbstore *, const char *path,
+/*
+ * Opens the store file path and locks it (flock) for this sandbox, before
+ * it is read: 1 when it exists (tkt_sbstore_load it next), 0 when it does
+ * not (tkt_sbstore_save creates it), -1 with err (status 2) when another
+ * sandbox holds it or it cannot be opened.  From then on every
+ * tkt_sbstore_update is appended to the file first.
+ */
+int			 tkt_sbstore_claim(struct tkt_sbstore *, const char *path,
+			    struct tkt_error *);
+/*
+ * Writes every ticket to path atomically (temporary file, fsync, rename)
+ * and keeps it locked, as the file updates are appended to.  A store that
+ * claimed no file makes a new one, and fails (status 2) when another
+ * sandbox made it meanwhile.
+ */
+int			 tkt_sbstore_save(struct tkt_sbstore *, const char *path,
 			    struct tkt_error *);
 /* Ticket index by ticket id, or by the id of one of its orders; -1 if none. */
 long			 tkt_sbstore_find(const struct tkt_sbstore *, const char *id);
