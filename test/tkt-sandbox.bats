@@ -171,6 +171,48 @@ tie_store() {
 	[ "$st" -eq 0 ]
 }
 
+# idle_then_ask URL N: opens N connections that send half a request and
+# then nothing, then asks URL/api/v2/auth_test for real.  Prints the real
+# request's HTTP status and the seconds it took, then how many of the idle
+# connections the server has closed 12 seconds after they were opened.
+idle_then_ask() {
+	python3 - "$1" "$2" "$TEST_TOKEN" <<-'EOF'
+	import socket, sys, time, urllib.request
+	url, n, tok = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+	host, port = url.split("//")[1].split(":")
+	start = time.time()
+	idle = []
+	for i in range(n):
+	    s = socket.create_connection((host, int(port)), timeout=10)
+	    s.sendall(b"GET /api/v2/auth_test HTTP/1.1\r\nHost: x\r\n")
+	    idle.append(s)
+	t = time.time()
+	try:
+	    r = urllib.request.urlopen(url + "/api/v2/auth_test?access_token=" + tok, timeout=30)
+	    print(r.status)
+	except Exception as e:
+	    print("failed: %s" % e)
+	print(int(time.time() - t))
+	closed = 0
+	for s in idle:
+	    s.settimeout(max(0.01, start + 12 - time.time()))
+	    try:
+	        closed += s.recv(1) == b""
+	    except OSError as e:
+	        closed += not isinstance(e, socket.timeout)
+	print(closed)
+	EOF
+}
+
+@test "idle connections are closed after a few seconds and cannot hold a real request out" {
+	own_sandbox
+	# More than the 128 served at once: the rest wait to be accepted.
+	run -0 idle_then_ask "$SANDBOX_URL" 200
+	[ "${lines[0]}" = 200 ]
+	[ "${lines[1]}" -le 7 ]
+	[ "${lines[2]}" = 200 ]
+}
+
 # --- tokens -----------------------------------------------------------------
 
 @test "accepts the token as access_token" {

@@ -728,7 +728,8 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handle, &sb,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_NOTIFY_COMPLETED, req_free, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SB_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SB_CONN_LIMIT,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,

@@ -144,6 +144,13 @@ int			 tkt_ratelim_take(struct tkt_ratelim *, long *remaining,
 #define SB_MAX_LIMIT	500
 #define SB_DEF_LIMIT	50
 #define SB_MAX_BODY	(1 << 20)
+/*
+ * Connections served at once (more wait to be accepted), and the seconds
+ * one may sit idle, half a request sent or between requests, before it is
+ * closed: idle connections cannot hold the others out for long.
+ */
+#define SB_CONN_LIMIT	128
+#define SB_CONN_TIMEOUT	5
 
 /* HTTP statuses, so that only sandbox.c needs microhttpd.h. */
 enum {
