@@ -106,3 +106,22 @@ refresh_body() {
 	run -3 --separate-stderr tkt-list "${id}4"
 	[[ "$stderr" == "tkt-list: ticket ${id}4: malformed answer (HTTP 404, 0 bytes): empty body"* ]]
 }
+
+@test "a token refused with code 0 in the envelope says code 0, not 'code ;'" {
+	local f="$BATS_TEST_TMPDIR/fake" id=6b035bb722e983d15cf3dc6a
+	only_api v3 "v3 paths"
+	mkdir -p "$f"
+	printf '{"code":0,"data":{},"message":""}' >"$f/zero.json"
+	printf '{"code":0,"data":{},"message":"Unauthorized"}' >"$f/zeromsg.json"
+	printf '{"data":{}}' >"$f/none.json"
+	printf '%s\t%s\t%s\n' "/api/v3/tickets/${id}1" 401 zero.json \
+	    "/api/v3/tickets/${id}2" 401 zeromsg.json \
+	    "/api/v3/tickets/${id}3" 401 none.json >"$f/routes"
+	start_fake "$f/routes"
+	run -4 --separate-stderr tkt-list "${id}1"
+	[ "$stderr" = "tkt-list: ticket ${id}1: the marketplace refused the token (HTTP 401, code 0; a person must renew it) (request id req-1)" ]
+	run -4 --separate-stderr tkt-list "${id}2"
+	[ "$stderr" = "tkt-list: ticket ${id}2: the marketplace refused the token (HTTP 401, code 0: Unauthorized; a person must renew it) (request id req-2)" ]
+	run -4 --separate-stderr tkt-list "${id}3"
+	[ "$stderr" = "tkt-list: ticket ${id}3: the marketplace refused the token (HTTP 401; a person must renew it) (request id req-3)" ]
+}
