@@ -125,3 +125,22 @@ refresh_body() {
 	run -4 --separate-stderr tkt-list "${id}3"
 	[ "$stderr" = "tkt-list: ticket ${id}3: the marketplace refused the token (HTTP 401; a person must renew it) (request id req-3)" ]
 }
+
+@test "a redirect is named as one, with its Location, and the origin is suspected" {
+	local f="$BATS_TEST_TMPDIR/fake" id=6b035bb722e983d15cf3dc6a
+	only_api v3 "v3 paths"
+	mkdir -p "$f"
+	printf '<html>Moved</html>' >"$f/moved.html"
+	printf '%s\t%s\t%s\t%s\n' "/api/v3/tickets/${id}1" 302 - "Location: https://merchant.wish.com/login" \
+	    "/api/v3/tickets/${id}2" 301 moved.html "Location: /v3/tickets/${id}2?access_token=secret" \
+	    "/api/v3/tickets/${id}3" 307 moved.html "" >"$f/routes"
+	start_fake "$f/routes"
+	run -3 --separate-stderr tkt-list "${id}1"
+	[ "$stderr" = "tkt-list: ticket ${id}1: HTTP 302 (a redirect to https://merchant.wish.com/login; the origin may be wrong) (request id req-1)" ]
+	[ -z "$output" ]
+	# Made absolute, and a token in it is not shown.
+	run -3 --separate-stderr tkt-list "${id}2"
+	[ "$stderr" = "tkt-list: ticket ${id}2: HTTP 301 (a redirect to $FAKE_URL/v3/tickets/${id}2?access_token=…; the origin may be wrong) (request id req-2)" ]
+	run -3 --separate-stderr tkt-list "${id}3"
+	[ "$stderr" = "tkt-list: ticket ${id}3: HTTP 307 (a redirect; the origin may be wrong) (request id req-3)" ]
+}
