@@ -706,6 +706,14 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 	} else if (s->token_file != NULL) {
 		if (tkt_token_file_read(s->token_file, &s->token, &t, err) == -1)
 			return -1;
+		if (*s->token == '\0') {
+			free(s->token);
+			s->token = NULL;
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "store '%s': token file %s is empty (the token goes "
+			    "on its first line)", s->name, s->token_file);
+			return -1;
+		}
 		if (t > 0)
 			s->expiry = t;
 		s->token_stored = 1;
