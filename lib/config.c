@@ -121,6 +121,9 @@ parse_sla(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
 {
 	if (want(err, path, n, TKT_Y_SCALAR, "sla") == -1)
 		return -1;
+	if (tkt_duration_unitless(n->value))
+		return bad(err, path, n, "sla: '%s' has no unit: %sh?",
+		    n->value, n->value);
 	if (tkt_duration_parse(n->value, out) == -1 || *out <= 0)
 		return bad(err, path, n,
 		    "sla: '%s' is not a duration (e.g. 48h, 2d)%s", n->value, "");

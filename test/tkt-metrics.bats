@@ -211,6 +211,34 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$output" = "tkt-metrics: --sla: 'soon' is not a duration (90m, 6h, 2d)" ]
 }
 
+@test "a duration without its unit is refused, exit 2, with the unit it likely lacks" {
+	run -2 --separate-stderr tkt-metrics --sla 48 "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --sla: '48' has no unit: 48h?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-metrics --due-within 6 "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --due-within: '6' has no unit: 6h?" ]
+	run -2 --separate-stderr tkt-metrics --since 30 "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --since: '30' has no unit: 30d?" ]
+	# 0 is 0 in any unit.
+	run -0 metric in-a-row.jsonl '.due_within' --due-within 0
+	[ "$output" = 0 ]
+	# The config's, global and a store's, with their place in the file.
+	write_config <<-'EOF2'
+	sla: 48
+	EOF2
+	run -2 --separate-stderr tkt-metrics "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: $XDG_CONFIG_HOME/tkt/config.yaml:1:6: sla: '48' has no unit: 48h?" ]
+	write_config <<-'EOF2'
+	stores:
+	  main:
+	    url: http://127.0.0.1:1
+	    token_env: NONE
+	    sla: "72"
+	EOF2
+	run -2 --separate-stderr tkt-metrics "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: $XDG_CONFIG_HOME/tkt/config.yaml:5:10: sla: '72' has no unit: 72h?" ]
+}
+
 @test "health bands default to 5% and 45% for the late rate" {
 	run -0 metric in-a-row.jsonl '.health.late_rate'
 	[ "$output" = '"warning"' ]
