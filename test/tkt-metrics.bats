@@ -344,6 +344,22 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$(jq -s length <<<"$output")" = 3 ]
 }
 
+@test "--fail-if refuses a share above 1, which can never hold, and suggests the percentage" {
+	run -2 --separate-stderr tkt-metrics --fail-if 'late_rate>5' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: 'late_rate>5': late_rate is a share from 0 to 1, never above 1: 5%?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-metrics --fail-if 'csat < 4' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: 'csat < 4': csat is a share from 0 to 1, never above 1: 4%?" ]
+	run -2 --separate-stderr tkt-metrics --fail-if 'late_rate>150%' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: 'late_rate>150%': late_rate is a share, never above 100%" ]
+	# 5% and 0.05 are the same share; 1 is still one.
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>5%' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 0.5)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>0.05' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>0.05 holds (late_rate is 0.5)" ]
+	run -0 tkt-metrics --fail-if 'late_rate>=1,tickets>5' "$M/wish-first.jsonl"
+}
+
 @test "--fail-if rejects an unknown key with exit 2" {
 	run -2 tkt-metrics --fail-if 'late_rat>5%' "$M/mixed.jsonl"
 	[[ "$output" == "tkt-metrics: --fail-if: 'late_rat>5%': unknown key 'late_rat'"* ]]
