@@ -493,6 +493,48 @@ t2  due 2026-11-23T16:00:00Z  Size?" ]
 	FAKE_STATUS=1 run -2 "$alert" --now 2026-11-23T12:00:00Z
 }
 
+@test "the overdue alert takes --now and TKT_NOW as the tools do: offsets, fractions, a date alone" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/tkt-list" <<-'EOF2'
+	#!/bin/sh
+	printf '%s\n' '{"id":"t2","due_at":"2026-11-24T11:30:00Z","subject":"Size?"}' \
+	    '{"id":"t1","due_at":"2026-11-24T10:59:59Z","subject":"Refund?"}'
+	EOF2
+	chmod +x "$BATS_TEST_TMPDIR/bin/tkt-list"
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	alert="$TKT_ROOT/share/tkt/examples/tkt-overdue-alert"
+	one="1 overdue, 1 due within 6h
+t1  overdue since 2026-11-24T10:59:59Z  Refund?
+t2  due 2026-11-24T11:30:00Z  Size?"
+	# 11:00 UTC, however it is written.
+	for now in 2026-11-24T12:00:00+01:00 2026-11-24T10:30:00.250-00:30 \
+	    2026-11-24t11:00:00z '2026-11-24 11:00:00' 2026-11-24T11:00:00.999999Z; do
+		run -1 --separate-stderr "$alert" --now "$now"
+		[ "$output" = "$one" ]
+		[ -z "$stderr" ]
+		run -1 --separate-stderr "$alert" "--now=$now"
+		[ "$output" = "$one" ]
+		TKT_NOW=$now run -1 --separate-stderr "$alert"
+		[ "$output" = "$one" ]
+	done
+	# A date alone is its midnight, UTC: nothing is overdue yet.
+	run -1 --separate-stderr "$alert" --now 2026-11-24
+	[ "${lines[0]}" = "0 overdue, 2 due within 6h" ]
+	run -1 --separate-stderr "$alert" --now 2026-11-24T06:31:00-05:00
+	[ "${lines[0]}" = "2 overdue, 0 due within 6h" ]
+}
+
+@test "the overdue alert with the sandbox: a time with an offset is the same instant" {
+	start_sandbox --now "$TEST_NOW" --seed 7 --tickets 40
+	run -1 --separate-stderr "$TKT_ROOT/share/tkt/examples/tkt-overdue-alert" --now "$TEST_NOW"
+	utc=$output
+	run -1 --separate-stderr "$TKT_ROOT/share/tkt/examples/tkt-overdue-alert" --now 2026-11-23T13:00:00+01:00
+	stop_sandbox
+	[ -z "$stderr" ]
+	[ "$output" = "$utc" ]
+	[[ "${lines[0]}" =~ ^[1-9][0-9]*\ overdue,\ [0-9]+\ due\ within\ 6h$ ]]
+}
+
 @test "the man page's pipelines run, with records in place of tkt-list" {
 	local n=0 line
 	while IFS= read -r line; do
