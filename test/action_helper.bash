@@ -18,6 +18,14 @@ setup() {
 	JOURNAL="$XDG_STATE_HOME/tkt/journal"
 }
 
+# jdone [STATE]: how many journal lines say STATE (done: a six-field line
+# of an older version too).  Each write is journalled twice, its intent
+# before it is sent and its outcome after (tkt(7)).
+jdone() {
+	[ -f "$JOURNAL" ] || { echo 0; return; }
+	awk -F '\t' -v s="${1:-done}" '$7 == s || (s == "done" && NF == 6)' "$JOURNAL" | wc -l
+}
+
 teardown() {
 	reap_sandboxes
 	stop_sandbox
