@@ -392,6 +392,7 @@ tkt_config_load(struct tkt_config *c, struct tkt_error *err)
 		c->path = path;
 		if (parse_root(c, err, path, doc->root) == -1) {
 			tkt_yaml_free(doc);
+			tkt_config_free(c);
 			return -1;
 		}
 		tkt_yaml_free(doc);
