@@ -1245,6 +1245,13 @@ tkt_metrics_run(const struct tkt_metrics_opts *o, char **paths, int npaths)
 	tkt_loop_hint(rd, "records (JSON lines, e.g. from tkt-list -A)");
 	status = tkt_loop_run(rd, add_one, m);
 	tkt_loop_free(rd);
+	if (tkt_sig_caught()) {
+		/* Counts of part of the input would read as the whole. */
+		tkt_warnx("interrupted by %s: nothing printed (the numbers "
+		    "would be of part of the input)", tkt_sig_name(tkt_sig_caught()));
+		tkt_metrics_free(m);
+		return status;
+	}
 	tkt_metrics_finish(m);
 
 	tkt_buf_init(&b);
