@@ -97,6 +97,14 @@ tkt_duration_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+int
+tkt_duration_unitless(const char *s)
+{
+	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
+
+	return n > 0 && s[n] == '\0' && strspn(s, "0") < n;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
 static inline int64_t
 days_from_civil(int64_t y, unsigned m, unsigned d)

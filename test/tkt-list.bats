@@ -336,6 +336,14 @@ serve_v3() {
 	[[ "$stderr" == *"usage: tkt-list"* ]]
 }
 
+@test "a duration without its unit is refused, exit 2, with the unit it likely lacks" {
+	run -2 --separate-stderr tkt-list --due-within 6
+	[ "$stderr" = "tkt-list: --due-within: '6' has no unit: 6h?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-list --since 30
+	[ "$stderr" = "tkt-list: --since: '30' has no unit: 30d?" ]
+}
+
 @test "-h prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-list -h
 	[[ "$output" == "usage: tkt-list"* ]]
