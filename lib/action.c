@@ -28,6 +28,7 @@
  * The network is bounded by -P, not by this.
  */
 #define WINDOW		2048
+#define REFILL		64	/* free slots that wake the record loop */
 
 /*
  * Policy verdicts remembered, by text and locale: the check is pure and
@@ -1775,7 +1776,11 @@ pump(struct actor *A, int turn)
 		A->head = (A->head + 1) % A->njobs;
 		A->count--;
 	}
-	if (A->waiting && A->count < A->njobs)
+	/*
+	 * Room for a batch: the records taken then start in one turn, their
+	 * intents made durable by one fsync, not one each.
+	 */
+	if (A->waiting && A->count <= A->njobs - REFILL)
 		tkt_http_yield(A->http);
 	A->pumping = 0;
 }
@@ -1871,15 +1876,27 @@ drain(struct actor *A)
 				    why, act_names[j->steps[j->cur].act]);
 				unknown++;
 			} else {
+				struct step *s = j->cur < j->nsteps ?
+				    &j->steps[j->cur] : NULL;
+
 				tkt_error_set(&e, st, kind, "not sent: the run "
 				    "stopped (%s)", why);
 				quiet = 1;
 				unsent++;
+				/* Its intent is journalled: it did not happen. */
+				if (s != NULL && s->sends > 0 && !async_refund(A, s) &&
+				    journal_put(A, j, s, TKT_JS_FAILED) == -1)
+					goto out;
 			}
 			fail(A, j, &e);
 		}
+out:
 		emit(A, j, quiet || sig == SIGPIPE);
 		job_free(j);
+	}
+	if (tkt_journal_sync(A->journal, &se) == -1) {
+		tkt_error_print(&se);
+		A->status = tkt_exit_merge(A->status, se.status);
 	}
 	progress_wipe(A);
 	if (sig == SIGPIPE)

@@ -125,6 +125,9 @@ parse_sla(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
 {
 	if (want(err, path, n, TKT_Y_SCALAR, "sla") == -1)
 		return -1;
+	if (tkt_duration_unitless(n->value))
+		return bad(err, path, n, "sla: '%s' has no unit: %sh?",
+		    n->value, n->value);
 	if (tkt_duration_parse(n->value, out) == -1 || *out <= 0)
 		return bad(err, path, n,
 		    "sla: '%s' is not a duration (e.g. 48h, 2d)%s", n->value, "");
@@ -393,6 +396,7 @@ tkt_config_load(struct tkt_config *c, struct tkt_error *err)
 		c->path = path;
 		if (parse_root(c, err, path, doc->root) == -1) {
 			tkt_yaml_free(doc);
+			tkt_config_free(c);
 			return -1;
 		}
 		tkt_yaml_free(doc);
@@ -728,6 +732,14 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 	} else if (s->token_file != NULL) {
 		if (tkt_token_file_read(s->token_file, &s->token, &t, err) == -1)
 			return -1;
+		if (*s->token == '\0') {
+			free(s->token);
+			s->token = NULL;
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "store '%s': token file %s is empty (the token goes "
+			    "on its first line)", s->name, s->token_file);
+			return -1;
+		}
 		if (t > 0)
 			s->expiry = t;
 		s->token_stored = 1;

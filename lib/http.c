@@ -885,6 +885,17 @@ tkt_http_redact(const char *url)
 	return tkt_buf_take(&b);
 }
 
+char *
+tkt_http_location(const struct tkt_http_req *r)
+{
+	char *u = NULL;
+
+	if (r->easy == NULL || curl_easy_getinfo(r->easy,
+	    CURLINFO_REDIRECT_URL, &u) != CURLE_OK || u == NULL)
+		return NULL;
+	return tkt_http_redact(u);
+}
+
 void
 tkt_url_encode(struct tkt_buf *b, const char *s)
 {

@@ -35,7 +35,7 @@ struct tkt_lint {
 
 struct out {
 	struct tkt_finding	*f;
-	size_t			 n;
+	size_t			 n, cap;
 	const char		*file;
 };
 
@@ -54,7 +54,10 @@ add(struct out *o, unsigned line, unsigned col, int sev, const char *rule,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	o->f = xreallocarray(o->f, o->n + 1, sizeof(*o->f));
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		o->f = xreallocarray(o->f, o->cap, sizeof(*o->f));
+	}
 	f = &o->f[o->n++];
 	f->file = xstrdup(o->file);
 	f->line = line;
@@ -279,7 +282,8 @@ normalize(const char *path)
 	return tkt_buf_take(&b);
 }
 
-#define SCOPES 64
+/* The record's scope, then one per section: template.c bounds the nesting. */
+#define SCOPES (TKT_TMPL_DEPTH + 1)
 
 struct scope {
 	char	*prefix;	/* names inside resolve under it; NULL: none */
@@ -725,7 +729,7 @@ int
 tkt_lint_file(struct tkt_lint *l, const char *path, struct tkt_finding **res,
     size_t *nres, struct tkt_error *err)
 {
-	struct out o = { NULL, 0, path };
+	struct out o = { NULL, 0, 0, path };
 	struct tkt_tmpl *t;
 	struct pset *ps;
 	struct tkt_vars vars = { NULL, 0 };

@@ -1029,6 +1029,13 @@ key_seconds(const char *key)
 	    strcmp(dot + 1, "n") != 0;
 }
 
+/* Is key a share, from 0 to 1 (a percentage)? */
+static int
+key_share(const char *key)
+{
+	return strcmp(key, "late_rate") == 0 || strcmp(key, "csat") == 0;
+}
+
 static int
 fail_item(struct tkt_failif *f, const char *item, size_t len,
     struct tkt_error *err)
@@ -1096,9 +1103,22 @@ fail_item(struct tkt_failif *f, const char *item, size_t len,
 	while (*q == ' ')
 		q++;
 	v = strtod(q, &end);
-	if (end != q && *end == '%' && end[1] == '\0' && isfinite(v))
+	if (end != q && *end == '%' && end[1] == '\0' && isfinite(v)) {
 		v /= 100;
-	else if (end != q && *end == '\0' && isfinite(v) &&
+		if (key_share(key) && v > 1) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "--fail-if: '%s': %s is a share, never above 100%%",
+			    p, key);
+			goto fail;
+		}
+	} else if (end != q && *end == '\0' && isfinite(v) && key_share(key) &&
+	    v > 1) {
+		/* "late_rate>5" can never hold: 5% was meant. */
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "--fail-if: '%s': %s is a share from 0 to 1, never above "
+		    "1: %s%%?", p, key, q);
+		goto fail;
+	} else if (end != q && *end == '\0' && isfinite(v) &&
 	    (*q == '-' || *q == '.' || (*q >= '0' && *q <= '9')))
 		;
 	else if (key_seconds(key) && tkt_duration_parse(q, &secs) == 0)
@@ -1237,6 +1257,13 @@ tkt_metrics_run(const struct tkt_metrics_opts *o, char **paths, int npaths)
 	tkt_loop_hint(rd, "records (JSON lines, e.g. from tkt-list -A)");
 	status = tkt_loop_run(rd, add_one, m);
 	tkt_loop_free(rd);
+	if (tkt_sig_caught()) {
+		/* Counts of part of the input would read as the whole. */
+		tkt_warnx("interrupted by %s: nothing printed (the numbers "
+		    "would be of part of the input)", tkt_sig_name(tkt_sig_caught()));
+		tkt_metrics_free(m);
+		return status;
+	}
 	tkt_metrics_finish(m);
 
 	tkt_buf_init(&b);

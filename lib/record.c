@@ -441,11 +441,25 @@ level_tab(const struct pctx *c, uint32_t type)
 	return &c->tab[c->vstate];
 }
 
+/* A kept container n opens at depth d. */
+static ALWAYS_INLINE void
+push(struct pctx *c, int d, const struct tkt_jnode *n, uint32_t type)
+{
+	c->stack[d] = (uint32_t)(n - c->rec->nodes);
+	c->last[d] = TKT_J_NONE;
+	c->wstate[d] = c->vstate;
+	c->isarr[d] = type == TKT_J_ARRAY;
+	c->ltab[d] = level_tab(c, type);
+	c->depth = d + 1;
+	/* An array's elements share its state; an object's members have keys. */
+	if (type == TKT_J_ARRAY)
+		c->vkeep = kept(c, d + 1, c->vstate);
+}
+
 /* end: the byte after the bracket with spans, else 1. */
 static NOINLINE int
 open_gen(struct pctx *c, uint32_t type, size_t end)
 {
-	struct tkt_jnode *n;
 	int d = c->depth;
 
 	if (c->skip > 0) {
@@ -466,16 +480,7 @@ open_gen(struct pctx *c, uint32_t type, size_t end)
 		c->skip = 1;
 		return 1;
 	}
-	n = add_node(c, type, end - 1, end);
-	c->stack[d] = (uint32_t)(n - c->rec->nodes);
-	c->last[d] = TKT_J_NONE;
-	c->wstate[d] = c->vstate;
-	c->isarr[d] = type == TKT_J_ARRAY;
-	c->ltab[d] = level_tab(c, type);
-	c->depth = d + 1;
-	/* An array's elements share its state; an object's members have keys. */
-	if (type == TKT_J_ARRAY)
-		c->vkeep = kept(c, d + 1, c->vstate);
+	push(c, d, add_node(c, type, end - 1, end), type);
 	return 1;
 }
 
@@ -663,20 +668,11 @@ ns_key(void *ctx, const unsigned char *s, size_t len)
 static NOINLINE int
 ns_open(struct pctx *c, uint32_t type)
 {
-	struct tkt_jnode *n;
 	int d = c->depth;
 
 	if (d == 0 || d >= MAX_DEPTH - 1 || c->rec->nnodes == c->rec->capnodes)
 		return open_gen(c, type, 1);
-	n = node_put(c, type, 0, 1);
-	c->stack[d] = (uint32_t)(n - c->rec->nodes);
-	c->last[d] = TKT_J_NONE;
-	c->wstate[d] = c->vstate;
-	c->isarr[d] = type == TKT_J_ARRAY;
-	c->ltab[d] = level_tab(c, type);
-	c->depth = d + 1;
-	if (type == TKT_J_ARRAY)
-		c->vkeep = kept(c, d + 1, c->vstate);
+	push(c, d, node_put(c, type, 0, 1), type);
 	return 1;
 }
 
@@ -1343,8 +1339,10 @@ fill(struct tkt_loop *rd, struct tkt_error *err)
 	/* A wait for input wakes for a signal (poll is never restarted). */
 	while (poll(&(struct pollfd){ rd->fd, POLLIN, 0 }, 1, -1) == -1 &&
 	    errno == EINTR)
-		if (tkt_sig_caught())
+		if (tkt_sig_caught()) {
+			rd->cut = 1;	/* the caller ends the loop */
 			return 0;
+		}
 	do
 		n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
 	while (n == -1 && errno == EINTR);
@@ -1397,6 +1395,8 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 		if (nl == NULL && !rd->eof) {
 			if (fill(rd, err) == -1)
 				return reader_fail(err);
+			if (rd->cut)
+				return 0;	/* a signal: the rest stays unread */
 			continue;
 		}
 		if (nl == NULL && rd->start == rd->end) {
@@ -1452,7 +1452,7 @@ tkt_loop_next(struct tkt_loop *rd, struct tkt_rec **out)
 	for (;;) {
 		/* A signal ends the loop; what was not read stays unread. */
 		if (tkt_sig_caught()) {
-			rd->cut = rd->fd != -1 || rd->idx < rd->npaths;
+			rd->cut |= rd->fd != -1 || rd->idx < rd->npaths;
 			return 0;
 		}
 		tkt_error_clear(&err);

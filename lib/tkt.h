@@ -166,6 +166,12 @@ int	tkt_num_parse(const char *, long long min, long long max,
 	    long long *out, const char **errstr);
 /* "90m", "48h", "2d", "1w", "30s"; a bare number is seconds.  Seconds out. */
 int	tkt_duration_parse(const char *, int64_t *out);
+/*
+ * Is s a bare number other than 0 ("48")?  Where a user writes a
+ * duration, such a number has no unit to go by, and is refused rather
+ * than taken for seconds.
+ */
+int	tkt_duration_unitless(const char *);
 /* RFC 3339 ("…Z", "…+02:00", fractions allowed) or zone-less UTC; "YYYY-MM-DD" is midnight UTC. */
 int	tkt_time_parse(const char *, time_t *out);
 int	tkt_time_parsen(const char *, size_t, time_t *out);

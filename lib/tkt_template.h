@@ -57,6 +57,7 @@ void			 tkt_policy_fold(const char *text, size_t len,
 
 /* template.c: templates (tkt-template(5)): load, match, render. */
 #define TKT_REPLY_MAX 2000	/* code points of a reply */
+#define TKT_TMPL_DEPTH 64	/* sections nested in sections, at most */
 
 struct tkt_tmpl;	/* one parsed template file */
 

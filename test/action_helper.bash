@@ -26,6 +26,13 @@ jdone() {
 	awk -F '\t' -v s="${1:-done}" '$7 == s || (s == "done" && NF == 6)' "$JOURNAL" | wc -l
 }
 
+# jopen: how many writes the journal leaves with an intent and no outcome.
+jopen() {
+	[ -f "$JOURNAL" ] || { echo 0; return; }
+	awk -F '\t' '{ last[$1 "\t" $2 "\t" $3 "\t" $4 "\t" $5] = $7 }
+	    END { for (k in last) n += last[k] == "intent"; print n + 0 }' "$JOURNAL"
+}
+
 teardown() {
 	reap_sandboxes
 	stop_sandbox

@@ -449,6 +449,14 @@ tkt-list: the listing stopped at page 2 after 1000 records: it is incomplete" ]
 	[[ "$stderr" == *"usage: tkt-list"* ]]
 }
 
+@test "a duration without its unit is refused, exit 2, with the unit it likely lacks" {
+	run -2 --separate-stderr tkt-list --due-within 6
+	[ "$stderr" = "tkt-list: --due-within: '6' has no unit: 6h?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-list --since 30
+	[ "$stderr" = "tkt-list: --since: '30' has no unit: 30d?" ]
+}
+
 @test "-h prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-list -h
 	[[ "$output" == "usage: tkt-list"* ]]
