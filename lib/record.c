@@ -765,15 +765,25 @@ rec_start(struct tkt_rec *r, const char *line, size_t len, int flags)
 	r->tree = (flags & (TKT_RD_TREE | TKT_RD_TOP)) != 0;
 }
 
-/* yajl's words for what is wrong, on one line. */
+/*
+ * yajl's words for what is wrong, on one line.  A line that ends too soon
+ * fails in yajl_complete_parse, whose count of bytes is of its own empty
+ * buffer: the place is then the end of the line.
+ */
 static void
-yajl_error(struct tkt_error *err, yajl_handle h, const char *line, size_t len)
+yajl_error(struct tkt_error *err, yajl_handle h, const char *line, size_t len,
+    yajl_status parsed)
 {
-	size_t bad = yajl_get_bytes_consumed(h);
 	unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)line, len);
 
-	tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at byte %zu: %s",
-	    bad + 1, m ? (const char *)m : "parse error");
+	if (parsed == yajl_status_ok)
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu, the end of the line: %s", len,
+		    m ? (const char *)m : "parse error");
+	else
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu: %s", yajl_get_bytes_consumed(h) + 1,
+		    m ? (const char *)m : "parse error");
 	err->msg[strcspn(err->msg, "\n")] = '\0';
 	if (m)
 		yajl_free_error(h, m);
@@ -784,18 +794,18 @@ static int
 parse_flat(const char *line, size_t len, struct tkt_error *err)
 {
 	yajl_handle h;
-	yajl_status st;
+	yajl_status st, parsed;
 
 	if (!first_is_object(line, len)) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "not a JSON object");
 		return -1;
 	}
 	h = yajl_alloc(NULL, NULL, NULL);
-	st = yajl_parse(h, (const unsigned char *)line, len);
+	st = parsed = yajl_parse(h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
 	if (st != yajl_status_ok)
-		yajl_error(err, h, line, len);
+		yajl_error(err, h, line, len, parsed);
 	yajl_free(h);
 	return st == yajl_status_ok ? 0 : -1;
 }
@@ -804,10 +814,10 @@ parse_flat(const char *line, size_t len, struct tkt_error *err)
 static int
 parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
 {
-	yajl_status st;
+	yajl_status st, parsed;
 
 	c->h = yajl_alloc(c->spans ? &sp_cb : &ns_cb, NULL, c);
-	st = yajl_parse(c->h, (const unsigned char *)line, len);
+	st = parsed = yajl_parse(c->h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(c->h);
 	if (st != yajl_status_ok) {
@@ -818,7 +828,7 @@ parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
 			tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
 			    "nested deeper than %d levels", MAX_DEPTH - 2);
 		else
-			yajl_error(err, c->h, line, len);
+			yajl_error(err, c->h, line, len, parsed);
 	}
 	yajl_free(c->h);
 	c->h = NULL;
@@ -1210,6 +1220,7 @@ struct tkt_loop {
 	int		 hinted;
 	const char	*hint;		/* what stdin from a terminal should give */
 	int		 cut;		/* a signal ended it before the input's end */
+	int		 tty;		/* fd is a terminal */
 };
 
 struct tkt_loop *
@@ -1293,6 +1304,7 @@ open_next(struct tkt_loop *rd, struct tkt_error *err)
 	if (strcmp(p, "-") == 0) {
 		rd->name = xstrdup("<stdin>");
 		rd->fd = STDIN_FILENO;
+		rd->tty = isatty(rd->fd);
 		return 0;
 	}
 	rd->name = xstrdup(p);
@@ -1301,6 +1313,7 @@ open_next(struct tkt_loop *rd, struct tkt_error *err)
 		tkt_error_where(err, "%s", p);
 		return -1;
 	}
+	rd->tty = isatty(rd->fd);
 	return 0;
 }
 
@@ -1343,9 +1356,17 @@ fill(struct tkt_loop *rd, struct tkt_error *err)
 			rd->cut = 1;	/* the caller ends the loop */
 			return 0;
 		}
-	do
-		n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
-	while (n == -1 && errno == EINTR);
+	for (;;) {
+		n = rd->tty ? tkt_sig_read(rd->fd, rd->buf + rd->end,
+		    rd->cap - rd->end) : read(rd->fd, rd->buf + rd->end,
+		    rd->cap - rd->end);
+		if (n != -1 || errno != EINTR)
+			break;
+		if (tkt_sig_caught()) {
+			rd->cut = 1;
+			return 0;
+		}
+	}
 	if (n == -1) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "read: %s",
 		    strerror(errno));

@@ -105,6 +105,8 @@ int		 tkt_sig_caught(void);
 /* A write found the output's reader gone: the run stops as for a signal. */
 void		 tkt_sig_pipe(void);
 const char	*tkt_sig_name(int sig);
+/* read(2) that a signal ends (EINTR), for a terminal; see sig.c. */
+ssize_t		 tkt_sig_read(int fd, void *buf, size_t len);
 
 /* xmalloc.c: allocation that exits with status 5 when memory runs out. */
 void		*xmalloc(size_t);

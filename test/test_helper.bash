@@ -13,7 +13,7 @@ FIXTURES="$TKT_ROOT/test/fixtures"
 TEST_TOKEN="test-token-0123456789abcdef"
 TEST_NOW="2026-11-23T12:00:00Z"
 export LC_ALL=C TZ=UTC
-unset TKT_CONFIG TKT_API TKT_STORE TKT_NOW NO_COLOR
+unset TKT_CONFIG TKT_API TKT_STORE TKT_NOW NO_COLOR COLUMNS
 
 # The API version the tools speak to the sandbox: make check runs every
 # suite with v3, the default (so TKT_API stays unset, and the default is
@@ -90,6 +90,16 @@ stop_sandbox() {
 listing_sandbox() {
 	export TKT_NOW="$TEST_NOW"
 	start_sandbox --seed 11 --tickets 400 --now "$TEST_NOW"
+}
+
+# on_tty COMMAND: runs the shell command COMMAND on a terminal (script(1)):
+# its stdin, stdout and stderr are the terminal, whose input ends at once.
+# script runs COMMAND with $SHELL: /bin/sh here, whatever the caller's, so
+# that a job-control detail (bash execs a lone command, dash forks it) is
+# the same everywhere.  Bounded, so that a terminal that never closes fails
+# the test instead of hanging the suite.
+on_tty() {
+	SHELL=/bin/sh timeout -k 5 60 script -qec "$1" /dev/null </dev/null
 }
 
 # A config file for tests that need one; prints nothing.

@@ -944,12 +944,12 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	[ "${#lines[@]}" -eq 3 ]
 	pick "$AM" 6 | tail -n 3 >"$BATS_TEST_TMPDIR/ids"
 	# Slow closes: the run lasts over 0.2 s, and the last line has the rate.
-	run -0 script -qec "tkt-close $BATS_TEST_TMPDIR/ids >/dev/null" /dev/null </dev/null
+	run -0 on_tty "tkt-close $BATS_TEST_TMPDIR/ids >/dev/null"
 	# (the line ends with "\n", a tty's "\r\n", of which run keeps the "\r")
 	re=$'\r\033\\[K'"tkt-close: 3 done, 0 failed, [0-9]+/s"$'\r$'
 	[[ "$output" =~ $re ]]
 	# A dry run is over at once: one line, without a rate.
-	run -0 script -qec "tkt-close -n $BATS_TEST_TMPDIR/ids >/dev/null" /dev/null </dev/null
+	run -0 on_tty "tkt-close -n $BATS_TEST_TMPDIR/ids >/dev/null"
 	[ "$output" = $'\r\033[K'"tkt-close: 3 done, 0 failed"$'\r' ]
 }
 

@@ -277,7 +277,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 @test "bad lines are reported with file and line, skipped, and exit 1" {
 	run -1 --separate-stderr tkt-metrics "$M/bad.jsonl"
 	[ "$(jq -c '[.tickets, .first_response_s.p50]' <<<"$output")" = '[2,3600]' ]
-	[ "${stderr_lines[0]}" = "tkt-metrics: $M/bad.jsonl:2: invalid JSON at byte 2: parse error: premature EOF" ]
+	[ "${stderr_lines[0]}" = "tkt-metrics: $M/bad.jsonl:2: invalid JSON at byte 28, the end of the line: parse error: premature EOF" ]
 	[ "${stderr_lines[1]}" = "tkt-metrics: $M/bad.jsonl:3: ticket b3: state: missing or not a string" ]
 	[ "${stderr_lines[2]}" = "tkt-metrics: $M/bad.jsonl:4: ticket b4: replies[1].at: missing or not a time" ]
 	[ "${stderr_lines[3]}" = "tkt-metrics: $M/bad.jsonl:5: ticket b5: csat: not an integer from 1 to 5" ]
@@ -286,7 +286,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "stdin is named <stdin> in messages" {
 	run -1 --separate-stderr bash -c "sed -n 2p '$M/bad.jsonl' | tkt-metrics"
-	[ "$stderr" = "tkt-metrics: <stdin>:1: invalid JSON at byte 2: parse error: premature EOF" ]
+	[ "$stderr" = "tkt-metrics: <stdin>:1: invalid JSON at byte 28, the end of the line: parse error: premature EOF" ]
 }
 
 @test "a missing file is reported and the others are still counted" {
@@ -418,23 +418,36 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 }
 
 @test "a table on a terminal, JSON in a pipe" {
-	NO_COLOR=1 run -0 script -qec "tkt-metrics '$M/csat.jsonl'" /dev/null
+	NO_COLOR=1 run -0 on_tty "tkt-metrics '$M/csat.jsonl'"
 	[[ "$output" == *"csat             66.7%  (3 rated)  warning"* ]]
 	run -0 bash -c "tkt-metrics '$M/csat.jsonl' | jq -c .rated"
 	[ "$output" = 3 ]
 }
 
 @test "a warning is yellow on a terminal unless NO_COLOR is set" {
-	run -0 script -qec "tkt-metrics '$M/csat.jsonl'" /dev/null
+	run -0 on_tty "tkt-metrics '$M/csat.jsonl'"
 	[[ "$output" == *$'csat             \e[33m66.7%\e[0m  (3 rated)  warning'* ]]
-	NO_COLOR=1 run -0 script -qec "tkt-metrics '$M/csat.jsonl'" /dev/null
+	NO_COLOR=1 run -0 on_tty "tkt-metrics '$M/csat.jsonl'"
 	[[ "$output" != *$'\e['* ]]
 }
 
 @test "says what it expects when stdin is a terminal" {
 	# No input: script(1) hands tkt-metrics the end of file at once.
-	run -0 script -qec "timeout 2 tkt-metrics" /dev/null </dev/null
+	run -0 on_tty "tkt-metrics"
 	[[ "$output" == *"tkt-metrics: reading records (JSON lines, e.g. from tkt-list -A) from the terminal; end with ^D"* ]]
+	[[ "$output" == *"tickets          0"* ]]
+}
+
+@test "a job stopped reading the terminal ends on SIGTERM and SIGCONT, as kill %1 sends them" {
+	# timeout(1), forked by sh, puts itself and tkt-metrics in a process
+	# group of their own: in the background, where a read of the terminal
+	# stops the job (SIGTTIN).  At 1 s it sends SIGTERM, then SIGCONT; a
+	# read restarted after them would stop the job again, for ever.
+	SECONDS=0
+	run -0 on_tty "timeout --preserve-status 1 tkt-metrics; echo status \$?"
+	[ "$SECONDS" -lt 30 ]
+	[[ "$output" == *"tkt-metrics: interrupted by SIGTERM: nothing printed (the numbers would be of part of the input)"* ]]
+	[[ "$output" == *"status 143"* ]]
 }
 
 @test "an unknown option is a usage error" {

@@ -556,7 +556,7 @@ YAML
 @test "a progress line on a terminal: done, failed, wiped before a message" {
 	awaiting 3 >"$BATS_TEST_TMPDIR/in"
 	echo '{"id": 1}' >>"$BATS_TEST_TMPDIR/in"
-	run -1 script -qec "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null" /dev/null
+	run -1 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
 	[[ "$output" == *"tkt-reply: $BATS_TEST_TMPDIR/in:4: the record has no valid \"id\""* ]]
 	[[ "$output" == *$'\r\033[K'"tkt-reply: 3 done, 1 failed"$'\r' ]]
 }

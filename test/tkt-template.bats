@@ -539,13 +539,14 @@ many_tags() {
 nest() {
 	awk -v n="$2" 'BEGIN {
 		print "name: deep"; print "default_locale: en"; print "body:"
-		l = "  en: \""
+		# Piece by piece: a string grown by concatenation is quadratic.
+		printf "  en: \""
 		for (i = 0; i < n; i++)
-			l = l (i % 2 ? "{{#vars.v}}" : "{{^vars.w}}")
-		l = l "ok"
+			printf "%s", (i % 2 ? "{{#vars.v}}" : "{{^vars.w}}")
+		printf "ok"
 		for (i = n - 1; i >= 0; i--)
-			l = l (i % 2 ? "{{/vars.v}}" : "{{/vars.w}}")
-		print l "\""
+			printf "%s", (i % 2 ? "{{/vars.v}}" : "{{/vars.w}}")
+		print "\""
 	}' >"$1"
 }
 
