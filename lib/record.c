@@ -693,10 +693,18 @@ tkt_rec_splice(const struct tkt_rec *r, const struct tkt_edit *ed, size_t ned,
 			prev = c;
 			kept++;
 		} else {
-			/* Delete the member with the comma before it (or after it). */
+			/*
+			 * Delete the member with the comma before it (or,
+			 * before any member is kept, the one after it).  A
+			 * member deleted right after another (a key named
+			 * twice, two edits in a row) starts where that one's
+			 * deletion ended: the cursor is past prev's end.
+			 */
 			size_t from = prev ? prev->end : c->kstart;
 			const struct tkt_jnode *nx = tkt_rec_next(r, c);
 
+			if (from < cursor)
+				from = cursor;
 			tkt_buf_add(out, r->line + cursor, from - cursor);
 			cursor = prev ? c->end : (nx ? nx->kstart : c->end);
 		}
