@@ -456,17 +456,46 @@ parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
 	return 0;
 }
 
+/*
+ * yajl takes a vertical tab and a form feed for whitespace; JSON (RFC
+ * 8259) does not, nor does jq.  A record passes through the tools byte for
+ * byte, so a line with one is refused rather than passed on in a form
+ * other readers refuse (and a splice next to one, which the spans do not
+ * skip, would leave "{\v,").  In a line yajl took, either byte stands
+ * between tokens: a string refuses control characters.
+ */
+static int
+strict_space(struct tkt_rec *r, const char *line, size_t len,
+    struct tkt_error *err)
+{
+	const char *v = memchr(line, '\v', len), *f = memchr(line, '\f', len);
+	const char *p = v != NULL && (f == NULL || v < f) ? v : f;
+
+	if (p == NULL)
+		return 0;
+	tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at byte %zu: "
+	    "%s between tokens (JSON whitespace is space, tab, CR and LF)",
+	    (size_t)(p - line) + 1, *p == '\v' ? "a vertical tab" :
+	    "a form feed");
+	r->nnodes = 0;
+	return -1;
+}
+
 int
 tkt_rec_parse(struct tkt_rec *r, const char *line, size_t len, int flags,
     struct tkt_error *err)
 {
 	struct pctx c;
+	int rc;
 
 	rec_start(r, line, len, flags);
 	if (!r->tree)
-		return parse_flat(line, len, err);
-	pctx_start(&c, r, flags, NULL);
-	return parse_fresh(&c, line, len, err);
+		rc = parse_flat(line, len, err);
+	else {
+		pctx_start(&c, r, flags, NULL);
+		rc = parse_fresh(&c, line, len, err);
+	}
+	return rc == 0 ? strict_space(r, line, len, err) : rc;
 }
 
 /*
@@ -491,7 +520,8 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 
 	rec_start(r, line, len, flags);
 	if (!r->tree)
-		return parse_flat(line, len, err);
+		return parse_flat(line, len, err) == 0 ?
+		    strict_space(r, line, len, err) : -1;
 	if (p->h == NULL) {
 		p->h = yajl_alloc(&tree_cb, NULL, c);
 		yajl_config(p->h, yajl_allow_multiple_values, 1);
@@ -502,12 +532,13 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(p->h);
 	if (st == yajl_status_ok && c->depth == 0 && c->ntop == 1)
-		return 0;
+		return strict_space(r, line, len, err);
 	yajl_free(p->h);
 	p->h = NULL;
 	rec_start(r, line, len, flags);
 	pctx_start(c, r, flags, w);
-	return parse_fresh(c, line, len, err);
+	return parse_fresh(c, line, len, err) == 0 ?
+	    strict_space(r, line, len, err) : -1;
 }
 
 static void

@@ -229,6 +229,14 @@ lint_one() {
 	[[ "$stderr" == *"tkt-template: $BATS_TEST_TMPDIR/in:2: invalid JSON"* ]]
 }
 
+@test "a vertical tab or form feed between tokens is refused: JSON has no such whitespace, and jq reads every line out" {
+	printf '{"id":"a","locale":"en"}\n{"id":"v",\v"locale":"en"}\n{"id":"f","locale":"en"\f}\n{"id":"b","locale":"en"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"in:2: invalid JSON at byte 11: a vertical tab between tokens (JSON whitespace is space, tab, CR and LF)"* ]]
+	[[ "$stderr" == *"in:3: invalid JSON at byte 24: a form feed between tokens"* ]]
+}
+
 @test "a broken template in the search path stops render with file:line:col and exit 2" {
 	write_config <<-EOF
 	templates:
