@@ -22,6 +22,9 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
 
+/* Not every harness uses every helper. */
+#define FUZZ_FN static __attribute__((unused))
+
 /* An invariant that does not hold: says which, then aborts. */
 #define FUZZ_CHECK(cond, ...) do {					\
 	if (!(cond))							\
@@ -30,7 +33,7 @@ int	LLVMFuzzerInitialize(int *, char ***);
 
 static int fuzz_stderr = -1;	/* the real stderr while quiet */
 
-__attribute__((noreturn, format(printf, 4, 5))) static void
+__attribute__((noreturn, format(printf, 4, 5))) FUZZ_FN void
 fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,7 +54,7 @@ fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
  * A sanitizer report while quiet is lost, but libFuzzer still keeps the
  * input: replay it with TKT_FUZZ_VERBOSE=1.
  */
-static void
+FUZZ_FN void
 fuzz_quiet(int on)
 {
 	static int verbose = -1;
@@ -77,7 +80,7 @@ fuzz_quiet(int on)
 /* The scratch directory, made once, removed at exit with what is in it. */
 static char fuzz_dir[4096];
 
-static void
+FUZZ_FN void
 fuzz_rmdir(void)
 {
 	char cmd[4200];
@@ -90,7 +93,7 @@ fuzz_rmdir(void)
 }
 
 /* The environment of a test run (test_helper.bash): C locale, UTC. */
-static void
+FUZZ_FN void
 fuzz_env(const char *name)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -119,7 +122,7 @@ fuzz_env(const char *name)
 }
 
 /* Writes an input to name in the scratch directory; its path (static). */
-static const char *
+FUZZ_FN const char *
 fuzz_file(const char *name, const void *data, size_t n)
 {
 	static char path[4200];
@@ -135,7 +138,7 @@ fuzz_file(const char *name, const void *data, size_t n)
 }
 
 /* A copy of the input on the heap, exactly n bytes and a NUL after them. */
-static char *
+FUZZ_FN char *
 fuzz_strndup(const uint8_t *data, size_t n)
 {
 	char *s = malloc(n + 1);
@@ -161,7 +164,7 @@ struct fuzz_json {
 	int			 depth;
 };
 
-static size_t
+FUZZ_FN size_t
 fuzz_json_ws(const struct fuzz_json *j, size_t i)
 {
 	while (i < j->n && (j->s[i] == ' ' || j->s[i] == '\t' ||
@@ -170,7 +173,7 @@ fuzz_json_ws(const struct fuzz_json *j, size_t i)
 	return i;
 }
 
-static size_t
+FUZZ_FN size_t
 fuzz_json_fail(struct fuzz_json *j, size_t i)
 {
 	j->bad = i;
@@ -178,7 +181,7 @@ fuzz_json_fail(struct fuzz_json *j, size_t i)
 }
 
 /* One UTF-8 sequence at s[i] (Unicode, Table 3-7); its length or 0. */
-static size_t
+FUZZ_FN size_t
 fuzz_utf8_seq(const unsigned char *s, size_t n, size_t i)
 {
 	unsigned c = s[i];
@@ -213,7 +216,7 @@ fuzz_utf8_seq(const unsigned char *s, size_t n, size_t i)
 	return k + 1;
 }
 
-static size_t
+FUZZ_FN size_t
 fuzz_json_string(struct fuzz_json *j, size_t i)
 {
 	i++;	/* the quote */
@@ -249,7 +252,7 @@ fuzz_json_string(struct fuzz_json *j, size_t i)
 	return i + 1;
 }
 
-static size_t
+FUZZ_FN size_t
 fuzz_json_number(struct fuzz_json *j, size_t i)
 {
 	size_t d;
@@ -281,7 +284,7 @@ fuzz_json_number(struct fuzz_json *j, size_t i)
 	return i;
 }
 
-static size_t
+FUZZ_FN size_t
 fuzz_json_value(struct fuzz_json *j, size_t i)
 {
 	static const char *const lit[] = { "true", "false", "null" };
@@ -343,7 +346,7 @@ fuzz_json_value(struct fuzz_json *j, size_t i)
  * Is s[0..n) one JSON object, whitespace around it allowed?  1, or 0
  * with *bad the offset where it stops being one.
  */
-static int
+FUZZ_FN int
 fuzz_json_object(const char *s, size_t n, size_t *bad)
 {
 	struct fuzz_json j = { (const unsigned char *)s, n, 0, 0 };
@@ -365,7 +368,7 @@ fuzz_json_object(const char *s, size_t n, size_t *bad)
 }
 
 /* The deepest nesting of brackets outside strings (for valid JSON). */
-static int
+FUZZ_FN int
 fuzz_json_depth(const char *s, size_t n)
 {
 	int d = 0, max = 0, in = 0;
@@ -391,7 +394,7 @@ fuzz_json_depth(const char *s, size_t n)
  * Is s[0..n) one record line: one JSON object, then "\n", no other
  * newline?  Fails the run with what is wrong when it is not.
  */
-static void
+FUZZ_FN void
 fuzz_check_line(const char *what, const char *s, size_t n)
 {
 	size_t bad;
