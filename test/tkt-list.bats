@@ -126,6 +126,18 @@ serve_v3() {
 	[ "$(printf '%s' "$output" | jq -r .raw.id)" = "$id" ]
 }
 
+@test "--raw keeps each record on one line when the API breaks lines inside a ticket" {
+	jq . "$FIXTURES/list/same.v3.json" >"$BATS_TEST_TMPDIR/pretty.json"
+	printf '/api/v3/tickets?limit=500&sort_by=updated_at.desc\t200\tpretty.json\n' \
+	    >"$BATS_TEST_TMPDIR/pretty.routes"
+	start_fake "$BATS_TEST_TMPDIR/pretty.routes"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list --json -A --raw
+	[ "${#lines[@]}" -eq 4 ]
+	# Each line is a record whose raw is the ticket as the API sent it.
+	diff <(printf '%s\n' "$output" | jq -c .raw) <(jq -c '.data[]' "$BATS_TEST_TMPDIR/pretty.json")
+	[[ "${lines[0]}" =~ \"raw\":\{\ +\"id\":\ \"6a1b ]]
+}
+
 @test "a table with a header on --table, and the conversation with translations on --thread" {
 	run -0 tkt-list --table --limit 3
 	[[ "${lines[0]}" == ID*TYPE*STATE*LOCALE*WAITING*DUE*SUBJECT ]]
