@@ -457,26 +457,33 @@ parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
 }
 
 /*
- * yajl takes a vertical tab and a form feed for whitespace; JSON (RFC
- * 8259) does not, nor does jq.  A record passes through the tools byte for
- * byte, so a line with one is refused rather than passed on in a form
- * other readers refuse (and a splice next to one, which the spans do not
- * skip, would leave "{\v,").  In a line yajl took, either byte stands
- * between tokens: a string refuses control characters.
+ * What yajl takes and JSON (RFC 8259) does not, nor jq: a vertical tab or
+ * a form feed for whitespace, and strings that are not UTF-8 (overlong
+ * forms, surrogates, code points past U+10FFFF).  A record passes through
+ * the tools byte for byte, so such a line is refused rather than passed
+ * on in a form other readers refuse (and a splice next to a vertical tab,
+ * which the spans do not skip, would leave "{\v,").  In a line yajl took,
+ * either byte stands between tokens (a string refuses control
+ * characters), and bytes past 0x7f only in strings.
  */
 static int
-strict_space(struct tkt_rec *r, const char *line, size_t len,
+strict_text(struct tkt_rec *r, const char *line, size_t len,
     struct tkt_error *err)
 {
 	const char *v = memchr(line, '\v', len), *f = memchr(line, '\f', len);
 	const char *p = v != NULL && (f == NULL || v < f) ? v : f;
+	size_t bad = tkt_utf8_check(line, len);
 
-	if (p == NULL)
+	if (p == NULL && bad == (size_t)-1)
 		return 0;
-	tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at byte %zu: "
-	    "%s between tokens (JSON whitespace is space, tab, CR and LF)",
-	    (size_t)(p - line) + 1, *p == '\v' ? "a vertical tab" :
-	    "a form feed");
+	if (p != NULL && (bad == (size_t)-1 || (size_t)(p - line) < bad))
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu: %s between tokens (JSON whitespace is space, "
+		    "tab, CR and LF)", (size_t)(p - line) + 1, *p == '\v' ?
+		    "a vertical tab" : "a form feed");
+	else
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu: a string that is not UTF-8", bad + 1);
 	r->nnodes = 0;
 	return -1;
 }
@@ -495,7 +502,7 @@ tkt_rec_parse(struct tkt_rec *r, const char *line, size_t len, int flags,
 		pctx_start(&c, r, flags, NULL);
 		rc = parse_fresh(&c, line, len, err);
 	}
-	return rc == 0 ? strict_space(r, line, len, err) : rc;
+	return rc == 0 ? strict_text(r, line, len, err) : rc;
 }
 
 /*
@@ -521,7 +528,7 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 	rec_start(r, line, len, flags);
 	if (!r->tree)
 		return parse_flat(line, len, err) == 0 ?
-		    strict_space(r, line, len, err) : -1;
+		    strict_text(r, line, len, err) : -1;
 	if (p->h == NULL) {
 		p->h = yajl_alloc(&tree_cb, NULL, c);
 		yajl_config(p->h, yajl_allow_multiple_values, 1);
@@ -532,13 +539,13 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(p->h);
 	if (st == yajl_status_ok && c->depth == 0 && c->ntop == 1)
-		return strict_space(r, line, len, err);
+		return strict_text(r, line, len, err);
 	yajl_free(p->h);
 	p->h = NULL;
 	rec_start(r, line, len, flags);
 	pctx_start(c, r, flags, w);
 	return parse_fresh(c, line, len, err) == 0 ?
-	    strict_space(r, line, len, err) : -1;
+	    strict_text(r, line, len, err) : -1;
 }
 
 static void

@@ -237,6 +237,15 @@ lint_one() {
 	[[ "$stderr" == *"in:3: invalid JSON at byte 24: a form feed between tokens"* ]]
 }
 
+@test "a string that is not UTF-8 (overlong, surrogate, past U+10FFFF) is refused, though yajl takes it" {
+	printf '{"id":"a","locale":"en"}\n{"id":"\xc0\xaf"}\n{"id":"\xed\xa0\x80"}\n{"id":"\xf4\x90\x80\x80"}\n{"id":"b","locale":"en"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"in:2: invalid JSON at byte 8: a string that is not UTF-8"* ]]
+	[[ "$stderr" == *"in:3: invalid JSON at byte 8: a string that is not UTF-8"* ]]
+	[[ "$stderr" == *"in:4: invalid JSON at byte 8: a string that is not UTF-8"* ]]
+}
+
 @test "a broken template in the search path stops render with file:line:col and exit 2" {
 	write_config <<-EOF
 	templates:
