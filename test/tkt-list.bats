@@ -138,6 +138,17 @@ serve_v3() {
 	[[ "${lines[0]}" =~ \"raw\":\{\ +\"id\":\ \"6a1b ]]
 }
 
+@test "a lone surrogate escape from the API is written as U+FFFD, one a byte: every line out is UTF-8" {
+	sed 's/"Adres wijzigen"/"Adres \\udc00 wijzigen"/' "$FIXTURES/list/same.v3.json" >"$BATS_TEST_TMPDIR/page.json"
+	grep -q 'udc00' "$BATS_TEST_TMPDIR/page.json"
+	printf '/api/v3/tickets?limit=500&sort_by=updated_at.desc\t200\tpage.json\n' \
+	    >"$BATS_TEST_TMPDIR/page.routes"
+	start_fake "$BATS_TEST_TMPDIR/page.routes"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list --json -A
+	printf '%s\n' "$output" | python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8")'
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.id == "6a1b00000000000000000003") | .subject')" = $'Adres \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd wijzigen' ]
+}
+
 @test "a table with a header on --table, and the conversation with translations on --thread" {
 	run -0 tkt-list --table --limit 3
 	[[ "${lines[0]}" == ID*TYPE*STATE*LOCALE*WAITING*DUE*SUBJECT ]]
