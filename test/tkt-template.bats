@@ -246,6 +246,13 @@ lint_one() {
 	[[ "$stderr" == *"in:4: invalid JSON at byte 8: a string that is not UTF-8"* ]]
 }
 
+@test "a string left open after the object is trailing garbage, not the end of the line" {
+	printf '{"id":"a","locale":"en"}\n{"id":"g","locale":"en"} "x}\n{"id":"b","locale":"en"} \n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"in:2: invalid JSON at byte 26: trailing garbage after the object"* ]]
+}
+
 @test "a broken template in the search path stops render with file:line:col and exit 2" {
 	write_config <<-EOF
 	templates:
