@@ -152,6 +152,24 @@ fuzz_strndup(const uint8_t *data, size_t n)
 }
 
 /*
+ * How many lines a YAML file has: YAML breaks lines at LF, CR LF, a lone
+ * CR, NEL, LS and PS.
+ */
+FUZZ_FN unsigned
+fuzz_yaml_lines(const uint8_t *s, size_t n)
+{
+	unsigned lines = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n ||
+		    s[i + 1] != '\n')) || (s[i] == 0xc2 && i + 1 < n &&
+		    s[i + 1] == 0x85) || (s[i] == 0xe2 && i + 2 < n &&
+		    s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)))
+			lines++;
+	return lines;
+}
+
+/*
  * The strict JSON checker: RFC 8259's grammar, whitespace being space,
  * tab, CR and LF only, strings valid UTF-8 without control characters.
  * Returns the offset just past the value at s[i], or 0 with *bad set to
