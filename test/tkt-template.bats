@@ -321,6 +321,12 @@ lint_one() {
 	[[ "$output" == "$T/bad/yaml.yaml:6:4: error: syntax: did not find expected key"* ]]
 }
 
+@test "a YAML error at the end of a file without a final newline is on its last line" {
+	printf 'name: x\nfoo' >"$BATS_TEST_TMPDIR/eof.yaml"
+	run -1 tkt-template lint "$BATS_TEST_TMPDIR/eof.yaml"
+	[ "$output" = "$BATS_TEST_TMPDIR/eof.yaml:2:4: error: syntax: could not find expected ':'" ]
+}
+
 @test "lint reports an unclosed section and a stray end tag at their positions" {
 	run -1 tkt-template lint "$T/bad/unclosed.yaml"
 	[ "${lines[0]}" = "$T/bad/unclosed.yaml:6:5: error: syntax: '{{#orders}}' is not closed" ]
