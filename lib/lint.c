@@ -50,10 +50,14 @@ add(struct out *o, unsigned line, unsigned col, int sev, const char *rule,
 	struct tkt_finding *f;
 	va_list ap;
 	char msg[1024];
+	struct tkt_buf b;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A finding is a line: what it quotes of the file stays on it. */
+	tkt_buf_init(&b);
+	tkt_buf_addmsg(&b, msg, strlen(msg));
 	o->f = xreallocarray(o->f, o->n + 1, sizeof(*o->f));
 	f = &o->f[o->n++];
 	f->file = xstrdup(o->file);
@@ -61,7 +65,7 @@ add(struct out *o, unsigned line, unsigned col, int sev, const char *rule,
 	f->col = col;
 	f->severity = sev;
 	f->rule = rule;
-	f->message = xstrdup(msg);
+	f->message = tkt_buf_take(&b);
 	f->locale = locale ? xstrdup(locale) : NULL;
 }
 

@@ -89,8 +89,9 @@ diag(struct tkt_tmpl *t, unsigned line, unsigned col, const char *locale,
 	{
 		char tmp[1024];
 
+		/* One line, whatever text it quotes (a name, a tag). */
 		vsnprintf(tmp, sizeof(tmp), fmt, ap);
-		tkt_buf_adds(&b, tmp);
+		tkt_buf_addmsg(&b, tmp, strlen(tmp));
 	}
 	va_end(ap);
 	d->msg = tkt_buf_take(&b);

@@ -120,6 +120,12 @@ void	tkt_buf_adds(struct tkt_buf *, const char *);
 void	tkt_buf_printf(struct tkt_buf *, const char *fmt, ...) TKT_PRINTF(2, 3);
 /* Steals the bytes: returns a new string, leaves the buffer empty. */
 char	*tkt_buf_take(struct tkt_buf *);
+/*
+ * Appends text quoted in a message of one line of UTF-8 (file:line:col:
+ * …): a line break as \n or \r, another control character or a byte that
+ * is not UTF-8 as \xHH.
+ */
+void	tkt_buf_addmsg(struct tkt_buf *, const char *, size_t);
 
 /* json.c: writing JSON text into a buffer, and escaping. */
 void	tkt_json_str(struct tkt_buf *, const char *, size_t);

@@ -327,6 +327,15 @@ lint_one() {
 	[ "$output" = "$BATS_TEST_TMPDIR/eof.yaml:2:4: error: syntax: could not find expected ':'" ]
 }
 
+@test "a finding that quotes a line break or a control character stays on one line" {
+	printf 'name: "two\\nlines\\a"\ndefault_locale: en\nbody:\n  en: Hello\n' >"$BATS_TEST_TMPDIR/nl.yaml"
+	run -1 tkt-template lint "$BATS_TEST_TMPDIR/nl.yaml"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$output" = "$BATS_TEST_TMPDIR/nl.yaml:1:7: error: syntax: name: 'two\\nlines\\x07': use letters, digits, '-' and '_'" ]
+	run -1 tkt-template lint --json "$BATS_TEST_TMPDIR/nl.yaml"
+	[ "$(jq -r .message <<<"$output")" = "name: 'two\\nlines\\x07': use letters, digits, '-' and '_'" ]
+}
+
 @test "lint reports an unclosed section and a stray end tag at their positions" {
 	run -1 tkt-template lint "$T/bad/unclosed.yaml"
 	[ "${lines[0]}" = "$T/bad/unclosed.yaml:6:5: error: syntax: '{{#orders}}' is not closed" ]
