@@ -100,12 +100,11 @@ tkt_duration_parse(const char *s, int64_t *out)
 }
 
 /*
- * The times tkt writes, "YYYY-MM-DDTHH:MM:SSZ": from 0000-01-01T00:00:00Z
- * to 9999-12-31T23:59:59Z.  A time read must be one of them, so that it
- * is written back as the same instant.
+ * A time read must be one tkt can write, "YYYY-MM-DDTHH:MM:SSZ", so that
+ * it is written back as the same instant (tkt.h, TKT_TIME_MIN).
  */
-#define TIME_MIN (-62167219200LL)
-#define TIME_MAX 253402300799LL
+#define TIME_MIN TKT_TIME_MIN
+#define TIME_MAX TKT_TIME_MAX
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
 static int64_t

@@ -186,6 +186,17 @@ serve_v3() {
 	run -0 bash -c 'a=$(tkt-list --overdue | wc -l); b=$(tkt-list --due-within 6h | wc -l); [ "$b" -gt "$a" ]'
 }
 
+@test "an sla that would put a deadline past year 9999 gives its last second" {
+	write_config <<-YAML
+	stores:
+	  main:
+	    token_env: NONE
+	    sla: 9223372036854775807
+	YAML
+	run -0 --separate-stderr tkt-list --limit 3 --json
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .due_at == "9999-12-31T23:59:59Z")'
+}
+
 @test "--type and --locale filter, a language matching its regions, lists repeating" {
 	run -0 bash -c 'tkt-list --type ORDER --type PRE_PURCHASE | jq -r .type | sort -u | tr "\n" " "'
 	[ "$output" = "ORDER PRE_PURCHASE " ]
