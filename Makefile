@@ -1,6 +1,8 @@
 # tkt: plain GNU make, no configure step.
-# make [all] | demo | check | test-v2 | test-v3 | bench | install | uninstall
-#      | clean | lint | deps | fuzz
+# make [all] | demo | check | soak | test-v2 | test-v3 | bench | install
+#      | uninstall | clean | lint | deps | fuzz
+# check runs the test suite (test/*.bats), soak the long fault soaks and
+# waits (test/soak/*.bats), of which check runs a short version each.
 # SANITIZE=1 builds with -fsanitize=address,undefined; NO_DEPS=1 skips deps.
 # make fuzz builds the libFuzzer targets, one per test/fuzz/NAME.c, into
 # test/fuzz/build/fuzz-NAME with clang (FUZZ_CC), ASan and UBSan, against
@@ -32,10 +34,26 @@ ifeq ($(SANITIZE),1)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 endif
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-SB_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(SB_PKGS) 2>/dev/null)
-SB_LIBS    := $(shell $(PKG_CONFIG) --libs $(SB_PKGS) 2>/dev/null)
+# The libraries' flags are asked of pkg-config only when a recipe that
+# compiles or links is run, and once each: `make check` and `make demo`
+# run `deps` (which installs what is missing) before their `$(MAKE) all`,
+# and must not complain of a library first.  A library pkg-config cannot
+# find stops the build: pkg-config's own message, then one naming them.
+PKG_CFLAGS = $(call pkg,_pkg_cflags,--cflags,$(PKGS))
+PKG_LIBS   = $(call pkg,_pkg_libs,--libs,$(PKGS))
+SB_CFLAGS  = $(call pkg,_pkg_sb_cflags,--cflags,$(SB_PKGS))
+SB_LIBS    = $(call pkg,_pkg_sb_libs,--libs,$(SB_PKGS))
+# $(call pkg,VAR,OPTION,PACKAGES): pkg-config OPTION PACKAGES, kept in VAR.
+pkg = $(if $(filter undefined,$(origin $1)),$(eval $1 := $(call pkg_ask,$2,$3)))$($1)
+pkg_ask = $(if $(shell command -v $(firstword $(PKG_CONFIG))),$(call pkg_got,$(shell \
+    $(PKG_CONFIG) $1 $2 && echo pkg-config:ok),$2),$(error $(firstword \
+    $(PKG_CONFIG)) is not installed: run `make deps` to install it and the \
+    libraries, or set PKG_CONFIG))
+pkg_got = $(if $(filter pkg-config:ok,$1),$(filter-out pkg-config:ok,$1),$(error \
+    $(PKG_CONFIG) finds no $(call pkg_missing,$2): `make deps` installs what \
+    is missing (or set PKG_CONFIG_PATH to the directory of its .pc file)))
+pkg_missing = $(or $(strip $(foreach p,$1,$(if $(shell $(PKG_CONFIG) --exists \
+    $p 2>/dev/null && echo y),,$p))),$1)
 ALL_CFLAGS = $(WARN) $(DEFS) -Ilib $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS       = $(PKG_LIBS) -lm -lpthread
@@ -50,8 +68,8 @@ SBOBJ  = $(SBSRC:.c=.o)
 SBHDR  = $(wildcard lib/sandbox/*.h)
 MANS = $(wildcard man/*.[157])
 
-.PHONY: all demo check bench install uninstall clean lint deps test-v2 test-v3 \
-    fuzz fuzz-deps
+.PHONY: all demo check soak bench install uninstall clean lint deps test-v2 \
+        test-v3 fuzz fuzz-deps
 
 all: $(BINS)
 
@@ -146,6 +164,16 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@s=0; TKT_TEST_API=v3 bats --tap test || s=1; \
 	TKT_TEST_API=v2 bats --tap $(API_SUITES) || s=1; exit $$s
+
+# The long soaks, out of check: thousands of tickets through injected
+# faults, and every form of a long wait.  Each has a short version in
+# check; the soaks' suites are marked for v2 like check's.
+SOAK_API_SUITES = $(shell grep -l '^\# api: v2 v3' test/soak/*.bats)
+
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@s=0; TKT_TEST_API=v3 bats --tap test/soak || s=1; \
+	TKT_TEST_API=v2 bats --tap $(SOAK_API_SUITES) || s=1; exit $$s
 
 test-v3: all
 	@TKT_TEST_API=v3 bats --tap test

@@ -60,7 +60,7 @@ _tkt_template()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "render lint list show --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "render lint list show -h --help --version" -- "$cur"))
 		return
 	fi
 	case $prev in
@@ -78,16 +78,16 @@ _tkt_template()
 	esac
 	case $cmd in
 	render)
-		COMPREPLY=($(compgen -W "-t --template --auto -l --locale -D --define --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "-t --template --auto -l --locale -D --define -h --help --version" -- "$cur"))
 		[[ $cur == -* ]] || COMPREPLY+=($(compgen -f -- "$cur")) ;;
 	lint)
-		COMPREPLY=($(compgen -W "--json --strict --require-locales --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--json --strict --require-locales -h --help --version" -- "$cur"))
 		[[ $cur == -* ]] || COMPREPLY+=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur")) ;;
 	list)
-		COMPREPLY=($(compgen -W "--json --table --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --table -h --help --version" -- "$cur")) ;;
 	show)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-l --locale --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-l --locale -h --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_tkt_template_names)" -- "$cur"))
 		fi ;;

@@ -61,7 +61,7 @@ complete -c tkt-template -n "__fish_seen_subcommand_from lint" -l require-locale
 complete -c tkt-template -n "__fish_seen_subcommand_from list" -l json -d 'JSON lines'
 complete -c tkt-template -n "__fish_seen_subcommand_from list" -l table -d 'A table'
 complete -c tkt-template -n "__fish_seen_subcommand_from show" -f -a '(__tkt_template_names)'
-complete -c tkt-template -l help -d 'Print usage'
+complete -c tkt-template -s h -l help -d 'Print usage'
 complete -c tkt-template -l version -d 'Print the version'
 
 # The options every action tool shares (tkt-reply(1), tkt-close(1),

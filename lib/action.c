@@ -8,6 +8,7 @@
  * first (tkt-close(1), Safe retries).  Confirmed actions go to the journal.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,6 +420,8 @@ get_ticket(struct actor *A, struct job *j, int phase)
 	read_with(A, j, phase, market(A)->get_ticket, j->id);
 }
 
+static int journal_put(struct actor *, struct job *, struct step *, int);
+
 static void
 send_step(struct actor *A, struct job *j)
 {
@@ -440,13 +443,14 @@ send_step(struct actor *A, struct job *j)
 	 * each is read back first; a TKT_RETRIES below 4 bounds them sooner.
 	 */
 	if (tkt_http_resubmit(A->http, &j->req,
-	    s->sends - 1 < 4 ? s->sends - 1 : 4) == -1)
-		fail(A, j, &s->err);
+	    s->sends - 1 < 4 ? s->sends - 1 : 4) == -1 &&
+	    (async_refund(A, s) || journal_put(A, j, s, TKT_JS_FAILED) == 0))
+		fail(A, j, &s->err);	/* the read-back showed it not applied */
 }
 
 /* The job's life. */
 
-static void pump(struct actor *);
+static void pump(struct actor *, int);
 
 static void
 finish(struct actor *A, struct job *j)
@@ -517,6 +521,21 @@ advance(struct actor *A, struct job *j)
 	if (async_refund(A, s) && !s->oread) {
 		get_order(A, j, PH_OREAD);
 		return;
+	}
+	if (!async_refund(A, s) && s->sends == 0) {
+		/*
+		 * An earlier run meant to send this write and left no outcome
+		 * (a signal, kill -9, a power cut): the ticket is read first,
+		 * and a write that took effect is not sent again.
+		 */
+		if (s->jstate == TKT_JS_INTENT && !A->o->force) {
+			s->jstate = TKT_JS_NONE;
+			get_ticket(A, j, PH_CHECK);
+			return;
+		}
+		/* Its intent first: durable before the send (see pump). */
+		if (journal_put(A, j, s, TKT_JS_INTENT) == -1)
+			return;
 	}
 	send_step(A, j);
 }
@@ -649,21 +668,9 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 		j->text = xstrdup(o->text);
 	else if (A->tmpl != NULL && rec != NULL) {
 		struct tkt_locale_pick pk;
-		struct tkt_render_env env;
-		const char *store = tkt_rec_field(rec, "store");
-		int vi;
 
-		env.nlayers = 0;
-		for (size_t i = 0; store != NULL && i < A->cfg.nstores; i++)
-			if (strcmp(A->cfg.stores[i].name, store) == 0)
-				env.layers[env.nlayers++] = &A->cfg.stores[i].vars;
-		env.layers[env.nlayers++] = &A->cfg.vars;
-		vi = tkt_tmpl_pick(A->tmpl, tkt_rec_field(rec, "locale"), &pk);
-		tkt_buf_reset(&A->tmp);
-		if (tkt_tmpl_render(A->tmpl, (size_t)vi, rec, &env, &A->tmp,
-		    &e) == -1) {
-			e.status = TKT_EXIT_NO;
-			e.kind = TKT_E_LOCAL;
+		if (tkt_reply_render(A->tmpl, &A->cfg, NULL, NULL, rec,
+		    &A->tmp, &pk, &e) == -1) {
 			fail(A, j, &e);
 			return -1;
 		}
@@ -1410,7 +1417,9 @@ on_check(struct actor *A, struct job *j)
 		return;
 	}
 	if (s->definite || s->sends >= MAXSENDS) {
-		fail(A, j, &s->err);
+		/* The read-back shows it did not take effect. */
+		if (journal_put(A, j, s, TKT_JS_FAILED) == 0)
+			fail(A, j, &s->err);
 		return;
 	}
 	send_step(A, j);
@@ -1511,10 +1520,15 @@ req_done(struct tkt_http_req *r, void *arg)
 	/* The engine's tick prints what finished, after one fsync for all. */
 }
 
+/* The engine's turn: a signal stops the run (nothing new starts). */
 static void
 tick(void *arg)
 {
-	pump(arg);
+	struct actor *A = arg;
+
+	if (tkt_sig_caught() && !tkt_http_stopped(A->http))
+		tkt_http_stop(A->http);
+	pump(A, 1);
 }
 
 /* Output, in input order. */
@@ -1737,15 +1751,19 @@ job_free(struct job *j)
  * yields as soon as a slot is free.  A call from inside is a no-op.
  */
 static void
-pump(struct actor *A)
+pump(struct actor *A, int turn)
 {
 	struct tkt_error e;
 
 	if (A->pumping)
 		return;
 	A->pumping = 1;
-	/* Confirmed actions reach the disk before their results are printed. */
-	if (A->count > 0 && A->jobs[A->head].done &&
+	/*
+	 * Once an engine turn, before the requests of the turn start: the
+	 * intents of the writes about to be sent reach the disk.  And
+	 * confirmed actions reach it before their results are printed.
+	 */
+	if ((turn || (A->count > 0 && A->jobs[A->head].done)) &&
 	    tkt_journal_sync(A->journal, &e) == -1) {
 		tkt_error_print(&e);
 		A->status = tkt_exit_merge(A->status, e.status);
@@ -1775,12 +1793,12 @@ take(struct tkt_rec *r, void *arg)
 
 	int rc = 1;
 
-	pump(A);
+	pump(A, 0);
 	while (A->count == A->njobs && rc == 1 && !tkt_http_stopped(A->http)) {
 		A->waiting = 1;
 		rc = tkt_http_run(A->http);
 		A->waiting = 0;
-		pump(A);
+		pump(A, 0);
 	}
 	if (tkt_http_stopped(A->http))
 		return -1;
@@ -1792,7 +1810,7 @@ take(struct tkt_rec *r, void *arg)
 	}
 	A->count++;
 	start(A, &A->jobs[(A->head + A->count - 1) % A->njobs], r);
-	pump(A);	/* what finished at once is out before the next line is read */
+	pump(A, 0);	/* what finished at once is out before the next line is read */
 	return TKT_EXIT_OK;
 }
 
@@ -1805,8 +1823,15 @@ static void
 drain(struct actor *A)
 {
 	long long unsent = 0, unknown = 0;
+	int sig = tkt_sig_caught(), st = sig ? TKT_EXIT_NO : TKT_EXIT_TOKEN;
+	int kind = sig ? TKT_E_INTERRUPTED : TKT_E_REFUSED;
+	char why[64];
 	struct tkt_error se;
 
+	if (sig)
+		snprintf(why, sizeof(why), "interrupted by %s", tkt_sig_name(sig));
+	else
+		snprintf(why, sizeof(why), "the token was refused");
 	if (tkt_journal_sync(A->journal, &se) == -1) {
 		tkt_error_print(&se);
 		A->status = tkt_exit_merge(A->status, se.status);
@@ -1832,34 +1857,49 @@ drain(struct actor *A)
 				e = j->steps[j->cur].err;
 			else if (j->cur < j->nsteps &&
 			    j->steps[j->cur].requested) {
-				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_PENDING,
-				    "order %s: the run stopped (the token was "
-				    "refused) while Wish was processing its "
-				    "refund: run again to finish (the refund is "
-				    "not sent again)", j->steps[j->cur].order);
+				tkt_error_set(&e, st, sig ? kind : TKT_E_PENDING,
+				    "order %s: the run stopped (%s) while Wish "
+				    "was processing its refund: run again to finish "
+				    "(the refund is not sent again)",
+				    j->steps[j->cur].order, why);
 				unknown++;
 			} else if (j->unsure || j->phase == PH_CHECK) {
-				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
-				    "the run stopped (the token was refused) "
+				tkt_error_set(&e, st, kind, "the run stopped (%s) "
 				    "while its %s was sent: the outcome is unknown",
-				    act_names[j->steps[j->cur].act]);
+				    why, act_names[j->steps[j->cur].act]);
 				unknown++;
 			} else {
-				tkt_error_set(&e, TKT_EXIT_TOKEN, TKT_E_REFUSED,
-				    "not sent: the run stopped (the token was "
-				    "refused)");
+				struct step *s = j->cur < j->nsteps ?
+				    &j->steps[j->cur] : NULL;
+
+				tkt_error_set(&e, st, kind, "not sent: the run "
+				    "stopped (%s)", why);
 				quiet = 1;
 				unsent++;
+				/* Its intent is journalled: it did not happen. */
+				if (s != NULL && s->sends > 0 && !async_refund(A, s) &&
+				    journal_put(A, j, s, TKT_JS_FAILED) == -1)
+					goto out;
 			}
 			fail(A, j, &e);
 		}
-		emit(A, j, quiet);
+out:
+		emit(A, j, quiet || sig == SIGPIPE);
 		job_free(j);
 	}
+	if (tkt_journal_sync(A->journal, &se) == -1) {
+		tkt_error_print(&se);
+		A->status = tkt_exit_merge(A->status, se.status);
+	}
 	progress_wipe(A);
-	if (unsent + unknown > 0)
-		tkt_warnx("stopped: %lld record%s read but not sent, %lld with "
-		    "an unknown outcome", unsent, unsent == 1 ? "" : "s", unknown);
+	if (sig == SIGPIPE)
+		return;		/* nobody reads on: the journal tells */
+	if (unsent + unknown > 0 || tkt_loop_cut(A->rd))
+		tkt_warnx("stopped%s%s%s: %lld record%s read but not sent, %lld "
+		    "with an unknown outcome%s", sig ? " (" : "", sig ? why : "",
+		    sig ? ")" : "", unsent, unsent == 1 ? "" : "s", unknown,
+		    tkt_loop_cut(A->rd) ? "; the input was not read to its end" :
+		    "");
 }
 
 static int
@@ -1974,7 +2014,7 @@ tkt_action_main(struct tkt_action_opts *o)
 		if (tkt_http_stopped(A.http))
 			drain(&A);
 		else
-			pump(&A);
+			pump(&A, 1);
 		for (int i = 0; i < A.njobs; i++)
 			job_free(&A.jobs[i]);
 		free(A.jobs);

@@ -4,6 +4,7 @@
  * STATUS: when outcomes mix, the first that applies wins: 4, 2, 3, 1, 0).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,8 @@ tkt_ekind_name(int kind)
 		return "usage";
 	case TKT_E_PENDING:
 		return "pending";
+	case TKT_E_INTERRUPTED:
+		return "interrupted";
 	default:
 		return "none";
 	}
@@ -193,7 +196,9 @@ tkt_close_stdout(void)
 	bad = fflush(stdout) != 0 || ferror(stdout);
 	if (fclose(stdout) != 0)
 		bad = 1;
-	if (bad && errno != EPIPE) {
+	if (bad && errno == EPIPE)
+		tkt_sig_pipe();
+	if (bad && errno != EPIPE && tkt_sig_caught() != SIGPIPE) {
 		tkt_warn("write error on stdout");
 		return 1;
 	}
@@ -203,7 +208,8 @@ tkt_close_stdout(void)
 int
 tkt_exit_stdout(int status)
 {
-	return tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_SYSTEM : 0);
+	status = tkt_exit_merge(status, tkt_close_stdout() ? TKT_EXIT_SYSTEM : 0);
+	return tkt_sig_caught() ? 128 + tkt_sig_caught() : status;
 }
 
 void

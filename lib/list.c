@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -624,6 +625,9 @@ tick(void *arg)
 {
 	struct lister *L = arg;
 
+	/* A signal: nothing new is asked for; what is printed stays whole. */
+	if (tkt_sig_caught() && !tkt_http_stopped(L->http))
+		tkt_http_stop(L->http);
 	if (L->unflushed) {
 		fflush(stdout);
 		L->unflushed = 0;
@@ -1243,6 +1247,10 @@ tkt_list_main(struct tkt_list_opts *o)
 	}
 	if (o->exists && L.printed == 0)
 		L.status = tkt_exit_merge(L.status, TKT_EXIT_NO);
+	if (tkt_sig_caught() && tkt_sig_caught() != SIGPIPE)
+		tkt_warnx("interrupted by %s: %lld ticket%s printed, the rest "
+		    "not asked for", tkt_sig_name(tkt_sig_caught()), L.printed,
+		    L.printed == 1 ? "" : "s");
 	tkt_http_free(L.http);
 	tkt_rec_free(&L.env);
 	tkt_rec_free(&L.view);

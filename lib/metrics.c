@@ -130,7 +130,7 @@ counts_add(struct counts *c, const char *name)
 {
 	/* A handful of states and types: a linear scan is the fast way. */
 	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].name, name) == 0) {
+		if (c->v[i].name[0] == name[0] && strcmp(c->v[i].name, name) == 0) {
 			c->v[i].n++;
 			return;
 		}
@@ -263,40 +263,62 @@ struct fields {
 	const struct tkt_jnode *opened, *updated, *closed, *replies, *csat;
 };
 
+/* Is the member n named k (a literal)? */
+#define KEY_IS(r, n, k) ((n)->keylen == sizeof(k) - 1 && \
+	memcmp((r)->strs + (n)->key, (k), sizeof(k) - 1) == 0)
+
+/*
+ * By length first, then a compare of known length (inlined by the
+ * compiler): a record has a dozen members or more.  As a member occurs
+ * twice, the last one counts.
+ */
 static void
 read_fields(const struct tkt_rec *r, struct fields *f)
 {
-#define F(k, f) { k, sizeof(k) - 1, offsetof(struct fields, f) }
-	static const struct {
-		const char	*k;
-		size_t		 len, off;
-	} tab[] = {
-		F("id", id),
-		F("state", state),
-		F("type", type),
-		F("locale", locale),
-		F("sub_label", sub_label),
-		F("store", store),
-		F("opened_at", opened),
-		F("updated_at", updated),
-		F("closed_at", closed),
-		F("replies", replies),
-		F("csat", csat),
-	};
-
-#undef F
 	memset(f, 0, sizeof(*f));
-	for (const struct tkt_jnode *c = tkt_rec_child(r, &r->nodes[0]); c;
-	    c = tkt_rec_next(r, c)) {
+	for (uint32_t i = r->nodes[0].child; i != TKT_J_NONE;
+	    i = r->nodes[i].next) {
+		const struct tkt_jnode *c = &r->nodes[i];
 		const char *k = r->strs + c->key;
 
-		for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-			if (c->keylen == tab[i].len &&
-			    memcmp(k, tab[i].k, c->keylen) == 0) {
-				*(const struct tkt_jnode **)((char *)f +
-				    tab[i].off) = c;
-				break;
-			}
+		switch (c->keylen) {
+		case 2:
+			if (memcmp(k, "id", 2) == 0)
+				f->id = c;
+			break;
+		case 4:
+			if (memcmp(k, "type", 4) == 0)
+				f->type = c;
+			else if (memcmp(k, "csat", 4) == 0)
+				f->csat = c;
+			break;
+		case 5:
+			if (memcmp(k, "state", 5) == 0)
+				f->state = c;
+			else if (memcmp(k, "store", 5) == 0)
+				f->store = c;
+			break;
+		case 6:
+			if (memcmp(k, "locale", 6) == 0)
+				f->locale = c;
+			break;
+		case 7:
+			if (memcmp(k, "replies", 7) == 0)
+				f->replies = c;
+			break;
+		case 9:
+			if (memcmp(k, "opened_at", 9) == 0)
+				f->opened = c;
+			else if (memcmp(k, "closed_at", 9) == 0)
+				f->closed = c;
+			else if (memcmp(k, "sub_label", 9) == 0)
+				f->sub_label = c;
+			break;
+		case 10:
+			if (memcmp(k, "updated_at", 10) == 0)
+				f->updated = c;
+			break;
+		}
 	}
 }
 
@@ -304,6 +326,39 @@ static const char *
 jstr(const struct tkt_rec *r, const struct tkt_jnode *n)
 {
 	return n != NULL && n->type == TKT_J_STRING ? r->strs + n->str : NULL;
+}
+
+/* A time member, or -1 (missing, not a string, not a time). */
+static time_t
+jtime(const struct tkt_rec *r, const struct tkt_jnode *n)
+{
+	time_t t;
+
+	if (n == NULL || n->type != TKT_J_STRING ||
+	    tkt_time_parsen(r->strs + n->str, n->strlen, &t) == -1)
+		return (time_t)-1;
+	return t;
+}
+
+/*
+ * Are n and o the same string?  Times repeat within a record (closed_at
+ * is mostly updated_at, a reply's at opened_at or updated_at), and one
+ * read is enough.
+ */
+static inline int
+same_str(const struct tkt_rec *r, const struct tkt_jnode *n,
+    const struct tkt_jnode *o)
+{
+	const char *a, *b;
+
+	if (n == NULL || o == NULL || n->type != TKT_J_STRING ||
+	    o->type != TKT_J_STRING || n->strlen != o->strlen)
+		return 0;
+	a = r->strs + n->str;
+	b = r->strs + o->str;
+	if (n->strlen == 20)		/* "2026-11-23T09:00:00Z" */
+		return memcmp(a, b, 20) == 0;
+	return memcmp(a, b, n->strlen) == 0;
 }
 
 int
@@ -323,7 +378,7 @@ tkt_metrics_add(struct tkt_metrics *m, const struct tkt_rec *r,
 	id = jstr(r, f.id);
 	if ((state = jstr(r, f.state)) == NULL)
 		return bad(r, id, err, "state: missing or not a string");
-	if ((opened = tkt_rec_time(r, f.opened)) == (time_t)-1)
+	if ((opened = jtime(r, f.opened)) == (time_t)-1)
 		return bad(r, id, err, "opened_at: missing or not a time");
 	/*
 	 * Only --since reads updated_at: a record exported from elsewhere
@@ -332,7 +387,7 @@ tkt_metrics_add(struct tkt_metrics *m, const struct tkt_rec *r,
 	 */
 	if (f.updated == NULL || f.updated->type == TKT_J_NULL)
 		updated = (time_t)-1;
-	else if ((updated = tkt_rec_time(r, f.updated)) == (time_t)-1)
+	else if ((updated = jtime(r, f.updated)) == (time_t)-1)
 		return bad(r, id, err, "updated_at: not a time");
 	if (m->o.since != (time_t)-1) {
 		if (updated == (time_t)-1)
@@ -341,8 +396,11 @@ tkt_metrics_add(struct tkt_metrics *m, const struct tkt_rec *r,
 		if (updated < m->o.since)
 			return 0;
 	}
-	if (f.closed != NULL && f.closed->type != TKT_J_NULL &&
-	    (closed = tkt_rec_time(r, f.closed)) == (time_t)-1)
+	/* updated_at, as a string, is a time by now. */
+	if (same_str(r, f.closed, f.updated))
+		closed = updated;
+	else if (f.closed != NULL && f.closed->type != TKT_J_NULL &&
+	    (closed = jtime(r, f.closed)) == (time_t)-1)
 		return bad(r, id, err, "closed_at: not a time");
 	if (f.replies == NULL || f.replies->type != TKT_J_ARRAY)
 		return bad(r, id, err, "replies: missing or not an array");
@@ -360,12 +418,26 @@ tkt_metrics_add(struct tkt_metrics *m, const struct tkt_rec *r,
 		m->ev = xreallocarray(m->ev, m->evcap, sizeof(*m->ev));
 		m->ans = xreallocarray(m->ans, m->evcap, sizeof(*m->ans));
 	}
-	for (const struct tkt_jnode *c = tkt_rec_child(r, f.replies); c;
-	    c = tkt_rec_next(r, c), n++) {
-		const char *sender = jstr(r, tkt_rec_get(r, c, "sender"));
+	for (uint32_t ri = f.replies->child; ri != TKT_J_NONE;
+	    ri = r->nodes[ri].next, n++) {
+		const struct tkt_jnode *c = &r->nodes[ri], *sn = NULL, *at = NULL;
+		const char *sender;
 		char what[64];
 
-		m->ev[n].at = tkt_rec_time(r, tkt_rec_get(r, c, "at"));
+		/* The first sender and at, as tkt_rec_get finds them. */
+		if (c->type == TKT_J_OBJECT)
+			for (uint32_t j = c->child; j != TKT_J_NONE;
+			    j = r->nodes[j].next) {
+				const struct tkt_jnode *k = &r->nodes[j];
+
+				if (sn == NULL && KEY_IS(r, k, "sender"))
+					sn = k;
+				else if (at == NULL && KEY_IS(r, k, "at"))
+					at = k;
+			}
+		sender = jstr(r, sn);
+		m->ev[n].at = same_str(r, at, f.opened) ? opened :
+		    same_str(r, at, f.updated) ? updated : jtime(r, at);
 		if (sender == NULL || m->ev[n].at == (time_t)-1) {
 			snprintf(what, sizeof(what), "replies[%zu].%s: %s", n,
 			    sender == NULL ? "sender" : "at",
@@ -1094,11 +1166,39 @@ tkt_failif_true(const struct tkt_failif *f, size_t i,
 
 /* The driver: the only part of this file that prints. */
 
-/* What a record must give: the members read_fields reads, and of each reply two. */
-static const char *const wanted[] = {
-	"id", "state", "type", "locale", "sub_label", "store", "opened_at",
-	"updated_at", "closed_at", "replies.sender", "replies.at", "csat", NULL
-};
+/*
+ * What a record must give: the members read_fields reads, and of each
+ * reply two; locale, sub_label and store only when they are read (--by,
+ * an sla per store), so that the loop builds no more than is used.
+ */
+static void
+want_fields(struct tkt_loop *rd, const struct tkt_metrics_opts *o)
+{
+	const char *w[16];
+	size_t n = 0;
+	int store = o->by == TKT_BY_STORE;
+
+	if (o->sla < 0 && o->cfg != NULL)
+		for (size_t i = 0; i < o->cfg->nstores; i++)
+			store |= o->cfg->stores[i].sla >= 0;
+	w[n++] = "id";
+	w[n++] = "state";
+	w[n++] = "type";
+	if (o->by == TKT_BY_LOCALE)
+		w[n++] = "locale";
+	if (o->by == TKT_BY_SUB_LABEL)
+		w[n++] = "sub_label";
+	if (store)
+		w[n++] = "store";
+	w[n++] = "opened_at";
+	w[n++] = "updated_at";
+	w[n++] = "closed_at";
+	w[n++] = "replies.sender";
+	w[n++] = "replies.at";
+	w[n++] = "csat";
+	w[n] = NULL;
+	tkt_loop_want(rd, w);
+}
 
 static int
 add_one(struct tkt_rec *r, void *arg)
@@ -1121,10 +1221,17 @@ tkt_metrics_run(const struct tkt_metrics_opts *o, char **paths, int npaths)
 	struct tkt_buf b;
 	int status;
 
-	tkt_loop_want(rd, wanted);
+	want_fields(rd, o);
 	tkt_loop_hint(rd, "records (JSON lines, e.g. from tkt-list -A)");
 	status = tkt_loop_run(rd, add_one, m);
 	tkt_loop_free(rd);
+	if (tkt_sig_caught()) {
+		/* Counts of part of the input would read as the whole. */
+		tkt_warnx("interrupted by %s: nothing printed (the numbers "
+		    "would be of part of the input)", tkt_sig_name(tkt_sig_caught()));
+		tkt_metrics_free(m);
+		return status;
+	}
 	tkt_metrics_finish(m);
 
 	tkt_buf_init(&b);

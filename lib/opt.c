@@ -218,7 +218,9 @@ tkt_opt_define(struct tkt_vars *v, const char *arg)
 
 	if (eq == NULL || eq == arg)
 		tkt_errx(TKT_EXIT_USAGE, "-D %s: expected NAME=VALUE", arg);
-	name = xstrndup(arg, (size_t)(eq - arg));
-	tkt_vars_set(v, name, eq + 1);
-	free(name);
+	else {
+		name = xstrndup(arg, (size_t)(eq - arg));
+		tkt_vars_set(v, name, eq + 1);
+		free(name);
+	}
 }

@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,9 @@
 #define MAX_DEPTH 512
 #define READ_CHUNK (256 * 1024)
 
+#define ALWAYS_INLINE	inline __attribute__((always_inline))
+#define NOINLINE	__attribute__((noinline))
+
 /*
  * What a tool asks for (tkt_loop_want): dotted paths as a tree of
  * segments, arrays transparent.  Index 0 is the root.
@@ -29,18 +35,50 @@ struct wseg {
 	uint32_t	 child, next;	/* first child, next sibling */
 	uint32_t	 hnext;		/* next in its bucket */
 	uint32_t	 parent;
+	uint32_t	 noff;		/* the name's offset in names */
 };
 
 /* Children are found by a hash of (parent, length, first and last byte). */
 #define WBUCKETS 256
 
+/*
+ * And, before that, in a table of their parent's in which no two of them
+ * share a slot (a perfect hash, found when the list is given), so that a
+ * key is one slot's compare.  A name is known by its length and two words
+ * (key_words), all of it up to 16 bytes; a longer one is compared whole
+ * when those match.  A parent whose children no table separates has
+ * none, and an empty key is looked for in the buckets.
+ */
+struct wslot {
+	uint64_t	 w1, w2;
+	uint32_t	 len;		/* 0: empty */
+	uint32_t	 state;		/* a member so named: W_ALL or its segment */
+	uint32_t	 noff;		/* its name in names */
+	const char	*name;
+};
+
+struct wtab {
+	struct wslot	*slot;		/* NULL: the buckets only */
+	uint64_t	 mul;
+	unsigned	 shift;
+};
+
 struct want {
 	struct wseg	*s;
 	uint32_t	 n;
 	uint32_t	 bucket[WBUCKETS];	/* 0: empty (the root is no child) */
+	struct wtab	*tab;		/* per segment */
+	uint32_t	 ntab;
+	/*
+	 * Every segment's name, each with its NUL: the start of a record's
+	 * strs, so that a member found in the want tree points its key there
+	 * and nothing is copied for it.
+	 */
+	char		*names;
+	size_t		 nameslen;
 };
 
-static unsigned
+static inline unsigned
 whash(uint32_t parent, const unsigned char *k, size_t len)
 {
 	unsigned h = parent * 31u + (unsigned)len * 7u;
@@ -50,27 +88,70 @@ whash(uint32_t parent, const unsigned char *k, size_t len)
 	return h % WBUCKETS;
 }
 
+/*
+ * A name (not empty) as two words that tell it from any other of its
+ * length up to 16 bytes: its first and last 8 bytes, or 4, or its 3.
+ */
+static inline void
+key_words(const unsigned char *k, size_t len, uint64_t *w1, uint64_t *w2)
+{
+	if (len >= 8) {
+		memcpy(w1, k, 8);
+		memcpy(w2, k + len - 8, 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, k, 4);
+		memcpy(&y, k + len - 4, 4);
+		*w1 = x;
+		*w2 = y;
+	} else {
+		*w1 = k[0] | (uint64_t)k[len >> 1] << 8 | (uint64_t)k[len - 1] << 16;
+		*w2 = 0;
+	}
+}
+
+static inline size_t
+wslot_of(const struct wtab *t, uint64_t w1, uint64_t w2, size_t len)
+{
+	return (size_t)(((w1 + w2 * 0x9e3779b97f4a7c15u + len) * t->mul) >>
+	    t->shift);
+}
+
 #define W_ALL	UINT32_MAX		/* build everything below */
 #define W_NONE	(UINT32_MAX - 1)	/* build nothing below */
 
+/*
+ * The parse of one line.  A value is kept (gets a node) as its depth,
+ * the flags and its want state say: the root's members with TKT_RD_TOP
+ * (a record can be spliced), the rest as TKT_RD_TREE and the want list
+ * ask.  Nothing below a container that is not kept is kept, so inside
+ * one (skip > 0) the callbacks only count levels (and, with spans,
+ * follow the bytes): most of a record a tool does not read costs a few
+ * instructions a token.
+ */
 struct pctx {
+	int		 vkeep;		/* the next value is kept */
+	int		 skip;		/* levels open from the outermost not kept */
+	int		 depth;		/* containers open */
+	uint32_t	 vstate;	/* the next value's want state */
+	int		 topdepth;	/* kept to this depth anyway: 1 with TKT_RD_TOP */
+	int		 tree;		/* TKT_RD_TREE */
 	struct tkt_rec	*rec;
-	yajl_handle	 h;
-	int		 flags;
-	int		 depth;
-	size_t		 prev_end;
 	const struct want *want;	/* NULL: everything */
-	uint32_t	 wkey;		/* the want state of the pending key */
-	uint32_t	 stack[MAX_DEPTH];	/* container node per depth */
-	uint32_t	 last[MAX_DEPTH];	/* its last child */
-	uint32_t	 wstate[MAX_DEPTH];	/* want state per depth */
-	unsigned char	 isarr[MAX_DEPTH];	/* the container is an array */
-	int		 havekey;
-	uint32_t	 key, keylen, kstart;
+	const struct wtab *tab;		/* want->tab */
+	uint32_t	 key, keylen, kstart;	/* the pending member's key */
+	int		 spans;		/* every node's span, not the root members' only */
+	yajl_handle	 h;
+	size_t		 prev_end;
 	int		 notobject;
 	int		 ntop;		/* top-level values on the line */
 	size_t		 rootend;	/* just past the root object's '}' */
-	int		 spans;		/* every node's span, not the root members' only */
+	uint32_t	 stack[MAX_DEPTH];	/* container node per depth */
+	uint32_t	 last[MAX_DEPTH];	/* its last child */
+	uint32_t	 wstate[MAX_DEPTH];	/* want state per depth */
+	const struct wtab *ltab[MAX_DEPTH];	/* an object's table for its keys */
+	unsigned char	 isarr[MAX_DEPTH];	/* the container is an array */
 };
 
 void
@@ -108,22 +189,85 @@ tkt_rec_copy(struct tkt_rec *dst, const struct tkt_rec *src)
 		memcpy(dst->strs, src->strs, src->strslen);
 }
 
-static uint32_t
+/*
+ * Copies and compares of a few bytes, inline: keys and the values a tool
+ * reads are mostly shorter than 32 bytes.  Loads that overlap stay
+ * within the n bytes.
+ */
+static ALWAYS_INLINE void
+copy_short(char *d, const void *src, size_t n)
+{
+	const char *s = src;
+
+	if (n > 32)
+		memcpy(d, s, n);
+	else if (n >= 16) {
+		memcpy(d, s, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
+static ALWAYS_INLINE int
+same_bytes(const char *a, const unsigned char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	uint32_t p, q, s, t;
+
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return u == v;
+	}
+	if (n >= 4) {
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&s, a + n - 4, 4);
+		memcpy(&t, b + n - 4, 4);
+		return ((p ^ q) | (s ^ t)) == 0;
+	}
+	if (n == 0)
+		return 1;
+	/* 1 to 3 bytes: these are all of them. */
+	return a[0] == (char)b[0] && a[n >> 1] == (char)b[n >> 1] &&
+	    a[n - 1] == (char)b[n - 1];
+}
+
+static NOINLINE void
+str_grow(struct tkt_rec *r, size_t n)
+{
+	size_t cap = r->strscap ? r->strscap : 1024;
+
+	while (r->strslen + n + 1 > cap)
+		cap *= 2;
+	r->strs = xrealloc(r->strs, cap);
+	r->strscap = cap;
+}
+
+static ALWAYS_INLINE uint32_t
 str_add(struct tkt_rec *r, const void *p, size_t n)
 {
 	uint32_t off;
 
-	if (r->strslen + n + 1 > r->strscap) {
-		size_t cap = r->strscap ? r->strscap : 1024;
-
-		while (r->strslen + n + 1 > cap)
-			cap *= 2;
-		r->strs = xrealloc(r->strs, cap);
-		r->strscap = cap;
-	}
+	if (r->strslen + n + 1 > r->strscap)
+		str_grow(r, n);
 	off = (uint32_t)r->strslen;
-	if (n > 0)
-		memcpy(r->strs + off, p, n);
+	copy_short(r->strs + off, p, n);
 	r->strs[off + n] = '\0';
 	r->strslen += n + 1;
 	return off;
@@ -138,222 +282,449 @@ skip_sep(const char *s, size_t i, size_t n)
 	return i;
 }
 
-/*
- * Do we keep a node at the current depth?  The root's members with
- * TKT_RD_TOP (a record can be spliced); the rest as TKT_RD_TREE and the
- * want list ask.
- */
-static inline uint32_t
-value_state(const struct pctx *c)
+/* Is a value at this depth with want state st kept? */
+static ALWAYS_INLINE int
+kept(const struct pctx *c, int depth, uint32_t st)
 {
-	if (c->depth == 0)
-		return c->want != NULL ? 0 : W_ALL;
-	return c->isarr[c->depth - 1] ? c->wstate[c->depth - 1] : c->wkey;
+	return depth <= c->topdepth || (st != W_NONE && c->tree);
 }
 
-static inline int
-keep(const struct pctx *c)
-{
-	if (c->depth <= 1 && (c->flags & TKT_RD_TOP))
-		return 1;
-	return (c->flags & TKT_RD_TREE) && value_state(c) != W_NONE;
-}
-
-/* The want state of a member named key in the container at this depth. */
+/* The segment for a member named key of a container in state st, or 0. */
 static uint32_t
-want_key(const struct pctx *c, const unsigned char *key, size_t len)
+want_find(const struct want *w, uint32_t st, const unsigned char *key,
+    size_t len)
 {
-	uint32_t st = c->depth > 0 ? c->wstate[c->depth - 1] : W_ALL;
+	for (uint32_t i = w->bucket[whash(st, key, len)]; i != 0;
+	    i = w->s[i].hnext) {
+		const struct wseg *s = &w->s[i];
 
-	if (st == W_ALL || st == W_NONE)
-		return st;
-	for (uint32_t i = c->want->bucket[whash(st, key, len)]; i != 0;
-	    i = c->want->s[i].hnext) {
-		const struct wseg *w = &c->want->s[i];
-
-		if (w->parent == st && w->len == len &&
-		    memcmp(w->name, key, len) == 0)
-			return w->all ? W_ALL : i;
+		if (s->parent == st && s->len == len &&
+		    same_bytes(s->name, key, len))
+			return i;
 	}
-	return W_NONE;
+	return 0;
 }
 
-static uint32_t
-add_node(struct pctx *c, int type, size_t start, size_t end)
+static NOINLINE void
+nodes_grow(struct tkt_rec *r)
+{
+	r->capnodes = r->capnodes ? r->capnodes * 2 : 64;
+	r->nodes = xreallocarray(r->nodes, r->capnodes, sizeof(*r->nodes));
+}
+
+/* A node for a kept value at the current depth, in room there is. */
+static ALWAYS_INLINE struct tkt_jnode *
+node_put(struct pctx *c, uint32_t type, size_t start, size_t end)
 {
 	struct tkt_rec *r = c->rec;
 	struct tkt_jnode *n;
-	uint32_t i;
+	uint32_t i, p, l;
+	int d = c->depth - 1;
 
-	if (r->nnodes == r->capnodes) {
-		r->capnodes = r->capnodes ? r->capnodes * 2 : 64;
-		r->nodes = xreallocarray(r->nodes, r->capnodes, sizeof(*r->nodes));
-	}
 	i = r->nnodes++;
 	n = &r->nodes[i];
-	n->type = (uint32_t)type;
+	n->type = type;
 	n->next = n->child = TKT_J_NONE;
 	n->nchild = 0;
 	n->str = n->strlen = 0;
 	n->start = (uint32_t)start;
 	n->end = (uint32_t)end;
-	if (c->havekey) {
+	if (d < 0) {
+		n->parent = TKT_J_NONE;
+		n->key = n->keylen = 0;
+		n->kstart = (uint32_t)start;
+		return n;
+	}
+	if (c->isarr[d]) {
+		n->key = n->keylen = 0;
+		n->kstart = (uint32_t)start;
+	} else {
 		n->key = c->key;
 		n->keylen = c->keylen;
 		n->kstart = c->kstart;
-		c->havekey = 0;
-	} else {
-		n->key = n->keylen = 0;
-		n->kstart = (uint32_t)start;
 	}
-	if (c->depth == 0) {
-		n->parent = TKT_J_NONE;
-	} else {
-		uint32_t p = c->stack[c->depth - 1];
-
-		n->parent = p;
-		if (c->last[c->depth - 1] == TKT_J_NONE)
-			r->nodes[p].child = i;
-		else
-			r->nodes[c->last[c->depth - 1]].next = i;
-		c->last[c->depth - 1] = i;
-		r->nodes[p].nchild++;
-	}
-	return i;
+	p = c->stack[d];
+	n->parent = p;
+	if ((l = c->last[d]) == TKT_J_NONE)
+		r->nodes[p].child = i;
+	else
+		r->nodes[l].next = i;
+	c->last[d] = i;
+	r->nodes[p].nchild++;
+	return n;
 }
 
-static int
-scalar(struct pctx *c, int type, const void *s, size_t len, int store)
+static ALWAYS_INLINE struct tkt_jnode *
+add_node(struct pctx *c, uint32_t type, size_t start, size_t end)
+{
+	if (c->rec->nnodes == c->rec->capnodes)
+		nodes_grow(c->rec);
+	return node_put(c, type, start, end);
+}
+
+/*
+ * Each kind of token has one general function (the _gen ones: any flags,
+ * spans or not), and the callbacks come twice, as spans are wanted (sp_)
+ * or not (ns_, TKT_RD_NOSPAN, a tool reading a few fields of every
+ * record).  The sp_ ones call the general functions.  The ns_ ones decide
+ * first what a token needs most often (nothing: it is not kept), keep
+ * the common rest in a function that calls nothing, and leave anything
+ * else (the root, a full node array, a long string) to the general ones.
+ */
+
+static NOINLINE int
+scalar_gen(struct pctx *c, uint32_t type, const void *s, size_t len,
+    int store, int spans)
 {
 	size_t start = 0, end = 0;
-	uint32_t i;
+	struct tkt_jnode *n;
 
+	if (!c->vkeep) {		/* never at depth 0 */
+		if (spans)
+			c->prev_end = yajl_get_bytes_consumed(c->h);
+		return 1;
+	}
 	if (c->depth == 0) {
 		c->notobject = 1;
 		return 0;
 	}
-	if (c->spans) {
+	if (spans) {
 		end = yajl_get_bytes_consumed(c->h);
 		start = skip_sep(c->rec->line, c->prev_end, end);
 		c->prev_end = end;
 	}
-	if (!keep(c)) {
-		c->havekey = 0;
+	n = add_node(c, type, start, end);
+	if (store) {
+		n->str = str_add(c->rec, s, len);
+		n->strlen = (uint32_t)len;
+	}
+	return 1;
+}
+
+/* end: the key's end with spans, else 0. */
+static NOINLINE int
+key_gen(struct pctx *c, const unsigned char *s, size_t len, size_t end)
+{
+	uint32_t st, seg = 0;
+
+	if (c->skip > 0) {
+		if (end)
+			c->prev_end = end;
 		return 1;
 	}
-	i = add_node(c, type, start, end);
-	if (store) {
-		c->rec->nodes[i].str = str_add(c->rec, s, len);
-		c->rec->nodes[i].strlen = (uint32_t)len;
+	st = c->wstate[c->depth - 1];
+	if (st < W_NONE) {
+		seg = want_find(c->want, st, s, len);
+		st = seg == 0 ? W_NONE : c->want->s[seg].all ? W_ALL : seg;
 	}
-	return 1;
-}
-static int
-cb_null(void *ctx)
-{
-	return scalar(ctx, TKT_J_NULL, NULL, 0, 0);
-}
-
-static int
-cb_bool(void *ctx, int v)
-{
-	return scalar(ctx, v ? TKT_J_TRUE : TKT_J_FALSE, NULL, 0, 0);
-}
-
-static int
-cb_number(void *ctx, const char *s, size_t len)
-{
-	return scalar(ctx, TKT_J_NUMBER, s, len, 1);
-}
-
-static int
-cb_string(void *ctx, const unsigned char *s, size_t len)
-{
-	return scalar(ctx, TKT_J_STRING, s, len, 1);
-}
-
-static int
-cb_key(void *ctx, const unsigned char *s, size_t len)
-{
-	struct pctx *c = ctx;
-	size_t end = 0;
-
-	if (c->spans)
-		end = yajl_get_bytes_consumed(c->h);
-	c->wkey = c->want != NULL ? want_key(c, s, len) : W_ALL;
-	if (keep(c)) {
-		c->kstart = (uint32_t)(end ? skip_sep(c->rec->line,
-		    c->prev_end, end) : 0);
-		c->key = str_add(c->rec, s, len);
-		c->keylen = (uint32_t)len;
-		c->havekey = 1;
+	c->vstate = st;
+	if (!(c->vkeep = kept(c, c->depth, st))) {
+		if (end)
+			c->prev_end = end;
+		return 1;
 	}
+	c->kstart = end ? (uint32_t)skip_sep(c->rec->line, c->prev_end, end) : 0;
 	if (end)
 		c->prev_end = end;
+	/* A name from the want tree is at the start of strs already. */
+	c->key = seg != 0 ? c->want->s[seg].noff : str_add(c->rec, s, len);
+	c->keylen = (uint32_t)len;
 	return 1;
 }
-static int
-open_(struct pctx *c, int type)
-{
-	size_t end = 1;
-	int k = keep(c);
-	uint32_t i = TKT_J_NONE;
 
-	if (c->spans)
-		c->prev_end = end = yajl_get_bytes_consumed(c->h);
-	if (c->depth == 0 && (type != TKT_J_OBJECT || c->ntop++ > 0)) {
+/* The table ns_key looks a new container's keys up in, if any. */
+static ALWAYS_INLINE const struct wtab *
+level_tab(const struct pctx *c, uint32_t type)
+{
+	if (type != TKT_J_OBJECT || c->vstate >= W_NONE ||
+	    c->tab[c->vstate].slot == NULL)
+		return NULL;
+	return &c->tab[c->vstate];
+}
+
+/* end: the byte after the bracket with spans, else 1. */
+static NOINLINE int
+open_gen(struct pctx *c, uint32_t type, size_t end)
+{
+	struct tkt_jnode *n;
+	int d = c->depth;
+
+	if (c->skip > 0) {
+		if (d >= MAX_DEPTH - 1)
+			return 0;
+		c->depth++;
+		c->skip++;
+		return 1;
+	}
+	if (d == 0 && (type != TKT_J_OBJECT || c->ntop++ > 0)) {
 		c->notobject = 1;
 		return 0;
 	}
-	if (c->depth >= MAX_DEPTH - 1)
+	if (d >= MAX_DEPTH - 1)
 		return 0;
-	if (k)
-		i = add_node(c, type, end - 1, end);
-	else
-		c->havekey = 0;
-	c->stack[c->depth] = i;
-	c->last[c->depth] = TKT_J_NONE;
-	c->wstate[c->depth] = value_state(c);
-	c->isarr[c->depth] = type == TKT_J_ARRAY;
-	c->depth++;
-	return 1;
-}
-static int
-close_(struct pctx *c)
-{
-	uint32_t i;
-
-	if (--c->depth == 0)
-		c->rootend = yajl_get_bytes_consumed(c->h);
-	if (!c->spans)
+	if (!c->vkeep) {
+		c->depth++;
+		c->skip = 1;
 		return 1;
-	c->prev_end = yajl_get_bytes_consumed(c->h);
-	i = c->stack[c->depth];
-	if (i != TKT_J_NONE)
-		c->rec->nodes[i].end = (uint32_t)c->prev_end;
+	}
+	n = add_node(c, type, end - 1, end);
+	c->stack[d] = (uint32_t)(n - c->rec->nodes);
+	c->last[d] = TKT_J_NONE;
+	c->wstate[d] = c->vstate;
+	c->isarr[d] = type == TKT_J_ARRAY;
+	c->ltab[d] = level_tab(c, type);
+	c->depth = d + 1;
+	/* An array's elements share its state; an object's members have keys. */
+	if (type == TKT_J_ARRAY)
+		c->vkeep = kept(c, d + 1, c->vstate);
 	return 1;
 }
-static int
-cb_start_map(void *ctx)
+
+static ALWAYS_INLINE int
+close_(void *ctx, const int spans)
 {
-	return open_(ctx, TKT_J_OBJECT);
+	struct pctx *c = ctx;
+	int d = c->depth - 1;
+
+	c->depth = d;
+	if (d == 0)
+		c->rootend = yajl_get_bytes_consumed(c->h);
+	if (spans)
+		c->prev_end = yajl_get_bytes_consumed(c->h);
+	if (c->skip > 0) {
+		/* The next element of an array, if any, is not kept either. */
+		c->skip--;
+		return 1;
+	}
+	if (spans)
+		c->rec->nodes[c->stack[d]].end = (uint32_t)c->prev_end;
+	/* A kept element: so is the next one (and at depth 0, the check). */
+	c->vkeep = 1;
+	if (d > 0 && c->isarr[d - 1])
+		c->vstate = c->wstate[d - 1];
+	return 1;
+}
+
+/* With spans. */
+
+static int
+sp_null(void *ctx)
+{
+	return scalar_gen(ctx, TKT_J_NULL, NULL, 0, 0, 1);
 }
 
 static int
-cb_start_array(void *ctx)
+sp_bool(void *ctx, int v)
 {
-	return open_(ctx, TKT_J_ARRAY);
+	return scalar_gen(ctx, v ? TKT_J_TRUE : TKT_J_FALSE, NULL, 0, 0, 1);
 }
 
 static int
-cb_end(void *ctx)
+sp_number(void *ctx, const char *s, size_t len)
 {
-	return close_(ctx);
+	return scalar_gen(ctx, TKT_J_NUMBER, s, len, 1, 1);
 }
 
-static const yajl_callbacks tree_cb = {
-	cb_null, cb_bool, NULL, NULL, cb_number, cb_string,
-	cb_start_map, cb_key, cb_end, cb_start_array, cb_end
+static int
+sp_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return scalar_gen(ctx, TKT_J_STRING, s, len, 1, 1);
+}
+
+static int
+sp_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct pctx *c = ctx;
+
+	return key_gen(c, s, len, yajl_get_bytes_consumed(c->h));
+}
+
+static int
+sp_start_map(void *ctx)
+{
+	struct pctx *c = ctx;
+
+	c->prev_end = yajl_get_bytes_consumed(c->h);
+	return open_gen(c, TKT_J_OBJECT, c->prev_end);
+}
+
+static int
+sp_start_array(void *ctx)
+{
+	struct pctx *c = ctx;
+
+	c->prev_end = yajl_get_bytes_consumed(c->h);
+	return open_gen(c, TKT_J_ARRAY, c->prev_end);
+}
+
+static int
+sp_end(void *ctx)
+{
+	return close_(ctx, 1);
+}
+
+/* Without spans. */
+
+/* A kept null, true or false. */
+static NOINLINE int
+ns_lit(struct pctx *c, uint32_t type)
+{
+	if (c->depth == 0 || c->rec->nnodes == c->rec->capnodes)
+		return scalar_gen(c, type, NULL, 0, 0, 0);
+	node_put(c, type, 0, 0);
+	return 1;
+}
+
+/* A kept string or number. */
+static NOINLINE int
+ns_str(struct pctx *c, uint32_t type, const void *s, size_t len)
+{
+	struct tkt_rec *r = c->rec;
+	struct tkt_jnode *n;
+	uint32_t off;
+
+	if (c->depth == 0 || r->nnodes == r->capnodes || len > 32 ||
+	    r->strslen + len + 1 > r->strscap)
+		return scalar_gen(c, type, s, len, 1, 0);
+	n = node_put(c, type, 0, 0);
+	off = (uint32_t)r->strslen;
+	copy_short(r->strs + off, s, len);
+	r->strs[off + len] = '\0';
+	r->strslen += len + 1;
+	n->str = off;
+	n->strlen = (uint32_t)len;
+	return 1;
+}
+
+static int
+ns_null(void *ctx)
+{
+	struct pctx *c = ctx;
+
+	return c->vkeep ? ns_lit(c, TKT_J_NULL) : 1;
+}
+
+static int
+ns_bool(void *ctx, int v)
+{
+	struct pctx *c = ctx;
+
+	return c->vkeep ? ns_lit(c, v ? TKT_J_TRUE : TKT_J_FALSE) : 1;
+}
+
+static int
+ns_number(void *ctx, const char *s, size_t len)
+{
+	struct pctx *c = ctx;
+
+	return c->vkeep ? ns_str(c, TKT_J_NUMBER, s, len) : 1;
+}
+
+static int
+ns_string(void *ctx, const unsigned char *s, size_t len)
+{
+	struct pctx *c = ctx;
+
+	return c->vkeep ? ns_str(c, TKT_J_STRING, s, len) : 1;
+}
+
+/*
+ * A key: one slot of its parent's table says whether the member is
+ * wanted, and if so where its name is.
+ */
+static int
+ns_key(void *ctx, const unsigned char *s, size_t len)
+{
+	struct pctx *c = ctx;
+	const struct wtab *t;
+	const struct wslot *sl;
+	uint64_t w1, w2;
+
+	if (c->skip > 0)
+		return 1;
+	if ((t = c->ltab[c->depth - 1]) == NULL || len == 0)
+		return key_gen(c, s, len, 0);
+	key_words(s, len, &w1, &w2);
+	sl = &t->slot[wslot_of(t, w1, w2, len)];
+	if (sl->w1 != w1 || sl->w2 != w2 || sl->len != len ||
+	    (len > 16 && !same_bytes(sl->name, s, len))) {
+		if (c->depth <= c->topdepth)
+			return key_gen(c, s, len, 0);
+		c->vstate = W_NONE;
+		c->vkeep = 0;
+		return 1;
+	}
+	c->vstate = sl->state;
+	if (!(c->vkeep = kept(c, c->depth, sl->state)))
+		return 1;
+	c->key = sl->noff;
+	c->keylen = (uint32_t)len;	/* kstart stays 0 without spans */
+	return 1;
+}
+
+/* A kept container, not the root. */
+static NOINLINE int
+ns_open(struct pctx *c, uint32_t type)
+{
+	struct tkt_jnode *n;
+	int d = c->depth;
+
+	if (d == 0 || d >= MAX_DEPTH - 1 || c->rec->nnodes == c->rec->capnodes)
+		return open_gen(c, type, 1);
+	n = node_put(c, type, 0, 1);
+	c->stack[d] = (uint32_t)(n - c->rec->nodes);
+	c->last[d] = TKT_J_NONE;
+	c->wstate[d] = c->vstate;
+	c->isarr[d] = type == TKT_J_ARRAY;
+	c->ltab[d] = level_tab(c, type);
+	c->depth = d + 1;
+	if (type == TKT_J_ARRAY)
+		c->vkeep = kept(c, d + 1, c->vstate);
+	return 1;
+}
+
+static ALWAYS_INLINE int
+ns_open_(void *ctx, uint32_t type)
+{
+	struct pctx *c = ctx;
+
+	if (c->skip > 0 || !c->vkeep) {
+		/* In a container not kept, or the first such (never the root). */
+		if (c->depth >= MAX_DEPTH - 1)
+			return open_gen(c, type, 1);
+		c->depth++;
+		c->skip++;
+		return 1;
+	}
+	return ns_open(c, type);
+}
+
+static int
+ns_start_map(void *ctx)
+{
+	return ns_open_(ctx, TKT_J_OBJECT);
+}
+
+static int
+ns_start_array(void *ctx)
+{
+	return ns_open_(ctx, TKT_J_ARRAY);
+}
+
+static int
+ns_end(void *ctx)
+{
+	return close_(ctx, 0);
+}
+
+static const yajl_callbacks sp_cb = {
+	sp_null, sp_bool, NULL, NULL, sp_number, sp_string,
+	sp_start_map, sp_key, sp_end, sp_start_array, sp_end
+};
+
+static const yajl_callbacks ns_cb = {
+	ns_null, ns_bool, NULL, NULL, ns_number, ns_string,
+	ns_start_map, ns_key, ns_end, ns_start_array, ns_end
 };
 
 /* Only the shape of the first token matters when no tree is wanted. */
@@ -369,16 +740,27 @@ static void
 pctx_start(struct pctx *c, struct tkt_rec *r, int flags, const struct want *w)
 {
 	c->rec = r;
-	c->flags = flags;
 	c->depth = 0;
+	c->skip = 0;
+	c->vkeep = 1;			/* the root always is */
+	c->vstate = w != NULL ? 0 : W_ALL;
+	c->topdepth = (flags & TKT_RD_TOP) ? 1 : 0;
+	c->tree = (flags & TKT_RD_TREE) != 0;
+	c->spans = !(flags & TKT_RD_NOSPAN);
 	c->prev_end = 0;
 	c->want = w;
-	c->wkey = W_ALL;
-	c->havekey = 0;
+	c->tab = w != NULL ? w->tab : NULL;
+	c->kstart = 0;
 	c->notobject = 0;
 	c->ntop = 0;
 	c->rootend = 0;
-	c->spans = !(flags & TKT_RD_NOSPAN);
+	if (w != NULL) {
+		/* After rec_start: strs is empty. */
+		if (w->nameslen + 1 > r->strscap)
+			str_grow(r, w->nameslen);
+		memcpy(r->strs, w->names, w->nameslen);
+		r->strslen = w->nameslen;
+	}
 }
 
 static void
@@ -463,7 +845,7 @@ parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
 {
 	yajl_status st;
 
-	c->h = yajl_alloc(&tree_cb, NULL, c);
+	c->h = yajl_alloc(c->spans ? &sp_cb : &ns_cb, NULL, c);
 	st = yajl_parse(c->h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(c->h);
@@ -558,6 +940,7 @@ tkt_rec_parse(struct tkt_rec *r, const char *line, size_t len, int flags,
 struct parser {
 	struct pctx	 c;
 	yajl_handle	 h;
+	int		 hspans;	/* h calls the sp_ callbacks, not ns_ */
 	struct want	 want;
 };
 
@@ -574,11 +957,16 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 	if (!r->tree)
 		return parse_flat(line, len, &rootend, err) == 0 ?
 		    strict_text(r, line, len, rootend, err) : -1;
-	if (p->h == NULL) {
-		p->h = yajl_alloc(&tree_cb, NULL, c);
-		yajl_config(p->h, yajl_allow_multiple_values, 1);
-	}
 	pctx_start(c, r, flags, w);
+	if (p->h != NULL && p->hspans != c->spans) {
+		yajl_free(p->h);
+		p->h = NULL;
+	}
+	if (p->h == NULL) {
+		p->h = yajl_alloc(c->spans ? &sp_cb : &ns_cb, NULL, c);
+		yajl_config(p->h, yajl_allow_multiple_values, 1);
+		p->hspans = c->spans;
+	}
 	c->h = p->h;
 	st = yajl_parse(p->h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
@@ -605,7 +993,95 @@ want_free(struct want *w)
 	for (uint32_t i = 0; i < w->n; i++)
 		free(w->s[i].name);
 	free(w->s);
+	free(w->names);
+	for (uint32_t i = 0; i < w->ntab; i++)
+		free(w->tab[i].slot);
+	free(w->tab);
 	memset(w, 0, sizeof(*w));
+}
+
+/* A perfect table for segment at's children, if one is found. */
+static void
+want_table(struct want *w, uint32_t at)
+{
+	struct wtab *t = &w->tab[at];
+	uint32_t k = 0, bits = 1;
+	uint64_t seed = 0x2545f4914f6cdd1du;
+
+	for (uint32_t i = w->s[at].child; i != 0; i = w->s[i].next)
+		if (w->s[i].len >= 1)
+			k++;
+	if (k == 0)
+		return;
+	while ((1u << bits) < 2 * k)
+		bits++;
+	for (; bits <= 10; bits++) {
+		size_t nslot = (size_t)1 << bits;
+		struct wslot *slot = xcalloc(nslot, sizeof(*slot));
+
+		t->shift = 64 - bits;
+		for (int tries = 0; tries < 256; tries++) {
+			uint32_t i;
+
+			seed ^= seed << 13;	/* xorshift: odd multipliers */
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			t->mul = seed | 1;
+			memset(slot, 0, nslot * sizeof(*slot));
+			for (i = w->s[at].child; i != 0; i = w->s[i].next) {
+				const struct wseg *g = &w->s[i];
+				struct wslot *sl;
+				uint64_t w1, w2;
+
+				if (g->len < 1)
+					continue;
+				key_words((const unsigned char *)g->name,
+				    g->len, &w1, &w2);
+				sl = &slot[wslot_of(t, w1, w2, g->len)];
+				if (sl->len != 0)
+					break;
+				sl->w1 = w1;
+				sl->w2 = w2;
+				sl->len = (uint32_t)g->len;
+				sl->state = g->all ? W_ALL : i;
+				sl->noff = g->noff;
+				sl->name = w->names + g->noff;
+			}
+			if (i == 0) {
+				t->slot = slot;
+				return;
+			}
+		}
+		free(slot);
+	}
+}
+
+/*
+ * After the last path: the names every record's strs starts with, and
+ * the tables (struct want).
+ */
+static void
+want_build(struct want *w)
+{
+	size_t len = 0;
+
+	for (uint32_t i = 1; i < w->n; i++)
+		len += w->s[i].len + 1;
+	free(w->names);
+	w->names = xmalloc(len + 1);
+	w->nameslen = 0;
+	for (uint32_t i = 1; i < w->n; i++) {
+		w->s[i].noff = (uint32_t)w->nameslen;
+		memcpy(w->names + w->nameslen, w->s[i].name, w->s[i].len + 1);
+		w->nameslen += w->s[i].len + 1;
+	}
+	for (uint32_t i = 0; i < w->ntab; i++)
+		free(w->tab[i].slot);
+	free(w->tab);
+	w->tab = xcalloc(w->n, sizeof(*w->tab));
+	w->ntab = w->n;
+	for (uint32_t i = 0; i < w->n; i++)
+		want_table(w, i);
 }
 
 /* Adds a dotted path to the want tree. */
@@ -835,6 +1311,7 @@ struct tkt_loop {
 	uintmax_t	 nbad;
 	int		 hinted;
 	const char	*hint;		/* what stdin from a terminal should give */
+	int		 cut;		/* a signal ended it before the input's end */
 };
 
 struct tkt_loop *
@@ -878,6 +1355,8 @@ tkt_loop_want(struct tkt_loop *rd, const char *const *paths)
 {
 	for (; *paths != NULL; paths++)
 		want_add(&rd->p.want, *paths);
+	if (rd->p.want.n > 0)
+		want_build(&rd->p.want);
 }
 
 void
@@ -896,6 +1375,12 @@ uintmax_t
 tkt_loop_nbad(const struct tkt_loop *rd)
 {
 	return rd->nbad;
+}
+
+int
+tkt_loop_cut(const struct tkt_loop *rd)
+{
+	return rd->cut;
 }
 
 static int
@@ -953,6 +1438,13 @@ fill(struct tkt_loop *rd, struct tkt_error *err)
 		rd->cap *= 2;
 		rd->buf = xrealloc(rd->buf, rd->cap);
 	}
+	/* A wait for input wakes for a signal (poll is never restarted). */
+	while (poll(&(struct pollfd){ rd->fd, POLLIN, 0 }, 1, -1) == -1 &&
+	    errno == EINTR)
+		if (tkt_sig_caught()) {
+			rd->cut = 1;	/* the caller ends the loop */
+			return 0;
+		}
 	do
 		n = read(rd->fd, rd->buf + rd->end, rd->cap - rd->end);
 	while (n == -1 && errno == EINTR);
@@ -1005,6 +1497,8 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 		if (nl == NULL && !rd->eof) {
 			if (fill(rd, err) == -1)
 				return reader_fail(err);
+			if (rd->cut)
+				return 0;	/* a signal: the rest stays unread */
 			continue;
 		}
 		if (nl == NULL && rd->start == rd->end) {
@@ -1058,6 +1552,11 @@ tkt_loop_next(struct tkt_loop *rd, struct tkt_rec **out)
 	int rc;
 
 	for (;;) {
+		/* A signal ends the loop; what was not read stays unread. */
+		if (tkt_sig_caught()) {
+			rd->cut |= rd->fd != -1 || rd->idx < rd->npaths;
+			return 0;
+		}
 		tkt_error_clear(&err);
 		if ((rc = next(rd, out, &err)) != -1)
 			return rc;
@@ -1089,12 +1588,26 @@ tkt_out_init(void)
 {
 	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 	    sizeof(outbuf));
+	tkt_sig_init();
 }
 
+/*
+ * Whole lines only: what is buffered goes out before a line that would
+ * not fit, so a run stopped anywhere never leaves half a line.  A reader
+ * gone away (EPIPE) stops the run (tkt_sig_pipe); nothing more is written.
+ */
 int
 tkt_out_line(const char *s, size_t n)
 {
-	if (fwrite(s, 1, n, stdout) != n)
+	if (tkt_sig_caught() == SIGPIPE)
 		return -1;
+	if (__fpending(stdout) + n > sizeof(outbuf) && fflush(stdout) != 0)
+		goto fail;
+	if (fwrite(s, 1, n, stdout) != n)
+		goto fail;
 	return 0;
+fail:
+	if (errno == EPIPE)
+		tkt_sig_pipe();
+	return -1;
 }

@@ -847,15 +847,32 @@ fits(const struct mlist *m, const char *val, int how)
 	return 0;
 }
 
-int
-tkt_tmpl_matches(const struct tkt_tmpl *t, const struct tkt_rec *r)
+/* The record's match fields, each looked up once (NULL: absent or null). */
+static void
+match_values(const struct tkt_rec *r, const char *v[M_N])
+{
+	for (int j = 0; j < M_N; j++)
+		v[j] = tkt_rec_field(r, match_keys[j]);
+}
+
+static int
+matches(const struct tkt_tmpl *t, const char *const v[M_N])
 {
 	if (!t->has_match)
 		return 0;
 	for (int j = 0; j < M_N; j++)
-		if (!fits(&t->match[j], tkt_rec_field(r, match_keys[j]), j))
+		if (!fits(&t->match[j], v[j], j))
 			return 0;
 	return 1;
+}
+
+int
+tkt_tmpl_matches(const struct tkt_tmpl *t, const struct tkt_rec *r)
+{
+	const char *v[M_N];
+
+	match_values(r, v);
+	return matches(t, v);
 }
 
 /* Rendering. */
@@ -1110,6 +1127,43 @@ tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
 	return render_range(&c, 0, c.v->nt, out);
 }
 
+/*
+ * The one reply renderer (tkt-template render, tkt-reply -t): the layers
+ * of vars, the locale chain, the render and the length limit.
+ */
+int
+tkt_reply_render(const struct tkt_tmpl *t, const struct tkt_config *cfg,
+    const struct tkt_vars *defs, const char *locale, const struct tkt_rec *r,
+    struct tkt_buf *text, struct tkt_locale_pick *pk, struct tkt_error *err)
+{
+	struct tkt_render_env env;
+	const char *store = tkt_rec_field(r, "store");
+	size_t n;
+	int vi;
+
+	env.nlayers = 0;
+	if (defs != NULL)
+		env.layers[env.nlayers++] = defs;
+	for (size_t i = 0; store != NULL && i < cfg->nstores; i++)
+		if (strcmp(cfg->stores[i].name, store) == 0) {
+			env.layers[env.nlayers++] = &cfg->stores[i].vars;
+			break;
+		}
+	env.layers[env.nlayers++] = &cfg->vars;
+	vi = tkt_tmpl_pick(t, locale ? locale : tkt_rec_field(r, "locale"), pk);
+	if (tkt_tmpl_render(t, (size_t)vi, r, &env, text, err) == -1)
+		return -1;
+	/* A code point is a byte at least: short texts need no count. */
+	if (text->len > TKT_REPLY_MAX &&
+	    (n = tkt_utf8_count(text->s, text->len)) > TKT_REPLY_MAX) {
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "template %s, "
+		    "locale %s: the reply is %zu characters, over the limit of "
+		    "%d", t->name, pk->locale, n, TKT_REPLY_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* The search path. */
 
 static int
@@ -1221,8 +1275,11 @@ tkt_tmplset_find(const struct tkt_tmplset *set, const char *name)
 struct tkt_tmpl *
 tkt_tmplset_match(const struct tkt_tmplset *set, const struct tkt_rec *r)
 {
+	const char *v[M_N];
+
+	match_values(r, v);
 	for (size_t i = 0; i < set->n; i++)
-		if (tkt_tmpl_matches(set->t[i], r))
+		if (matches(set->t[i], v))
 			return set->t[i];
 	return NULL;
 }

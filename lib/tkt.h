@@ -51,7 +51,8 @@ enum tkt_ekind {
 	TKT_E_REFUSED,		/* the token was refused */
 	TKT_E_NETWORK,		/* no usable answer */
 	TKT_E_USAGE,		/* configuration or usage */
-	TKT_E_PENDING		/* a write accepted, its outcome not known yet */
+	TKT_E_PENDING,		/* a write accepted, its outcome not known yet */
+	TKT_E_INTERRUPTED	/* a signal stopped the run first */
 };
 
 struct tkt_error {
@@ -91,8 +92,19 @@ int		 tkt_want_table(int opt);
 int		 tkt_want_color(void);
 /* Flushes and closes stdout; returns nonzero (and warns) on a failed write. */
 int		 tkt_close_stdout(void);
-/* Closes stdout; status merged with TKT_EXIT_SYSTEM if it could not be written. */
+/*
+ * Closes stdout; status merged with TKT_EXIT_SYSTEM if it could not be
+ * written; after a signal (sig.c), 128 + the signal, which outranks all.
+ */
 int		 tkt_exit_stdout(int status);
+
+/* sig.c: SIGINT, SIGTERM, SIGHUP stop a run; SIGPIPE is a failed write. */
+void		 tkt_sig_init(void);
+/* The signal that asked the run to stop (SIGPIPE: the output's reader left), or 0. */
+int		 tkt_sig_caught(void);
+/* A write found the output's reader gone: the run stops as for a signal. */
+void		 tkt_sig_pipe(void);
+const char	*tkt_sig_name(int sig);
 
 /* xmalloc.c: allocation that exits with status 5 when memory runs out. */
 void		*xmalloc(size_t);
@@ -371,7 +383,10 @@ void		 tkt_loop_free(struct tkt_loop *);
 void		 tkt_loop_want(struct tkt_loop *, const char *const *paths);
 /* What stdin should give ("records (JSON lines)"), said when it is a terminal. */
 void		 tkt_loop_hint(struct tkt_loop *, const char *what);
-/* The next record: 1 and *rec (borrowed, valid until the next call), 0 at the end. */
+/*
+ * The next record: 1 and *rec (borrowed, valid until the next call), 0 at
+ * the end, or once a signal asked the run to stop.
+ */
 int		 tkt_loop_next(struct tkt_loop *, struct tkt_rec **);
 /*
  * Each record to fn, which returns an exit status (merged) or -1 to stop;
@@ -382,6 +397,8 @@ int		 tkt_loop_run(struct tkt_loop *,
 /* TKT_EXIT_NO when a line was bad, else 0; and how many were. */
 int		 tkt_loop_status(const struct tkt_loop *);
 uintmax_t	 tkt_loop_nbad(const struct tkt_loop *);
+/* Did a signal (sig.c) end the loop before the end of its input? */
+int		 tkt_loop_cut(const struct tkt_loop *);
 
 /* Parses one line into rec (a new tree in rec's arenas); -1 with err. */
 int			 tkt_rec_parse(struct tkt_rec *, const char *, size_t,

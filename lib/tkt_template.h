@@ -116,6 +116,18 @@ int		 tkt_tmpl_matches(const struct tkt_tmpl *, const struct tkt_rec *);
 int		 tkt_tmpl_render(const struct tkt_tmpl *, size_t vi,
 		    const struct tkt_rec *, const struct tkt_render_env *,
 		    struct tkt_buf *out, struct tkt_error *);
+/*
+ * A reply for rec from template t, as tkt-template render and tkt-reply -t
+ * write it: vars from defs (-D; may be NULL) over the vars of the record's
+ * store over cfg's global vars; the text for locale (NULL: the record's)
+ * by the locale chain (*pk); at most TKT_REPLY_MAX code points.  0 with
+ * the reply in text (reset first), or -1 with err ("template T, locale L:
+ * missing value for {{buyer.name}}").
+ */
+int		 tkt_reply_render(const struct tkt_tmpl *, const struct tkt_config *,
+		    const struct tkt_vars *defs, const char *locale,
+		    const struct tkt_rec *, struct tkt_buf *text,
+		    struct tkt_locale_pick *, struct tkt_error *);
 /* Appends s escaped for Markdown (see tkt-template(5)). */
 void		 tkt_md_escape(struct tkt_buf *, const char *s, size_t len);
 
@@ -172,7 +184,10 @@ struct tkt_finding {
 
 struct tkt_lint;
 
-/* A new linter (record fields, word lists, worst-case record); NULL with err. */
+/*
+ * A new linter (record fields, word lists, worst-case record); NULL with
+ * err.  It borrows required_locales until tkt_lint_free.
+ */
 struct tkt_lint	*tkt_lint_new(char **required_locales, size_t nrequired,
 		    struct tkt_error *);
 void		 tkt_lint_free(struct tkt_lint *);
@@ -184,3 +199,25 @@ void		 tkt_lint_free(struct tkt_lint *);
 int		 tkt_lint_file(struct tkt_lint *, const char *path,
 		    struct tkt_finding **out, size_t *n, struct tkt_error *);
 void		 tkt_findings_free(struct tkt_finding *, size_t n);
+
+/*
+ * tmplcmd.c: the tkt-template drivers, one a subcommand (tkt-template(1)).
+ * Each prints its own messages and output and returns the exit status; a
+ * failed write to stdout stops it, and tkt_exit_stdout then says so.
+ */
+struct tkt_tmpl_opts {
+	const char	*name;		/* render -t; show's operand */
+	int		 aut;		/* render --auto */
+	const char	*locale;	/* render and show -l, or NULL */
+	struct tkt_vars	 defs;		/* render -D */
+	int		 json, strict;	/* lint */
+	struct tkt_strs	 req;		/* lint --require-locales; none: config */
+	int		 table;		/* list: -1 auto, 0 --json, 1 --table */
+	char		**operands;	/* render: record files; lint: templates */
+	int		 noperands;
+};
+
+int	tkt_template_render(const struct tkt_tmpl_opts *);
+int	tkt_template_lint(const struct tkt_tmpl_opts *);
+int	tkt_template_list(const struct tkt_tmpl_opts *);
+int	tkt_template_show(const struct tkt_tmpl_opts *);

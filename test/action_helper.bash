@@ -1,7 +1,8 @@
-# action_helper.bash: loaded by the tkt-close and tkt-appeal tests (after
-# test_helper): a sandbox of the test's own, ways to read its store, and
-# the wire form of the API version under test (TKT_TEST_API), so that each
-# test checks the exact requests of the version it runs against.
+# action_helper.bash: loaded by the tests of the action tools, tkt-reply,
+# tkt-close and tkt-appeal (after test_helper): a sandbox of the test's
+# own, ways to read its store, and the wire form of the API version under
+# test (TKT_TEST_API), so that each test checks the exact requests of the
+# version it runs against.
 
 AM='.state == "AWAITING_MERCHANT"'
 # Tickets about orders whose own refund_reason refunds them: on v3 not
@@ -15,6 +16,21 @@ ORDER2='.state == "AWAITING_MERCHANT" and .type == "ORDER" and (.orders | length
 setup() {
 	export TKT_NOW="$TEST_NOW"
 	JOURNAL="$XDG_STATE_HOME/tkt/journal"
+}
+
+# jdone [STATE]: how many journal lines say STATE (done: a six-field line
+# of an older version too).  Each write is journalled twice, its intent
+# before it is sent and its outcome after (tkt(7)).
+jdone() {
+	[ -f "$JOURNAL" ] || { echo 0; return; }
+	awk -F '\t' -v s="${1:-done}" '$7 == s || (s == "done" && NF == 6)' "$JOURNAL" | wc -l
+}
+
+# jopen: how many writes the journal leaves with an intent and no outcome.
+jopen() {
+	[ -f "$JOURNAL" ] || { echo 0; return; }
+	awk -F '\t' '{ last[$1 "\t" $2 "\t" $3 "\t" $4 "\t" $5] = $7 }
+	    END { for (k in last) n += last[k] == "intent"; print n + 0 }' "$JOURNAL"
 }
 
 teardown() {
@@ -51,8 +67,14 @@ state() {
 	tkt-list "$1" | jq -r .state
 }
 
-# changes ID: how many changes the sandbox appended for the ticket.
+# changes [ID]: how many changes the sandbox appended for the ticket;
+# without ID, the lines of the store, which grows by one a change (to
+# compare before and after).
 changes() {
+	if [ $# -eq 0 ]; then
+		wc -l <"$STORE"
+		return
+	fi
 	echo $(($(grep -c "^{\"id\":\"$1\"" "$STORE") - 1))
 }
 
@@ -100,7 +122,12 @@ request() {
 			    '{refund_reason: $r} + if $n == "" then {} else {refund_reason_note: $n} end') ;;
 		esac
 	fi
-	jq -cn --arg m "$m" --arg p "$p" --arg b "$b" '{method: $m, path: $p, body: $b}'
+	req "$m" "$p" "$b"
+}
+
+# req METHOD PATH BODY: a request as a dry run shows it.
+req() {
+	jq -cn --arg m "$1" --arg p "$2" --arg b "$3" '{method: $m, path: $p, body: $b}'
 }
 
 # sent ACTION ID: that request as reqs shows it, "METHOD PATH".
@@ -144,10 +171,26 @@ at() {
 	case $TKT_TEST_API/$1 in
 	v2/close) echo /api/v2/ticket/close ;;
 	v2/appeal) echo /api/v2/ticket/appeal-to-wish-support ;;
+	v2/reply) echo /api/v2/ticket/reply ;;
 	v2/refund) echo /api/v2/order/refund ;;
 	v3/close | v3/appeal) echo "PUT/api/v3/tickets${2:+/$2}" ;;
+	v3/reply) echo "POST/api/v3/tickets${2:+/$2/replies}" ;;
 	v3/refund) echo "PUT/api/v3/orders${2:+/$2/refund}" ;;
 	esac
+}
+
+# faults KIND ACTION ID...: the --faults rules under which every ACTION on
+# the tickets (or orders) named meets KIND (500:1, drop-after …), and no
+# read does: a rule an ID on v3; on v2, whose ACTION has one path for
+# every ticket, one rule, which every ACTION meets.
+faults() {
+	local kind=$1 act=$2 id rule spec=
+	shift 2
+	for id; do
+		rule="$kind@$(at "$act" "$id")"
+		[[ ",$spec," == *",$rule,"* ]] || spec+="${spec:+,}$rule"
+	done
+	printf '%s\n' "$spec"
 }
 
 # reason CODE: the refund reason for one of the sandbox's v2 codes (18 to

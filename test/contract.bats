@@ -6,6 +6,7 @@
 
 load test_helper
 
+# tkt-template, a tool of subcommands, has the same checks in its own suite.
 TOOLS="tkt-list tkt-reply tkt-close tkt-appeal tkt-metrics tkt-sandbox"
 
 teardown() {

@@ -5,8 +5,19 @@
 
 load test_helper
 
+# The demo writes its sandbox's pid here: teardown stops that process
+# alone, should the demo have left it running (and the pid still be a
+# tkt-sandbox's).
+setup() {
+	export TKT_DEMO_PIDFILE="$BATS_TEST_TMPDIR/demo-sandbox.pid"
+}
+
 teardown() {
-	pkill -f 'tkt-sandbox -p 0 --token demo-token' 2>/dev/null || true
+	local pid
+	pid=$(cat "$TKT_DEMO_PIDFILE" 2>/dev/null) || return 0
+	[ "$(ps -p "$pid" -o comm= 2>/dev/null)" = tkt-sandbox ] || return 0
+	kill "$pid" 2>/dev/null
+	return 0
 }
 
 @test "the demo runs every pipeline against its own sandbox and exits 0" {
@@ -32,6 +43,8 @@ teardown() {
 
 @test "the demo leaves no sandbox running and writes nothing into HOME" {
 	run -0 sh "$TKT_ROOT/share/tkt/examples/demo.sh"
-	run ! pgrep -f 'tkt-sandbox -p 0 --token demo-token'
+	# Its sandbox ran, and is gone.
+	[ -s "$TKT_DEMO_PIDFILE" ]
+	run ! kill -0 "$(cat "$TKT_DEMO_PIDFILE")"
 	[ -z "$(find "$HOME" -mindepth 1 -print -quit)" ]
 }

@@ -5,7 +5,8 @@
 
 bats_require_minimum_version 1.5.0
 
-TKT_ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+# The source tree: above this file (a suite may sit in test/soak/).
+TKT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="${TKT_BIN:-$TKT_ROOT/cmd}:$PATH"
 export TKT_DATADIR="$TKT_ROOT/share/tkt"
 FIXTURES="$TKT_ROOT/test/fixtures"

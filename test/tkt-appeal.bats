@@ -56,7 +56,7 @@ load action_helper
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("error") or has("skipped") | not) and
 	    .result.steps[0].ok and (.result.steps[0].request_id | length == 24)'
 	[ "$(changes "$a")" -eq 0 ]
-	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
+	[ "$(jdone)" -eq 1 ]
 }
 
 @test "appealing a closed or permanently closed ticket fails with Wish's 1010, exit 1" {
@@ -73,7 +73,8 @@ tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (re
 	    .result.error.http == 400 and .result.error.message == "The ticket is closed (code 1010, HTTP 400)" and
 	    .result.steps[0].ok == false)'
 	[ "$(state "$c") $(state "$p")" = "CLOSED PERMANENTLY_CLOSED" ]
-	[ ! -s "$JOURNAL" ]
+	# Each intent, then the read-back showed it did not take effect.
+	[ "$(jdone) $(jdone intent) $(jdone failed)" = "0 2 2" ]
 }
 
 @test "an unknown ticket fails with Wish's 1004; the others are appealed; exit 1" {
@@ -117,7 +118,7 @@ tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (re
 	# SEEN is the updated_at the run saw: the record's, or for a bare id
 	# that of the ticket read first.  HASH is that of the empty string.
 	run -0 --separate-stderr tkt-appeal "$rec" - <<<"$b"
-	[ "$(sort "$JOURNAL" | cut -f 1-6)" = "$(printf '%s\t%s\tappeal\t%s\tcbf29ce484222325\t%s\n' \
+	[ "$(awk -F '\t' '$7 == "done"' "$JOURNAL" | sort | cut -f 1-6)" = "$(printf '%s\t%s\tappeal\t%s\tcbf29ce484222325\t%s\n' \
 	    env "$a" "$ua" "$TEST_NOW" env "$b" "$ub" "$TEST_NOW" | sort)" ]
 	n=$(wc -l <"$STORE")
 	# The same record again: the journal has it; nothing is sent, not even a read.
@@ -134,7 +135,7 @@ tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (re
 	[ "$(reqs | tr '\n' ' ')" = "$(sent appeal "$a") 400 $(read_of "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result | has("skipped") | not)'
 	[ "$(wc -l <"$STORE")" -eq "$n" ]
-	[ "$(wc -l <"$JOURNAL")" -eq 3 ]
+	[ "$(jdone)" -eq 3 ]
 }
 
 @test "a refused token exits 4, stops the run at once and never shows the token" {
@@ -213,7 +214,7 @@ tkt-appeal: <stdin>:1: ticket $b: Internal Server Error (code 9000, HTTP 500) (r
 	run -0 --separate-stderr env TKT_BACKOFF=10ms tkt-appeal -v <<<"$a"
 	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") 200 $(sent appeal "$a") 503 $(read_of "$a") 200 $(sent appeal "$a") 200 " ]
 	printf '%s\n' "$output" | jq -e '.result.ok and (.result.steps[0].request_id | length == 24)'
-	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
+	[ "$(jdone)" -eq 1 ]
 	[ "$(changes "$a")" -eq 1 ]
 }
 

@@ -25,6 +25,19 @@ teardown() {
 	fi
 }
 
+# shop_config MODE: a config of one store, shop, on the sandbox, its token
+# ($TEST_TOKEN) in ~/token of mode MODE.
+shop_config() {
+	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
+	chmod "$1" "$HOME/token"
+	write_config <<YAML
+stores:
+  shop:
+    url: $SANDBOX_URL
+    token_file: ~/token
+YAML
+}
+
 # store_of N: a sandbox store file of N tickets, all awaiting the merchant,
 # each updated a second before the one before it (v3 pages by that time).
 store_of() {
@@ -400,14 +413,7 @@ YAML
 }
 
 @test "a token file open to group or others is refused" {
-	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
-	chmod 640 "$HOME/token"
-	write_config <<YAML
-stores:
-  shop:
-    url: $SANDBOX_URL
-    token_file: ~/token
-YAML
+	shop_config 640
 	run -2 --separate-stderr env -u TKT_API_URL -u TKT_TOKEN tkt-list
 	[ "$stderr" = "tkt-list: token file $HOME/token is open to group or others (mode 0640); run: chmod 600 $HOME/token" ]
 	chmod 600 "$HOME/token"
@@ -558,7 +564,8 @@ YAML
 	# Printed: the 10 newer and 490 ties, then the ties of page 2 not seen
 	# yet (how many depends on the order the server gives ties); no more.
 	local n=${#lines[@]}
-	[ "$n" -gt 500 ] && [ "$n" -le 610 ]
+	[ "$n" -gt 500 ]
+	[ "$n" -le 610 ]
 	[ "$(printf '%s\n' "$output" | jq -r .id | sort -u | wc -l)" -eq "$n" ]
 	[ "$stderr" = "tkt-list: page 2: all 500 tickets of the page were updated at 2026-11-18T12:50:00.250+02:00; more may share that time, and paging by updated_at cannot get past them without losing some
 tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
@@ -591,7 +598,8 @@ tkt-list: the listing stopped at page 2 after $n records: it is incomplete" ]
 @test "an empty v3 list prints nothing and exits 0, or 1 with -e" {
 	serve_v3 0
 	run -0 --separate-stderr tkt-list
-	[ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
 	run -1 --separate-stderr tkt-list -e
 }
 
@@ -885,14 +893,7 @@ tkt-list: store eu: the listing stopped at page 1 after 0 records: it is incompl
 	local d="$BATS_TEST_TMPDIR" t
 	STORE="$d/store.jsonl"
 	start_sandbox -d "$STORE" --seed 11 --tickets 400 --now "$TEST_NOW"
-	printf '%s\n' "$TEST_TOKEN" >"$HOME/token"
-	chmod 600 "$HOME/token"
-	write_config <<YAML
-stores:
-  shop:
-    url: $SANDBOX_URL
-    token_file: ~/token
-YAML
+	shop_config 600
 	unset TKT_API TKT_API_URL TKT_TOKEN
 	run -0 --separate-stderr tkt-list -v --json
 	# One key per state, never states[] (which a strict server ignores,

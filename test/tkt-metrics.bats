@@ -391,7 +391,8 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 }
 
 @test "says what it expects when stdin is a terminal" {
-	run script -qec "timeout 2 tkt-metrics" /dev/null
+	# No input: script(1) hands tkt-metrics the end of file at once.
+	run -0 script -qec "timeout 2 tkt-metrics" /dev/null </dev/null
 	[[ "$output" == *"tkt-metrics: reading records (JSON lines, e.g. from tkt-list -A) from the terminal; end with ^D"* ]]
 }
 

@@ -1412,7 +1412,8 @@ fr_ticket() {
 	         .t[1].shipping_provider.name != $r.shipping_provider and
 	         (.t[1].tracking_number | test("^[A-Z0-9]{10,}$")))))' "$BATS_TEST_TMPDIR/got"
 	n=$(jq -s '[.[] | select(.t | length == 2)] | length' "$BATS_TEST_TMPDIR/got")
-	[ "$n" -ge 8 ] && [ "$n" -le 25 ]
+	[ "$n" -ge 8 ]
+	[ "$n" -le 25 ]
 	# The same every time: the earlier tracking comes from the order's id.
 	oid=$(jq -r 'select(.t | length == 2) | .id' "$BATS_TEST_TMPDIR/got" | head -n 1)
 	run -0 v3 "$SHARED_URL/api/v3/orders/$oid"

@@ -321,7 +321,8 @@ EOF
 	# a dropped connection itself, which the sandbox counts too).
 	n=$(jq -r '.orders[].id' "$T/clean.jsonl" | wc -l)
 	asked=$(requests <<<"$stderr" | grep -c /orders/)
-	[ "$asked" -gt "$n" ] && [ "$asked" -le $((n + 5)) ]
+	[ "$asked" -gt "$n" ]
+	[ "$asked" -le $((n + 5)) ]
 	grep -q '^tkt-list: GET /api/v3/orders/.* (retry)$' <<<"$stderr"
 }
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # demo.sh: what `make demo` runs.  Starts tkt-sandbox with about 200
 # realistic tickets on a free loopback port, runs the main pipelines
-# against it, and stops it again (no process is left behind).
+# against it, and stops it again (no process is left behind).  With
+# TKT_DEMO_PIDFILE set, the sandbox's process id is written to that file
+# (test/demo.bats stops it by that id should the demo itself not).
 set -eu
 # From a build tree (top/share/tkt/examples) the tools are in top/cmd;
 # installed (PREFIX/share/tkt/examples), they are the ones on PATH.
@@ -27,6 +29,7 @@ trap 'exit 130' INT TERM
 tkt-sandbox -p 0 --token demo-token --seed 42 --tickets 200 --now "$TKT_NOW" \
     >"$tmp/origin" 2>"$tmp/sandbox.err" &
 pid=$!
+[ -z "${TKT_DEMO_PIDFILE:-}" ] || echo "$pid" >"$TKT_DEMO_PIDFILE"
 i=0
 while [ ! -s "$tmp/origin" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 TKT_API_URL=$(head -n 1 "$tmp/origin")
