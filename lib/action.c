@@ -28,6 +28,7 @@
  * The network is bounded by -P, not by this.
  */
 #define WINDOW		2048
+#define REFILL		64	/* free slots that wake the record loop */
 
 /*
  * Policy verdicts remembered, by text and locale: the check is pure and
@@ -1774,7 +1775,11 @@ pump(struct actor *A, int turn)
 		A->head = (A->head + 1) % A->njobs;
 		A->count--;
 	}
-	if (A->waiting && A->count < A->njobs)
+	/*
+	 * Room for a batch: the records taken then start in one turn, their
+	 * intents made durable by one fsync, not one each.
+	 */
+	if (A->waiting && A->count <= A->njobs - REFILL)
 		tkt_http_yield(A->http);
 	A->pumping = 0;
 }

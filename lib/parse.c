@@ -139,27 +139,15 @@ digits(const char *s, size_t n, size_t at, size_t cnt, int *out)
 
 static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
-/* 8 and 4 bytes as little-endian numbers, whatever the machine's order. */
+/* n (at most 8) bytes as a little-endian number, whatever the machine's order. */
 static inline uint64_t
-le64(const char *s)
+le(const char *s, size_t n)
 {
-	uint64_t v;
+	uint64_t v = 0;
 
-	memcpy(&v, s, 8);
+	memcpy(&v, s, n);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint64_t
-le32(const char *s)
-{
-	uint32_t v;
-
-	memcpy(&v, s, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
+	v = __builtin_bswap64(v) >> (64 - 8 * n);
 #endif
 	return v;
 }
@@ -202,7 +190,7 @@ time_parse_z(const char *s, time_t *out)
 	/* The separators' places, in each of the 8-byte words. */
 	const uint64_t sa = 0xff0000ff00000000u, sb = 0x0000ff0000ff0000u;
 	const uint64_t sc = 0x00000000ff0000ffu;
-	uint64_t a = le64(s), b = le64(s + 8), c = le32(s + 16);
+	uint64_t a = le(s, 8), b = le(s + 8, 8), c = le(s + 16, 4);
 	int y, mo, d, h, mi, sec;
 
 	if ((a & sa) != 0x2d00002d00000000u ||	/* YYYY-MM- */

@@ -442,11 +442,25 @@ level_tab(const struct pctx *c, uint32_t type)
 	return &c->tab[c->vstate];
 }
 
+/* A kept container n opens at depth d. */
+static ALWAYS_INLINE void
+push(struct pctx *c, int d, const struct tkt_jnode *n, uint32_t type)
+{
+	c->stack[d] = (uint32_t)(n - c->rec->nodes);
+	c->last[d] = TKT_J_NONE;
+	c->wstate[d] = c->vstate;
+	c->isarr[d] = type == TKT_J_ARRAY;
+	c->ltab[d] = level_tab(c, type);
+	c->depth = d + 1;
+	/* An array's elements share its state; an object's members have keys. */
+	if (type == TKT_J_ARRAY)
+		c->vkeep = kept(c, d + 1, c->vstate);
+}
+
 /* end: the byte after the bracket with spans, else 1. */
 static NOINLINE int
 open_gen(struct pctx *c, uint32_t type, size_t end)
 {
-	struct tkt_jnode *n;
 	int d = c->depth;
 
 	if (c->skip > 0) {
@@ -467,16 +481,7 @@ open_gen(struct pctx *c, uint32_t type, size_t end)
 		c->skip = 1;
 		return 1;
 	}
-	n = add_node(c, type, end - 1, end);
-	c->stack[d] = (uint32_t)(n - c->rec->nodes);
-	c->last[d] = TKT_J_NONE;
-	c->wstate[d] = c->vstate;
-	c->isarr[d] = type == TKT_J_ARRAY;
-	c->ltab[d] = level_tab(c, type);
-	c->depth = d + 1;
-	/* An array's elements share its state; an object's members have keys. */
-	if (type == TKT_J_ARRAY)
-		c->vkeep = kept(c, d + 1, c->vstate);
+	push(c, d, add_node(c, type, end - 1, end), type);
 	return 1;
 }
 
@@ -666,20 +671,11 @@ ns_key(void *ctx, const unsigned char *s, size_t len)
 static NOINLINE int
 ns_open(struct pctx *c, uint32_t type)
 {
-	struct tkt_jnode *n;
 	int d = c->depth;
 
 	if (d == 0 || d >= MAX_DEPTH - 1 || c->rec->nnodes == c->rec->capnodes)
 		return open_gen(c, type, 1);
-	n = node_put(c, type, 0, 1);
-	c->stack[d] = (uint32_t)(n - c->rec->nodes);
-	c->last[d] = TKT_J_NONE;
-	c->wstate[d] = c->vstate;
-	c->isarr[d] = type == TKT_J_ARRAY;
-	c->ltab[d] = level_tab(c, type);
-	c->depth = d + 1;
-	if (type == TKT_J_ARRAY)
-		c->vkeep = kept(c, d + 1, c->vstate);
+	push(c, d, node_put(c, type, 0, 1), type);
 	return 1;
 }
 
