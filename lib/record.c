@@ -1477,7 +1477,7 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 {
 	for (;;) {
 		char *line, *nl;
-		size_t len;
+		size_t len, b;
 
 		if (rd->fd == -1) {
 			if (rd->idx >= rd->npaths)
@@ -1518,8 +1518,10 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 		rd->rec.name = rd->name;
 		rd->rec.lineno = rd->lineno;
 		rd->rec.bare = 0;
-		if ((rd->flags & TKT_RD_BAREID) && line[skip_sep(line, 0, len)] != '{') {
-			size_t b = skip_sep(line, 0, len), e = len;
+		/* A line of separators only is a bare id too: line[len] is not ours. */
+		if ((rd->flags & TKT_RD_BAREID) &&
+		    ((b = skip_sep(line, 0, len)) == len || line[b] != '{')) {
+			size_t e = len;
 
 			while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t'))
 				e--;

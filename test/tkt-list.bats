@@ -210,6 +210,16 @@ serve_v3() {
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .due_at == "9999-12-31T23:59:59Z")'
 }
 
+@test "a last line of separators without a newline is an empty id, whatever the line before it held" {
+	local rec
+	rec=$(tkt-list --limit 1 --json)
+	# The line before starts " {": its second byte was read as this one's end.
+	printf ' %s\n,' "$rec" >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-list --json - <"$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-list: <stdin>:2: not a ticket id: ''" ]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(jq -r .id <<<"$rec")" ]
+}
+
 @test "--type and --locale filter, a language matching its regions, lists repeating" {
 	run -0 bash -c 'tkt-list --type ORDER --type PRE_PURCHASE | jq -r .type | sort -u | tr "\n" " "'
 	[ "$output" = "ORDER PRE_PURCHASE " ]
