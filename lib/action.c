@@ -1759,6 +1759,7 @@ pump(struct actor *A, int turn)
 	if (A->pumping)
 		return;
 	A->pumping = 1;
+	tkt_error_clear(&e);
 	/*
 	 * Once an engine turn, before the requests of the turn start: the
 	 * intents of the writes about to be sent reach the disk.  And
@@ -1833,6 +1834,7 @@ drain(struct actor *A)
 	char why[64];
 	struct tkt_error se;
 
+	tkt_error_clear(&se);
 	if (sig)
 		snprintf(why, sizeof(why), "interrupted by %s", tkt_sig_name(sig));
 	else

@@ -98,38 +98,15 @@ tkt_buf_take(struct tkt_buf *b)
 	return s;
 }
 
+/* In buf.c, not utf8.c, which a message's printer calls: no circle. */
 void
-tkt_buf_addmsg(struct tkt_buf *b, const char *s, size_t n)
+tkt_esc_buf(struct tkt_buf *b, const char *s, size_t n, int keep)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i = 0;
+	char piece[TKT_ESC_MAX];
+	int c;
 
-	while (i < n) {
-		size_t bad = tkt_utf8_check(s + i, n - i), k;
-		unsigned char c;
-
-		if (bad == (size_t)-1)
-			bad = n - i;
-		for (k = 0; k < bad; k++) {
-			c = (unsigned char)s[i + k];
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				break;
-		}
-		tkt_buf_add(b, s + i, k);
-		if ((i += k) == n)
-			break;
-		switch (c = (unsigned char)s[i++]) {
-		case '\n':
-			tkt_buf_add(b, "\\n", 2);
-			break;
-		case '\r':
-			tkt_buf_add(b, "\\r", 2);
-			break;
-		default: {
-			char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-			tkt_buf_add(b, x, 4);
-		}
-		}
+	for (size_t i = 0; i < n;) {
+		i += tkt_esc_char(s + i, n - i, keep, piece, &c);
+		tkt_buf_adds(b, piece);
 	}
 }

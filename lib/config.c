@@ -9,8 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "tkt.h"
 
@@ -121,6 +125,9 @@ parse_sla(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
 {
 	if (want(err, path, n, TKT_Y_SCALAR, "sla") == -1)
 		return -1;
+	if (tkt_duration_unitless(n->value))
+		return bad(err, path, n, "sla: '%s' has no unit: %sh?",
+		    n->value, n->value);
 	if (tkt_duration_parse(n->value, out) == -1 || *out <= 0)
 		return bad(err, path, n,
 		    "sla: '%s' is not a duration (e.g. 48h, 2d)%s", n->value, "");
@@ -389,6 +396,7 @@ tkt_config_load(struct tkt_config *c, struct tkt_error *err)
 		c->path = path;
 		if (parse_root(c, err, path, doc->root) == -1) {
 			tkt_yaml_free(doc);
+			tkt_config_free(c);
 			return -1;
 		}
 		tkt_yaml_free(doc);
@@ -619,6 +627,22 @@ trim_token(char *t)
 	return t;
 }
 
+void
+tkt_secrets_guard(void)
+{
+	static int done;
+	struct rlimit no = { 0, 0 };
+
+	if (done)
+		return;
+	done = 1;
+	/* Best effort: a limit that cannot be lowered changes nothing else. */
+	(void)setrlimit(RLIMIT_CORE, &no);
+#ifdef __linux__
+	(void)prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+#endif
+}
+
 char *
 tkt_secret_file(const char *path, const char *what, struct tkt_error *err)
 {
@@ -627,6 +651,7 @@ tkt_secret_file(const char *path, const char *what, struct tkt_error *err)
 	ssize_t n;
 	int fd;
 
+	tkt_secrets_guard();
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
@@ -693,6 +718,7 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 
 	if (s->token != NULL)
 		return 0;
+	tkt_secrets_guard();
 	if (s->chosen && (v = getenv("TKT_TOKEN")) != NULL && *v != '\0') {
 		s->token = xstrdup(v);
 	} else if (s->token_env != NULL) {
@@ -706,6 +732,14 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 	} else if (s->token_file != NULL) {
 		if (tkt_token_file_read(s->token_file, &s->token, &t, err) == -1)
 			return -1;
+		if (*s->token == '\0') {
+			free(s->token);
+			s->token = NULL;
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "store '%s': token file %s is empty (the token goes "
+			    "on its first line)", s->name, s->token_file);
+			return -1;
+		}
 		if (t > 0)
 			s->expiry = t;
 		s->token_stored = 1;
@@ -731,20 +765,37 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
 	return 0;
 }
 
+/*
+ * Is host (n bytes, as the URL has it) a loopback host as tkt-config(5)
+ * names them: localhost, [::1], or an IPv4 address in 127.0.0.0/8 written
+ * as four decimal parts from 0 to 255, none with a leading zero?  A host
+ * that only looks like one (127.1, 127.999999999, 127.0.0.09) is read by
+ * resolvers in other ways, or looked up by DNS: it is none.
+ */
 static int
 is_loopback(const char *host, size_t n)
 {
+	size_t i = 0, k;
+	int parts = 0, v;
+
 	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
 		return 1;
-	if (n == 5 && strncmp(host, "[::1]", 5) == 0)
+	if (n == 5 && memcmp(host, "[::1]", 5) == 0)
 		return 1;
-	if (n >= 4 && strncmp(host, "127.", 4) == 0) {
-		for (size_t i = 4; i < n; i++)
-			if (!isdigit((unsigned char)host[i]) && host[i] != '.')
-				return 0;
-		return 1;
+	if (n < 4 || memcmp(host, "127.", 4) != 0)
+		return 0;
+	for (;;) {
+		for (k = 0, v = 0; k < 3 && i + k < n &&
+		    isdigit((unsigned char)host[i + k]); k++)
+			v = v * 10 + (host[i + k] - '0');
+		if (k == 0 || v > 255 || (k > 1 && host[i] == '0'))
+			return 0;
+		i += k;
+		if (++parts == 4 || i == n || host[i] != '.')
+			break;
+		i++;
 	}
-	return 0;
+	return parts == 4 && i == n;
 }
 
 int

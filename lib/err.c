@@ -125,13 +125,40 @@ tkt_ekind_name(int kind)
 	}
 }
 
+/*
+ * "prog: message\n", or with saved >= 0 "prog: message: strerror(saved)\n",
+ * the message escaped as text shown to a person (tkt_esc_put): a message
+ * quotes what servers and buyers wrote.
+ */
+static void
+say(int saved, const char *fmt, va_list ap)
+{
+	char small[1024], *m = small;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	/* No allocator that reports running out: this is where it reports. */
+	if (n >= (int)sizeof(small) && (m = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(m, (size_t)n + 1, fmt, ap);
+	if (m == NULL)
+		m = small;
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	tkt_esc_put(stderr, m, strlen(m), 0);
+	if (saved >= 0)
+		fprintf(stderr, ": %s", strerror(saved));
+	fputc('\n', stderr);
+	if (m != small)
+		free(m);
+}
+
 void
 tkt_vwarnx(const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say(-1, fmt, ap);
 }
 
 void
@@ -144,16 +171,6 @@ tkt_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "prog: message: strerror(saved)" */
-static void
-vwarn(int saved, const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, ": %s\n", strerror(saved));
-}
-
 void
 tkt_warn(const char *fmt, ...)
 {
@@ -161,7 +178,7 @@ tkt_warn(const char *fmt, ...)
 	int saved = errno;
 
 	va_start(ap, fmt);
-	vwarn(saved, fmt, ap);
+	say(saved, fmt, ap);
 	va_end(ap);
 }
 
@@ -183,7 +200,7 @@ tkt_err(int status, const char *fmt, ...)
 	int saved = errno;
 
 	va_start(ap, fmt);
-	vwarn(saved, fmt, ap);
+	say(saved, fmt, ap);
 	va_end(ap);
 	exit(status);
 }

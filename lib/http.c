@@ -6,7 +6,6 @@
  * later start, so a run does not provoke the 429s it could avoid.
  */
 #include <ctype.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +162,19 @@ tkt_http_new(const struct tkt_http_opts *o, struct tkt_error *err)
 	return h;
 }
 
+/*
+ * Frees an attempt's header list, wiping each line first: one carries
+ * the token ("Authorization: Bearer …"), and freed memory is not cleared.
+ */
+static void
+hdrs_free(struct tkt_http_req *r)
+{
+	for (struct curl_slist *l = r->hdrs; l != NULL; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+}
+
 void
 tkt_http_req_free(struct tkt_http_req *r)
 {
@@ -170,12 +182,11 @@ tkt_http_req_free(struct tkt_http_req *r)
 		return;
 	if (r->easy != NULL)
 		curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
+	hdrs_free(r);
 	free(r->url);
 	free(r->body);
 	tkt_buf_free(&r->resp);
 	r->easy = NULL;
-	r->hdrs = NULL;
 	r->url = r->body = NULL;
 }
 
@@ -248,21 +259,30 @@ tkt_http_after(struct tkt_http *h, struct tkt_http_req *r, long ms)
 }
 
 /*
- * Seconds a server asked to wait, capped at max_wait_ms, as a count of
- * 1/per seconds (per 1000: milliseconds), rounded up.  The cap comes
- * before the conversion, so that no value (1e300, inf) overflows it;
- * NaN and negatives are 0.
+ * Seconds a server asked to wait, as the wait kept: at most max_wait_ms
+ * ($TKT_MAX_WAIT), whatever the header said (1e300 and inf are cut to
+ * it); NaN and negatives are 0.  Every server-given wait goes through
+ * here before anything converts it.
  */
-static int64_t
-capped(const struct tkt_http *h, double secs, double per)
+static double
+wait_cap(const struct tkt_http *h, double secs)
 {
 	double cap = (double)h->o.max_wait_ms / 1000;
 
 	if (!(secs > 0))
 		return 0;
-	if (secs > cap)
-		secs = cap;
-	return (int64_t)ceil(secs * per);
+	return secs < cap ? secs : cap;
+}
+
+/*
+ * A wait (wait_cap) as a count of 1/per seconds (per 1000: milliseconds),
+ * rounded up: the cap comes before the conversion, so that no value
+ * overflows it.
+ */
+static int64_t
+capped(const struct tkt_http *h, double secs, double per)
+{
+	return (int64_t)ceil(wait_cap(h, secs) * per);
 }
 
 int
@@ -388,7 +408,13 @@ wait_secs(const char *v, size_t n)
 	return -1;
 }
 
-/* A count (Wish-Rate-Limit-Remaining), or -1 when it is not digits. */
+/*
+ * A count (Wish-Rate-Limit-Remaining), or -1 when it is not digits; a
+ * count over COUNT_MAX, more calls than any run makes, is COUNT_MAX, so
+ * that the pacer's sums of it cannot overflow.
+ */
+#define COUNT_MAX	1000000000L
+
 static long
 count_of(const char *v, size_t n)
 {
@@ -400,7 +426,7 @@ count_of(const char *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!isdigit((unsigned char)v[i]))
 			return -1;
-		c = c > (LONG_MAX - 9) / 10 ? LONG_MAX : c * 10 + (v[i] - '0');
+		c = c >= COUNT_MAX / 10 ? COUNT_MAX : c * 10 + (v[i] - '0');
 	}
 	return c;
 }
@@ -433,7 +459,7 @@ on_header(char *p, size_t size, size_t n, void *arg)
 	struct tkt_http_req *r = arg;
 	size_t len = size * n, vlen;
 	const char *v;
-	double w, cap = (double)r->eng->o.max_wait_ms / 1000;
+	double w;
 
 	if (header_is(p, len, "Wish-Request-Id", &v, &vlen)) {
 		if (vlen >= sizeof(r->request_id))
@@ -449,10 +475,10 @@ on_header(char *p, size_t size, size_t n, void *arg)
 		r->rl_remaining = count_of(v, vlen);
 	} else if (header_is(p, len, "Wish-Rate-Limit-Reset", &v, &vlen)) {
 		if ((w = wait_secs(v, vlen)) >= 0)
-			r->rl_reset = w < cap ? w : cap;
+			r->rl_reset = wait_cap(r->eng, w);
 	} else if (header_is(p, len, "Retry-After", &v, &vlen)) {
 		if ((w = wait_secs(v, vlen)) >= 0)
-			r->retry_after = w < cap ? w : cap;
+			r->retry_after = wait_cap(r->eng, w);
 	}
 	return len;
 }
@@ -471,8 +497,7 @@ start(struct tkt_http *h, struct tkt_http_req *r)
 
 	if (r->easy != NULL)
 		curl_easy_cleanup(r->easy);
-	curl_slist_free_all(r->hdrs);
-	r->hdrs = NULL;
+	hdrs_free(r);
 	if ((e = curl_easy_init()) == NULL)
 		return -1;
 	r->easy = e;
@@ -643,6 +668,9 @@ finish(struct tkt_http *h, struct tkt_http_req *r, CURLcode rc)
 	int again = 0;
 
 	curl_multi_remove_handle(h->multi, e);
+	/* The attempt is over: its token's copy goes at once. */
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+	hdrs_free(r);
 	h->inflight--;
 	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &secs);
 	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &reqsize);
@@ -855,6 +883,17 @@ tkt_http_redact(const char *url)
 		p += strcspn(p, "&#");
 	}
 	return tkt_buf_take(&b);
+}
+
+char *
+tkt_http_location(const struct tkt_http_req *r)
+{
+	char *u = NULL;
+
+	if (r->easy == NULL || curl_easy_getinfo(r->easy,
+	    CURLINFO_REDIRECT_URL, &u) != CURLE_OK || u == NULL)
+		return NULL;
+	return tkt_http_redact(u);
 }
 
 void

@@ -35,7 +35,7 @@ struct tkt_lint {
 
 struct out {
 	struct tkt_finding	*f;
-	size_t			 n;
+	size_t			 n, cap;
 	const char		*file;
 };
 
@@ -50,23 +50,56 @@ add(struct out *o, unsigned line, unsigned col, int sev, const char *rule,
 	struct tkt_finding *f;
 	va_list ap;
 	char msg[1024];
-	struct tkt_buf b;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* A finding is a line: what it quotes of the file stays on it. */
-	tkt_buf_init(&b);
-	tkt_buf_addmsg(&b, msg, strlen(msg));
-	o->f = xreallocarray(o->f, o->n + 1, sizeof(*o->f));
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		o->f = xreallocarray(o->f, o->cap, sizeof(*o->f));
+	}
 	f = &o->f[o->n++];
 	f->file = xstrdup(o->file);
 	f->line = line;
 	f->col = col;
 	f->severity = sev;
 	f->rule = rule;
-	f->message = tkt_buf_take(&b);
+	f->message = xstrdup(msg);
 	f->locale = locale ? xstrdup(locale) : NULL;
+}
+
+void
+tkt_finding_line(const struct tkt_finding *f, int json, struct tkt_buf *b)
+{
+	const char *sev = f->severity == TKT_SEV_ERROR ? "error" : "warning";
+
+	if (json) {
+		struct tkt_jw w;
+
+		tkt_jw_init(&w, b);
+		tkt_jw_obj(&w);
+		tkt_jw_key(&w, "file");
+		tkt_jw_str(&w, f->file);
+		tkt_jw_key(&w, "line");
+		tkt_jw_int(&w, f->line);
+		tkt_jw_key(&w, "col");
+		tkt_jw_int(&w, f->col);
+		tkt_jw_key(&w, "severity");
+		tkt_jw_str(&w, sev);
+		tkt_jw_key(&w, "rule");
+		tkt_jw_str(&w, f->rule);
+		tkt_jw_key(&w, "message");
+		tkt_jw_str(&w, f->message);
+		tkt_jw_key(&w, "locale");
+		tkt_jw_str(&w, f->locale);
+		tkt_jw_obj_end(&w);
+	} else {
+		tkt_buf_printf(b, "%s:%u:%u: %s: %s: ", f->file, f->line,
+		    f->col, sev, f->rule);
+		/* A message quotes the file: a line break in it stays on the line. */
+		tkt_esc_buf(b, f->message, strlen(f->message), 0);
+	}
+	tkt_buf_addc(b, '\n');
 }
 
 void
@@ -283,7 +316,8 @@ normalize(const char *path)
 	return tkt_buf_take(&b);
 }
 
-#define SCOPES 64
+/* The record's scope, then one per section: template.c bounds the nesting. */
+#define SCOPES (TKT_TMPL_DEPTH + 1)
 
 struct scope {
 	char	*prefix;	/* names inside resolve under it; NULL: none */
@@ -729,7 +763,7 @@ int
 tkt_lint_file(struct tkt_lint *l, const char *path, struct tkt_finding **res,
     size_t *nres, struct tkt_error *err)
 {
-	struct out o = { NULL, 0, path };
+	struct out o = { NULL, 0, 0, path };
 	struct tkt_tmpl *t;
 	struct pset *ps;
 	struct tkt_vars vars = { NULL, 0 };

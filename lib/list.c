@@ -92,6 +92,9 @@ struct lister {
 	struct tkt_pager	*pager;		/* the store's place in its pages */
 	const struct tkt_market	*pagers;	/* whose pager it is */
 	struct tkt_mreq		 nextreq;	/* the next page's request */
+	struct tkt_strset	 pages;		/* the URLs of this store's pages */
+	struct tkt_strset	 ids;		/* the tickets they held */
+	long			 fresh;		/* on this page, not seen before */
 	/* ids */
 	struct tkt_loop		*rd;
 	struct slot		*slots;
@@ -749,13 +752,46 @@ each_ticket(void *arg, struct tkt_error *bad)
 
 	if (bad != NULL) {
 		tkt_error_where(bad, "%s", pagewhere(L, w, sizeof(w)));
+		/* The answer that carried it: the page's. */
+		snprintf(bad->request_id, sizeof(bad->request_id), "%s",
+		    L->page.request_id);
 		fail(L, bad);
-	} else
+	} else {
+		L->fresh += tkt_strset_add(&L->ids, S->nm.id);
 		emit(L, S, &S->nm, storewhere(L, sw, sizeof(sw)));
+	}
 	return more(L);
 }
 
 static void page_done(struct tkt_http_req *, void *);
+
+/*
+ * Does the listing make no progress: a page that held no ticket not seen
+ * before on this store, or a next page that was fetched already?  A
+ * server that hands out the same pages over and over would keep it going
+ * for ever: said (naming the store), and 1.  A listing that progresses
+ * has no cap (tkt-list(1), Paging).
+ */
+static int
+stuck(struct lister *L)
+{
+	const char *store = L->srcs[L->cur].store->name;
+	char *u;
+
+	if (L->fresh == 0) {
+		tkt_warnx("store %s: page %ld holds no ticket that the listing "
+		    "had not seen: it makes no progress", store, L->pageno);
+		return 1;
+	}
+	if (tkt_strset_add(&L->pages, L->nextreq.url))
+		return 0;
+	u = tkt_http_redact(L->nextreq.url);
+	tkt_warnx("store %s: page %ld: the next page it names (%s) was "
+	    "fetched already: the listing makes no progress", store,
+	    L->pageno, u);
+	free(u);
+	return 1;
+}
 
 static void
 next_page(struct lister *L)
@@ -786,6 +822,7 @@ page_done(struct tkt_http_req *r, void *arg)
 		return;
 	}
 	tkt_error_clear(&e);
+	L->fresh = 0;
 	rc = S->mk->pager_page(L->pager, &L->env, data, &S->nm, &L->line,
 	    each_ticket, L, &L->nextreq, &e);
 	if (e.msg[0] != '\0') {
@@ -797,12 +834,12 @@ page_done(struct tkt_http_req *r, void *arg)
 	 * --with-orders, once its records are printed (then()).
 	 */
 	fflush(stdout);
-	if (rc == TKT_PG_MORE && more(L)) {
+	if (rc == TKT_PG_MORE && more(L) && !stuck(L)) {
 		then(L, next_page);
 		return;
 	}
 	tkt_mreq_free(&L->nextreq);
-	if (rc == TKT_PG_STOP)
+	if (rc == TKT_PG_STOP || (rc == TKT_PG_MORE && more(L)))
 		incomplete(L);
 	then(L, next_store);
 }
@@ -821,6 +858,9 @@ start_listing(struct lister *L)
 		L->pagers->pager_free(L->pager);
 	L->pager = S->mk->pager_new(S->store, &f, &first);
 	L->pagers = S->mk;
+	tkt_strset_free(&L->pages);
+	tkt_strset_free(&L->ids);
+	tkt_strset_add(&L->pages, first.url);
 	submit_page(L, &first, page_done);
 }
 
@@ -1217,6 +1257,8 @@ tkt_list_main(struct tkt_list_opts *o)
 		tkt_http_run(L.http);
 		tkt_http_req_free(&L.page);
 		tkt_mreq_free(&L.nextreq);
+		tkt_strset_free(&L.pages);
+		tkt_strset_free(&L.ids);
 		if (L.pager != NULL)
 			L.pagers->pager_free(L.pager);
 	} else {

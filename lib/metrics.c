@@ -925,9 +925,12 @@ static void
 table_counts(struct tkt_buf *b, const char *label, const struct counts *c)
 {
 	tkt_buf_printf(b, "%-16s", label);
-	for (size_t i = 0; i < c->n; i++)
-		tkt_buf_printf(b, "%s%s %ju", i ? "  " : " ", c->v[i].name,
-		    (uintmax_t)c->v[i].n);
+	for (size_t i = 0; i < c->n; i++) {
+		/* A value as the records gave it: escaped for a person. */
+		tkt_buf_adds(b, i ? "  " : " ");
+		tkt_esc_buf(b, c->v[i].name, strlen(c->v[i].name), 0);
+		tkt_buf_printf(b, " %ju", (uintmax_t)c->v[i].n);
+	}
 	tkt_buf_addc(b, '\n');
 }
 
@@ -965,12 +968,14 @@ table_one(const struct tkt_metrics *m, const struct mgroup *g,
 void
 tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 {
+	struct tkt_buf key;
 	char d[32];
 
 	if (m->o.by == TKT_BY_NONE) {
 		table_one(m, &m->g[0], b);
 		return;
 	}
+	tkt_buf_init(&key);
 	tkt_duration_human(m->o.due_within, d, sizeof(d));
 	tkt_buf_printf(b, "%-20s %7s %6s %5s %6s %7s %7s %7s %7s %6s %6s\n",
 	    "GROUP", "TICKETS", "DUE", "LATE", "LATE%", "1ST p50", "1ST p90",
@@ -986,8 +991,14 @@ tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 		have = csat_share(g, &v);
 		fmt_pct(have, v, cs, sizeof(cs));
 		snprintf(due, sizeof(due), "%ju", (uintmax_t)g->due_within);
+		/* A group's name is a value of the records: escaped. */
+		tkt_buf_reset(&key);
+		if (g->key != NULL)
+			tkt_esc_buf(&key, g->key, strlen(g->key), 0);
+		else
+			tkt_buf_adds(&key, "(none)");
 		tkt_buf_printf(b, "%-20s %7ju %6ju %5ju %s%6s%s %7s %7s %7ju %7s "
-		    "%s%6s%s %6ju\n", g->key ? g->key : "(none)",
+		    "%s%6s%s %6ju\n", key.s,
 		    (uintmax_t)g->tickets, (uintmax_t)g->due, (uintmax_t)g->late,
 		    paint(m, hl), lr, unpaint(m, hl),
 		    fmt_dur(&g->pfirst, g->pfirst.p50, a, sizeof(a)),
@@ -997,6 +1008,7 @@ tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 	}
 	tkt_buf_printf(b, "(DUE<: due within %s; day and week are of opened_at, UTC)\n",
 	    d);
+	tkt_buf_free(&key);
 }
 
 /* --fail-if */
@@ -1015,6 +1027,13 @@ key_seconds(const char *key)
 		return 1;
 	return dot != NULL && dot - key > 2 && memcmp(dot - 2, "_s", 2) == 0 &&
 	    strcmp(dot + 1, "n") != 0;
+}
+
+/* Is key a share, from 0 to 1 (a percentage)? */
+static int
+key_share(const char *key)
+{
+	return strcmp(key, "late_rate") == 0 || strcmp(key, "csat") == 0;
 }
 
 static int
@@ -1084,9 +1103,22 @@ fail_item(struct tkt_failif *f, const char *item, size_t len,
 	while (*q == ' ')
 		q++;
 	v = strtod(q, &end);
-	if (end != q && *end == '%' && end[1] == '\0' && isfinite(v))
+	if (end != q && *end == '%' && end[1] == '\0' && isfinite(v)) {
 		v /= 100;
-	else if (end != q && *end == '\0' && isfinite(v) &&
+		if (key_share(key) && v > 1) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "--fail-if: '%s': %s is a share, never above 100%%",
+			    p, key);
+			goto fail;
+		}
+	} else if (end != q && *end == '\0' && isfinite(v) && key_share(key) &&
+	    v > 1) {
+		/* "late_rate>5" can never hold: 5% was meant. */
+		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+		    "--fail-if: '%s': %s is a share from 0 to 1, never above "
+		    "1: %s%%?", p, key, q);
+		goto fail;
+	} else if (end != q && *end == '\0' && isfinite(v) &&
 	    (*q == '-' || *q == '.' || (*q >= '0' && *q <= '9')))
 		;
 	else if (key_seconds(key) && tkt_duration_parse(q, &secs) == 0)

@@ -158,11 +158,21 @@ tkt_opt_num(const char *opt, const char *arg, long long min, long long max)
 	return n;
 }
 
+/* Exits 2 when arg is a number without a unit, suggesting unit. */
+static void
+need_unit(const char *opt, const char *arg, const char *unit)
+{
+	if (tkt_duration_unitless(arg))
+		tkt_errx(TKT_EXIT_USAGE, "%s: '%s' has no unit: %s%s?", opt,
+		    arg, arg, unit);
+}
+
 int64_t
 tkt_opt_duration(const char *opt, const char *arg)
 {
 	int64_t d;
 
+	need_unit(opt, arg, "h");
 	if (tkt_duration_parse(arg, &d) == -1)
 		tkt_errx(TKT_EXIT_USAGE, "%s: '%s' is not a duration (90m, 6h, "
 		    "2d)", opt, arg);
@@ -204,6 +214,7 @@ tkt_opt_since(const char *opt, const char *arg)
 
 	if (arg == NULL)
 		return (time_t)-1;
+	need_unit(opt, arg, "d");
 	if (tkt_since_parse(arg, tkt_now(), &t) == -1)
 		tkt_errx(TKT_EXIT_USAGE, "%s: '%s' is neither a duration (30d, "
 		    "48h) nor a time (2026-11-01T00:00:00Z)", opt, arg);

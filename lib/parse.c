@@ -99,6 +99,14 @@ tkt_duration_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+int
+tkt_duration_unitless(const char *s)
+{
+	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
+
+	return n > 0 && s[n] == '\0' && strspn(s, "0") < n;
+}
+
 /*
  * A time read must be one tkt can write, "YYYY-MM-DDTHH:MM:SSZ", so that
  * it is written back as the same instant (tkt.h, TKT_TIME_MIN).

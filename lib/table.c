@@ -75,25 +75,52 @@ due_text(time_t due, char *buf, size_t len, int *level)
 	}
 }
 
-/* Writes s cut to at most max code points (0: no cut), one line. */
-static void
-put_cut(FILE *fp, const char *s, int max)
+/* The first character of s[0..n) on one line: a newline, return or tab is a space. */
+static size_t
+line_char(const char *s, size_t n, char piece[TKT_ESC_MAX], int *cols)
 {
-	int cps = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c & 0xc0) != 0x80) {
-			if (max > 0 && cps == max - 1 && strlen(s) > 1 &&
-			    tkt_utf8_count(s, strlen(s)) > 1) {
-				fputs("…", fp);
-				return;
-			}
-			cps++;
-		}
-		fputc(c == '\n' || c == '\r' || c == '\t' ? ' ' : c, fp);
+	if (*s == '\n' || *s == '\r' || *s == '\t') {
+		piece[0] = ' ';
+		piece[1] = '\0';
+		*cols = 1;
+		return 1;
 	}
+	return tkt_esc_char(s, n, 0, piece, cols);
+}
+
+/*
+ * Writes s on one line, escaped as text shown to a person (tkt_esc_char),
+ * cut to at most max columns with "…" (0: no cut), then padded with
+ * spaces to pad columns.
+ */
+static void
+put_cut(FILE *fp, const char *s, int max, int pad)
+{
+	char piece[TKT_ESC_MAX];
+	size_t n = strlen(s), i;
+	int cols = 0, total = 0, c;
+
+	for (i = 0; max > 0 && i < n; total += c)
+		i += line_char(s + i, n - i, piece, &c);
+	for (i = 0; i < n; cols += c) {
+		i += line_char(s + i, n - i, piece, &c);
+		if (max > 0 && total > max && cols + c > max - 1) {
+			fputs("…", fp);
+			cols++;
+			break;
+		}
+		fputs(piece, fp);
+	}
+	for (; cols < pad; cols++)
+		fputc(' ', fp);
+}
+
+/* A column of a row: s padded to w columns, then two spaces. */
+static void
+cell(FILE *fp, const char *s, int w)
+{
+	put_cut(fp, s, 0, w);
+	fputs("  ", fp);
 }
 
 static const char *
@@ -123,30 +150,52 @@ tkt_table_row(FILE *fp, const struct tkt_rec *r, int color)
 	    sizeof(waiting));
 	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), due,
 	    sizeof(due), &level);
-	fprintf(fp, "%-24s  %-12s  %-18s  %-6s  %-12s  ", str(r, "id", "-"),
-	    short_type(str(r, "type", "-")), str(r, "state", "-"),
-	    str(r, "locale", "und"), waiting);
+	cell(fp, str(r, "id", "-"), 24);
+	cell(fp, short_type(str(r, "type", "-")), 12);
+	cell(fp, str(r, "state", "-"), 18);
+	cell(fp, str(r, "locale", "und"), 6);
+	fprintf(fp, "%-12s  ", waiting);
 	if (color && level > 0)
 		fprintf(fp, "%s%-12s%s  ", level == 2 ? RED : YELLOW, due, RESET);
 	else
 		fprintf(fp, "%-12s  ", due);
-	put_cut(fp, str(r, "subject", ""), w > used + 10 ? w - used : (w ? 10 : 0));
+	put_cut(fp, str(r, "subject", ""), w > used + 10 ? w - used : (w ? 10 : 0),
+	    0);
 	fputc('\n', fp);
 }
 
-/* Each line of a message, indented. */
+/* Each line of a message, indented, escaped but for its tabs. */
 static void
 put_text(FILE *fp, const char *indent, const char *s)
 {
+	char piece[TKT_ESC_MAX];
+	size_t n = strlen(s), k;
+	int c;
+
 	fputs(indent, fp);
-	for (; *s != '\0'; s++) {
-		if (*s == '\r')
+	for (size_t i = 0; i < n; i += k) {
+		k = 1;
+		if (s[i] == '\r')
 			continue;
-		fputc(*s, fp);
-		if (*s == '\n' && s[1] != '\0')
-			fputs(indent, fp);
+		if (s[i] == '\n') {
+			fputc('\n', fp);
+			if (i + 1 < n)
+				fputs(indent, fp);
+			continue;
+		}
+		k = tkt_esc_char(s + i, n - i, TKT_ESC_TAB, piece, &c);
+		fputs(piece, fp);
 	}
 	fputc('\n', fp);
+}
+
+/* pre, then s on one line, escaped (put_cut), then post. */
+static void
+put_field(FILE *fp, const char *pre, const char *s, const char *post)
+{
+	fputs(pre, fp);
+	put_cut(fp, s, 0, 0);
+	fputs(post, fp);
 }
 
 void
@@ -159,15 +208,16 @@ tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 
 	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), due,
 	    sizeof(due), &level);
-	fprintf(fp, "%s%s%s  %s  %s  %s", color ? BOLD : "", str(r, "id", "-"),
-	    color ? RESET : "", str(r, "type", "-"), str(r, "state", "-"),
-	    str(r, "locale", "und"));
+	put_field(fp, color ? BOLD : "", str(r, "id", "-"), color ? RESET : "");
+	put_field(fp, "  ", str(r, "type", "-"), "  ");
+	put_field(fp, "", str(r, "state", "-"), "  ");
+	put_field(fp, "", str(r, "locale", "und"), "");
 	if (level > 0)
 		fprintf(fp, "  %s%s%s", color ? (level == 2 ? RED : YELLOW) : "",
 		    due, color ? RESET : "");
-	fprintf(fp, "\nSubject: %s\n", str(r, "subject", ""));
+	put_field(fp, "\nSubject: ", str(r, "subject", ""), "\n");
 	if (tkt_rec_str(r, tkt_rec_path(r, "sub_label"), NULL) != NULL)
-		fprintf(fp, "Label: %s\n", str(r, "sub_label", ""));
+		put_field(fp, "Label: ", str(r, "sub_label", ""), "\n");
 	/* tkt-list --lang: the language the translations came back in. */
 	lang = tkt_rec_str(r, tkt_rec_get(r, root, "content_locale"), NULL);
 	reps = tkt_rec_get(r, root, "replies");
@@ -182,18 +232,20 @@ tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 		    sizeof(when));
 		fprintf(fp, "\n  %s%s  %s", color ? DIM : "", when,
 		    color ? RESET : "");
-		if (snd != NULL && strcmp(snd, "USER") == 0)
-			fprintf(fp, "%sbuyer%s%s%s\n", color ? BOLD : "",
-			    color ? RESET : "",
-			    tkt_rec_path(r, "buyer.name") &&
-			    tkt_rec_str(r, tkt_rec_path(r, "buyer.name"), NULL) ?
-			    " · " : "", str(r, "buyer.name", ""));
-		else
-			fprintf(fp, "%s\n", snd ? snd : "?");
+		if (snd != NULL && strcmp(snd, "USER") == 0) {
+			fprintf(fp, "%sbuyer%s", color ? BOLD : "",
+			    color ? RESET : "");
+			if (tkt_rec_str(r, tkt_rec_path(r, "buyer.name"), NULL))
+				put_field(fp, " · ", str(r, "buyer.name", ""), "");
+			fputc('\n', fp);
+		} else
+			put_field(fp, "", snd ? snd : "?", "\n");
 		put_text(fp, "    ", msg ? msg : "");
 		if (tr != NULL && (msg == NULL || strcmp(tr, msg) != 0)) {
-			fprintf(fp, "    %s[translation%s%s]%s\n", color ? DIM : "",
-			    lang ? ", " : "", lang ? lang : "", color ? RESET : "");
+			fprintf(fp, "    %s[translation", color ? DIM : "");
+			if (lang != NULL)
+				put_field(fp, ", ", lang, "");
+			fprintf(fp, "]%s\n", color ? RESET : "");
 			put_text(fp, "    ", tr);
 		}
 		if (imgs != NULL && imgs->nchild > 0)

@@ -40,14 +40,20 @@ struct variant {
 	char			*text;
 	size_t			 len;
 	struct tok		*t;
-	size_t			 nt;
+	size_t			 nt, tcap;
 	struct tkt_tmpl_tag	*tags;
 	size_t			 ntags;
 	unsigned		 kline, kcol;	/* the locale key */
 	unsigned		 line, col;	/* the value (block indicator) */
 	int			 style;
 	unsigned		 indent;	/* block scalars: content indent */
+	size_t			*lstart;	/* the text's line starts */
+	size_t			 nlstart;
+	size_t			*cpblk;		/* code points before each CP_BLOCK */
 };
+
+/* pos_of's index: a code-point count every CP_BLOCK bytes of a text. */
+#define CP_BLOCK 64
 
 struct mlist {
 	char	**v;
@@ -89,9 +95,8 @@ diag(struct tkt_tmpl *t, unsigned line, unsigned col, const char *locale,
 	{
 		char tmp[1024];
 
-		/* One line, whatever text it quotes (a name, a tag). */
 		vsnprintf(tmp, sizeof(tmp), fmt, ap);
-		tkt_buf_addmsg(&b, tmp, strlen(tmp));
+		tkt_buf_adds(&b, tmp);
 	}
 	va_end(ap);
 	d->msg = tkt_buf_take(&b);
@@ -153,19 +158,66 @@ variant_layout(struct variant *v, const char *raw, size_t rawlen)
 	}
 }
 
+/*
+ * Indexes v->text once, so that pos_of costs a binary search and a block's
+ * worth of counting rather than a scan from the start of the text (that
+ * made loading and linting quadratic in the number of tags).
+ */
+static void
+index_text(struct variant *v)
+{
+	size_t nblk = v->len / CP_BLOCK + 1, cnt = 0, cap = 16;
+
+	v->lstart = xreallocarray(NULL, cap, sizeof(*v->lstart));
+	v->lstart[0] = 0;
+	v->nlstart = 1;
+	v->cpblk = xreallocarray(NULL, nblk, sizeof(*v->cpblk));
+	for (size_t i = 0; i < v->len; i++) {
+		if (i % CP_BLOCK == 0)
+			v->cpblk[i / CP_BLOCK] = cnt;
+		if (((unsigned char)v->text[i] & 0xc0) != 0x80)
+			cnt++;
+		if (v->text[i] == '\n') {
+			if (v->nlstart == cap)
+				v->lstart = xreallocarray(v->lstart, cap *= 2,
+				    sizeof(*v->lstart));
+			v->lstart[v->nlstart++] = i + 1;
+		}
+	}
+	if (v->len % CP_BLOCK == 0)
+		v->cpblk[v->len / CP_BLOCK] = cnt;
+}
+
+/* Code points in the first off bytes of v->text. */
+static size_t
+cp_before(const struct variant *v, size_t off)
+{
+	size_t b = off / CP_BLOCK;
+
+	return v->cpblk[b] + tkt_utf8_count(v->text + b * CP_BLOCK,
+	    off - b * CP_BLOCK);
+}
+
 static void
 pos_of(const struct variant *v, size_t off, unsigned *line, unsigned *col)
 {
-	size_t ls = 0, nl = 0, cps;
+	size_t lo = 0, hi, nl, ls, cps;
 
 	if (off > v->len)
 		off = v->len;
-	for (size_t i = 0; i < off; i++)
-		if (v->text[i] == '\n') {
-			nl++;
-			ls = i + 1;
-		}
-	cps = tkt_utf8_count(v->text + ls, off - ls);
+	/* The last line start at or before off: nl newlines precede it. */
+	hi = v->nlstart;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->lstart[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	nl = lo;
+	ls = v->lstart[lo];
+	cps = cp_before(v, off) - cp_before(v, ls);
 	switch (v->style) {
 	case S_LITERAL:
 		*line = v->line + 1 + (unsigned)nl;
@@ -241,7 +293,10 @@ add_tok(struct variant *v, int kind, size_t off, size_t len)
 {
 	struct tok *k;
 
-	v->t = xreallocarray(v->t, v->nt + 1, sizeof(*v->t));
+	if (v->nt == v->tcap) {
+		v->tcap = v->tcap ? v->tcap * 2 : 16;
+		v->t = xreallocarray(v->t, v->tcap, sizeof(*v->t));
+	}
 	k = &v->t[v->nt++];
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
@@ -261,7 +316,7 @@ static int
 compile(struct tkt_tmpl *t, struct variant *v)
 {
 	const char *s = v->text;
-	size_t n = v->len, i = 0, from = 0, *open = NULL, nopen = 0;
+	size_t n = v->len, i = 0, from = 0, open[TKT_TMPL_DEPTH], nopen = 0;
 	size_t nd0 = t->nd;
 	unsigned line, col;
 
@@ -377,7 +432,13 @@ compile(struct tkt_tmpl *t, struct variant *v)
 		}
 		split_path(k);
 		if (kind == K_SEC || kind == K_INV) {
-			open = xreallocarray(open, nopen + 1, sizeof(*open));
+			if (nopen == TKT_TMPL_DEPTH) {
+				diag(t, line, col, v->locale,
+				    "'{{%c%s}}': sections nested more than %d "
+				    "deep", kind == K_SEC ? '#' : '^', body,
+				    TKT_TMPL_DEPTH);
+				goto out;
+			}
 			open[nopen++] = v->nt - 1;
 		} else if (kind == K_END) {
 			struct tok *sec;
@@ -408,16 +469,15 @@ compile(struct tkt_tmpl *t, struct variant *v)
 		    sec->kind == K_SEC ? '#' : '^', sec->path);
 	}
 out:
-	free(open);
 	if (t->nd > nd0)
 		return -1;
+	v->tags = xreallocarray(NULL, v->nt ? v->nt : 1, sizeof(*v->tags));
 	for (size_t j = 0; j < v->nt; j++) {
 		struct tok *k = &v->t[j];
 		struct tkt_tmpl_tag *g;
 
 		if (k->kind == K_TEXT)
 			continue;
-		v->tags = xreallocarray(v->tags, v->ntags + 1, sizeof(*v->tags));
 		g = &v->tags[v->ntags++];
 		g->kind = k->kind == K_VAR ? '$' : k->kind == K_SEC ? '#' :
 		    k->kind == K_INV ? '^' : '/';
@@ -539,6 +599,7 @@ load_body(struct tkt_tmpl *t, const struct tkt_ynode *b, const char *raw,
 		v->line = val->line;
 		v->col = val->col;
 		variant_layout(v, raw, rawlen);
+		index_text(v);
 		compile(t, v);
 	}
 }
@@ -675,6 +736,8 @@ tkt_tmpl_free(struct tkt_tmpl *t)
 		}
 		free(v->t);
 		free(v->tags);
+		free(v->lstart);
+		free(v->cpblk);
 		free(v->locale);
 		free(v->text);
 	}
@@ -936,7 +999,8 @@ tkt_md_escape(struct tkt_buf *b, const char *s, size_t len)
 	tkt_buf_add(b, s + from, len - from);
 }
 
-#define CTX_MAX 32
+/* A section pushes one context at most, and compile bounds the nesting. */
+#define CTX_MAX (TKT_TMPL_DEPTH + 1)
 
 struct rctx {
 	const struct tkt_tmpl		*t;
@@ -1017,8 +1081,10 @@ missing(struct rctx *c, const struct tok *k, const char *why)
 	return -1;
 }
 
+/* Renders tokens [from, to), inside level sections. */
 static int
-render_range(struct rctx *c, size_t from, size_t to, struct tkt_buf *out)
+render_range(struct rctx *c, size_t from, size_t to, int level,
+    struct tkt_buf *out)
 {
 	for (size_t i = from; i < to; i++) {
 		const struct tok *k = &c->v->t[i];
@@ -1062,6 +1128,18 @@ render_range(struct rctx *c, size_t from, size_t to, struct tkt_buf *out)
 			break;
 		case K_SEC:
 		case K_INV:
+			if (level >= TKT_TMPL_DEPTH || c->depth >= CTX_MAX) {
+				unsigned line, col;
+
+				/* compile refuses this: a guard for the stack. */
+				pos_of(c->v, k->off, &line, &col);
+				tkt_error_set(c->err, TKT_EXIT_NO, TKT_E_LOCAL,
+				    "template %s, locale %s: line %u, column "
+				    "%u: sections nested more than %d deep at "
+				    "{{%s}}", c->t->name, c->v->locale, line,
+				    col, TKT_TMPL_DEPTH, k->path);
+				return -1;
+			}
 			if (k->isvar) {
 				s = var_get(c->env, k->path + 5);
 				on = s != NULL && *s != '\0';
@@ -1071,26 +1149,23 @@ render_range(struct rctx *c, size_t from, size_t to, struct tkt_buf *out)
 				on = truthy(n);
 			}
 			if (k->kind == K_INV) {
-				if (!on && render_range(c, i + 1, k->jump, out) == -1)
+				if (!on && render_range(c, i + 1, k->jump,
+				    level + 1, out) == -1)
 					return -1;
 			} else if (on && n != NULL && n->type == TKT_J_ARRAY) {
-				if (c->depth >= CTX_MAX)
-					return missing(c, k, "sections nested "
-					    "too deeply at");
 				for (const struct tkt_jnode *e = tkt_rec_child(c->r, n);
 				    e != NULL; e = tkt_rec_next(c->r, e)) {
 					c->stack[c->depth++] = e;
-					if (render_range(c, i + 1, k->jump, out) == -1)
+					if (render_range(c, i + 1, k->jump,
+					    level + 1, out) == -1)
 						return -1;
 					c->depth--;
 				}
 			} else if (on) {
-				if (c->depth >= CTX_MAX)
-					return missing(c, k, "sections nested "
-					    "too deeply at");
 				if (n != NULL)
 					c->stack[c->depth++] = n;
-				if (render_range(c, i + 1, k->jump, out) == -1)
+				if (render_range(c, i + 1, k->jump, level + 1,
+				    out) == -1)
 					return -1;
 				if (n != NULL)
 					c->depth--;
@@ -1124,7 +1199,7 @@ tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
 	c.err = err;
 	c.stack[0] = &r->nodes[0];
 	c.depth = 1;
-	return render_range(&c, 0, c.v->nt, out);
+	return render_range(&c, 0, c.v->nt, 0, out);
 }
 
 /*

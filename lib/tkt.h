@@ -132,12 +132,6 @@ void	tkt_buf_adds(struct tkt_buf *, const char *);
 void	tkt_buf_printf(struct tkt_buf *, const char *fmt, ...) TKT_PRINTF(2, 3);
 /* Steals the bytes: returns a new string, leaves the buffer empty. */
 char	*tkt_buf_take(struct tkt_buf *);
-/*
- * Appends text quoted in a message of one line of UTF-8 (file:line:col:
- * …): a line break as \n or \r, another control character or a byte that
- * is not UTF-8 as \xHH.
- */
-void	tkt_buf_addmsg(struct tkt_buf *, const char *, size_t);
 
 /* json.c: writing JSON text into a buffer, and escaping. */
 void	tkt_json_str(struct tkt_buf *, const char *, size_t);
@@ -172,6 +166,12 @@ int	tkt_num_parse(const char *, long long min, long long max,
 	    long long *out, const char **errstr);
 /* "90m", "48h", "2d", "1w", "30s"; a bare number is seconds.  Seconds out. */
 int	tkt_duration_parse(const char *, int64_t *out);
+/*
+ * Is s a bare number other than 0 ("48")?  Where a user writes a
+ * duration, such a number has no unit to go by, and is refused rather
+ * than taken for seconds.
+ */
+int	tkt_duration_unitless(const char *);
 /* RFC 3339 ("…Z", "…+02:00", fractions allowed) or zone-less UTC; "YYYY-MM-DD" is midnight UTC. */
 int	tkt_time_parse(const char *, time_t *out);
 int	tkt_time_parsen(const char *, size_t, time_t *out);
@@ -196,6 +196,25 @@ time_t	tkt_now(void);
 /* Returns the offset of the first invalid byte, or (size_t)-1 if valid. */
 size_t	tkt_utf8_check(const char *, size_t);
 size_t	tkt_utf8_count(const char *, size_t);	/* code points */
+/*
+ * Text shown to a person (tables, threads, messages on stderr), never
+ * JSON: a control character (C0, DEL, C1) or a byte of invalid UTF-8
+ * comes out as a backslash and three octal digits for each of its bytes,
+ * ESC as "\033" (tkt(7), Common conventions).  Newline and tab stay
+ * as they are where keep says (TKT_ESC_NL, TKT_ESC_TAB).
+ *
+ * tkt_esc_char shows the first character of s[0..n) (n > 0) into out,
+ * NUL-terminated, and returns the bytes of s it took, *cols the columns
+ * it fills (1, or 4 for each byte escaped).  tkt_esc_put writes s to fp
+ * so, returning its columns; tkt_esc_buf (buf.c) appends it to b.
+ */
+#define TKT_ESC_NL	0x1
+#define TKT_ESC_TAB	0x2
+#define TKT_ESC_MAX	17
+size_t	tkt_esc_char(const char *s, size_t n, int keep, char out[TKT_ESC_MAX],
+	    int *cols);
+size_t	tkt_esc_put(FILE *, const char *s, size_t n, int keep);
+void	tkt_esc_buf(struct tkt_buf *, const char *s, size_t n, int keep);
 
 /* datadir.c: where share/tkt is ($TKT_DATADIR, beside the binary, or PREFIX). */
 const char *tkt_datadir(void);
@@ -309,6 +328,13 @@ int		 tkt_store_token(struct tkt_store *, struct tkt_error *);
  */
 int		 tkt_token_file_read(const char *path, char **token,
 		    time_t *expiry, struct tkt_error *);
+/*
+ * Once a process holds a secret, no core dump may hold it too: sets
+ * RLIMIT_CORE to 0 and, on Linux, makes the process not dumpable (nor
+ * open to ptrace by its user).  Called before any secret is read;
+ * a second call does nothing.  tkt-config(5), Secrets.
+ */
+void		 tkt_secrets_guard(void);
 /* A new secret read from a file that group and others cannot read. */
 char		*tkt_secret_file(const char *path, const char *what,
 		    struct tkt_error *);
@@ -458,6 +484,15 @@ int	tkt_strs_has(const struct tkt_strs *, const char *);
 /* A locale filter: "fr" matches "fr" and "fr-CA"; "fr-CA" only itself. */
 int	tkt_strs_locale(const struct tkt_strs *, const char *locale);
 void	tkt_strs_free(struct tkt_strs *);
+/* A set of strings, hashed: what a listing has seen, however long it runs. */
+struct tkt_strset {
+	char	**slot;		/* NULL: empty */
+	size_t	  n, cap;	/* cap 0, or a power of two */
+};
+/* Adds a copy of s: 1 when it was not in the set, 0 when it was. */
+int	tkt_strset_add(struct tkt_strset *, const char *s);
+/* Empties the set (it may be used again). */
+void	tkt_strset_free(struct tkt_strset *);
 
 /*
  * opt.c: the one contract of the seven tools.  A tool's options are one

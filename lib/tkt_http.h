@@ -102,6 +102,12 @@ int		 tkt_http_stopped(const struct tkt_http *);
 void		 tkt_http_req_free(struct tkt_http_req *);
 /* A copy of url with any access_token value replaced by "…" (new). */
 char		*tkt_http_redact(const char *url);
+/*
+ * Where a redirect answer to r points (its Location, made absolute and
+ * redacted as tkt_http_redact does; new), or NULL: redirects are never
+ * followed.  Valid until r is sent again or freed.
+ */
+char		*tkt_http_location(const struct tkt_http_req *);
 /* Percent-encodes s into b (form and query values). */
 void		 tkt_url_encode(struct tkt_buf *, const char *s);
 /* Counters for -v and benchmarks. */

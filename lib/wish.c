@@ -202,15 +202,29 @@ verdict(const struct tkt_http_req *r, const struct envread *v,
 	const char *m = v->msg;
 	size_t mlen = v->mlen;
 	int code = v->has_code, tok;
+	char cs[32] = "";
 
 	err->code = (long)c;
 	tok = code ? tkt_wish_token_code(url_api(r->url), (long)c) :
 	    TKT_TOKEN_NO;
+	if (code)
+		snprintf(cs, sizeof(cs), ", code %lld", c);
+	if (r->status == 301 || r->status == 302 || r->status == 303 ||
+	    r->status == 307 || r->status == 308) {
+		/* Not followed: Wish's API does not redirect. */
+		char *loc = tkt_http_location(r);
+
+		tkt_error_set(err, TKT_EXIT_REMOTE, TKT_E_REMOTE,
+		    "HTTP %ld (a redirect%s%.300s; the origin may be wrong)",
+		    r->status, loc != NULL ? " to " : "", loc ? loc : "");
+		free(loc);
+		return -1;
+	}
 	if (r->status == 401 || tok != TKT_TOKEN_NO) {
 		tkt_error_set(err, TKT_EXIT_TOKEN, TKT_E_REFUSED,
-		    "the marketplace refused the token (HTTP %ld%s%.0lld%s%.*s%s)",
-		    r->status, code ? ", code " : "", code ? c : 0LL,
-		    mlen ? ": " : "", (int)(mlen > 200 ? 200 : mlen),
+		    "the marketplace refused the token (HTTP %ld%s%s%.*s%s)",
+		    r->status, cs, mlen ? ": " : "",
+		    (int)(mlen > 200 ? 200 : mlen),
 		    m ? m : "", tok == TKT_TOKEN_DISABLED ?
 		    "; the account is disabled: a person must act" :
 		    "; a person must renew it");

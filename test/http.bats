@@ -134,6 +134,20 @@ load http_helper
 	[ "$(reset_read)" = 2 ]
 }
 
+@test "no number a server sends overflows: waits of 1e300, inf, 1e308 or 10^26 s are cut to TKT_MAX_WAIT, a Remaining past 10^9 is 10^9" {
+	export TKT_BACKOFF=20s TKT_MAX_WAIT=1s
+	# Cut, or (NaN, negatives) unread and the backoff cut: a second each,
+	# and no conversion of a double out of range (make SANITIZE=1 checks).
+	each_waits 0.9 "Retry-After: 1e300" "Retry-After: -inf" \
+	    "Retry-After: 99999999999999999999999999" \
+	    "Wish-Rate-Limit-Reset: 1.7976931348623157e308"
+	[ "$(reset_read)" = 1 ]
+	# The pacer adds to and takes from the count a server gave.
+	retried "Wish-Rate-Limit-Remaining: 99999999999999999999999;Wish-Rate-Limit-Reset: inf"
+	printf '%s\n' "$stderr" | grep -q ' 429 .* remaining=1000000000 reset=1$'
+	took 0.9 10
+}
+
 @test "a wait that cannot be read falls back to the backoff" {
 	export TKT_BACKOFF=2s TKT_MAX_WAIT=30s
 	# The first backoff is 2 s times 0.5 to 1.5.  A form of each header;

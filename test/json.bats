@@ -106,3 +106,41 @@ refresh_body() {
 	run -3 --separate-stderr tkt-list "${id}4"
 	[[ "$stderr" == "tkt-list: ticket ${id}4: malformed answer (HTTP 404, 0 bytes): empty body"* ]]
 }
+
+@test "a token refused with code 0 in the envelope says code 0, not 'code ;'" {
+	local f="$BATS_TEST_TMPDIR/fake" id=6b035bb722e983d15cf3dc6a
+	only_api v3 "v3 paths"
+	mkdir -p "$f"
+	printf '{"code":0,"data":{},"message":""}' >"$f/zero.json"
+	printf '{"code":0,"data":{},"message":"Unauthorized"}' >"$f/zeromsg.json"
+	printf '{"data":{}}' >"$f/none.json"
+	printf '%s\t%s\t%s\n' "/api/v3/tickets/${id}1" 401 zero.json \
+	    "/api/v3/tickets/${id}2" 401 zeromsg.json \
+	    "/api/v3/tickets/${id}3" 401 none.json >"$f/routes"
+	start_fake "$f/routes"
+	run -4 --separate-stderr tkt-list "${id}1"
+	[ "$stderr" = "tkt-list: ticket ${id}1: the marketplace refused the token (HTTP 401, code 0; a person must renew it) (request id req-1)" ]
+	run -4 --separate-stderr tkt-list "${id}2"
+	[ "$stderr" = "tkt-list: ticket ${id}2: the marketplace refused the token (HTTP 401, code 0: Unauthorized; a person must renew it) (request id req-2)" ]
+	run -4 --separate-stderr tkt-list "${id}3"
+	[ "$stderr" = "tkt-list: ticket ${id}3: the marketplace refused the token (HTTP 401; a person must renew it) (request id req-3)" ]
+}
+
+@test "a redirect is named as one, with its Location, and the origin is suspected" {
+	local f="$BATS_TEST_TMPDIR/fake" id=6b035bb722e983d15cf3dc6a
+	only_api v3 "v3 paths"
+	mkdir -p "$f"
+	printf '<html>Moved</html>' >"$f/moved.html"
+	printf '%s\t%s\t%s\t%s\n' "/api/v3/tickets/${id}1" 302 - "Location: https://merchant.wish.com/login" \
+	    "/api/v3/tickets/${id}2" 301 moved.html "Location: /v3/tickets/${id}2?access_token=secret" \
+	    "/api/v3/tickets/${id}3" 307 moved.html "" >"$f/routes"
+	start_fake "$f/routes"
+	run -3 --separate-stderr tkt-list "${id}1"
+	[ "$stderr" = "tkt-list: ticket ${id}1: HTTP 302 (a redirect to https://merchant.wish.com/login; the origin may be wrong) (request id req-1)" ]
+	[ -z "$output" ]
+	# Made absolute, and a token in it is not shown.
+	run -3 --separate-stderr tkt-list "${id}2"
+	[ "$stderr" = "tkt-list: ticket ${id}2: HTTP 301 (a redirect to $FAKE_URL/v3/tickets/${id}2?access_token=…; the origin may be wrong) (request id req-2)" ]
+	run -3 --separate-stderr tkt-list "${id}3"
+	[ "$stderr" = "tkt-list: ticket ${id}3: HTTP 307 (a redirect; the origin may be wrong) (request id req-3)" ]
+}

@@ -181,6 +181,21 @@ token_now() {
 	[[ "$stderr" == *"an OAuth refresh needs token_file (where the refreshed token is kept)"* ]]
 }
 
+@test "an empty token file is named as empty, exit 2, not taken for a missing setting" {
+	config norefresh
+	secret "$D/token" ""
+	run -2 --separate-stderr tkt-list
+	[ "$stderr" = "tkt-list: store 'main': token file $D/token is empty (the token goes on its first line)" ]
+	[ -z "$output" ]
+	# A blank first line is no token either, whatever follows.
+	secret "$D/token" "$(printf '  \nexpiry_time: 2027-01-01T00:00:00Z')"
+	run -2 --separate-stderr tkt-list
+	[ "$stderr" = "tkt-list: store 'main': token file $D/token is empty (the token goes on its first line)" ]
+	: >"$D/token"
+	run -2 --separate-stderr tkt-reply -m hi <<<'{"id":"x"}'
+	[ "$stderr" = "tkt-reply: store 'main': token file $D/token is empty (the token goes on its first line)" ]
+}
+
 # Token codes, one version at a time, on a fake Wish (test/fakewish.py)
 # that can send what the sandbox never does.  Each case is
 # "HTTP CODE MESSAGE"; a code "-" is an empty body.

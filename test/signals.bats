@@ -12,11 +12,11 @@ load action_helper
 TEXT="Thank you for waiting: your question is with our team now."
 
 # slow_store [FAULTS]: a sandbox of 400 tickets answering every request
-# after 150 ms; TODO holds the records awaiting the merchant.
+# after 60 ms; TODO holds the records awaiting the merchant.
 slow_store() {
 	STORE="$BATS_TEST_TMPDIR/store.jsonl"
 	start_sandbox -d "$STORE" --seed 9 --tickets 400 --now "$TEST_NOW" \
-	    --faults "${1:-slow=150}"
+	    --faults "${1:-slow=60}"
 	TODO="$BATS_TEST_TMPDIR/todo.jsonl"
 	tkt-list >"$TODO"
 	[ "$(wc -l <"$TODO")" -ge 60 ]
@@ -45,10 +45,10 @@ after_lines() {
 # replies_of IDS_FILE: for each ticket of the file, how many MERCHANT
 # replies with $TEXT the store holds now, one count a line.
 replies_of() {
-	jq -r .id "$1" | while read -r id; do
-		jq -c --arg id "$id" 'select(.id == $id)' "$STORE" | tail -n 1 |
-		    jq --arg t "$TEXT" '[.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length'
-	done | sort | uniq -c | awk '{ print $2 ":" $1 }' | tr '\n' ' '
+	jq -n -r --arg t "$TEXT" --slurpfile todo "$1" --slurpfile store "$STORE" '
+	    ($store | map({(.id): .}) | add) as $now |
+	    [$todo[] | $now[.id] | [.replies[] | select(.sender == "MERCHANT" and .message == $t)] | length] |
+	    group_by(.) | map("\(.[0]):\(length)") | join(" ") + " "'
 }
 
 # stopped_by SIG STATUS: interrupts a tkt-reply run with SIG once some

@@ -41,12 +41,16 @@ YAML
 # store_of N: a sandbox store file of N tickets, all awaiting the merchant,
 # each updated a second before the one before it (v3 pages by that time).
 store_of() {
-	local n=$1 f="$BATS_TEST_TMPDIR/store.$1.jsonl"
-	tkt-sandbox -p 0 -d "$BATS_TEST_TMPDIR/seed.jsonl" --seed 5 --tickets 1 \
-	    --now "$TEST_NOW" >/dev/null 2>&1 &
-	local pid=$! i
-	for i in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/seed.jsonl" ] && break; sleep 0.02; done
-	kill "$pid"; wait "$pid" 2>/dev/null || true
+	local n=$1 f="$BATS_TEST_TMPDIR/store.$1.jsonl" pid i
+	# The seed once: a sandbox started when it exists already would be
+	# killed at once, maybe before its exec, and the kill lost.
+	if [ ! -s "$BATS_TEST_TMPDIR/seed.jsonl" ]; then
+		tkt-sandbox -p 0 -d "$BATS_TEST_TMPDIR/seed.jsonl" --seed 5 \
+		    --tickets 1 --now "$TEST_NOW" >/dev/null 2>&1 &
+		pid=$!
+		for i in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/seed.jsonl" ] && break; sleep 0.02; done
+		kill "$pid"; wait "$pid" 2>/dev/null || true
+	fi
 	head -n 1 "$BATS_TEST_TMPDIR/seed.jsonl" >"$BATS_TEST_TMPDIR/one.jsonl"
 	jq -c --argjson n "$n" 'range($n) as $i |
 	    .id = ("aaaaaaaaaaaaaaaa" + ("00000000" + ($i|tostring))[-8:]) |
@@ -162,6 +166,39 @@ serve_v3() {
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.id == "6a1b00000000000000000003") | .subject')" = $'Adres \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd wijzigen' ]
 }
 
+@test "text from a server or a buyer reaches a person escaped (table, --thread, messages, -v), and JSON as it came" {
+	local d="$BATS_TEST_TMPDIR/hostile" bad=6b0000000000000000000bad
+	mkdir -p "$d"
+	# ESC (C0), CSI as U+009B (C1), DEL and BEL, a newline and a tab.
+	v3_tickets 1 | jq -c '.subject = "Red \u001b[31malert\u001b[0m\u007f" |
+	    .buyer_info.name = "Eve\u009b2J" |
+	    .replies[0].message = "one\ntwo\tthree\u001b]0;title\u0007"' |
+	    jq -sc '{code: 0, message: "", data: .}' >"$d/page.json"
+	printf '{"code":1004,"message":"No \\u001b[2J ticket","data":{}}\n' >"$d/gone.json"
+	printf '/api/v3/tickets/%s\t400\tgone.json\tWish-Request-Id: r\033[5m1\n' "$bad" >"$d/routes"
+	printf '/api/v3/tickets\t200\tpage.json\n' >>"$d/routes"
+	start_fake "$d/routes"
+	export TKT_API=v3
+	run -0 --separate-stderr tkt-list --table
+	[[ "${lines[1]}" == *'  Red \033[31malert\033[0m\177' ]]
+	run -0 --separate-stderr tkt-list --thread
+	[[ "$output" == *$'\nSubject: Red \\033[31malert\\033[0m\\177\n'* ]]
+	[[ "$output" == *$'buyer · Eve\\302\\2332J\n    one\n    two\tthree\\033]0;title\\007'* ]]
+	[[ "$output" != *$'\e'* ]]
+	# JSON lines carry the text as Wish sent it.
+	run -0 --separate-stderr tkt-list --json
+	[ "$(printf '%s' "$output" | jq -r .subject)" = $'Red \e[31malert\e[0m\x7f' ]
+	# The envelope's message and the request id, in the message and in -v.
+	run -1 --separate-stderr tkt-list -v "$bad"
+	[ -z "$output" ]
+	[[ "$stderr" == *"request-id=r\\033[5m1 "* ]]
+	[[ "$stderr" == *"tkt-list: ticket $bad: No \\033[2J ticket (code 1004, HTTP 400) (request id r\\033[5m1)" ]]
+	[[ "$stderr" != *$'\e'* ]]
+	# Bytes that are not UTF-8 are escaped one by one.
+	run -1 --separate-stderr tkt-list $'\xff\xc3('
+	[ "$stderr" = "tkt-list: not a ticket id: '\\377\\303('" ]
+}
+
 @test "a table with a header on --table, and the conversation with translations on --thread" {
 	run -0 tkt-list --table --limit 3
 	[[ "${lines[0]}" == ID*TYPE*STATE*LOCALE*WAITING*DUE*SUBJECT ]]
@@ -204,7 +241,7 @@ serve_v3() {
 	stores:
 	  main:
 	    token_env: NONE
-	    sla: 9223372036854775807
+	    sla: 9223372036854775807s
 	YAML
 	run -0 --separate-stderr tkt-list --limit 3 --json
 	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .due_at == "9999-12-31T23:59:59Z")'
@@ -324,10 +361,86 @@ serve_v3() {
 	[[ "$stderr" == *"tkt-list: page 1: malformed answer (HTTP 200"* ]]
 }
 
+@test "a ticket without an id on a page is said with the page's request id; the others come out" {
+	local d="$BATS_TEST_TMPDIR/noid"
+	mkdir -p "$d"
+	if [ "$TKT_TEST_API" = v2 ]; then
+		jq -c '.data = [.data[0], (.data[0] | del(.Ticket.id))]' \
+		    "$FIXTURES/list/quirks-page.json" >"$d/page.json"
+		printf '/api/v2/ticket/get-action-required\t200\tpage.json\n' >"$d/routes"
+	else
+		v3_tickets 2 | jq -sc '{code: 0, message: "",
+		    data: [.[0], (.[1] | del(.id))]}' >"$d/page.json"
+		printf '/api/v3/tickets\t200\tpage.json\n' >"$d/routes"
+	fi
+	start_fake "$d/routes"
+	run -3 --separate-stderr tkt-list --json
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$stderr" = "tkt-list: page 1: malformed answer: a ticket without an id (request id req-1)" ]
+}
+
 @test "server errors that do not heal exit 3 with the HTTP status" {
 	start_sandbox --tickets 5 --faults 503
 	run -3 --separate-stderr env TKT_RETRIES=1 tkt-list
 	[[ "$stderr" == *"tkt-list: page 1: HTTP 503 from the marketplace"* ]]
+}
+
+# v2_page NEXT ID...: a v2 page of the tickets ID... (the first of
+# quirks-page.json, each with another id), with paging.next NEXT ("" none).
+v2_page() {
+	local next=$1
+	shift
+	jq -c --arg next "$next" --arg ids "$*" '.data[0] as $t |
+	    .data = [$ids | split(" ")[] as $id | $t | .Ticket.id = $id] |
+	    if $next == "" then . else .paging = {next: $next} end' \
+	    "$FIXTURES/list/quirks-page.json"
+}
+
+@test "v2: a listing that makes no progress stops with exit 3, naming the store: a paging.next fetched already, a page of tickets all seen" {
+	local d="$BATS_TEST_TMPDIR/stuck" p=/api/v2/ticket/get-action-required
+	only_api v2 "v2's paging.next; v3's pages have a test of their own"
+	mkdir -p "$d"
+	# A server whose paging.next is the page just fetched, for ever.
+	v2_page "{ORIGIN}$p?start=0&limit=100" 54f8ecd2f0812a0000000001 \
+	    54f8ecd2f0812a0000000002 >"$d/same.json"
+	printf '%s\t200\tsame.json\n' "$p" >"$d/routes"
+	start_fake "$d/routes"
+	run -3 --separate-stderr timeout 20 tkt-list --json
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$stderr" = "tkt-list: store env: page 1: the next page it names ($FAKE_URL$p?start=0&limit=100) was fetched already: the listing makes no progress
+tkt-list: the listing stopped at page 1 after 2 records: it is incomplete" ]
+	stop_fake
+	# Pages that overlap go on while each brings a ticket not seen; a
+	# page that brings none ends it, whatever its paging.next.
+	v2_page "{ORIGIN}$p?start=2&limit=100" 54f8ecd2f0812a0000000001 \
+	    54f8ecd2f0812a0000000002 >"$d/1.json"
+	v2_page "{ORIGIN}$p?start=4&limit=100" 54f8ecd2f0812a0000000002 \
+	    54f8ecd2f0812a0000000003 >"$d/2.json"
+	v2_page "{ORIGIN}$p?start=6&limit=100" 54f8ecd2f0812a0000000003 \
+	    54f8ecd2f0812a0000000001 >"$d/3.json"
+	printf '%s\t200\t%s.json\n' "$p" 1 "$p" 2 "$p" 3 >"$d/routes"
+	start_fake "$d/routes"
+	run -3 --separate-stderr timeout 20 tkt-list --json
+	[ "$(printf '%s\n' "$output" | jq -r '.id[-1:]' | tr -d '\n')" = 122331 ]
+	[ "$stderr" = "tkt-list: store env: page 3 holds no ticket that the listing had not seen: it makes no progress
+tkt-list: the listing stopped at page 3 after 6 records: it is incomplete" ]
+}
+
+@test "v3: a page that brings no ticket not seen before stops the listing with exit 3, naming the store" {
+	local d="$BATS_TEST_TMPDIR/stuck"
+	only_api v3 "v3's pages by time; v2's have a test of their own"
+	mkdir -p "$d"
+	# The same 500 tickets again, older each time: updated_at_max is kept
+	# to, and yet nothing new comes.
+	v3_tickets 500 | jq -sc '{code: 0, message: "", data: .}' >"$d/1.json"
+	v3_tickets 500 '1795000000 - 500 - $i' | jq -sc '{code: 0, message: "", data: .}' >"$d/2.json"
+	printf '/api/v3/tickets?updated_at_max=*\t200\t2.json\n/api/v3/tickets\t200\t1.json\n' >"$d/routes"
+	start_fake "$d/routes"
+	run -3 --separate-stderr timeout 20 tkt-list --json
+	[ "${#lines[@]}" -eq 1000 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | sort -u | wc -l)" -eq 500 ]
+	[ "$stderr" = "tkt-list: store env: page 2 holds no ticket that the listing had not seen: it makes no progress
+tkt-list: the listing stopped at page 2 after 1000 records: it is incomplete" ]
 }
 
 @test "a paging.next on another origin is refused and the token stays home" {
@@ -378,6 +491,14 @@ serve_v3() {
 	[[ "$stderr" == "tkt-list: --now: 'tomorrow' is not a time"* ]]
 	run -2 --separate-stderr tkt-list --bogus
 	[[ "$stderr" == *"usage: tkt-list"* ]]
+}
+
+@test "a duration without its unit is refused, exit 2, with the unit it likely lacks" {
+	run -2 --separate-stderr tkt-list --due-within 6
+	[ "$stderr" = "tkt-list: --due-within: '6' has no unit: 6h?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-list --since 30
+	[ "$stderr" = "tkt-list: --since: '30' has no unit: 30d?" ]
 }
 
 @test "-h prints usage on stdout and --version the version" {
@@ -455,6 +576,46 @@ YAML
 	[ "$stderr" = "tkt-list: store 'b': token_env names SHOP_B_TOKEN, which is not set" ]
 	run -2 --separate-stderr env -u TKT_API_URL tkt-list -s c
 	[ "$stderr" = "tkt-list: no store named 'c' (configured: a, b)" ]
+}
+
+@test "plain http goes to loopback only: localhost, [::1], 127.0.0.0/8 as four decimal parts; look-alikes exit 2" {
+	local h
+	# 127.999999999 and the like are no address a resolver agrees on:
+	# curl looks them up by DNS, and the token would go wherever that says.
+	for h in 127.999999999 127.1 127.0.0.256 127.0.0.01 127.0.0.1. \
+	    127.0.0.1.1 127..0.1 128.0.0.1 localhost. localhost.example \
+	    '[::2]' 127.0.0.1x; do
+		run -2 --separate-stderr env TKT_API_URL="http://$h:1" tkt-list
+		[ "$stderr" = "tkt-list: TKT_API_URL: 'http://$h:1': plain http is refused except to loopback; use https" ]
+	done
+	# Loopback, where nothing listens: the request is sent, and fails.
+	for h in 127.0.0.1 127.255.255.255 127.1.2.3 localhost LOCALHOST '[::1]'; do
+		run -3 --separate-stderr env TKT_API_URL="http://$h:1" TKT_RETRIES=0 tkt-list
+		[ "${stderr%%$'\n'*}" = "tkt-list: page 1: Couldn't connect to server" ]
+	done
+}
+
+@test "a tool that holds a token dumps no core: a running tkt-list's core file size is 0, soft and hard" {
+	local d="$BATS_TEST_TMPDIR/slow" pid i limit
+	[ -r /proc/self/limits ] || skip "no /proc/PID/limits here"
+	# The soft limit raised to the hard one, so that 0 is tkt-list's doing.
+	ulimit -S -c "$(ulimit -H -c)"
+	[ "$(ulimit -S -c)" != 0 ] || skip "core dumps are off for this shell already"
+	mkdir -p "$d"
+	printf '{"code":0,"data":[],"message":""}\n' >"$d/empty.json"
+	# The page is answered once $d/go exists: tkt-list waits for it.
+	printf '/api/\t200\tempty.json\tX-Fake-Wait-For: %s\n' "$d/go" >"$d/routes"
+	export FAKEWISH_AUTH_LOG="$d/auth.log"
+	start_fake "$d/routes"
+	tkt-list --json >"$d/out" 2>"$d/err" 3>&- &
+	pid=$!
+	for i in $(seq 1 400); do [ -s "$d/auth.log" ] && break; sleep 0.025; done
+	limit=$(awk '/^Max core file size/ { print $5, $6 }' "/proc/$pid/limits")
+	touch "$d/go"
+	wait "$pid"
+	[ -s "$d/auth.log" ]
+	[ "$limit" = "0 0" ]
+	[ ! -s "$d/out" ] && [ ! -s "$d/err" ]
 }
 
 @test "a token written into the config file is refused" {
@@ -775,11 +936,14 @@ tkt-list: ticket 6b0000000000000000000002: translation into en: malformed answer
 }
 
 @test "a --lang that is not a language tag exits 2 with the option named" {
-	local bad
+	local bad shown
 	for bad in de_DE '' 'de;q=0.8' 'de, fr' 1de de--x de- toolongpart "$(printf 'a-%.0s' {1..17})aa" $'de\r\nX: y'; do
 		run -2 --separate-stderr tkt-list --lang "$bad"
 		[ -z "$output" ]
-		[ "$stderr" = "tkt-list: --lang: '$bad' is not a language tag (letters and digits in parts joined by '-', at most 35 characters: de, pt-BR, zh-Hant)" ] ||
+		# A message shows a control character escaped (tkt(7)).
+		shown=${bad//$'\r'/\\015}
+		shown=${shown//$'\n'/\\012}
+		[ "$stderr" = "tkt-list: --lang: '$shown' is not a language tag (letters and digits in parts joined by '-', at most 35 characters: de, pt-BR, zh-Hant)" ] ||
 		    { echo "'$bad': $stderr"; return 1; }
 	done
 	run -0 tkt-list --lang zh-Hant-TW --limit 1

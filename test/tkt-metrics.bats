@@ -211,6 +211,34 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$output" = "tkt-metrics: --sla: 'soon' is not a duration (90m, 6h, 2d)" ]
 }
 
+@test "a duration without its unit is refused, exit 2, with the unit it likely lacks" {
+	run -2 --separate-stderr tkt-metrics --sla 48 "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --sla: '48' has no unit: 48h?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-metrics --due-within 6 "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --due-within: '6' has no unit: 6h?" ]
+	run -2 --separate-stderr tkt-metrics --since 30 "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --since: '30' has no unit: 30d?" ]
+	# 0 is 0 in any unit.
+	run -0 metric in-a-row.jsonl '.due_within' --due-within 0
+	[ "$output" = 0 ]
+	# The config's, global and a store's, with their place in the file.
+	write_config <<-'EOF2'
+	sla: 48
+	EOF2
+	run -2 --separate-stderr tkt-metrics "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: $XDG_CONFIG_HOME/tkt/config.yaml:1:6: sla: '48' has no unit: 48h?" ]
+	write_config <<-'EOF2'
+	stores:
+	  main:
+	    url: http://127.0.0.1:1
+	    token_env: NONE
+	    sla: "72"
+	EOF2
+	run -2 --separate-stderr tkt-metrics "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: $XDG_CONFIG_HOME/tkt/config.yaml:5:10: sla: '72' has no unit: 72h?" ]
+}
+
 @test "health bands default to 5% and 45% for the late rate" {
 	run -0 metric in-a-row.jsonl '.health.late_rate'
 	[ "$output" = '"warning"' ]
@@ -256,7 +284,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	all=$(metric mixed.jsonl '.tickets')
 	run -0 metric mixed.jsonl '.tickets' --now 0000-01-01T00:00:00Z --since 9223372036854775807s
 	[ "$output" = "$all" ]
-	run -0 metric mixed.jsonl '.tickets' --now 9999-12-31T23:59:59Z --since 9223372036854775807
+	run -0 metric mixed.jsonl '.tickets' --now 9999-12-31T23:59:59Z --since 9223372036854775807s
 	[ "$output" = "$all" ]
 }
 
@@ -330,6 +358,22 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$(jq -s length <<<"$output")" = 3 ]
 }
 
+@test "--fail-if refuses a share above 1, which can never hold, and suggests the percentage" {
+	run -2 --separate-stderr tkt-metrics --fail-if 'late_rate>5' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: 'late_rate>5': late_rate is a share from 0 to 1, never above 1: 5%?" ]
+	[ -z "$output" ]
+	run -2 --separate-stderr tkt-metrics --fail-if 'csat < 4' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: 'csat < 4': csat is a share from 0 to 1, never above 1: 4%?" ]
+	run -2 --separate-stderr tkt-metrics --fail-if 'late_rate>150%' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: 'late_rate>150%': late_rate is a share, never above 100%" ]
+	# 5% and 0.05 are the same share; 1 is still one.
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>5%' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 0.5)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>0.05' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>0.05 holds (late_rate is 0.5)" ]
+	run -0 tkt-metrics --fail-if 'late_rate>=1,tickets>5' "$M/wish-first.jsonl"
+}
+
 @test "--fail-if rejects an unknown key with exit 2" {
 	run -2 tkt-metrics --fail-if 'late_rat>5%' "$M/mixed.jsonl"
 	[[ "$output" == "tkt-metrics: --fail-if: 'late_rat>5%': unknown key 'late_rat'"* ]]
@@ -369,6 +413,17 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "${#lines[@]}" -eq 4 ]
 	[[ "${lines[0]}" == "GROUP "*"TICKETS"* ]]
 	[[ "${lines[2]}" == "outlet "* ]]
+}
+
+@test "--table shows a group or a state as the records wrote it, control characters escaped; JSON keeps them" {
+	jq -c '.sub_label = "Re\u001b[2Jfund" | .state = "OPEN\u009b"' "$M/mixed.jsonl" >"$BATS_TEST_TMPDIR/in"
+	run -0 tkt-metrics --table --by sub_label "$BATS_TEST_TMPDIR/in"
+	[[ "${lines[1]}" == 'Re\033[2Jfund '* ]]
+	[[ "$output" != *$'\e'* ]]
+	run -0 tkt-metrics --table "$BATS_TEST_TMPDIR/in"
+	[[ "$output" == *'by state         OPEN\302\233 '* ]]
+	run -0 tkt-metrics --by sub_label "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .group | head -n 1)" = $'Re\e[2Jfund' ]
 }
 
 @test "--json after --table prints JSON" {
@@ -461,6 +516,48 @@ t2  due 2026-11-23T16:00:00Z  Size?" ]
 	[ "$output" = "" ]
 	FAKE_STATUS=3 run -3 "$alert" --now 2026-11-23T12:00:00Z
 	FAKE_STATUS=1 run -2 "$alert" --now 2026-11-23T12:00:00Z
+}
+
+@test "the overdue alert takes --now and TKT_NOW as the tools do: offsets, fractions, a date alone" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/tkt-list" <<-'EOF2'
+	#!/bin/sh
+	printf '%s\n' '{"id":"t2","due_at":"2026-11-24T11:30:00Z","subject":"Size?"}' \
+	    '{"id":"t1","due_at":"2026-11-24T10:59:59Z","subject":"Refund?"}'
+	EOF2
+	chmod +x "$BATS_TEST_TMPDIR/bin/tkt-list"
+	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	alert="$TKT_ROOT/share/tkt/examples/tkt-overdue-alert"
+	one="1 overdue, 1 due within 6h
+t1  overdue since 2026-11-24T10:59:59Z  Refund?
+t2  due 2026-11-24T11:30:00Z  Size?"
+	# 11:00 UTC, however it is written.
+	for now in 2026-11-24T12:00:00+01:00 2026-11-24T10:30:00.250-00:30 \
+	    2026-11-24t11:00:00z '2026-11-24 11:00:00' 2026-11-24T11:00:00.999999Z; do
+		run -1 --separate-stderr "$alert" --now "$now"
+		[ "$output" = "$one" ]
+		[ -z "$stderr" ]
+		run -1 --separate-stderr "$alert" "--now=$now"
+		[ "$output" = "$one" ]
+		TKT_NOW=$now run -1 --separate-stderr "$alert"
+		[ "$output" = "$one" ]
+	done
+	# A date alone is its midnight, UTC: nothing is overdue yet.
+	run -1 --separate-stderr "$alert" --now 2026-11-24
+	[ "${lines[0]}" = "0 overdue, 2 due within 6h" ]
+	run -1 --separate-stderr "$alert" --now 2026-11-24T06:31:00-05:00
+	[ "${lines[0]}" = "2 overdue, 0 due within 6h" ]
+}
+
+@test "the overdue alert with the sandbox: a time with an offset is the same instant" {
+	start_sandbox --now "$TEST_NOW" --seed 7 --tickets 40
+	run -1 --separate-stderr "$TKT_ROOT/share/tkt/examples/tkt-overdue-alert" --now "$TEST_NOW"
+	utc=$output
+	run -1 --separate-stderr "$TKT_ROOT/share/tkt/examples/tkt-overdue-alert" --now 2026-11-23T13:00:00+01:00
+	stop_sandbox
+	[ -z "$stderr" ]
+	[ "$output" = "$utc" ]
+	[[ "${lines[0]}" =~ ^[1-9][0-9]*\ overdue,\ [0-9]+\ due\ within\ 6h$ ]]
 }
 
 @test "the man page's pipelines run, with records in place of tkt-list" {

@@ -305,6 +305,17 @@ YAML
 	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.skipped)'
 }
 
+@test "a journal that cannot reach the disk: exit 5, its own message, no stray place or request id" {
+	# fsync(2) refuses /dev/null: the replies are sent and printed, and
+	# the error is the journal's own, nothing left over from a request.
+	mkdir -p "$XDG_STATE_HOME/tkt"
+	ln -s /dev/null "$XDG_STATE_HOME/tkt/journal"
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	run -5 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok)'
+	[ "$(printf '%s\n' "$stderr" | sort -u)" = "tkt-reply: journal $XDG_STATE_HOME/tkt/journal: fsync: Invalid argument" ]
+}
+
 @test "the same template answering a later buyer message is not skipped" {
 	awaiting 1 >"$BATS_TEST_TMPDIR/in"
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")

@@ -171,6 +171,48 @@ tie_store() {
 	[ "$st" -eq 0 ]
 }
 
+# idle_then_ask URL N: opens N connections that send half a request and
+# then nothing, then asks URL/api/v2/auth_test for real.  Prints the real
+# request's HTTP status and the seconds it took, then how many of the idle
+# connections the server has closed 12 seconds after they were opened.
+idle_then_ask() {
+	python3 - "$1" "$2" "$TEST_TOKEN" <<-'EOF'
+	import socket, sys, time, urllib.request
+	url, n, tok = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+	host, port = url.split("//")[1].split(":")
+	start = time.time()
+	idle = []
+	for i in range(n):
+	    s = socket.create_connection((host, int(port)), timeout=10)
+	    s.sendall(b"GET /api/v2/auth_test HTTP/1.1\r\nHost: x\r\n")
+	    idle.append(s)
+	t = time.time()
+	try:
+	    r = urllib.request.urlopen(url + "/api/v2/auth_test?access_token=" + tok, timeout=30)
+	    print(r.status)
+	except Exception as e:
+	    print("failed: %s" % e)
+	print(int(time.time() - t))
+	closed = 0
+	for s in idle:
+	    s.settimeout(max(0.01, start + 12 - time.time()))
+	    try:
+	        closed += s.recv(1) == b""
+	    except OSError as e:
+	        closed += not isinstance(e, socket.timeout)
+	print(closed)
+	EOF
+}
+
+@test "idle connections are closed after a few seconds and cannot hold a real request out" {
+	own_sandbox
+	# More than the 128 served at once: the rest wait to be accepted.
+	run -0 idle_then_ask "$SANDBOX_URL" 200
+	[ "${lines[0]}" = 200 ]
+	[ "${lines[1]}" -le 7 ]
+	[ "${lines[2]}" = 200 ]
+}
+
 # --- tokens -----------------------------------------------------------------
 
 @test "accepts the token as access_token" {
@@ -416,6 +458,32 @@ tie_store() {
 	[ "${lines[1]}" = 200 ]
 }
 
+# peak_kb PID: the process's peak resident memory, in kB.
+peak_kb() {
+	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
+}
+
+@test "a form body over 1 MiB is refused as it arrives: HTTP 400 code 1000, and memory stays small" {
+	[ -r "/proc/$$/status" ] || skip "no /proc to read the peak memory from"
+	own_sandbox
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	{ printf 'id=%s&reply=' "$id"; head -c 50000000 /dev/zero | tr '\0' a; } >"$BATS_TEST_TMPDIR/form"
+	before=$(peak_kb "$SANDBOX_PID")
+	run -0 call --data-binary @"$BATS_TEST_TMPDIR/form" \
+	    "$SANDBOX_URL/api/v2/ticket/reply?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The request body is larger than 1048576 bytes"}' ]
+	# 50 MB went by; what the sandbox kept of it is at most the 1 MiB limit.
+	[ $(($(peak_kb "$SANDBOX_PID") - before)) -lt 16384 ]
+	[ "$(wc -l <"$OWN")" -eq 50 ]
+	# A multipart body is cut off the same way.
+	run -0 call -F "id=$id" -F "reply=<$BATS_TEST_TMPDIR/form" \
+	    "$SANDBOX_URL/api/v2/ticket/reply?access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 400 ]
+	[ "${lines[0]}" = '{"code":1000,"data":{},"message":"The request body is larger than 1048576 bytes"}' ]
+	[ $(($(peak_kb "$SANDBOX_PID") - before)) -lt 16384 ]
+}
+
 @test "close sets Closed, close_date and closed_by merchant" {
 	own_sandbox
 	id=$(id_in AWAITING_USER "$OWN")
@@ -582,6 +650,75 @@ tie_store() {
 	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
 	echo "$output" | jq -e '.data.Ticket.state == "Awaiting buyer response" and
 	    .data.Ticket.replies[-1].Reply.message == "done"'
+}
+
+@test "the compaction's temporary file is new and private: a link in its place is refused, not followed" {
+	own_sandbox
+	# A new store is written through it, so it is mode 0600 too.
+	[ "$(stat -c %a "$OWN")" = 600 ]
+	chmod 640 "$OWN"
+	cp "$OWN" "$BATS_TEST_TMPDIR/before"
+	echo precious >"$BATS_TEST_TMPDIR/victim"
+	pid=$SANDBOX_PID SANDBOX_PID= rc=0
+	ln -s "$BATS_TEST_TMPDIR/victim" "$OWN.tmp.$pid"
+	kill "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 2 ]
+	[ "$(cat "$SANDBOX_ERR")" = "tkt-sandbox: $OWN.tmp.$pid: File exists" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/victim")" = precious ]
+	cmp "$OWN" "$BATS_TEST_TMPDIR/before"
+	rm "$OWN.tmp.$pid"
+	# Without the link the store is compacted, and keeps its mode.
+	start_sandbox -d "$OWN"
+	stop_sandbox
+	[ "$(stat -c %a "$OWN")" = 640 ]
+	cmp "$OWN" "$BATS_TEST_TMPDIR/before"
+}
+
+@test "a store file serves one sandbox at a time: a second exits 2 naming it, and starts once the first has stopped" {
+	own_sandbox
+	first=$SANDBOX_URL
+	run -2 --separate-stderr timeout 5 tkt-sandbox -p 0 -d "$OWN"
+	[ "$stderr" = "tkt-sandbox: $OWN: another tkt-sandbox is using this store file (one sandbox a file)" ]
+	[ -z "$output" ]
+	# The first one serves on, and its changes reach the file.
+	id=$(id_in AWAITING_MERCHANT "$OWN")
+	run -0 call -X POST "$first/api/v2/ticket/reply?id=$id&reply=mine&access_token=$TEST_TOKEN"
+	[ "${lines[1]}" = 200 ]
+	stop_sandbox
+	start_sandbox -d "$OWN"
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket?id=$id&access_token=$TEST_TOKEN"
+	echo "$output" | jq -e '.data.Ticket.replies[-1].Reply.message == "mine"'
+}
+
+@test "sandboxes started at once on a new store file: one makes and serves it, the others exit 2" {
+	local d=$BATS_TEST_TMPDIR f=$BATS_TEST_TMPDIR/new.jsonl i n pids=()
+	for i in 1 2 3 4; do
+		tkt-sandbox -p 0 --tickets 2000 -d "$f" >"$d/o$i" 2>"$d/e$i" 3>&- &
+		pids+=($!)
+		echo $! >>"$d/.sandboxes"
+	done
+	for i in 1 2 3 4; do
+		n=0
+		while [ ! -s "$d/o$i" ] && kill -0 "${pids[i - 1]}" 2>/dev/null && [ $n -lt 400 ]; do
+			sleep 0.025
+			n=$((n + 1))
+		done
+	done
+	[ "$(cat "$d"/o? | wc -l)" -eq 1 ]
+	for i in 1 2 3 4; do
+		if [ -s "$d/o$i" ]; then
+			SANDBOX_PID=${pids[i - 1]}
+			continue
+		fi
+		rc=0
+		wait "${pids[i - 1]}" || rc=$?
+		[ "$rc" -eq 2 ]
+		[ "$(cat "$d/e$i")" = "tkt-sandbox: $f: another tkt-sandbox is using this store file (one sandbox a file)" ]
+	done
+	stop_sandbox
+	[ "$(wc -l <"$f")" -eq 2000 ]
+	[ -z "$(ls "$d" | grep '\.tmp\.')" ]
 }
 
 @test "a store file with a bad line exits 2 naming file and line" {
@@ -1068,7 +1205,8 @@ heads() {
 # prints the real time before the request (seconds, decimals), the Reset
 # it got, and the real time after.
 reset_of() {
-	own_sandbox --faults '429@/api/v3/oauth/test' --reset-format "$1" >&2
+	# In memory: the sandboxes of earlier calls still hold their store files.
+	start_sandbox --now "$TEST_NOW" --faults '429@/api/v3/oauth/test' --reset-format "$1" >&2
 	date +%s.%N
 	heads "$SANDBOX_URL/api/v3/oauth/test" | sed -n 's/^Wish-Rate-Limit-Reset: //p'
 	date +%s.%N

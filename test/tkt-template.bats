@@ -511,9 +511,10 @@ bash_offers() {
 	printf 'name: "two\\nlines\\a"\ndefault_locale: en\nbody:\n  en: Hello\n' >"$BATS_TEST_TMPDIR/nl.yaml"
 	run -1 tkt-template lint "$BATS_TEST_TMPDIR/nl.yaml"
 	[ "${#lines[@]}" -eq 1 ]
-	[ "$output" = "$BATS_TEST_TMPDIR/nl.yaml:1:7: error: syntax: name: 'two\\nlines\\x07': use letters, digits, '-' and '_'" ]
+	[ "$output" = "$BATS_TEST_TMPDIR/nl.yaml:1:7: error: syntax: name: 'two\\012lines\\007': use letters, digits, '-' and '_'" ]
+	# JSON carries the message as it is.
 	run -1 tkt-template lint --json "$BATS_TEST_TMPDIR/nl.yaml"
-	[ "$(jq -r .message <<<"$output")" = "name: 'two\\nlines\\x07': use letters, digits, '-' and '_'" ]
+	[ "$(jq -r .message <<<"$output")" = $'name: \'two\nlines\a\': use letters, digits, \'-\' and \'_\'' ]
 }
 
 @test "lint reports an unclosed section and a stray end tag at their positions" {
@@ -537,6 +538,74 @@ bash_offers() {
 @test "lint without files is a usage error" {
 	run -2 tkt-template lint
 	[[ "$output" == *"lint: name the template files to check"* ]]
+}
+
+# many_tags FILE TAG PER-LINE LINES: a template of LINES lines of PER-LINE
+# copies of TAG each.
+many_tags() {
+	awk -v tag="$2" -v per="$3" -v n="$4" 'BEGIN {
+		print "name: many"; print "default_locale: en"; print "body:"
+		print "  en: |"
+		for (i = 0; i < n; i++) {
+			l = "    "
+			for (j = 0; j < per; j++)
+				l = l tag
+			print l
+		}
+	}' >"$1"
+}
+
+@test "a template of 60,000 tags loads, lints and renders in a few seconds" {
+	# 360 KB: positions are looked up in an index, not counted from the start.
+	many_tags "$BATS_TEST_TMPDIR/many.yaml" '{{x}} ' 10 6000
+	run -1 timeout 10 tkt-template lint "$BATS_TEST_TMPDIR/many.yaml"
+	[ "${#lines[@]}" -eq 60000 ]
+	[ "${lines[59999]}" = "$BATS_TEST_TMPDIR/many.yaml:6004:59: error: unknown-field: {{x}}: no such field in a record (see tkt-record(5))" ]
+	# One line of 60,000 tags: columns are counted in code points.
+	many_tags "$BATS_TEST_TMPDIR/line.yaml" '{{^id}}é{{/id}}' 30000 1
+	printf '    Hello {{buyer.name}}\n' >>"$BATS_TEST_TMPDIR/line.yaml"
+	printf '{"id":"t1","locale":"en","buyer":{"name":"Ann"}}\n' >"$BATS_TEST_TMPDIR/rec"
+	run -0 --separate-stderr timeout 10 tkt-template render -t "$BATS_TEST_TMPDIR/line.yaml" "$BATS_TEST_TMPDIR/rec"
+	[ "$(printf '%s\n' "$output" | jq -c .reply.text)" = '"\nHello Ann\n"' ]
+	[ -z "$stderr" ]
+	printf '    {{/x}}\n' >>"$BATS_TEST_TMPDIR/line.yaml"
+	run -2 --separate-stderr timeout 10 tkt-template render -t "$BATS_TEST_TMPDIR/line.yaml" "$BATS_TEST_TMPDIR/rec"
+	[ "$stderr" = "tkt-template: $BATS_TEST_TMPDIR/line.yaml:7:5: '{{/x}}' closes no section (tkt-template lint says more)" ]
+	[ -z "$output" ]
+}
+
+# nest FILE N: a one-line template of N sections, each in the one before
+# ({{^vars.w}} and {{#vars.v}} in turn), around "ok".
+nest() {
+	awk -v n="$2" 'BEGIN {
+		print "name: deep"; print "default_locale: en"; print "body:"
+		l = "  en: \""
+		for (i = 0; i < n; i++)
+			l = l (i % 2 ? "{{#vars.v}}" : "{{^vars.w}}")
+		l = l "ok"
+		for (i = n - 1; i >= 0; i--)
+			l = l (i % 2 ? "{{/vars.v}}" : "{{/vars.w}}")
+		print l "\""
+	}' >"$1"
+}
+
+@test "sections nest 64 deep at most: lint and render refuse a 65th at its position" {
+	printf '{"id":"t1","locale":"en"}\n' >"$BATS_TEST_TMPDIR/rec"
+	nest "$BATS_TEST_TMPDIR/d64.yaml" 64
+	run -0 tkt-template lint "$BATS_TEST_TMPDIR/d64.yaml"
+	[ -z "$output" ]
+	run -0 --separate-stderr tkt-template render -D v=1 -t "$BATS_TEST_TMPDIR/d64.yaml" "$BATS_TEST_TMPDIR/rec"
+	[ "$(printf '%s\n' "$output" | jq -r .reply.text)" = ok ]
+	nest "$BATS_TEST_TMPDIR/d65.yaml" 65
+	run -1 tkt-template lint "$BATS_TEST_TMPDIR/d65.yaml"
+	[ "$output" = "$BATS_TEST_TMPDIR/d65.yaml:4:712: error: syntax: '{{^vars.w}}': sections nested more than 64 deep" ]
+	run -2 --separate-stderr tkt-template render -D v=1 -t "$BATS_TEST_TMPDIR/d65.yaml" "$BATS_TEST_TMPDIR/rec"
+	[ "$stderr" = "tkt-template: $BATS_TEST_TMPDIR/d65.yaml:4:712: '{{^vars.w}}': sections nested more than 64 deep (tkt-template lint says more)" ]
+	[ -z "$output" ]
+	# Far deeper: refused at once, without recursing.
+	nest "$BATS_TEST_TMPDIR/deep.yaml" 100000
+	run -2 --separate-stderr timeout 10 tkt-template render -D v=1 -t "$BATS_TEST_TMPDIR/deep.yaml" "$BATS_TEST_TMPDIR/rec"
+	[[ "$stderr" == *"deep.yaml:4:712: '{{^vars.w}}': sections nested more than 64 deep"* ]]
 }
 
 @test "lint of a clean template prints nothing and exits 0" {

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -209,6 +208,11 @@ dispatch(struct MHD_Connection *c, struct sb_req *r, const char *url,
 			token_fail(a, st, e->v3);
 			return;
 		}
+	}
+	if (r->body_big) {
+		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
+		    "The request body is larger than %d bytes", SB_MAX_BODY);
+		return;
 	}
 	sb_settle(r->sb);
 	e->fn(r, id[0] != '\0' ? id : NULL, a);
@@ -418,12 +422,22 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (r->pp != NULL)
-			MHD_post_process(r->pp, upload, *upload_size);
-		if (r->body.len + *upload_size <= SB_MAX_BODY)
+		/*
+		 * The size is checked as the body arrives: past SB_MAX_BODY
+		 * nothing more is kept or parsed (the form parser stops too),
+		 * and dispatch refuses the request.
+		 */
+		if (!r->body_big && *upload_size <= SB_MAX_BODY - r->body.len) {
+			if (r->pp != NULL)
+				MHD_post_process(r->pp, upload, *upload_size);
 			tkt_buf_add(&r->body, upload, *upload_size);
-		else
+		} else if (!r->body_big) {
 			r->body_big = 1;
+			if (r->pp != NULL) {
+				MHD_destroy_post_processor(r->pp);
+				r->pp = NULL;
+			}
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -599,28 +613,24 @@ gen_put(void *arg, const char *line, size_t len)
 	return tkt_sbstore_put(arg, line, len, &err);
 }
 
-/* Loads -d FILE, or generates tickets (and writes FILE when named). */
+/*
+ * Loads -d FILE, or generates tickets (and writes FILE when named); FILE
+ * stays locked for this sandbox until it exits.
+ */
 static int
 fill_store(struct sandbox *sb, const struct tkt_sandbox_opts *o,
     long long seed, long long n, struct tkt_error *err)
 {
-	struct stat stb;
+	int have = 0;
 
-	if (o->file != NULL && stat(o->file, &stb) == 0) {
-		if (tkt_sbstore_load(sb->st, o->file, err) == -1)
-			return -1;
-	} else if (o->file != NULL && errno != ENOENT) {
-		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s",
-		    o->file, strerror(errno));
+	if (o->file != NULL &&
+	    (have = tkt_sbstore_claim(sb->st, o->file, err)) == -1)
 		return -1;
-	} else {
-		tkt_sbgen_run((uint64_t)seed, (long)n, tkt_now(), gen_put, sb->st);
-		if (o->file != NULL &&
-		    tkt_sbstore_save(sb->st, o->file, err) == -1)
-			return -1;
-	}
+	if (have)
+		return tkt_sbstore_load(sb->st, o->file, err);
+	tkt_sbgen_run((uint64_t)seed, (long)n, tkt_now(), gen_put, sb->st);
 	if (o->file != NULL)
-		return tkt_sbstore_log_open(sb->st, o->file, err);
+		return tkt_sbstore_save(sb->st, o->file, err);
 	return 0;
 }
 
@@ -718,7 +728,8 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handle, &sb,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_NOTIFY_COMPLETED, req_free, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SB_CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SB_CONN_LIMIT,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,

@@ -26,11 +26,22 @@ int			 tkt_sbstore_put(struct tkt_sbstore *, const char *line,
 /* Reads a store file (later lines win); -1 with err ("file:line: …"). */
 int			 tkt_sbstore_load(struct tkt_sbstore *, const char *path,
 			    struct tkt_error *);
-/* Writes every ticket to path atomically (temporary file, fsync, rename). */
-int			 tkt_sbstore_save(const struct tkt_sbstore *,
-			    const char *path, struct tkt_error *);
-/* From now on every tkt_sbstore_update is appended to path first. */
-int			 tkt_sbstore_log_open(struct tkt_sbstore *, const char *path,
+/*
+ * Opens the store file path and locks it (flock) for this sandbox, before
+ * it is read: 1 when it exists (tkt_sbstore_load it next), 0 when it does
+ * not (tkt_sbstore_save creates it), -1 with err (status 2) when another
+ * sandbox holds it or it cannot be opened.  From then on every
+ * tkt_sbstore_update is appended to the file first.
+ */
+int			 tkt_sbstore_claim(struct tkt_sbstore *, const char *path,
+			    struct tkt_error *);
+/*
+ * Writes every ticket to path atomically (temporary file, fsync, rename)
+ * and keeps it locked, as the file updates are appended to.  A store that
+ * claimed no file makes a new one, and fails (status 2) when another
+ * sandbox made it meanwhile.
+ */
+int			 tkt_sbstore_save(struct tkt_sbstore *, const char *path,
 			    struct tkt_error *);
 /* Ticket index by ticket id, or by the id of one of its orders; -1 if none. */
 long			 tkt_sbstore_find(const struct tkt_sbstore *, const char *id);
@@ -133,6 +144,13 @@ int			 tkt_ratelim_take(struct tkt_ratelim *, long *remaining,
 #define SB_MAX_LIMIT	500
 #define SB_DEF_LIMIT	50
 #define SB_MAX_BODY	(1 << 20)
+/*
+ * Connections served at once (more wait to be accepted), and the seconds
+ * one may sit idle, half a request sent or between requests, before it is
+ * closed: idle connections cannot hold the others out for long.
+ */
+#define SB_CONN_LIMIT	128
+#define SB_CONN_TIMEOUT	5
 
 /* HTTP statuses, so that only sandbox.c needs microhttpd.h. */
 enum {
@@ -191,7 +209,7 @@ struct sb_req {
 	char			*accept_lang;	/* its Accept-Language, or NULL */
 	int			 v3;		/* its path is under /api/v3/ */
 	struct tkt_buf		 body;		/* the raw body, up to SB_MAX_BODY */
-	int			 body_big;	/* it was longer */
+	int			 body_big;	/* it was longer: refused */
 	struct MHD_PostProcessor *pp;
 	struct tkt_fault	 fault;
 	int			 admitted;
@@ -214,8 +232,8 @@ struct sb_param	*sb_param_add(struct sb_req *, const char *key);
 const char	*sb_param(const struct sb_req *, const char *key);
 /*
  * The JSON object body of r (an empty body is {}): a new reference, or
- * NULL after answering HTTP 400 code 1000 (too large, not JSON, not an
- * object, a key given twice).
+ * NULL after answering HTTP 400 code 1000 (not JSON, not an object, a
+ * key given twice; a body over SB_MAX_BODY never reaches an endpoint).
  */
 json_t		*sb_body(const struct sb_req *, struct sb_answer *);
 /*

@@ -41,11 +41,6 @@ sb_body(const struct sb_req *r, struct sb_answer *a)
 	size_t i = 0;
 	json_t *body;
 
-	if (r->body_big) {
-		sb_fail(a, SB_HTTP_BAD_REQUEST, 1000, NULL,
-		    "The request body is larger than %d bytes", SB_MAX_BODY);
-		return NULL;
-	}
 	while (i < r->body.len && strchr(" \t\r\n", r->body.s[i]) != NULL)
 		i++;
 	if (i == r->body.len)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -400,20 +401,80 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+static void
+in_use(const char *path, struct tkt_error *err)
+{
+	tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: another "
+	    "tkt-sandbox is using this store file (one sandbox a file)", path);
+}
+
+/*
+ * The store file is locked (flock) by the sandbox serving it, from before
+ * it is read until the sandbox exits; the lock is on the log's descriptor.
+ * A save writes a new file, locks it and puts it in place, and that file's
+ * descriptor becomes the log: the lock moves with the name.
+ */
 int
-tkt_sbstore_save(const struct tkt_sbstore *s, const char *path,
+tkt_sbstore_claim(struct tkt_sbstore *s, const char *path,
+    struct tkt_error *err)
+{
+	struct stat a, b;
+
+	for (int tries = 0; tries < 10; tries++) {
+		int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+		if (fd == -1 && errno == ENOENT)
+			return 0;
+		if (fd == -1) {
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			if (errno == EWOULDBLOCK)
+				in_use(path, err);
+			else
+				tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
+				    "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		/* Locked; but is it still the file of that name? */
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			s->logfd = fd;
+			free(s->logpath);
+			s->logpath = xstrdup(path);
+			return 1;
+		}
+		close(fd);
+	}
+	in_use(path, err);
+	return -1;
+}
+
+int
+tkt_sbstore_save(struct tkt_sbstore *s, const char *path,
     struct tkt_error *err)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	struct tkt_buf b;
-	int fd, bad = 0;
+	struct stat st;
+	int fd, bad = 0, taken = 0;
 
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1) {
+	/*
+	 * A new file only, never one that is there (a link to another file
+	 * least of all), that nobody else can read while it is written; it
+	 * takes the mode of the file it replaces.
+	 */
+	if ((fd = open(tmp, O_WRONLY | O_APPEND | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s", tmp,
 		    strerror(errno));
 		free(tmp);
 		return -1;
 	}
+	bad = flock(fd, LOCK_EX | LOCK_NB) == -1;
 	tkt_buf_init(&b);
 	for (size_t i = 0; i < s->n && !bad; i++) {
 		tkt_buf_add(&b, s->t[i].line, s->t[i].len);
@@ -424,39 +485,38 @@ tkt_sbstore_save(const struct tkt_sbstore *s, const char *path,
 		}
 	}
 	tkt_buf_free(&b);
+	if (!bad && s->logfd != -1 && fstat(s->logfd, &st) == 0)
+		bad = fchmod(fd, st.st_mode & 07777) == -1;
 	if (!bad)
 		bad = fsync(fd) == -1;
-	if (close(fd) == -1)
-		bad = 1;
-	if (!bad)
+	/*
+	 * Over the file this sandbox holds; else (a new store) only where
+	 * there is none, since another sandbox may have made one meanwhile.
+	 */
+	if (!bad && s->logfd != -1)
 		bad = rename(tmp, path) == -1;
+	else if (!bad && link(tmp, path) == -1) {
+		taken = errno == EEXIST;
+		bad = 1;
+	} else if (!bad)
+		unlink(tmp);
 	if (bad) {
-		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s", path,
-		    strerror(errno));
+		if (taken)
+			in_use(path, err);
+		else
+			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s",
+			    path, strerror(errno));
+		close(fd);
 		unlink(tmp);
 		free(tmp);
 		return -1;
 	}
 	free(tmp);
-	return 0;
-}
-
-int
-tkt_sbstore_log_open(struct tkt_sbstore *s, const char *path,
-    struct tkt_error *err)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-
-	if (fd == -1) {
-		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
 	if (s->logfd != -1)
 		close(s->logfd);
 	s->logfd = fd;
-	free(s->logpath);
-	s->logpath = xstrdup(path);
+	if (s->logpath == NULL)
+		s->logpath = xstrdup(path);
 	return 0;
 }
 

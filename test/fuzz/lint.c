@@ -6,9 +6,10 @@
  *
  *   - a file that can be read is always linted (never the "unreadable"
  *     error), into findings in file order, each at a line and column of
- *     the file, of a known rule and severity, with a message of one line
- *     of UTF-8 (tkt-template lint prints "file:line:col: severity: rule:
- *     message" a line, and --json the same fields);
+ *     the file, of a known rule and severity, with a message;
+ *   - each finding, as tkt-template lint prints it (tkt_finding_line), is
+ *     one line of UTF-8, "file:line:col: severity: rule: message"; with
+ *     --json one JSON object (RFC 8259) with the same fields;
  *   - the "syntax" rule fires exactly when the template does not load
  *     clean (tkt_tmpl_load fails or lists problems).
  */
@@ -30,6 +31,51 @@ known_rule(const char *r)
 		if (strcmp(*p, r) == 0)
 			return 1;
 	return 0;
+}
+
+/* A finding as tkt-template lint prints it, in both forms. */
+static void
+check_printed(const struct tkt_finding *f, const char *path)
+{
+	struct tkt_buf b, want;
+	struct tkt_rec r;
+	struct tkt_error e;
+	const char *sev = f->severity == TKT_SEV_ERROR ? "error" : "warning";
+	const struct tkt_jnode *n;
+	size_t len;
+	const char *s;
+
+	tkt_buf_init(&b);
+	tkt_buf_init(&want);
+	tkt_finding_line(f, 0, &b);
+	tkt_buf_printf(&want, "%s:%u:%u: %s: %s: ", path, f->line, f->col, sev,
+	    f->rule);
+	FUZZ_CHECK(b.len > want.len && memcmp(b.s, want.s, want.len) == 0 &&
+	    b.s[b.len - 1] == '\n' && memchr(b.s, '\n', b.len - 1) == NULL &&
+	    memchr(b.s, '\r', b.len) == NULL &&
+	    tkt_utf8_check(b.s, b.len) == (size_t)-1,
+	    "a finding printed is not one line of UTF-8: %s", b.s);
+
+	tkt_buf_reset(&b);
+	tkt_finding_line(f, 1, &b);
+	fuzz_check_line("a finding in JSON", b.s, b.len);
+	tkt_rec_init(&r);
+	tkt_error_clear(&e);
+	FUZZ_CHECK(tkt_rec_parse(&r, b.s, b.len - 1, TKT_RD_TREE, &e) == 0,
+	    "a finding in JSON does not parse: %s: %s", e.msg, b.s);
+	n = tkt_rec_get(&r, &r.nodes[0], "line");
+	s = tkt_rec_str(&r, n, &len);
+	FUZZ_CHECK(n != NULL && n->type == TKT_J_NUMBER &&
+	    (unsigned)strtoul(s, NULL, 10) == f->line,
+	    "a finding in JSON has another line: %s", b.s);
+	s = tkt_rec_field(&r, "rule");
+	FUZZ_CHECK(s != NULL && strcmp(s, f->rule) == 0 &&
+	    (s = tkt_rec_field(&r, "severity")) != NULL && strcmp(s, sev) == 0 &&
+	    (s = tkt_rec_field(&r, "file")) != NULL && strcmp(s, path) == 0,
+	    "a finding in JSON has other fields: %s", b.s);
+	tkt_rec_free(&r);
+	tkt_buf_free(&b);
+	tkt_buf_free(&want);
 }
 
 int
@@ -76,14 +122,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    i, f[i].severity);
 		FUZZ_CHECK(f[i].file != NULL && strcmp(f[i].file, path) == 0,
 		    "finding %zu names another file", i);
-		FUZZ_CHECK(m != NULL && m[0] != '\0' && strchr(m, '\n') == NULL &&
-		    strchr(m, '\r') == NULL &&
-		    tkt_utf8_check(m, strlen(m)) == (size_t)-1,
-		    "finding %zu (%s): the message is not one line of UTF-8: "
-		    "'%s'", i, f[i].rule, m ? m : "(null)");
-		FUZZ_CHECK(f[i].locale == NULL ||
-		    tkt_utf8_check(f[i].locale, strlen(f[i].locale)) ==
-		    (size_t)-1, "finding %zu: the locale is not UTF-8", i);
+		FUZZ_CHECK(m != NULL && m[0] != '\0',
+		    "finding %zu (%s) without a message", i, f[i].rule);
+		check_printed(&f[i], path);
 		if (i > 0)
 			FUZZ_CHECK(f[i - 1].line < f[i].line ||
 			    (f[i - 1].line == f[i].line &&

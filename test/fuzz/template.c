@@ -6,7 +6,8 @@
  *
  *   - a file that does not load says why, at the file's path; one that
  *     loads with problems lists them in file order, each at a line and
- *     column of the file, with a message of one line;
+ *     column of the file, with a message (printed, it is escaped as text
+ *     shown to a person: tkt_warnx);
  *   - a clean template has a name; its tags are in text order, inside
  *     their text, at positions inside the file; picking a text's own
  *     locale gives that text (or one of the same locale, case aside);
@@ -158,10 +159,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct tkt_tmpl_diag *d = tkt_tmpl_diag(t, i);
 
 		check_pos(d->line, d->col, max, "a problem");
-		FUZZ_CHECK(d->msg != NULL && d->msg[0] != '\0' &&
-		    strchr(d->msg, '\n') == NULL,
-		    "a problem's message is empty or not one line: '%s'",
-		    d->msg ? d->msg : "(null)");
+		FUZZ_CHECK(d->msg != NULL && d->msg[0] != '\0',
+		    "a problem without a message");
 		if (i > 0) {
 			const struct tkt_tmpl_diag *p = tkt_tmpl_diag(t, i - 1);
 
