@@ -1,9 +1,14 @@
 # tkt: plain GNU make, no configure step.
 # make [all] | demo | check | soak | test-v2 | test-v3 | bench | install
-#      | uninstall | clean | lint | deps
+#      | uninstall | clean | lint | deps | fuzz
 # check runs the test suite (test/*.bats), soak the long fault soaks and
 # waits (test/soak/*.bats), of which check runs a short version each.
 # SANITIZE=1 builds with -fsanitize=address,undefined; NO_DEPS=1 skips deps.
+# make fuzz builds the libFuzzer targets, one per test/fuzz/NAME.c, into
+# test/fuzz/build/fuzz-NAME with clang (FUZZ_CC), ASan and UBSan, against
+# lib's sources compiled apart in test/fuzz/build/lib/ (the normal build is
+# untouched); test/fuzz/run.sh [SECONDS] [NAME…] runs them over their seed
+# corpora in test/fuzz/NAME/ (what .ci/run does, 25 s each).
 
 VERSION    = 0.1.0
 PREFIX    ?= /usr/local
@@ -64,7 +69,7 @@ SBHDR  = $(wildcard lib/sandbox/*.h)
 MANS = $(wildcard man/*.[157])
 
 .PHONY: all demo check soak bench install uninstall clean lint deps test-v2 \
-        test-v3
+        test-v3 fuzz fuzz-deps
 
 all: $(BINS)
 
@@ -109,6 +114,41 @@ deps:
 ifneq ($(NO_DEPS),1)
 	@sh test/deps.sh
 endif
+
+# The fuzzers: clang and its libFuzzer runtime besides the rest.
+fuzz-deps:
+ifneq ($(NO_DEPS),1)
+	@sh test/deps.sh fuzz
+endif
+
+FUZZ_CC     ?= clang
+FUZZ_BUILD   = test/fuzz/build
+FUZZ_NAMES   = $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/*.c))
+FUZZ_BINS    = $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz-%)
+FUZZ_LIBOBJ  = $(LIBSRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
+FUZZ_CFLAGS  = $(WARN) $(DEFS) -Ilib $(PKG_CFLAGS) -g -O1 $(FUZZ_SAN) \
+               -DTKT_FUZZ_DATADIR='"$(CURDIR)/share/tkt"'
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(LIBHDR)
+	@mkdir -p $(@D)
+	$(SAY) "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libtkt.a: $(FUZZ_LIBOBJ)
+	$(SAY) "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(FUZZ_LIBOBJ)
+
+$(FUZZ_BUILD)/fuzz-%: test/fuzz/%.c test/fuzz/fuzz.h $(FUZZ_BUILD)/libtkt.a \
+    $(LIBHDR)
+	$(SAY) "  FUZZLD  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_BUILD)/libtkt.a $(LIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -180,3 +220,4 @@ uninstall:
 clean:
 	rm -f lib/*.o lib/libtkt.a lib/sandbox/*.o lib/sandbox/libtktsandbox.a \
 	    $(BINS) test/bench/*.o
+	rm -rf $(FUZZ_BUILD)

@@ -53,6 +53,9 @@ tkt_due_at(time_t waiting_since, int64_t sla)
 {
 	if (waiting_since == (time_t)-1)
 		return (time_t)-1;
+	/* An sla too long for a deadline in year 9999 is the last second. */
+	if (sla > TKT_TIME_MAX - (int64_t)waiting_since)
+		return (time_t)TKT_TIME_MAX;
 	return waiting_since + (time_t)sla;
 }
 

@@ -1,6 +1,9 @@
 /*
  * json.c: writing JSON text.  Strings are written as UTF-8 with only the
- * escapes JSON requires, so text stays readable in a terminal.
+ * escapes JSON requires, so text stays readable in a terminal; a byte that
+ * is not UTF-8 (from a string read with a lone low surrogate escape, which
+ * yajl decodes to one, or from a -D value) is written as U+FFFD, so that
+ * every line out is JSON.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +29,18 @@ tkt_json_str(struct tkt_buf *b, const char *s, size_t n)
 				break;
 			run++;
 		}
-		tkt_buf_add(b, s + i, run - i);
+		/* Only UTF-8 goes out: U+FFFD stands for each byte that is not. */
+		while (i < run) {
+			size_t bad = tkt_utf8_check(s + i, run - i);
+
+			if (bad == (size_t)-1) {
+				tkt_buf_add(b, s + i, run - i);
+				break;
+			}
+			tkt_buf_add(b, s + i, bad);
+			tkt_buf_add(b, "\\ufffd", 6);
+			i += bad + 1;
+		}
 		if (run == n)
 			break;
 		c = (unsigned char)s[run++];

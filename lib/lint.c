@@ -69,6 +69,40 @@ add(struct out *o, unsigned line, unsigned col, int sev, const char *rule,
 }
 
 void
+tkt_finding_line(const struct tkt_finding *f, int json, struct tkt_buf *b)
+{
+	const char *sev = f->severity == TKT_SEV_ERROR ? "error" : "warning";
+
+	if (json) {
+		struct tkt_jw w;
+
+		tkt_jw_init(&w, b);
+		tkt_jw_obj(&w);
+		tkt_jw_key(&w, "file");
+		tkt_jw_str(&w, f->file);
+		tkt_jw_key(&w, "line");
+		tkt_jw_int(&w, f->line);
+		tkt_jw_key(&w, "col");
+		tkt_jw_int(&w, f->col);
+		tkt_jw_key(&w, "severity");
+		tkt_jw_str(&w, sev);
+		tkt_jw_key(&w, "rule");
+		tkt_jw_str(&w, f->rule);
+		tkt_jw_key(&w, "message");
+		tkt_jw_str(&w, f->message);
+		tkt_jw_key(&w, "locale");
+		tkt_jw_str(&w, f->locale);
+		tkt_jw_obj_end(&w);
+	} else {
+		tkt_buf_printf(b, "%s:%u:%u: %s: %s: ", f->file, f->line,
+		    f->col, sev, f->rule);
+		/* A message quotes the file: a line break in it stays on the line. */
+		tkt_esc_buf(b, f->message, strlen(f->message), 0);
+	}
+	tkt_buf_addc(b, '\n');
+}
+
+void
 tkt_findings_free(struct tkt_finding *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

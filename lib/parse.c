@@ -55,9 +55,11 @@ tkt_duration_parse(const char *s, int64_t *out)
 		if (!isdigit((unsigned char)*s))
 			return -1;
 		while (isdigit((unsigned char)*s)) {
-			if (n > (INT64_MAX - 9) / 10)
+			int d = *s++ - '0';
+
+			if (n > (INT64_MAX - d) / 10)
 				return -1;
-			n = n * 10 + (*s++ - '0');
+			n = n * 10 + d;
 		}
 		switch (*s) {
 		case '\0':
@@ -104,6 +106,13 @@ tkt_duration_unitless(const char *s)
 
 	return n > 0 && s[n] == '\0' && strspn(s, "0") < n;
 }
+
+/*
+ * A time read must be one tkt can write, "YYYY-MM-DDTHH:MM:SSZ", so that
+ * it is written back as the same instant (tkt.h, TKT_TIME_MIN).
+ */
+#define TIME_MIN TKT_TIME_MIN
+#define TIME_MAX TKT_TIME_MAX
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
 static inline int64_t
@@ -274,6 +283,9 @@ time_parse_any(const char *s, size_t n, time_t *out)
 	}
 	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	    h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) - off;
+	/* "0000-01-01T00:30:00+01:00" is in year -1: no "YYYY" writes it. */
+	if (t < TIME_MIN || t > TIME_MAX)
+		return -1;
 	*out = (time_t)t;
 	return 0;
 }
@@ -297,10 +309,16 @@ tkt_time_parse(const char *s, time_t *out)
 char *
 tkt_time_format(time_t t, char buf[21])
 {
-	int64_t days = (int64_t)t / 86400, rem = (int64_t)t % 86400;
-	int64_t z, era, y;
+	int64_t days, rem, z, era, y;
 	unsigned doe, yoe, doy, mp, d, m;
 
+	/* A time out of range is written as the nearest one in range. */
+	if ((int64_t)t < TIME_MIN)
+		t = (time_t)TIME_MIN;
+	else if ((int64_t)t > TIME_MAX)
+		t = (time_t)TIME_MAX;
+	days = (int64_t)t / 86400;
+	rem = (int64_t)t % 86400;
 	if (rem < 0) {
 		rem += 86400;
 		days--;
@@ -317,8 +335,6 @@ tkt_time_format(time_t t, char buf[21])
 	y += m <= 2;
 	char tmp[64];
 
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;
 	snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y,
 	    m % 100, d % 100, (int)(rem / 3600), (int)(rem % 3600 / 60),
 	    (int)(rem % 60));
@@ -352,7 +368,9 @@ tkt_since_parse(const char *s, time_t now, time_t *out)
 	int64_t d;
 
 	if (tkt_duration_parse(s, &d) == 0) {
-		*out = now - (time_t)d;
+		/* Back from now, but no further than the first time tkt writes. */
+		*out = d > (int64_t)now - TIME_MIN ? (time_t)TIME_MIN :
+		    now - (time_t)d;
 		return 0;
 	}
 	return tkt_time_parse(s, out);

@@ -146,6 +146,7 @@ struct pctx {
 	size_t		 prev_end;
 	int		 notobject;
 	int		 ntop;		/* top-level values on the line */
+	size_t		 rootend;	/* just past the root object's '}' */
 	uint32_t	 stack[MAX_DEPTH];	/* container node per depth */
 	uint32_t	 last[MAX_DEPTH];	/* its last child */
 	uint32_t	 wstate[MAX_DEPTH];	/* want state per depth */
@@ -491,6 +492,8 @@ close_(void *ctx, const int spans)
 	int d = c->depth - 1;
 
 	c->depth = d;
+	if (d == 0)
+		c->rootend = yajl_get_bytes_consumed(c->h);
 	if (spans)
 		c->prev_end = yajl_get_bytes_consumed(c->h);
 	if (c->skip > 0) {
@@ -746,6 +749,7 @@ pctx_start(struct pctx *c, struct tkt_rec *r, int flags, const struct want *w)
 	c->kstart = 0;
 	c->notobject = 0;
 	c->ntop = 0;
+	c->rootend = 0;
 	if (w != NULL) {
 		/* After rec_start: strs is empty. */
 		if (w->nameslen + 1 > r->strscap)
@@ -789,24 +793,55 @@ yajl_error(struct tkt_error *err, yajl_handle h, const char *line, size_t len,
 		yajl_free_error(h, m);
 }
 
-/* Validates a line without building anything. */
+/* A parse that builds nothing follows only the nesting, for rootend. */
+struct flat {
+	yajl_handle	 h;
+	int		 depth;
+	size_t		 rootend;
+};
+
 static int
-parse_flat(const char *line, size_t len, struct tkt_error *err)
+flat_open(void *ctx)
 {
-	yajl_handle h;
+	((struct flat *)ctx)->depth++;
+	return 1;
+}
+
+static int
+flat_close(void *ctx)
+{
+	struct flat *f = ctx;
+
+	if (--f->depth == 0)
+		f->rootend = yajl_get_bytes_consumed(f->h);
+	return 1;
+}
+
+static const yajl_callbacks flat_cb = {
+	NULL, NULL, NULL, NULL, NULL, NULL,
+	flat_open, NULL, flat_close, flat_open, flat_close
+};
+
+/* Validates a line without building anything; *rootend as pctx's. */
+static int
+parse_flat(const char *line, size_t len, size_t *rootend,
+    struct tkt_error *err)
+{
+	struct flat f = { NULL, 0, 0 };
 	yajl_status st, parsed;
 
 	if (!first_is_object(line, len)) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "not a JSON object");
 		return -1;
 	}
-	h = yajl_alloc(NULL, NULL, NULL);
-	st = parsed = yajl_parse(h, (const unsigned char *)line, len);
+	f.h = yajl_alloc(&flat_cb, NULL, &f);
+	st = parsed = yajl_parse(f.h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
+		st = yajl_complete_parse(f.h);
 	if (st != yajl_status_ok)
-		yajl_error(err, h, line, len, parsed);
-	yajl_free(h);
+		yajl_error(err, f.h, line, len, parsed);
+	yajl_free(f.h);
+	*rootend = f.rootend;
 	return st == yajl_status_ok ? 0 : -1;
 }
 
@@ -843,17 +878,63 @@ parse_fresh(struct pctx *c, const char *line, size_t len, struct tkt_error *err)
 	return 0;
 }
 
+/*
+ * What yajl takes and JSON (RFC 8259) does not, nor jq: a vertical tab or
+ * a form feed for whitespace; strings that are not UTF-8 (overlong forms,
+ * surrogates, code points past U+10FFFF); and, after the object, a string
+ * that is never closed (yajl sees a token cut short by the end of its
+ * input, and waits for more).  A record passes through the tools byte for
+ * byte, so such a line is refused rather than passed on in a form other
+ * readers refuse (and a splice next to a vertical tab, which the spans do
+ * not skip, would leave "{\v,").  In a line yajl took, either byte
+ * stands between tokens (a string refuses control characters), and bytes
+ * past 0x7f only in strings.  rootend is just past the object.
+ */
+static int
+strict_text(struct tkt_rec *r, const char *line, size_t len, size_t rootend,
+    struct tkt_error *err)
+{
+	const char *v = memchr(line, '\v', len), *f = memchr(line, '\f', len);
+	const char *p = v != NULL && (f == NULL || v < f) ? v : f;
+	size_t bad = tkt_utf8_check(line, len), tail = rootend;
+
+	while (tail < len && strchr(" \t\r\n\v\f", line[tail]) != NULL &&
+	    line[tail] != '\0')
+		tail++;
+	if (p == NULL && bad == (size_t)-1 && tail == len)
+		return 0;
+	if (p != NULL && (bad == (size_t)-1 || (size_t)(p - line) < bad))
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu: %s between tokens (JSON whitespace is space, "
+		    "tab, CR and LF)", (size_t)(p - line) + 1, *p == '\v' ?
+		    "a vertical tab" : "a form feed");
+	else if (bad != (size_t)-1)
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu: a string that is not UTF-8", bad + 1);
+	else
+		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL, "invalid JSON at "
+		    "byte %zu: trailing garbage after the object", tail + 1);
+	r->nnodes = 0;
+	return -1;
+}
+
 int
 tkt_rec_parse(struct tkt_rec *r, const char *line, size_t len, int flags,
     struct tkt_error *err)
 {
 	struct pctx c;
+	size_t rootend = 0;
+	int rc;
 
 	rec_start(r, line, len, flags);
 	if (!r->tree)
-		return parse_flat(line, len, err);
-	pctx_start(&c, r, flags, NULL);
-	return parse_fresh(&c, line, len, err);
+		rc = parse_flat(line, len, &rootend, err);
+	else {
+		pctx_start(&c, r, flags, NULL);
+		rc = parse_fresh(&c, line, len, err);
+		rootend = c.rootend;
+	}
+	return rc == 0 ? strict_text(r, line, len, rootend, err) : rc;
 }
 
 /*
@@ -876,10 +957,12 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 	struct pctx *c = &p->c;
 	const struct want *w = p->want.n > 0 ? &p->want : NULL;
 	yajl_status st;
+	size_t rootend;
 
 	rec_start(r, line, len, flags);
 	if (!r->tree)
-		return parse_flat(line, len, err);
+		return parse_flat(line, len, &rootend, err) == 0 ?
+		    strict_text(r, line, len, rootend, err) : -1;
 	pctx_start(c, r, flags, w);
 	if (p->h != NULL && p->hspans != c->spans) {
 		yajl_free(p->h);
@@ -894,13 +977,20 @@ parser_run(struct parser *p, struct tkt_rec *r, const char *line, size_t len,
 	st = yajl_parse(p->h, (const unsigned char *)line, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(p->h);
-	if (st == yajl_status_ok && c->depth == 0 && c->ntop == 1)
-		return 0;
+	if (st == yajl_status_ok && c->depth == 0 && c->ntop == 1) {
+		if (strict_text(r, line, len, c->rootend, err) == 0)
+			return 0;
+		/* What yajl keeps of a string cut short must not run on. */
+		yajl_free(p->h);
+		p->h = NULL;
+		return -1;
+	}
 	yajl_free(p->h);
 	p->h = NULL;
 	rec_start(r, line, len, flags);
 	pctx_start(c, r, flags, w);
-	return parse_fresh(c, line, len, err);
+	return parse_fresh(c, line, len, err) == 0 ?
+	    strict_text(r, line, len, c->rootend, err) : -1;
 }
 
 static void
@@ -1174,10 +1264,18 @@ tkt_rec_splice(const struct tkt_rec *r, const struct tkt_edit *ed, size_t ned,
 			prev = c;
 			kept++;
 		} else {
-			/* Delete the member with the comma before it (or after it). */
+			/*
+			 * Delete the member with the comma before it (or,
+			 * before any member is kept, the one after it).  A
+			 * member deleted right after another (a key named
+			 * twice, two edits in a row) starts where that one's
+			 * deletion ended: the cursor is past prev's end.
+			 */
 			size_t from = prev ? prev->end : c->kstart;
 			const struct tkt_jnode *nx = tkt_rec_next(r, c);
 
+			if (from < cursor)
+				from = cursor;
 			tkt_buf_add(out, r->line + cursor, from - cursor);
 			cursor = prev ? c->end : (nx ? nx->kstart : c->end);
 		}
@@ -1400,7 +1498,7 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 {
 	for (;;) {
 		char *line, *nl;
-		size_t len;
+		size_t len, b;
 
 		if (rd->fd == -1) {
 			if (rd->idx >= rd->npaths)
@@ -1441,8 +1539,10 @@ next(struct tkt_loop *rd, struct tkt_rec **out, struct tkt_error *err)
 		rd->rec.name = rd->name;
 		rd->rec.lineno = rd->lineno;
 		rd->rec.bare = 0;
-		if ((rd->flags & TKT_RD_BAREID) && line[skip_sep(line, 0, len)] != '{') {
-			size_t b = skip_sep(line, 0, len), e = len;
+		/* A line of separators only is a bare id too: line[len] is not ours. */
+		if ((rd->flags & TKT_RD_BAREID) &&
+		    ((b = skip_sep(line, 0, len)) == len || line[b] != '{')) {
+			size_t e = len;
 
 			while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t'))
 				e--;

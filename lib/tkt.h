@@ -177,6 +177,13 @@ int	tkt_duration_unitless(const char *);
 /* RFC 3339 ("…Z", "…+02:00", fractions allowed) or zone-less UTC; "YYYY-MM-DD" is midnight UTC. */
 int	tkt_time_parse(const char *, time_t *out);
 int	tkt_time_parsen(const char *, size_t, time_t *out);
+/*
+ * The times tkt reads and writes: 0000-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59Z.  A time read outside them is not a time; one
+ * worked out past them is the nearest of them.
+ */
+#define TKT_TIME_MIN (-62167219200LL)
+#define TKT_TIME_MAX 253402300799LL
 /* "YYYY-MM-DDTHH:MM:SSZ" into a 21-byte buffer. */
 char	*tkt_time_format(time_t, char buf[21]);
 /* A duration for a person: "3h", "2d 4h", "45m". */

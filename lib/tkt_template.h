@@ -200,6 +200,14 @@ void		 tkt_lint_free(struct tkt_lint *);
 int		 tkt_lint_file(struct tkt_lint *, const char *path,
 		    struct tkt_finding **out, size_t *n, struct tkt_error *);
 void		 tkt_findings_free(struct tkt_finding *, size_t n);
+/*
+ * Appends a finding as tkt-template lint prints it, one line with its
+ * newline: "file:line:col: severity: rule: message", the message escaped
+ * as text shown to a person (tkt_esc_buf: it quotes the file), or with
+ * json one JSON object.
+ */
+void		 tkt_finding_line(const struct tkt_finding *, int json,
+		    struct tkt_buf *);
 
 /*
  * tmplcmd.c: the tkt-template drivers, one a subcommand (tkt-template(1)).

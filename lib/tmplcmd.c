@@ -306,33 +306,8 @@ tkt_template_render(const struct tkt_tmpl_opts *o)
 static int
 print_finding(const struct tkt_finding *f, int json, struct tkt_buf *b)
 {
-	const char *sev = f->severity == TKT_SEV_ERROR ? "error" : "warning";
-
 	tkt_buf_reset(b);
-	if (json) {
-		struct tkt_jw w;
-
-		tkt_jw_init(&w, b);
-		tkt_jw_obj(&w);
-		tkt_jw_key(&w, "file");
-		tkt_jw_str(&w, f->file);
-		tkt_jw_key(&w, "line");
-		tkt_jw_int(&w, f->line);
-		tkt_jw_key(&w, "col");
-		tkt_jw_int(&w, f->col);
-		tkt_jw_key(&w, "severity");
-		tkt_jw_str(&w, sev);
-		tkt_jw_key(&w, "rule");
-		tkt_jw_str(&w, f->rule);
-		tkt_jw_key(&w, "message");
-		tkt_jw_str(&w, f->message);
-		tkt_jw_key(&w, "locale");
-		tkt_jw_str(&w, f->locale);
-		tkt_jw_obj_end(&w);
-	} else
-		tkt_buf_printf(b, "%s:%u:%u: %s: %s: %s", f->file, f->line,
-		    f->col, sev, f->rule, f->message);
-	tkt_buf_addc(b, '\n');
+	tkt_finding_line(f, json, b);
 	return tkt_out_line(b->s, b->len) == -1 || ferror(stdout) ? -1 : 0;
 }
 

@@ -541,8 +541,22 @@ tkt_wish_tail(struct tkt_recw *rw, struct tkt_norm *nm, const char *raw,
 	tkt_jw_key(w, "csat");
 	tkt_jw_null(w);
 	if (nm->raw) {
+		size_t at;
+		char *p, *end;
+
 		tkt_jw_key(w, "raw");
+		at = rw->out->len;
 		tkt_jw_raw(w, raw, rawlen);
+		/*
+		 * The API's object as sent, on the record's one line: an
+		 * answer may break lines between tokens (never inside a
+		 * string, which cannot hold a raw CR or LF), and each such
+		 * byte becomes a space.
+		 */
+		end = rw->out->s + rw->out->len;
+		for (p = rw->out->s + at; p < end; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
 	}
 	tkt_jw_obj_end(w);
 	tkt_buf_addc(rw->out, '\n');

@@ -31,35 +31,97 @@ add_item(struct tkt_ynode *p, struct tkt_ynode *c)
 	p->items[p->nitems++] = c;
 }
 
+
+/* One load: the parser, the input's name, and where its last line is. */
+struct yload {
+	yaml_parser_t	 p;
+	const char	*name;
+	size_t		 nlines;	/* lines, as YAML breaks them */
+	size_t		 lastcol;	/* the column after the last line's text */
+};
+
+/* Counts the input's lines as libyaml does: CR LF, CR, LF, NEL, LS, PS. */
+static void
+yload_lines(struct yload *L, const unsigned char *s, size_t n)
+{
+	L->nlines = 1;
+	L->lastcol = 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t brk = 0;
+
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n ||
+		    s[i + 1] != '\n')))
+			brk = 1;
+		else if (s[i] == 0xc2 && i + 1 < n && s[i + 1] == 0x85)
+			brk = 2;
+		else if (s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+			brk = 3;
+		if (brk > 0) {
+			L->nlines++;
+			L->lastcol = 1;
+			i += brk - 1;
+		} else if ((s[i] & 0xc0) != 0x80)
+			L->lastcol++;	/* libyaml counts characters */
+	}
+}
+
+/*
+ * A mark of the input as a 1-based line and column.  libyaml places what
+ * it finds at the end of an input that does not end with a line break
+ * one line past its last: that is the last line, after its text.
+ */
+static void
+pos(const struct yload *L, const yaml_mark_t *m, size_t *line, size_t *col)
+{
+	*line = m->line + 1;
+	*col = m->column + 1;
+	if (*line > L->nlines) {
+		*line = L->nlines;
+		*col = L->lastcol;
+	}
+}
+
 static struct tkt_ynode *
-new_node(int type, const yaml_mark_t *m)
+new_node(const struct yload *L, int type, const yaml_mark_t *m)
 {
 	struct tkt_ynode *n = xcalloc(1, sizeof(*n));
+	size_t line, col;
 
+	pos(L, m, &line, &col);
 	n->type = type;
-	n->line = (unsigned)m->line + 1;
-	n->col = (unsigned)m->column + 1;
+	n->line = (unsigned)line;
+	n->col = (unsigned)col;
 	return n;
+}
+
+/* err's where, "name:line:col", for a mark of the input. */
+static void
+where(struct tkt_error *err, const struct yload *L, const yaml_mark_t *m)
+{
+	size_t line, col;
+
+	pos(L, m, &line, &col);
+	tkt_error_where(err, "%s:%zu:%zu", L->name, line, col);
 }
 
 /* Parses one node whose first event is ev; NULL with err. */
 static struct tkt_ynode *
-parse_node(yaml_parser_t *p, yaml_event_t *ev, const char *name,
-    struct tkt_error *err, int depth)
+parse_node(struct yload *L, yaml_event_t *ev, struct tkt_error *err, int depth)
 {
+	yaml_parser_t *p = &L->p;
 	struct tkt_ynode *n;
 	yaml_event_t e;
 	int end;
 
 	if (depth > 64) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "nested too deeply");
-		tkt_error_where(err, "%s:%zu:%zu", name, ev->start_mark.line + 1,
-		    ev->start_mark.column + 1);
+		where(err, L, &ev->start_mark);
 		return NULL;
 	}
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
-		n = new_node(TKT_Y_SCALAR, &ev->start_mark);
+		n = new_node(L, TKT_Y_SCALAR, &ev->start_mark);
 		n->value = xstrndup((const char *)ev->data.scalar.value,
 		    ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
@@ -68,21 +130,19 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, const char *name,
 	case YAML_ALIAS_EVENT:
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 		    "aliases (*name) are not supported");
-		tkt_error_where(err, "%s:%zu:%zu", name, ev->start_mark.line + 1,
-		    ev->start_mark.column + 1);
+		where(err, L, &ev->start_mark);
 		return NULL;
 	case YAML_SEQUENCE_START_EVENT:
-		n = new_node(TKT_Y_SEQ, &ev->start_mark);
+		n = new_node(L, TKT_Y_SEQ, &ev->start_mark);
 		end = YAML_SEQUENCE_END_EVENT;
 		break;
 	case YAML_MAPPING_START_EVENT:
-		n = new_node(TKT_Y_MAP, &ev->start_mark);
+		n = new_node(L, TKT_Y_MAP, &ev->start_mark);
 		end = YAML_MAPPING_END_EVENT;
 		break;
 	default:
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "unexpected YAML event");
-		tkt_error_where(err, "%s:%zu:%zu", name, ev->start_mark.line + 1,
-		    ev->start_mark.column + 1);
+		where(err, L, &ev->start_mark);
 		return NULL;
 	}
 	for (;;) {
@@ -91,8 +151,7 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, const char *name,
 		if (!yaml_parser_parse(p, &e)) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s",
 			    p->problem ? p->problem : "syntax error");
-			tkt_error_where(err, "%s:%zu:%zu", name,
-			    p->problem_mark.line + 1, p->problem_mark.column + 1);
+			where(err, L, &p->problem_mark);
 			node_free(n);
 			return NULL;
 		}
@@ -104,13 +163,12 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, const char *name,
 		    e.type != YAML_SCALAR_EVENT) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 			    "a mapping key must be a plain scalar");
-			tkt_error_where(err, "%s:%zu:%zu", name,
-			    e.start_mark.line + 1, e.start_mark.column + 1);
+			where(err, L, &e.start_mark);
 			yaml_event_delete(&e);
 			node_free(n);
 			return NULL;
 		}
-		c = parse_node(p, &e, name, err, depth + 1);
+		c = parse_node(L, &e, err, depth + 1);
 		yaml_event_delete(&e);
 		if (c == NULL) {
 			node_free(n);
@@ -120,7 +178,8 @@ parse_node(yaml_parser_t *p, yaml_event_t *ev, const char *name,
 		    tkt_yaml_get(n, c->value) != NULL) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 			    "duplicate key '%s'", c->value);
-			tkt_error_where(err, "%s:%u:%u", name, c->line, c->col);
+			tkt_error_where(err, "%s:%u:%u", L->name, c->line,
+			    c->col);
 			node_free(c);
 			node_free(n);
 			return NULL;
@@ -133,23 +192,25 @@ struct tkt_ydoc *
 tkt_yaml_loadbuf(const char *name, const char *buf, size_t len,
     struct tkt_error *err)
 {
-	yaml_parser_t p;
+	struct yload L;
+	yaml_parser_t *p = &L.p;
 	yaml_event_t e;
 	struct tkt_ydoc *doc;
 	int state = 0;	/* 0 before doc, 1 in doc, 2 after doc */
 
 	doc = xcalloc(1, sizeof(*doc));
 	doc->path = xstrdup(name);
-	if (!yaml_parser_initialize(&p))
+	if (!yaml_parser_initialize(p))
 		tkt_errx(TKT_EXIT_SYSTEM, "out of memory");
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	yaml_parser_set_input_string(p, (const unsigned char *)buf, len);
+	L.name = name;
+	yload_lines(&L, (const unsigned char *)buf, len);
 	for (;;) {
-		if (!yaml_parser_parse(&p, &e)) {
+		if (!yaml_parser_parse(p, &e)) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE, "%s%s%s",
-			    p.problem ? p.problem : "syntax error",
-			    p.context ? " " : "", p.context ? p.context : "");
-			tkt_error_where(err, "%s:%zu:%zu", name,
-			    p.problem_mark.line + 1, p.problem_mark.column + 1);
+			    p->problem ? p->problem : "syntax error",
+			    p->context ? " " : "", p->context ? p->context : "");
+			where(err, &L, &p->problem_mark);
 			goto fail;
 		}
 		if (e.type == YAML_STREAM_END_EVENT) {
@@ -160,8 +221,7 @@ tkt_yaml_loadbuf(const char *name, const char *buf, size_t len,
 			if (state == 2) {
 				tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 				    "only one YAML document is allowed");
-				tkt_error_where(err, "%s:%zu:%zu", name,
-				    e.start_mark.line + 1, e.start_mark.column + 1);
+				where(err, &L, &e.start_mark);
 				yaml_event_delete(&e);
 				goto fail;
 			}
@@ -172,7 +232,7 @@ tkt_yaml_loadbuf(const char *name, const char *buf, size_t len,
 		    e.type == YAML_SEQUENCE_START_EVENT ||
 		    e.type == YAML_MAPPING_START_EVENT ||
 		    e.type == YAML_ALIAS_EVENT) {
-			doc->root = parse_node(&p, &e, name, err, 0);
+			doc->root = parse_node(&L, &e, err, 0);
 			if (doc->root == NULL) {
 				yaml_event_delete(&e);
 				goto fail;
@@ -180,7 +240,7 @@ tkt_yaml_loadbuf(const char *name, const char *buf, size_t len,
 		}
 		yaml_event_delete(&e);
 	}
-	yaml_parser_delete(&p);
+	yaml_parser_delete(p);
 	if (doc->root != NULL && doc->root->type == TKT_Y_SCALAR &&
 	    doc->root->len == 0 && doc->root->plain) {
 		node_free(doc->root);
@@ -188,7 +248,7 @@ tkt_yaml_loadbuf(const char *name, const char *buf, size_t len,
 	}
 	return doc;
 fail:
-	yaml_parser_delete(&p);
+	yaml_parser_delete(p);
 	tkt_yaml_free(doc);
 	return NULL;
 }

@@ -1,8 +1,12 @@
 #!/bin/sh
-# deps.sh: installs the build and test dependencies that are missing, and
-# nothing when all are there (libraries checked with pkg-config, tools with
-# command -v).  Called by 'make demo' and 'make check'; NO_DEPS=1 skips it.
+# deps.sh [fuzz]: installs the build and test dependencies that are
+# missing, and nothing when all are there (libraries checked with
+# pkg-config, tools with command -v).  Called by 'make demo' and 'make
+# check'; NO_DEPS=1 skips it.  "fuzz" (make fuzz, .ci/run) adds clang and
+# its libFuzzer runtime, checked by linking a fuzz target.
 set -u
+fuzz=0
+[ "${1:-}" = fuzz ] && fuzz=1
 
 # name:pkg-config-module:debian:fedora:alpine:brew
 libs="curl:libcurl:libcurl4-openssl-dev:libcurl-devel:curl-dev:curl
@@ -18,6 +22,24 @@ bats:bats:bats:bats:bats-core
 jq:jq:jq:jq:jq
 python3:python3:python3:python3:python3
 mandoc:mandoc:mandoc:mandoc:mandoc"
+[ $fuzz = 1 ] && tools="$tools
+clang:clang:clang:clang:llvm"
+# The libFuzzer runtime, when clang links no fuzz target without it.
+fuzzrt=":libclang-rt-dev:compiler-rt:compiler-rt:"
+
+# Does clang link a fuzz target (-fsanitize=fuzzer)?
+fuzz_links() {
+	d=$(mktemp -d) || return 1
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+	    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+	    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
+	    >"$d/t.c"
+	clang -fsanitize=fuzzer,address,undefined -o "$d/t" "$d/t.c" \
+	    >/dev/null 2>&1
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
 
 if command -v apt-get >/dev/null 2>&1; then col=3
 elif command -v dnf >/dev/null 2>&1; then col=4
@@ -41,23 +63,43 @@ for row in $tools; do
 	command -v "$cmd" >/dev/null 2>&1 && continue
 	[ $col = 0 ] || missing="$missing $(echo "$row" | cut -d: -f$((col - 1)))"
 done
-missing=$(echo $missing)
-[ -n "$missing" ] || exit 0
-if [ $col = 0 ]; then
-	echo "deps: no apt-get, dnf, apk or brew here; install by hand the" \
-	    "libraries libcurl, jansson, libyaml, libmicrohttpd, yajl and the" \
-	    "tools pkg-config, bats, jq, mandoc (or run with NO_DEPS=1)" >&2
-	exit 2
-fi
 sudo=""
 if [ "$(id -u)" != 0 ] && [ $col != 6 ]; then
 	command -v sudo >/dev/null 2>&1 && sudo=sudo
 fi
-echo "deps: installing:$missing" >&2
-case $col in
-3) $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing ;;
-4) $sudo dnf install -y $missing ;;
-5) $sudo apk add $missing ;;
-6) brew install $missing ;;
-esac
+
+# pkg_install PACKAGES: with the machine's package manager.
+pkg_install() {
+	echo "deps: installing: $*" >&2
+	case $col in
+	3) $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+	   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" ;;
+	4) $sudo dnf install -y "$@" ;;
+	5) $sudo apk add "$@" ;;
+	6) brew install "$@" ;;
+	esac
+}
+
+missing=$(echo $missing)
+if [ -n "$missing" ]; then
+	if [ $col = 0 ]; then
+		t="pkg-config, bats, jq, mandoc"
+		[ $fuzz = 1 ] && t="$t, clang"
+		echo "deps: no apt-get, dnf, apk or brew here; install by hand" \
+		    "the libraries libcurl, jansson, libyaml, libmicrohttpd," \
+		    "yajl and the tools $t (or run with NO_DEPS=1)" >&2
+		exit 2
+	fi
+	pkg_install $missing || exit $?
+fi
+if [ $fuzz = 1 ] && ! fuzz_links; then
+	rt=$(echo "$fuzzrt" | cut -d: -f$((col - 1)))
+	if [ $col = 0 ] || [ -z "$rt" ]; then
+		echo "deps: clang cannot link a fuzz target" \
+		    "(-fsanitize=fuzzer): install its libFuzzer runtime" >&2
+		exit 2
+	fi
+	pkg_install $rt || exit $?
+	fuzz_links || { echo "deps: clang still cannot link a fuzz target" >&2; exit 2; }
+fi
+exit 0

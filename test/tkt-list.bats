@@ -143,6 +143,29 @@ serve_v3() {
 	[ "$(printf '%s' "$output" | jq -r .raw.id)" = "$id" ]
 }
 
+@test "--raw keeps each record on one line when the API breaks lines inside a ticket" {
+	jq . "$FIXTURES/list/same.v3.json" >"$BATS_TEST_TMPDIR/pretty.json"
+	printf '/api/v3/tickets?limit=500&sort_by=updated_at.desc\t200\tpretty.json\n' \
+	    >"$BATS_TEST_TMPDIR/pretty.routes"
+	start_fake "$BATS_TEST_TMPDIR/pretty.routes"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list --json -A --raw
+	[ "${#lines[@]}" -eq 4 ]
+	# Each line is a record whose raw is the ticket as the API sent it.
+	diff <(printf '%s\n' "$output" | jq -c .raw) <(jq -c '.data[]' "$BATS_TEST_TMPDIR/pretty.json")
+	[[ "${lines[0]}" =~ \"raw\":\{\ +\"id\":\ \"6a1b ]]
+}
+
+@test "a lone surrogate escape from the API is written as U+FFFD, one a byte: every line out is UTF-8" {
+	sed 's/"Adres wijzigen"/"Adres \\udc00 wijzigen"/' "$FIXTURES/list/same.v3.json" >"$BATS_TEST_TMPDIR/page.json"
+	grep -q 'udc00' "$BATS_TEST_TMPDIR/page.json"
+	printf '/api/v3/tickets?limit=500&sort_by=updated_at.desc\t200\tpage.json\n' \
+	    >"$BATS_TEST_TMPDIR/page.routes"
+	start_fake "$BATS_TEST_TMPDIR/page.routes"
+	run -0 --separate-stderr env TKT_API=v3 tkt-list --json -A
+	printf '%s\n' "$output" | python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8")'
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.id == "6a1b00000000000000000003") | .subject')" = $'Adres \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd wijzigen' ]
+}
+
 @test "text from a server or a buyer reaches a person escaped (table, --thread, messages, -v), and JSON as it came" {
 	local d="$BATS_TEST_TMPDIR/hostile" bad=6b0000000000000000000bad
 	mkdir -p "$d"
@@ -211,6 +234,27 @@ serve_v3() {
 	run -0 bash -c 'tkt-list --due-within 6h | jq -s "length > 0 and all(.[]; (.due_at|fromdate) <= (\"$TKT_NOW\"|fromdate) + 21600)"'
 	[ "$output" = true ]
 	run -0 bash -c 'a=$(tkt-list --overdue | wc -l); b=$(tkt-list --due-within 6h | wc -l); [ "$b" -gt "$a" ]'
+}
+
+@test "an sla that would put a deadline past year 9999 gives its last second" {
+	write_config <<-YAML
+	stores:
+	  main:
+	    token_env: NONE
+	    sla: 9223372036854775807s
+	YAML
+	run -0 --separate-stderr tkt-list --limit 3 --json
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .due_at == "9999-12-31T23:59:59Z")'
+}
+
+@test "a last line of separators without a newline is an empty id, whatever the line before it held" {
+	local rec
+	rec=$(tkt-list --limit 1 --json)
+	# The line before starts " {": its second byte was read as this one's end.
+	printf ' %s\n,' "$rec" >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-list --json - <"$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-list: <stdin>:2: not a ticket id: ''" ]
+	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$(jq -r .id <<<"$rec")" ]
 }
 
 @test "--type and --locale filter, a language matching its regions, lists repeating" {

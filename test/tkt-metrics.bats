@@ -274,6 +274,20 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[[ "$output" == "tkt-metrics: --now: 'tomorrow' is not a time"* ]]
 }
 
+@test "times run from year 0000 to 9999 in UTC: a second past either end is not a time; --since reaches back no further" {
+	run -2 tkt-metrics --now 0000-01-01T00:30:00+01:00 "$M/unanswered.jsonl"
+	[[ "$output" == "tkt-metrics: --now: '0000-01-01T00:30:00+01:00' is not a time"* ]]
+	run -2 tkt-metrics --now 9999-12-31T23:59:59-00:01 "$M/unanswered.jsonl"
+	[[ "$output" == "tkt-metrics: --now: '9999-12-31T23:59:59-00:01' is not a time"* ]]
+	# The longest duration there is, back from the first second there is.
+	local all
+	all=$(metric mixed.jsonl '.tickets')
+	run -0 metric mixed.jsonl '.tickets' --now 0000-01-01T00:00:00Z --since 9223372036854775807s
+	[ "$output" = "$all" ]
+	run -0 metric mixed.jsonl '.tickets' --now 9999-12-31T23:59:59Z --since 9223372036854775807s
+	[ "$output" = "$all" ]
+}
+
 @test "bad lines are reported with file and line, skipped, and exit 1" {
 	run -1 --separate-stderr tkt-metrics "$M/bad.jsonl"
 	[ "$(jq -c '[.tickets, .first_response_s.p50]' <<<"$output")" = '[2,3600]' ]

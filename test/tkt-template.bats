@@ -409,6 +409,30 @@ bash_offers() {
 	[[ "$stderr" == *"tkt-template: $BATS_TEST_TMPDIR/in:2: invalid JSON"* ]]
 }
 
+@test "a vertical tab or form feed between tokens is refused: JSON has no such whitespace, and jq reads every line out" {
+	printf '{"id":"a","locale":"en"}\n{"id":"v",\v"locale":"en"}\n{"id":"f","locale":"en"\f}\n{"id":"b","locale":"en"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"in:2: invalid JSON at byte 11: a vertical tab between tokens (JSON whitespace is space, tab, CR and LF)"* ]]
+	[[ "$stderr" == *"in:3: invalid JSON at byte 24: a form feed between tokens"* ]]
+}
+
+@test "a string that is not UTF-8 (overlong, surrogate, past U+10FFFF) is refused, though yajl takes it" {
+	printf '{"id":"a","locale":"en"}\n{"id":"\xc0\xaf"}\n{"id":"\xed\xa0\x80"}\n{"id":"\xf4\x90\x80\x80"}\n{"id":"b","locale":"en"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"in:2: invalid JSON at byte 8: a string that is not UTF-8"* ]]
+	[[ "$stderr" == *"in:3: invalid JSON at byte 8: a string that is not UTF-8"* ]]
+	[[ "$stderr" == *"in:4: invalid JSON at byte 8: a string that is not UTF-8"* ]]
+}
+
+@test "a string left open after the object is trailing garbage, not the end of the line" {
+	printf '{"id":"a","locale":"en"}\n{"id":"g","locale":"en"} "x}\n{"id":"b","locale":"en"} \n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .id | tr '\n' ' ')" = "a b " ]
+	[[ "$stderr" == *"in:2: invalid JSON at byte 26: trailing garbage after the object"* ]]
+}
+
 @test "a broken template in the search path stops render with file:line:col and exit 2" {
 	write_config <<-EOF
 	templates:
@@ -475,6 +499,22 @@ bash_offers() {
 @test "lint reports a YAML error at file:line:col" {
 	run -1 tkt-template lint "$T/bad/yaml.yaml"
 	[[ "$output" == "$T/bad/yaml.yaml:6:4: error: syntax: did not find expected key"* ]]
+}
+
+@test "a YAML error at the end of a file without a final newline is on its last line" {
+	printf 'name: x\nfoo' >"$BATS_TEST_TMPDIR/eof.yaml"
+	run -1 tkt-template lint "$BATS_TEST_TMPDIR/eof.yaml"
+	[ "$output" = "$BATS_TEST_TMPDIR/eof.yaml:2:4: error: syntax: could not find expected ':'" ]
+}
+
+@test "a finding that quotes a line break or a control character stays on one line" {
+	printf 'name: "two\\nlines\\a"\ndefault_locale: en\nbody:\n  en: Hello\n' >"$BATS_TEST_TMPDIR/nl.yaml"
+	run -1 tkt-template lint "$BATS_TEST_TMPDIR/nl.yaml"
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$output" = "$BATS_TEST_TMPDIR/nl.yaml:1:7: error: syntax: name: 'two\\012lines\\007': use letters, digits, '-' and '_'" ]
+	# JSON carries the message as it is.
+	run -1 tkt-template lint --json "$BATS_TEST_TMPDIR/nl.yaml"
+	[ "$(jq -r .message <<<"$output")" = $'name: \'two\nlines\a\': use letters, digits, \'-\' and \'_\'' ]
 }
 
 @test "lint reports an unclosed section and a stray end tag at their positions" {
