@@ -2,26 +2,31 @@
  * tkt-reply: reads tkt records (or bare ticket ids) and sends each ticket
  * a reply: the record's reply.text, -m TEXT, or -t NAME rendered; prints
  * every record again with "result".  --resolve closes after the reply;
- * -n plans without sending; --no-check skips the policy check.
+ * -n plans without sending; --no-check skips the policy check,
+ * --allow-field lets findings inside a record field's values pass;
+ * --no-fallback refuses a reply in another language than the buyer's.
  */
 #include <getopt.h>
 #include <stdlib.h>
 
 #include "tkt.h"
 
-enum { O_RESOLVE = 256, O_NOCHECK };
+enum { O_RESOLVE = 256, O_NOCHECK, O_NOFALLBACK, O_ALLOW };
 
 static const struct tkt_opt opts[] = {
 	{ 'm', "message", "text", "send text (else the record's reply.text)" },
 	{ 't', "template", "name", "send template name, rendered for each ticket" },
 	{ O_RESOLVE, "resolve", NULL, "close each ticket after its reply" },
 	{ O_NOCHECK, "no-check", NULL, "skip the policy check of the text" },
+	{ O_ALLOW, "allow-field", "field", "let findings inside this record field's values pass" },
+	{ O_NOFALLBACK, "no-fallback", NULL, "refuse a reply in another language than the buyer's" },
 	{ 0, NULL, NULL, NULL }
 };
 
 static const struct tkt_tool tool = {
-	"tkt-reply [-hnv] [-m text | -t name] [--resolve] [--no-check] [--force]\n"
-	"                 [-P n] [--rate n/s] [-s store] [--now time] [file ...]",
+	"tkt-reply [-hnv] [-m text | -t name] [--resolve] [--no-check]\n"
+	"                 [--allow-field field ...] [--no-fallback] [--force] [-P n]\n"
+	"                 [--rate n/s] [-s store] [--now time] [file ...]",
 	"Sends each ticket read (records or ids) a reply; prints each record "
 	"with its result.",
 	opts, tkt_action_optv, NULL, NULL
@@ -41,9 +46,13 @@ main(int argc, char *argv[])
 		case 't': o.tmpl = arg; break;
 		case O_RESOLVE: o.resolve = 1; break;
 		case O_NOCHECK: o.no_check = 1; break;
+		case O_ALLOW: tkt_strs_add(&o.allow_fields, arg); break;
+		case O_NOFALLBACK: o.no_fallback = 1; break;
 		}
 	}
 	if (o.text != NULL && o.tmpl != NULL)
 		tkt_errx(TKT_EXIT_USAGE, "-m and -t exclude each other");
-	return tkt_action_run(&o, argc, argv);
+	c = tkt_action_run(&o, argc, argv);
+	tkt_strs_free(&o.allow_fields);
+	return c;
 }

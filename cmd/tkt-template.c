@@ -13,7 +13,7 @@
 
 #include "tkt.h"
 
-enum { O_AUTO = 256, O_JSON, O_TABLE, O_STRICT, O_REQ };
+enum { O_AUTO = 256, O_JSON, O_TABLE, O_STRICT, O_REQ, O_NOFALLBACK };
 
 static const struct tkt_opt no_opts[] = {
 	{ 0, NULL, NULL, NULL }
@@ -23,6 +23,7 @@ static const struct tkt_opt render_opts[] = {
 	{ 't', "template", "name", "use template name (or a file) for every ticket" },
 	{ O_AUTO, "auto", NULL, "the first template whose match fits each ticket" },
 	{ 'l', "locale", "locale", "answer in locale, not the ticket's" },
+	{ O_NOFALLBACK, "no-fallback", NULL, "a ticket with no text in its language is an error" },
 	{ 'D', "define", "name=value", "set {{vars.name}} (over the config's vars)" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -46,7 +47,7 @@ static const struct tkt_opt show_opts[] = {
 };
 
 #define RENDER_SYN "tkt-template render (-t name | --auto) [-l locale] " \
-	"[-D name=value ...]\n                    [file ...]"
+	"[--no-fallback]\n                    [-D name=value ...] [file ...]"
 #define LINT_SYN "tkt-template lint [--json] [--strict] " \
 	"[--require-locales list] file ..."
 #define LIST_SYN "tkt-template list [--json | --table]"
@@ -75,6 +76,7 @@ parse(const struct tkt_tool *tool, int argc, char **argv,
 		case 't': o->name = arg; break;
 		case O_AUTO: o->aut = 1; break;
 		case 'l': o->locale = arg; break;
+		case O_NOFALLBACK: o->no_fallback = 1; break;
 		case 'D': tkt_opt_define(&o->defs, arg); break;
 		case O_JSON: o->json = 1; o->table = 0; break;
 		case O_TABLE: o->table = 1; break;

@@ -5,6 +5,8 @@
 _tkt_states="AWAITING_MERCHANT AWAITING_USER AWAITING_WISH CLOSED PERMANENTLY_CLOSED UNKNOWN"
 _tkt_types="PRE_PURCHASE ORDER POST_CUSTOMER_SUPPORT"
 _tkt_locales="en fr de es it pt nl ja fr-CA pt-BR"
+# Record fields a reply quotes (tkt-record(5)), for tkt-reply --allow-field.
+_tkt_fields="buyer.name subject orders[].product_name orders[].size orders[].color orders[].sku orders[].shipping_provider orders[].tracking_number replies[].message"
 _tkt_durations="90m 6h 24h 48h 2d 1w"
 
 # Store names: the keys under "stores:" of the config (block style only).
@@ -78,7 +80,7 @@ _tkt_template()
 	esac
 	case $cmd in
 	render)
-		COMPREPLY=($(compgen -W "-t --template --auto -l --locale -D --define -h --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "-t --template --auto -l --locale --no-fallback -D --define -h --help --version" -- "$cur"))
 		[[ $cur == -* ]] || COMPREPLY+=($(compgen -f -- "$cur")) ;;
 	lint)
 		COMPREPLY=($(compgen -W "--json --strict --require-locales -h --help --version" -- "$cur"))
@@ -105,6 +107,7 @@ _tkt_action()
 	-t|--template) COMPREPLY=($(compgen -W "$(_tkt_template_names)" -- "$cur")); return ;;
 	-P|--parallel) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
 	--rate) COMPREPLY=($(compgen -W "1/s 5/s 10/s" -- "$cur")); return ;;
+	--allow-field) COMPREPLY=($(compgen -W "$_tkt_fields" -- "$cur")); return ;;
 	-m|--message|--now|--reason|--note|--order|--refund-wait) return ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -114,7 +117,7 @@ _tkt_action()
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
 }
-_tkt_reply() { _tkt_action "-m --message -t --template --resolve --no-check"; }
+_tkt_reply() { _tkt_action "-m --message -t --template --resolve --no-check --allow-field --no-fallback"; }
 _tkt_close() { _tkt_action "--reopen -m --message --no-check --refund --reason --note --order --refund-wait"; }
 _tkt_appeal() { _tkt_action ""; }
 complete -F _tkt_reply tkt-reply

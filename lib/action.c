@@ -117,9 +117,14 @@ struct actor {
 	int			 shown;		/* a progress line is on the tty */
 	struct memo		 memo[NMEMO];
 	int			 nmemo;
+	char			*why;		/* a verdict that is not memoized */
+	struct tkt_spans	 spans;		/* of the reply being planned */
+	int			 refuse;	/* a fallback is an error */
+	struct tkt_strs		 allow;		/* fields whose findings pass */
 };
 
 static double mono(void);
+static void progress_wipe(struct actor *);
 
 const char *
 tkt_act_name(int act)
@@ -616,6 +621,108 @@ memo_free(struct actor *A)
 	A->nmemo = 0;
 }
 
+/* Hits a check may fill: one per rule today, one per match some day. */
+#define MAXHITS 64
+
+/* The policy's hits on text, in text order: how many. */
+static size_t
+policy_hits(struct actor *A, const char *text, size_t len, const char *locale,
+    struct tkt_policy_hit *hits)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < MAXHITS; i++)
+		hits[i].rule = -1;
+	if (tkt_policy_check(A->policy, text, len, locale, hits, MAXHITS) == 0)
+		return 0;
+	while (n < MAXHITS && hits[n].rule != -1)
+		n++;
+	/* Insertion sort by offset: a handful of hits. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && hits[k].off < hits[k - 1].off; k--) {
+			struct tkt_policy_hit t = hits[k];
+
+			hits[k] = hits[k - 1];
+			hits[k - 1] = t;
+		}
+	return n;
+}
+
+/* The span holding bytes [off, off + len) whole, or -1. */
+static long
+span_of(const struct tkt_spans *sp, size_t off, size_t len)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->v[i].bstart <= off && off + len <= sp->v[i].bend &&
+		    off < sp->v[i].bend)
+			return (long)i;
+	return -1;
+}
+
+/* The first hit that no --allow-field lets through, or NULL. */
+static const struct tkt_policy_hit *
+first_refused(struct actor *A, const struct tkt_policy_hit *hits, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		long si = span_of(&A->spans, hits[i].off, hits[i].len);
+
+		if (si < 0 || !tkt_strs_has(&A->allow,
+		    tkt_span_field(&A->spans, (size_t)si)))
+			return &hits[i];
+	}
+	return NULL;
+}
+
+/*
+ * The verdict on a text with values from the record (A->spans): a finding
+ * that lies in such a value names its field; one that lies whole in a
+ * field of --allow-field passes, and the text is checked again with those
+ * fields' values blanked, so that the rest of it is still judged (a check
+ * reports one match per rule).  A->why, or NULL.
+ */
+static const char *
+policy_verdict_spans(struct actor *A, const char *text, size_t len,
+    const char *locale)
+{
+	struct tkt_policy_hit hits[MAXHITS];
+	const struct tkt_policy_hit *h;
+	struct tkt_buf q;
+	size_t n;
+	long si;
+
+	free(A->why);
+	A->why = NULL;
+	if ((n = policy_hits(A, text, len, locale, hits)) == 0)
+		return NULL;
+	if ((h = first_refused(A, hits, n)) == NULL) {
+		char *masked = xstrndup(text, len);
+
+		for (size_t i = 0; i < A->spans.n; i++)
+			if (tkt_strs_has(&A->allow, tkt_span_field(&A->spans, i)))
+				memset(masked + A->spans.v[i].bstart, 0x1f,
+				    A->spans.v[i].bend - A->spans.v[i].bstart);
+		n = policy_hits(A, masked, len, locale, hits);
+		free(masked);
+		if ((h = first_refused(A, hits, n)) == NULL)
+			return NULL;
+	}
+	tkt_buf_init(&q);
+	tkt_policy_quote(text, len, h, &q);
+	if ((si = span_of(&A->spans, h->off, h->len)) >= 0) {
+		const char *f = tkt_span_field(&A->spans, (size_t)si);
+
+		A->why = xasprintf("%s: \"%s\" in %s, a value from the record "
+		    "(lint/%s:%u; --allow-field %s or --no-check sends it "
+		    "anyway)", tkt_policy_rule_desc(h->rule), q.s, f, h->list,
+		    h->lineno, f);
+	} else
+		A->why = xasprintf("%s: \"%s\" (lint/%s:%u; --no-check sends "
+		    "it anyway)", tkt_policy_rule_desc(h->rule), q.s, h->list,
+		    h->lineno);
+	tkt_buf_free(&q);
+	return A->why;
+}
+
 /* Why text breaks the policy for locale, or NULL when it does not. */
 static const char *
 policy_verdict(struct actor *A, const char *text, size_t len,
@@ -623,6 +730,9 @@ policy_verdict(struct actor *A, const char *text, size_t len,
 {
 	struct tkt_policy_hit hits[TKT_POL_NRULES];
 	struct memo *m;
+
+	if (A->spans.n > 0)
+		return policy_verdict_spans(A, text, len, locale);
 
 	for (int i = 0; i < A->nmemo; i++) {
 		m = &A->memo[i];
@@ -651,10 +761,143 @@ policy_verdict(struct actor *A, const char *text, size_t len,
 	return m->why;
 }
 
+/* Why a fallback is refused: "--no-fallback", or the config's key. */
+static void
+refused_by(struct actor *A, struct tkt_buf *b)
+{
+	if (A->o->no_fallback)
+		tkt_buf_adds(b, "; --no-fallback refuses a reply in another "
+		    "language");
+	else
+		tkt_buf_printf(b, "; fallback: refuse in %s refuses a reply in "
+		    "another language", A->cfg.path ? A->cfg.path : "the config");
+}
+
+/*
+ * Is the record's reply in another language than the one it was written
+ * for (reply.requested_locale, else the ticket's locale)?  Says why into b.
+ */
+static int
+record_fallback(struct actor *A, const struct tkt_rec *rec,
+    const struct tkt_jnode *rp, struct tkt_buf *b)
+{
+	const char *got = str_of(rec, rp, "locale");
+	const char *want = str_of(rec, rp, "requested_locale");
+	const char *tmpl = str_of(rec, rp, "template");
+
+	(void)A;
+	if (want == NULL)
+		want = tkt_rec_field(rec, "locale");
+	if (tkt_locale_lang_len(got) == 0 || tkt_locale_lang_len(want) == 0 ||
+	    tkt_locale_same_lang(got, want))
+		return 0;
+	tkt_buf_reset(b);
+	tkt_buf_printf(b, "no text in %.*s: the reply", (int)tkt_locale_lang_len(want),
+	    want);
+	if (tmpl != NULL)
+		tkt_buf_printf(b, " (template %s)", tmpl);
+	tkt_buf_printf(b, " is in %s", got);
+	return 1;
+}
+
+/* The byte n code points after byte b of text (valid UTF-8). */
+static size_t
+cp_skip(const char *text, size_t len, size_t b, size_t n)
+{
+	while (n-- > 0 && b < len) {
+		b++;
+		while (b < len && ((unsigned char)text[b] & 0xc0) == 0x80)
+			b++;
+	}
+	return b;
+}
+
+/*
+ * The record's reply.spans, checked against the text (len bytes), into
+ * A->spans: a span out of range, out of order or not of the form
+ * {field, start, end} is left out, and the job's warning says so once.
+ */
+static void
+record_spans(struct actor *A, struct job *j, const struct tkt_rec *rec,
+    const struct tkt_jnode *rp, const char *text, size_t len)
+{
+	const struct tkt_jnode *arr = tkt_rec_get(rec, rp, "spans"), *x;
+	size_t ncp = tkt_utf8_count(text, len), prev = 0, bad = 0, all = 0;
+	size_t b = 0, cp = 0;
+	char first[160] = "";
+
+	if (arr == NULL || arr->type == TKT_J_NULL)
+		return;
+	if (arr->type != TKT_J_ARRAY) {
+		progress_wipe(A);
+		tkt_warnx("%s: ticket %s: reply.spans is not an array: ignored",
+		    j->where, j->id);
+		return;
+	}
+	for (x = tkt_rec_child(rec, arr); x != NULL; x = tkt_rec_next(rec, x)) {
+		const struct tkt_jnode *fn, *sn, *en;
+		long long v[2];
+		const char *f = NULL, *why = NULL;
+		size_t flen = 0, bs, be;
+
+		all++;
+		fn = tkt_rec_get(rec, x, "field");
+		sn = tkt_rec_get(rec, x, "start");
+		en = tkt_rec_get(rec, x, "end");
+		if (x->type != TKT_J_OBJECT || fn == NULL ||
+		    fn->type != TKT_J_STRING || sn == NULL ||
+		    sn->type != TKT_J_NUMBER || en == NULL ||
+		    en->type != TKT_J_NUMBER)
+			why = "not {field, start, end}";
+		else
+			f = tkt_rec_str(rec, fn, &flen);
+		for (int k = 0; why == NULL && k < 2; k++) {
+			size_t nl;
+			const char *s = tkt_rec_str(rec, k ? en : sn, &nl);
+			char num[32];
+			const char *es;
+
+			snprintf(num, sizeof(num), "%.*s", (int)nl, s);
+			if (nl >= sizeof(num) || tkt_num_parse(num, 0, INT32_MAX,
+			    &v[k], &es) == -1)
+				why = "start and end are not whole numbers";
+		}
+		if (why == NULL && flen == 0)
+			why = "no field";
+		else if (why == NULL && v[0] > v[1])
+			why = "it ends before it starts";
+		else if (why == NULL && (size_t)v[1] > ncp)
+			why = "it ends past the text";
+		else if (why == NULL && (size_t)v[0] < prev)
+			why = "it overlaps or precedes the span before it";
+		if (why != NULL) {
+			if (bad++ == 0)
+				snprintf(first, sizeof(first), "span %zu: %s",
+				    all, why);
+			continue;
+		}
+		/* Code points into bytes: the spans go forward. */
+		b = cp_skip(text, len, b, (size_t)v[0] - cp);
+		bs = b;
+		b = cp_skip(text, len, b, (size_t)(v[1] - v[0]));
+		be = b;
+		cp = (size_t)v[1];
+		tkt_spans_add(&A->spans, f, flen, (size_t)v[0], (size_t)v[1],
+		    bs, be);
+		prev = (size_t)v[1];
+	}
+	if (bad > 0) {
+		progress_wipe(A);
+		tkt_warnx("%s: ticket %s: reply.spans: %zu of %zu ignored (%s)",
+		    j->where, j->id, bad, all, first);
+	}
+}
+
 /*
  * The text of a reply (or of a re-open reason, which v2 sends as one)
- * from -m, -t or the record's reply.text; checks it.  0, or -1 after
- * failing the job.  rec is the ticket (input or read), or NULL.
+ * from -m, -t or the record's reply.text, with where the record's values
+ * are in it (A->spans); checks it.  0, or -1 after failing the job.  rec
+ * is the ticket (input or read), or NULL.
  */
 static int
 reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
@@ -663,16 +906,26 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 	struct tkt_error e;
 	const char *locale = NULL;
 	size_t n, len;
+	struct tkt_buf msg;
 
 	tkt_error_clear(&e);
+	tkt_spans_reset(&A->spans);
+	tkt_buf_init(&msg);
 	if (o->text != NULL)
 		j->text = xstrdup(o->text);
 	else if (A->tmpl != NULL && rec != NULL) {
 		struct tkt_locale_pick pk;
 
 		if (tkt_reply_render(A->tmpl, &A->cfg, NULL, NULL, rec,
-		    &A->tmp, &pk, &e) == -1) {
+		    &A->tmp, &A->spans, &pk, &e) == -1) {
 			fail(A, j, &e);
+			return -1;
+		}
+		if (pk.fallback && A->refuse) {
+			tkt_tmpl_fallback_msg(A->tmpl, &pk, &msg);
+			refused_by(A, &msg);
+			local_fail(A, j, "%s", msg.s);
+			tkt_buf_free(&msg);
 			return -1;
 		}
 		j->text = xstrdup(A->tmp.s);
@@ -690,9 +943,18 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 				    "or give -m or -t)");
 			return -1;
 		}
+		if (A->refuse && record_fallback(A, rec, rp, &msg)) {
+			refused_by(A, &msg);
+			local_fail(A, j, "%s", msg.s);
+			tkt_buf_free(&msg);
+			return -1;
+		}
 		j->text = xstrdup(t);
 		locale = str_of(rec, rp, "locale");
+		if (tkt_utf8_check(j->text, strlen(j->text)) == (size_t)-1)
+			record_spans(A, j, rec, rp, j->text, strlen(j->text));
 	}
+	tkt_buf_free(&msg);
 	if (j->text == NULL || *j->text == '\0') {
 		local_fail(A, j, "the reply is empty");
 		return -1;
@@ -1909,6 +2171,48 @@ out:
 		    "");
 }
 
+/*
+ * Each field of --allow-field and allow_fields is a field of tkt-record(5)
+ * (the data dir's record-fields; unchecked when it cannot be read).
+ */
+static int
+check_fields(struct actor *A, struct tkt_error *e)
+{
+	char *path, *line = NULL;
+	size_t cap = 0, i;
+	struct tkt_strs known = { NULL, 0 };
+	FILE *fp;
+	int rc = 0;
+
+	if (A->allow.n == 0)
+		return 0;
+	path = tkt_datafile("record-fields");
+	fp = fopen(path, "r");
+	free(path);
+	if (fp == NULL)
+		return 0;
+	while (getline(&line, &cap, fp) != -1) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\t\n")] = '\0';
+		tkt_strs_add(&known, line);
+	}
+	free(line);
+	fclose(fp);
+	for (i = 0; i < A->allow.n; i++)
+		if (!tkt_strs_has(&known, A->allow.v[i])) {
+			tkt_error_set(e, TKT_EXIT_USAGE, TKT_E_USAGE,
+			    "%s: '%s' is not a record field (tkt-record(5): "
+			    "buyer.name, orders[].product_name, …)", i <
+			    A->o->allow_fields.n ? "--allow-field" :
+			    "allow_fields", A->allow.v[i]);
+			rc = -1;
+			break;
+		}
+	tkt_strs_free(&known);
+	return rc;
+}
+
 static int
 setup(struct actor *A)
 {
@@ -1941,6 +2245,13 @@ setup(struct actor *A)
 	if ((o->action == TKT_ACT_REPLY || o->action == TKT_ACT_REOPEN) &&
 	    !o->no_check &&
 	    (A->policy = tkt_policy_load(NULL, &e)) == NULL)
+		goto usage;
+	A->refuse = o->no_fallback || A->cfg.fallback_refuse;
+	for (size_t i = 0; i < o->allow_fields.n; i++)
+		tkt_strs_add(&A->allow, o->allow_fields.v[i]);
+	for (size_t i = 0; i < A->cfg.nallow_fields; i++)
+		tkt_strs_add(&A->allow, A->cfg.allow_fields[i]);
+	if (check_fields(A, &e) == -1)
 		goto usage;
 	if (o->tmpl != NULL) {
 		if (tkt_tmplset_load(&A->tmpls, A->cfg.template_dirs,
@@ -2006,6 +2317,7 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_buf_init(&A.tmp);
 	tkt_buf_init(&A.out);
 	tkt_buf_init(&A.res);
+	tkt_spans_init(&A.spans);
 	tkt_out_init();
 	if ((rc = setup(&A)) == TKT_EXIT_OK) {
 		A.rd = tkt_loop_new(o->operands, o->noperands,
@@ -2037,6 +2349,9 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_journal_close(A.journal);
 	tkt_policy_free(A.policy);
 	memo_free(&A);
+	free(A.why);
+	tkt_spans_free(&A.spans);
+	tkt_strs_free(&A.allow);
 	tkt_tmplset_free(&A.tmpls);
 	tkt_config_free(&A.cfg);
 	tkt_rec_free(&A.env);

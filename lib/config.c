@@ -336,6 +336,20 @@ parse_root(struct tkt_config *c, struct tkt_error *err, const char *path,
 			if (parse_list(err, path, v, k, &c->required_locales,
 			    &c->nrequired_locales) == -1)
 				return -1;
+		} else if (strcmp(k, "fallback") == 0) {
+			if (want(err, path, v, TKT_Y_SCALAR, k) == -1)
+				return -1;
+			if (strcmp(v->value, "refuse") == 0)
+				c->fallback_refuse = 1;
+			else if (strcmp(v->value, "allow") == 0)
+				c->fallback_refuse = 0;
+			else
+				return bad(err, path, v, "fallback: '%s' is not "
+				    "allow or refuse%s", v->value, "");
+		} else if (strcmp(k, "allow_fields") == 0) {
+			if (parse_list(err, path, v, k, &c->allow_fields,
+			    &c->nallow_fields) == -1)
+				return -1;
 		} else
 			return bad(err, path, root->items[i],
 			    "unknown setting '%s'%s", k, "");
@@ -464,6 +478,9 @@ tkt_config_free(struct tkt_config *c)
 	for (size_t j = 0; j < c->nrequired_locales; j++)
 		free(c->required_locales[j]);
 	free(c->required_locales);
+	for (size_t j = 0; j < c->nallow_fields; j++)
+		free(c->allow_fields[j]);
+	free(c->allow_fields);
 	tkt_vars_free(&c->vars);
 	free(c->default_store);
 	free(c->path);

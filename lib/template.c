@@ -857,6 +857,30 @@ find_variant(const struct tkt_tmpl *t, const char *loc, size_t n)
 	return -1;
 }
 
+size_t
+tkt_locale_lang_len(const char *loc)
+{
+	return loc != NULL ? strcspn(loc, "-_") : 0;
+}
+
+int
+tkt_locale_same_lang(const char *a, const char *b)
+{
+	size_t n = tkt_locale_lang_len(a);
+
+	return n > 0 && n == tkt_locale_lang_len(b) && strncasecmp(a, b, n) == 0;
+}
+
+/* The first variant in loc's language, or -1. */
+static int
+find_lang(const struct tkt_tmpl *t, const char *loc)
+{
+	for (size_t i = 0; i < t->nv; i++)
+		if (tkt_locale_same_lang(t->v[i].locale, loc))
+			return (int)i;
+	return -1;
+}
+
 int
 tkt_tmpl_pick(const struct tkt_tmpl *t, const char *locale,
     struct tkt_locale_pick *pk)
@@ -864,21 +888,35 @@ tkt_tmpl_pick(const struct tkt_tmpl *t, const char *locale,
 	int i = -1;
 
 	pk->requested = locale;
+	pk->locale = NULL;
 	pk->fallback = 0;
-	if (locale != NULL && *locale != '\0') {
-		if ((i = find_variant(t, locale, strlen(locale))) == -1)
-			i = find_variant(t, locale, strcspn(locale, "-_"));
-	}
-	if (i == -1) {
-		if (t->defloc == NULL)
-			return -1;
+	if (locale != NULL && *locale != '\0' &&
+	    (i = find_variant(t, locale, strlen(locale))) == -1 &&
+	    (i = find_variant(t, locale, tkt_locale_lang_len(locale))) == -1)
+		i = find_lang(t, locale);
+	if (i == -1 && t->defloc != NULL)
 		i = find_variant(t, t->defloc, strlen(t->defloc));
-		pk->fallback = locale != NULL;
-	} else
-		pk->fallback = strcasecmp(t->v[i].locale, locale) != 0;
-	if (i != -1)
-		pk->locale = t->v[i].locale;
+	if (i == -1)
+		return -1;
+	pk->locale = t->v[i].locale;
+	/* fr-CA answered in fr is no fallback; nl answered in en is. */
+	pk->fallback = tkt_locale_lang_len(locale) > 0 &&
+	    !tkt_locale_same_lang(pk->locale, locale);
 	return i;
+}
+
+void
+tkt_tmpl_fallback_msg(const struct tkt_tmpl *t,
+    const struct tkt_locale_pick *pk, struct tkt_buf *out)
+{
+	const char *req = pk->requested ? pk->requested : "";
+
+	tkt_buf_reset(out);
+	tkt_buf_printf(out, "no text in %.*s (template %s has ",
+	    (int)tkt_locale_lang_len(req), req, t->name);
+	for (size_t i = 0; i < t->nv; i++)
+		tkt_buf_printf(out, "%s%s", i ? ", " : "", t->v[i].locale);
+	tkt_buf_addc(out, ')');
 }
 
 /* A locale rule "fr" fits "fr" and "fr-CA"; a label rule is a prefix. */
@@ -1010,6 +1048,9 @@ struct rctx {
 	const struct tkt_jnode		*stack[CTX_MAX];
 	int				 depth;
 	struct tkt_error		*err;
+	/* With spans: each context's field path ("" the record), a scratch one. */
+	struct tkt_spans		*spans;
+	struct tkt_buf			 path[CTX_MAX], name;
 };
 
 static const char *
@@ -1027,17 +1068,37 @@ var_get(const struct tkt_render_env *env, const char *name)
 	return NULL;
 }
 
-/* The node a path names, looked up through the context stack; NULL if none. */
+/*
+ * The node a path names, looked up through the context stack; NULL if
+ * none.  With name, the field it is as tkt-record(5) names fields
+ * ("orders[].id" for {{orders.0.id}}, or {{id}} inside {{#orders}}).
+ */
 static const struct tkt_jnode *
-resolve(const struct rctx *c, const struct tok *k)
+resolve(const struct rctx *c, const struct tok *k, struct tkt_buf *name)
 {
 	const struct tkt_jnode *n = NULL;
 	const struct tkt_rec *r = c->r;
+	int d;
 
-	if (k->nseg == 0)
+	if (name != NULL)
+		tkt_buf_reset(name);
+	if (k->nseg == 0) {
+		if (name != NULL && c->path[c->depth - 1].len > 0)
+			tkt_buf_add(name, c->path[c->depth - 1].s,
+			    c->path[c->depth - 1].len);
 		return c->stack[c->depth - 1];
-	for (int d = c->depth - 1; d >= 0 && n == NULL; d--)
+	}
+	for (d = c->depth - 1; d >= 0 && n == NULL; d--)
 		n = tkt_rec_get(r, c->stack[d], k->seg[0]);
+	if (n != NULL && name != NULL) {
+		const struct tkt_buf *p = &c->path[d + 1];
+
+		if (p->len > 0) {
+			tkt_buf_add(name, p->s, p->len);
+			tkt_buf_addc(name, '.');
+		}
+		tkt_buf_adds(name, k->seg[0]);
+	}
 	for (size_t i = 1; i < k->nseg && n != NULL; i++) {
 		if (n->type == TKT_J_ARRAY) {
 			long long idx;
@@ -1048,10 +1109,26 @@ resolve(const struct rctx *c, const struct tok *k)
 			n = tkt_rec_child(r, n);
 			while (n != NULL && idx-- > 0)
 				n = tkt_rec_next(r, n);
-		} else
+			if (name != NULL)
+				tkt_buf_adds(name, "[]");
+		} else {
 			n = tkt_rec_get(r, n, k->seg[i]);
+			if (name != NULL) {
+				tkt_buf_addc(name, '.');
+				tkt_buf_adds(name, k->seg[i]);
+			}
+		}
 	}
 	return n;
+}
+
+/* A record value just written to out[from, out->len): its span, in bytes. */
+static void
+value_span(struct rctx *c, const struct tkt_buf *out, size_t from)
+{
+	if (c->spans != NULL && out->len > from)
+		tkt_spans_add(c->spans, c->name.s, c->name.len, 0, 0, from,
+		    out->len);
 }
 
 static int
@@ -1090,6 +1167,7 @@ render_range(struct rctx *c, size_t from, size_t to, int level,
 		const struct tok *k = &c->v->t[i];
 		const struct tkt_jnode *n;
 		const char *s;
+		size_t from;
 		int on;
 
 		switch (k->kind) {
@@ -1107,7 +1185,8 @@ render_range(struct rctx *c, size_t from, size_t to, int level,
 					return missing(c, k, "no value for");
 				break;
 			}
-			n = resolve(c, k);
+			n = resolve(c, k, c->spans ? &c->name : NULL);
+			from = out->len;
 			if (n != NULL && (n->type == TKT_J_OBJECT ||
 			    n->type == TKT_J_ARRAY))
 				return missing(c, k, "a list or an object, not "
@@ -1121,7 +1200,11 @@ render_range(struct rctx *c, size_t from, size_t to, int level,
 			else if (n != NULL && n->type == TKT_J_STRING &&
 			    n->strlen > 0)
 				tkt_md_escape(out, c->r->strs + n->str, n->strlen);
-			else if (k->def != NULL)
+			if (out->len > from) {
+				value_span(c, out, from);
+				break;
+			}
+			if (k->def != NULL)
 				tkt_buf_add(out, k->def, k->deflen);
 			else
 				return missing(c, k, "missing value for");
@@ -1145,7 +1228,9 @@ render_range(struct rctx *c, size_t from, size_t to, int level,
 				on = s != NULL && *s != '\0';
 				n = NULL;
 			} else {
-				n = resolve(c, k);
+				/* The field's path, for the context it pushes. */
+				n = resolve(c, k, c->spans ? &c->path[c->depth] :
+				    NULL);
 				on = truthy(n);
 			}
 			if (k->kind == K_INV) {
@@ -1153,6 +1238,8 @@ render_range(struct rctx *c, size_t from, size_t to, int level,
 				    level + 1, out) == -1)
 					return -1;
 			} else if (on && n != NULL && n->type == TKT_J_ARRAY) {
+				if (c->spans != NULL)
+					tkt_buf_adds(&c->path[c->depth], "[]");
 				for (const struct tkt_jnode *e = tkt_rec_child(c->r, n);
 				    e != NULL; e = tkt_rec_next(c->r, e)) {
 					c->stack[c->depth++] = e;
@@ -1179,14 +1266,34 @@ render_range(struct rctx *c, size_t from, size_t to, int level,
 	return 0;
 }
 
+/* The spans' code points, from their bytes: one pass over the text. */
+static void
+spans_count(struct tkt_spans *sp, const struct tkt_buf *out)
+{
+	size_t b = 0, cp = 0;
+
+	for (size_t i = 0; i < sp->n; i++) {
+		struct tkt_span *x = &sp->v[i];
+
+		cp += tkt_utf8_count(out->s + b, x->bstart - b);
+		x->start = cp;
+		cp += tkt_utf8_count(out->s + x->bstart, x->bend - x->bstart);
+		x->end = cp;
+		b = x->bend;
+	}
+}
+
 int
-tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
-    const struct tkt_render_env *env, struct tkt_buf *out,
-    struct tkt_error *err)
+tkt_tmpl_render_spans(const struct tkt_tmpl *t, size_t vi,
+    const struct tkt_rec *r, const struct tkt_render_env *env,
+    struct tkt_buf *out, struct tkt_spans *spans, struct tkt_error *err)
 {
 	struct rctx c;
+	int rc;
 
 	tkt_buf_reset(out);
+	if (spans != NULL)
+		tkt_spans_reset(spans);
 	if (vi >= t->nv || r->nnodes == 0) {
 		tkt_error_set(err, TKT_EXIT_NO, TKT_E_LOCAL,
 		    "template %s: nothing to render", t->name);
@@ -1199,7 +1306,104 @@ tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
 	c.err = err;
 	c.stack[0] = &r->nodes[0];
 	c.depth = 1;
-	return render_range(&c, 0, c.v->nt, 0, out);
+	c.spans = spans;
+	if (spans != NULL) {
+		for (int i = 0; i < CTX_MAX; i++)
+			tkt_buf_init(&c.path[i]);
+		tkt_buf_init(&c.name);
+	}
+	rc = render_range(&c, 0, c.v->nt, 0, out);
+	if (spans != NULL) {
+		for (int i = 0; i < CTX_MAX; i++)
+			tkt_buf_free(&c.path[i]);
+		tkt_buf_free(&c.name);
+		if (rc == 0)
+			spans_count(spans, out);
+	}
+	return rc;
+}
+
+int
+tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
+    const struct tkt_render_env *env, struct tkt_buf *out,
+    struct tkt_error *err)
+{
+	return tkt_tmpl_render_spans(t, vi, r, env, out, NULL, err);
+}
+
+/* Spans. */
+
+void
+tkt_spans_init(struct tkt_spans *sp)
+{
+	sp->v = NULL;
+	sp->n = sp->cap = 0;
+	tkt_buf_init(&sp->names);
+}
+
+void
+tkt_spans_reset(struct tkt_spans *sp)
+{
+	sp->n = 0;
+	tkt_buf_reset(&sp->names);
+}
+
+void
+tkt_spans_free(struct tkt_spans *sp)
+{
+	free(sp->v);
+	tkt_buf_free(&sp->names);
+	tkt_spans_init(sp);
+}
+
+void
+tkt_spans_add(struct tkt_spans *sp, const char *field, size_t flen,
+    size_t start, size_t end, size_t bstart, size_t bend)
+{
+	struct tkt_span *x;
+
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 8;
+		sp->v = xreallocarray(sp->v, sp->cap, sizeof(*sp->v));
+	}
+	x = &sp->v[sp->n++];
+	x->start = start;
+	x->end = end;
+	x->bstart = bstart;
+	x->bend = bend;
+	/* A span of the same field as the one before shares its name. */
+	if (sp->n > 1 && strlen(sp->names.s + sp->v[sp->n - 2].field) == flen &&
+	    memcmp(sp->names.s + sp->v[sp->n - 2].field, field, flen) == 0) {
+		x->field = sp->v[sp->n - 2].field;
+		return;
+	}
+	x->field = sp->names.len;
+	if (flen > 0)
+		tkt_buf_add(&sp->names, field, flen);
+	tkt_buf_addc(&sp->names, '\0');
+}
+
+const char *
+tkt_span_field(const struct tkt_spans *sp, size_t i)
+{
+	return sp->names.s + sp->v[i].field;
+}
+
+void
+tkt_spans_json(const struct tkt_spans *sp, struct tkt_jw *w)
+{
+	tkt_jw_arr(w);
+	for (size_t i = 0; i < sp->n; i++) {
+		tkt_jw_obj(w);
+		tkt_jw_key(w, "field");
+		tkt_jw_str(w, tkt_span_field(sp, i));
+		tkt_jw_key(w, "start");
+		tkt_jw_int(w, (long long)sp->v[i].start);
+		tkt_jw_key(w, "end");
+		tkt_jw_int(w, (long long)sp->v[i].end);
+		tkt_jw_obj_end(w);
+	}
+	tkt_jw_arr_end(w);
 }
 
 /*
@@ -1209,7 +1413,8 @@ tkt_tmpl_render(const struct tkt_tmpl *t, size_t vi, const struct tkt_rec *r,
 int
 tkt_reply_render(const struct tkt_tmpl *t, const struct tkt_config *cfg,
     const struct tkt_vars *defs, const char *locale, const struct tkt_rec *r,
-    struct tkt_buf *text, struct tkt_locale_pick *pk, struct tkt_error *err)
+    struct tkt_buf *text, struct tkt_spans *spans, struct tkt_locale_pick *pk,
+    struct tkt_error *err)
 {
 	struct tkt_render_env env;
 	const char *store = tkt_rec_field(r, "store");
@@ -1226,7 +1431,8 @@ tkt_reply_render(const struct tkt_tmpl *t, const struct tkt_config *cfg,
 		}
 	env.layers[env.nlayers++] = &cfg->vars;
 	vi = tkt_tmpl_pick(t, locale ? locale : tkt_rec_field(r, "locale"), pk);
-	if (tkt_tmpl_render(t, (size_t)vi, r, &env, text, err) == -1)
+	if (tkt_tmpl_render_spans(t, (size_t)vi, r, &env, text, spans,
+	    err) == -1)
 		return -1;
 	/* A code point is a byte at least: short texts need no count. */
 	if (text->len > TKT_REPLY_MAX &&

@@ -300,6 +300,9 @@ struct tkt_config {
 	struct tkt_vars	 vars;
 	char		**required_locales;
 	size_t		 nrequired_locales;
+	int		 fallback_refuse;	/* fallback: refuse */
+	char		**allow_fields;		/* allow_fields: record fields */
+	size_t		 nallow_fields;
 };
 
 /* Reads $TKT_CONFIG or $XDG_CONFIG_HOME/tkt/config.yaml (a missing default file is empty). */

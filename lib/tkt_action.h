@@ -78,6 +78,8 @@ struct tkt_action_opts {
 	const char	*refund_wait;	/* --refund-wait DUR; NULL: 60s */
 	struct tkt_strs	 orders;	/* --order ID */
 	int		 no_check, dry_run, force, verbose;
+	int		 no_fallback;	/* refuse a reply in another language */
+	struct tkt_strs	 allow_fields;	/* --allow-field FIELD */
 	int		 parallel;	/* 0: 4 */
 	double		 rate;		/* starts per second, 0: none */
 	const char	*journal;	/* NULL: the default path */

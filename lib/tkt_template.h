@@ -72,8 +72,46 @@ struct tkt_tmpl_diag {
 struct tkt_locale_pick {
 	const char	*locale;	/* borrowed: the variant used */
 	const char	*requested;	/* borrowed: what was asked, NULL if nothing */
-	int		 fallback;	/* the variant is not the one requested */
+	int		 fallback;	/* in another language than the one asked */
 };
+
+/*
+ * Do two locales have one language ("fr-CA" and "fr": yes; "nl" and
+ * "en": no)?  The language is what comes before the first '-' or '_',
+ * compared without case; a NULL or empty locale has none (0).
+ */
+int		 tkt_locale_same_lang(const char *, const char *);
+/* The length of a locale's language ("fr-CA": 2). */
+size_t		 tkt_locale_lang_len(const char *);
+
+/*
+ * Where a reply's text came from the record: span i covers code points
+ * [start, end) of the text (bytes [bstart, bend)), the value of field, a
+ * path as tkt-record(5) names fields ("buyer.name", "orders[].product_name").
+ * Spans are in text order and do not overlap.
+ */
+struct tkt_span {
+	size_t		 start, end;	/* code points */
+	size_t		 bstart, bend;	/* bytes */
+	size_t		 field;		/* offset of its name in names */
+};
+
+struct tkt_spans {
+	struct tkt_span	*v;
+	size_t		 n, cap;
+	struct tkt_buf	 names;		/* the fields' names, each NUL-ended */
+};
+
+void		 tkt_spans_init(struct tkt_spans *);
+void		 tkt_spans_reset(struct tkt_spans *);
+void		 tkt_spans_free(struct tkt_spans *);
+/* Appends a span (both kinds of offset given). */
+void		 tkt_spans_add(struct tkt_spans *, const char *field, size_t flen,
+		    size_t start, size_t end, size_t bstart, size_t bend);
+/* Borrowed: span i's field. */
+const char	*tkt_span_field(const struct tkt_spans *, size_t i);
+/* Writes the spans as a JSON array of {field, start, end} with w. */
+void		 tkt_spans_json(const struct tkt_spans *, struct tkt_jw *);
 
 /* Values that are not in the record: -D over store vars over global vars. */
 struct tkt_render_env {
@@ -105,7 +143,10 @@ const char	*tkt_tmpl_variant(const struct tkt_tmpl *, size_t i,
 /* The file position of byte off of variant i's text. */
 void		 tkt_tmpl_variant_pos(const struct tkt_tmpl *, size_t i,
 		    size_t off, unsigned *line, unsigned *col);
-/* Index of the variant for locale (fr-CA, fr, default_locale), or -1. */
+/*
+ * Index of the variant for locale, or -1: the locale (fr-CA), its language
+ * (fr), the first text in its language (fr-BE), default_locale.
+ */
 int		 tkt_tmpl_pick(const struct tkt_tmpl *, const char *locale,
 		    struct tkt_locale_pick *);
 /* Does the record fit the template's match rules (no match: never)? */
@@ -117,18 +158,30 @@ int		 tkt_tmpl_matches(const struct tkt_tmpl *, const struct tkt_rec *);
 int		 tkt_tmpl_render(const struct tkt_tmpl *, size_t vi,
 		    const struct tkt_rec *, const struct tkt_render_env *,
 		    struct tkt_buf *out, struct tkt_error *);
+/* The same, and where each record value went in out (spans; reset first). */
+int		 tkt_tmpl_render_spans(const struct tkt_tmpl *, size_t vi,
+		    const struct tkt_rec *, const struct tkt_render_env *,
+		    struct tkt_buf *out, struct tkt_spans *, struct tkt_error *);
+/*
+ * Why a reply is a fallback, into out (reset first): "no text in nl
+ * (template T has en, fr, fr-CA)".
+ */
+void		 tkt_tmpl_fallback_msg(const struct tkt_tmpl *,
+		    const struct tkt_locale_pick *, struct tkt_buf *out);
 /*
  * A reply for rec from template t, as tkt-template render and tkt-reply -t
  * write it: vars from defs (-D; may be NULL) over the vars of the record's
  * store over cfg's global vars; the text for locale (NULL: the record's)
  * by the locale chain (*pk); at most TKT_REPLY_MAX code points.  0 with
- * the reply in text (reset first), or -1 with err ("template T, locale L:
+ * the reply in text (reset first) and, when spans is not NULL, where the
+ * record's values are in it; or -1 with err ("template T, locale L:
  * missing value for {{buyer.name}}").
  */
 int		 tkt_reply_render(const struct tkt_tmpl *, const struct tkt_config *,
 		    const struct tkt_vars *defs, const char *locale,
 		    const struct tkt_rec *, struct tkt_buf *text,
-		    struct tkt_locale_pick *, struct tkt_error *);
+		    struct tkt_spans *, struct tkt_locale_pick *,
+		    struct tkt_error *);
 /* Appends s escaped for Markdown (see tkt-template(5)). */
 void		 tkt_md_escape(struct tkt_buf *, const char *s, size_t len);
 
@@ -218,6 +271,7 @@ struct tkt_tmpl_opts {
 	const char	*name;		/* render -t; show's operand */
 	int		 aut;		/* render --auto */
 	const char	*locale;	/* render and show -l, or NULL */
+	int		 no_fallback;	/* render --no-fallback */
 	struct tkt_vars	 defs;		/* render -D */
 	int		 json, strict;	/* lint */
 	struct tkt_strs	 req;		/* lint --require-locales; none: config */

@@ -72,11 +72,22 @@ find_template(const struct tkt_tmplset *set, const char *name,
 
 /* render */
 
-/* Records no template fits, counted by type, sub_label and locale. */
+/*
+ * Records counted by kind: those no template fits by type, sub_label and
+ * locale; those answered in another language by the language asked and
+ * the locale given.
+ */
 struct kind {
 	char		*f[3];		/* NULL: null */
 	uint32_t	 hash;
 	uintmax_t	 n;
+};
+
+struct kinds {
+	struct kind	*v;		/* in order of first sight */
+	size_t		 n;
+	uint32_t	*slots;		/* kind index + 1; 0: empty */
+	size_t		 nslots;	/* a power of 2 */
 };
 
 struct render {
@@ -84,11 +95,10 @@ struct render {
 	struct tkt_config		 cfg;
 	struct tkt_tmplset		 set;
 	struct tkt_tmpl			*fixed, *own;
-	struct tkt_buf			 text, reply, line;
-	struct kind			*kinds;		/* in order of first sight */
-	size_t				 nkinds;
-	uint32_t			*slots;		/* kind index + 1; 0: empty */
-	size_t				 nslots;	/* a power of 2 */
+	struct tkt_buf			 text, reply, line, msg;
+	struct tkt_spans		 spans;
+	struct kinds			 unmatched, fallbacks;
+	int				 refuse;	/* a fallback is an error */
 	int				 wfail;		/* a write to stdout failed */
 };
 
@@ -116,45 +126,56 @@ kind_hash(const char *const f[3])
 }
 
 static void
-kinds_grow(struct render *R)
+kinds_grow(struct kinds *K)
 {
-	free(R->slots);
-	R->nslots = R->nslots ? R->nslots * 2 : 64;
-	R->slots = xcalloc(R->nslots, sizeof(*R->slots));
-	for (size_t k = 0; k < R->nkinds; k++) {
-		size_t i = R->kinds[k].hash & (R->nslots - 1);
+	free(K->slots);
+	K->nslots = K->nslots ? K->nslots * 2 : 64;
+	K->slots = xcalloc(K->nslots, sizeof(*K->slots));
+	for (size_t k = 0; k < K->n; k++) {
+		size_t i = K->v[k].hash & (K->nslots - 1);
 
-		while (R->slots[i] != 0)
-			i = (i + 1) & (R->nslots - 1);
-		R->slots[i] = (uint32_t)k + 1;
+		while (K->slots[i] != 0)
+			i = (i + 1) & (K->nslots - 1);
+		K->slots[i] = (uint32_t)k + 1;
 	}
 }
 
 static void
-kind_count(struct render *R, const char *const f[3])
+kind_count(struct kinds *K, const char *const f[3])
 {
 	uint32_t h = kind_hash(f);
 	struct kind *k;
 	size_t i;
 
-	if (2 * (R->nkinds + 1) > R->nslots)
-		kinds_grow(R);
-	for (i = h & (R->nslots - 1); R->slots[i] != 0;
-	    i = (i + 1) & (R->nslots - 1)) {
-		k = &R->kinds[R->slots[i] - 1];
+	if (2 * (K->n + 1) > K->nslots)
+		kinds_grow(K);
+	for (i = h & (K->nslots - 1); K->slots[i] != 0;
+	    i = (i + 1) & (K->nslots - 1)) {
+		k = &K->v[K->slots[i] - 1];
 		if (k->hash == h && same(k->f[0], f[0]) &&
 		    same(k->f[1], f[1]) && same(k->f[2], f[2])) {
 			k->n++;
 			return;
 		}
 	}
-	R->kinds = xreallocarray(R->kinds, R->nkinds + 1, sizeof(*R->kinds));
-	k = &R->kinds[R->nkinds++];
+	K->v = xreallocarray(K->v, K->n + 1, sizeof(*K->v));
+	k = &K->v[K->n++];
 	for (int j = 0; j < 3; j++)
 		k->f[j] = f[j] ? xstrdup(f[j]) : NULL;
 	k->hash = h;
 	k->n = 1;
-	R->slots[i] = (uint32_t)R->nkinds;
+	K->slots[i] = (uint32_t)K->n;
+}
+
+static void
+kinds_free(struct kinds *K)
+{
+	for (size_t i = 0; i < K->n; i++)
+		for (int j = 0; j < 3; j++)
+			free(K->v[i].f[j]);
+	free(K->v);
+	free(K->slots);
+	memset(K, 0, sizeof(*K));
 }
 
 /*
@@ -180,26 +201,75 @@ unmatched(struct render *R, const struct tkt_rec *r)
 	f[0] = v[0];
 	f[1] = v[1];
 	f[2] = v[4];
-	kind_count(R, f);
+	kind_count(&R->unmatched, f);
 }
 
 /* Each kind of record no template fits, once, with its count. */
 static void
 kinds_report(struct render *R)
 {
-	for (size_t i = 0; i < R->nkinds; i++) {
-		struct kind *k = &R->kinds[i];
+	for (size_t i = 0; i < R->unmatched.n && !R->wfail; i++) {
+		struct kind *k = &R->unmatched.v[i];
 
-		if (!R->wfail)
-			tkt_warnx("%ju ticket%s matched no template (type %s, "
-			    "sub_label %s, locale %s)", k->n, k->n == 1 ? "" :
-			    "s", k->f[0] ? k->f[0] : "null", k->f[1] ? k->f[1] :
-			    "null", k->f[2] ? k->f[2] : "null");
-		for (int j = 0; j < 3; j++)
-			free(k->f[j]);
+		tkt_warnx("%ju ticket%s matched no template (type %s, "
+		    "sub_label %s, locale %s)", k->n, k->n == 1 ? "" :
+		    "s", k->f[0] ? k->f[0] : "null", k->f[1] ? k->f[1] :
+		    "null", k->f[2] ? k->f[2] : "null");
 	}
-	free(R->kinds);
-	free(R->slots);
+}
+
+/* At most this many languages are named in the fallback line. */
+#define FALLBACK_NAMED 12
+
+/* A reply in another language than the one asked, counted. */
+static void
+fallback_count(struct render *R, const struct tkt_locale_pick *pk)
+{
+	const char *f[3];
+	char *lang;
+
+	lang = xstrndup(pk->requested, tkt_locale_lang_len(pk->requested));
+	for (char *p = lang; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	f[0] = lang;
+	f[1] = pk->locale;
+	f[2] = NULL;
+	kind_count(&R->fallbacks, f);
+	free(lang);
+}
+
+/*
+ * One line for every reply in another language than its buyer's: "3
+ * buyers in fi got en, 1 in nl got en (…)", in order of first sight.
+ */
+static void
+fallback_report(struct render *R)
+{
+	struct tkt_buf b;
+	uintmax_t rest = 0;
+	size_t nrest = 0;
+
+	if (R->fallbacks.n == 0 || R->wfail)
+		return;
+	tkt_buf_init(&b);
+	for (size_t i = 0; i < R->fallbacks.n; i++) {
+		struct kind *k = &R->fallbacks.v[i];
+
+		if (i >= FALLBACK_NAMED) {
+			rest += k->n;
+			nrest++;
+			continue;
+		}
+		tkt_buf_printf(&b, "%s%ju%s in %s got %s", i ? ", " : "", k->n,
+		    i ? "" : k->n == 1 ? " buyer" : " buyers", k->f[0], k->f[1]);
+	}
+	if (nrest > 0)
+		tkt_buf_printf(&b, ", %ju more in %zu other language%s", rest,
+		    nrest, nrest == 1 ? "" : "s");
+	tkt_warnx("%s (no text in their language; --no-fallback refuses)",
+	    b.s);
+	tkt_buf_free(&b);
 }
 
 /* The "reply" member: the text, or the error (err; NULL: none). */
@@ -226,6 +296,8 @@ reply_json(struct render *R, const struct tkt_tmpl *t,
 		tkt_jw_bool(&w, pk->fallback);
 		tkt_jw_key(&w, "text");
 		tkt_jw_strn(&w, R->text.s, R->text.len);
+		tkt_jw_key(&w, "spans");
+		tkt_spans_json(&R->spans, &w);
 	}
 	tkt_jw_obj_end(&w);
 }
@@ -246,12 +318,18 @@ render_one(struct tkt_rec *r, void *arg)
 		unmatched(R, r);
 		why = R->text.s;
 	} else if (tkt_reply_render(t, &R->cfg, &R->o->defs, R->o->locale, r,
-	    &R->text, &pk, &err) == -1) {
+	    &R->text, &R->spans, &pk, &err) == -1) {
+		why = err.msg;
+	} else if (pk.fallback && R->refuse) {
+		tkt_tmpl_fallback_msg(t, &pk, &R->msg);
+		why = R->msg.s;
+	} else if (pk.fallback)
+		fallback_count(R, &pk);
+	if (why != NULL && why != R->text.s) {
 		const char *id = tkt_rec_field(r, "id");
 
 		tkt_warnx("%s:%ju: ticket %s: %s", r->name, r->lineno,
-		    id ? id : "(no id)", err.msg);
-		why = err.msg;
+		    id ? id : "(no id)", why);
 	}
 	reply_json(R, t, &pk, why);
 	ed.key = "reply";
@@ -289,11 +367,19 @@ tkt_template_render(const struct tkt_tmpl_opts *o)
 	tkt_buf_init(&R.text);
 	tkt_buf_init(&R.reply);
 	tkt_buf_init(&R.line);
+	tkt_buf_init(&R.msg);
+	tkt_spans_init(&R.spans);
+	R.refuse = o->no_fallback || R.cfg.fallback_refuse;
 	status = tkt_loop_run(rd, render_one, &R);
 	kinds_report(&R);
+	fallback_report(&R);
+	kinds_free(&R.unmatched);
+	kinds_free(&R.fallbacks);
+	tkt_spans_free(&R.spans);
 	tkt_buf_free(&R.text);
 	tkt_buf_free(&R.reply);
 	tkt_buf_free(&R.line);
+	tkt_buf_free(&R.msg);
 	tkt_loop_free(rd);
 	tkt_tmpl_free(R.own);
 	tkt_tmplset_free(&R.set);
@@ -379,15 +465,53 @@ tkt_template_lint(const struct tkt_tmpl_opts *o)
 
 /* list */
 
+/* Is variant j the first of the template in its language? */
+static int
+first_of_lang(const struct tkt_tmpl *t, size_t j)
+{
+	const char *loc = tkt_tmpl_variant(t, j, NULL, NULL);
+
+	for (size_t i = 0; i < j; i++)
+		if (tkt_locale_same_lang(tkt_tmpl_variant(t, i, NULL, NULL), loc))
+			return 0;
+	return 1;
+}
+
+/* Appends the template's languages, each once, lowercase, joined by sep. */
+static void
+languages(const struct tkt_tmpl *t, struct tkt_buf *b, const char *sep)
+{
+	int n = 0;
+
+	for (size_t j = 0; j < tkt_tmpl_nvariants(t); j++) {
+		const char *loc = tkt_tmpl_variant(t, j, NULL, NULL);
+		size_t len = tkt_locale_lang_len(loc);
+
+		if (!first_of_lang(t, j))
+			continue;
+		if (n++ > 0)
+			tkt_buf_adds(b, sep);
+		for (size_t i = 0; i < len; i++)
+			tkt_buf_addc(b, loc[i] >= 'A' && loc[i] <= 'Z' ?
+			    loc[i] - 'A' + 'a' : loc[i]);
+	}
+}
+
 static void
 list_row(const struct tkt_tmpl *t, struct tkt_buf *b)
 {
+	size_t l;
+
+	languages(t, b, ",");
+	tkt_buf_addc(b, '\0');
+	l = b->len;
 	for (size_t j = 0; j < tkt_tmpl_nvariants(t); j++)
 		tkt_buf_printf(b, "%s%s", j ? "," : "",
 		    tkt_tmpl_variant(t, j, NULL, NULL));
-	printf("%-28s %-6s %-5s %-22s %s\n", tkt_tmpl_name(t),
+	printf("%-28s %-6s %-5s %-15s %-22s %s\n", tkt_tmpl_name(t),
 	    tkt_tmpl_has_match(t) ? "yes" : "no", tkt_tmpl_default_locale(t),
-	    b->s, tkt_tmpl_description(t) ? tkt_tmpl_description(t) : "");
+	    b->s, b->s + l, tkt_tmpl_description(t) ?
+	    tkt_tmpl_description(t) : "");
 }
 
 static void
@@ -410,6 +534,22 @@ list_json(const struct tkt_tmpl *t, struct tkt_buf *b)
 	for (size_t j = 0; j < tkt_tmpl_nvariants(t); j++)
 		tkt_jw_str(&w, tkt_tmpl_variant(t, j, NULL, NULL));
 	tkt_jw_arr_end(&w);
+	tkt_jw_key(&w, "languages");
+	tkt_jw_arr(&w);
+	for (size_t j = 0; j < tkt_tmpl_nvariants(t); j++) {
+		const char *loc = tkt_tmpl_variant(t, j, NULL, NULL);
+		char *lang;
+
+		if (!first_of_lang(t, j))
+			continue;
+		lang = xstrndup(loc, tkt_locale_lang_len(loc));
+		for (char *p = lang; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		tkt_jw_str(&w, lang);
+		free(lang);
+	}
+	tkt_jw_arr_end(&w);
 	tkt_jw_key(&w, "match");
 	tkt_tmpl_match_json(t, &w);
 	tkt_jw_obj_end(&w);
@@ -429,8 +569,8 @@ tkt_template_list(const struct tkt_tmpl_opts *o)
 	table = tkt_want_table(o->table);
 	tkt_buf_init(&b);
 	if (table)
-		printf("%-28s %-6s %-5s %-22s %s\n", "NAME", "AUTO", "DEF",
-		    "LOCALES", "DESCRIPTION");
+		printf("%-28s %-6s %-5s %-15s %-22s %s\n", "NAME", "AUTO", "DEF",
+		    "LANGUAGES", "LOCALES", "DESCRIPTION");
 	for (size_t i = 0; i < set.n; i++) {
 		tkt_buf_reset(&b);
 		if (table)

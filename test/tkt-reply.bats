@@ -176,6 +176,132 @@ YAML
 	[ "$(ours "$id" "$bad")" -eq 1 ]
 }
 
+# tmpl_dir: templates of this test's own, first in the search path:
+# enonly (en only), hi (the buyer's name), hilink (the name and a link of
+# the template's own).
+tmpl_dir() {
+	mkdir -p "$BATS_TEST_TMPDIR/tmpl"
+	printf 'name: enonly\ndefault_locale: en\nbody:\n  en: "Thank you for your message, we are on it."\n' >"$BATS_TEST_TMPDIR/tmpl/enonly.yaml"
+	printf 'name: hi\ndefault_locale: en\nbody:\n  en: "Hello {{buyer.name}}, thank you for your message."\n  fr: "Bonjour {{buyer.name}}, merci pour votre message."\n' >"$BATS_TEST_TMPDIR/tmpl/hi.yaml"
+	printf 'name: hilink\ndefault_locale: en\nbody:\n  en: "Hello {{buyer.name}}, see www.example-shop.com for more."\n' >"$BATS_TEST_TMPDIR/tmpl/hilink.yaml"
+	write_config <<YAML
+templates:
+  - $BATS_TEST_TMPDIR/tmpl
+${1:-}
+YAML
+}
+
+# named ID NAME: the ticket ID's buyer is called NAME from now on (the
+# sandbox is restarted on its store).
+named() {
+	stop_sandbox
+	jq -c --arg id "$1" 'select(.id == $id)' "$STORE" | tail -n 1 |
+	    jq -c --arg n "$2" '.buyer.name = $n' >>"$STORE"
+	start_sandbox -d "$STORE" --now "$TEST_NOW"
+}
+
+@test "--no-fallback: a ticket with no text in its language fails with the template's languages; the others are sent" {
+	tmpl_dir
+	en=$(awaiting 60 | jq -r 'select(.locale == "en") | .id' | head -n 1)
+	fr=$(awaiting 60 | jq -r 'select(.locale == "fr") | .id' | head -n 1)
+	[ -n "$en" ] && [ -n "$fr" ]
+	run -1 --separate-stderr tkt-reply --no-fallback -t enonly <<<"$fr
+$en"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $fr: no text in fr (template enonly has en); --no-fallback refuses a reply in another language" ]
+	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result | {ok, kind: .error.kind, steps}')" = '{"ok":false,"kind":"local","steps":[]}' ]
+	[ "$(printf '%s\n' "${lines[1]}" | jq .result.ok)" = true ]
+	[ "$(ours "$fr" "Thank you for your message, we are on it.")" -eq 0 ]
+	[ "$(ours "$en" "Thank you for your message, we are on it.")" -eq 1 ]
+	# Without it the fallback is sent.
+	run -0 --separate-stderr tkt-reply -t enonly <<<"$fr"
+	[ "$(ours "$fr" "Thank you for your message, we are on it.")" -eq 1 ]
+}
+
+@test "fallback: refuse in the config refuses a rendered reply.text in another language; fr-CA answered in fr is sent" {
+	tmpl_dir "fallback: refuse"
+	fr=$(awaiting 60 | jq -r 'select(.locale == "fr") | .id' | head -n 1)
+	ca=$(awaiting 60 | jq -r 'select(.locale == "fr-CA") | .id' | head -n 1)
+	en=$(awaiting 60 | jq -r 'select(.locale == "en") | .id' | head -n 1)
+	[ -n "$fr" ] && [ -n "$ca" ] && [ -n "$en" ]
+	# Rendered as if fallbacks were allowed: the record says en for fr.
+	tkt-list "$fr" | TKT_CONFIG=/dev/null tkt-template render -t "$BATS_TEST_TMPDIR/tmpl/enonly.yaml" 2>/dev/null >"$BATS_TEST_TMPDIR/in"
+	tkt-list "$ca" "$en" | tkt-template render -t hi >>"$BATS_TEST_TMPDIR/in"
+	before=$(changes "$fr")
+	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $fr: no text in fr: the reply (template enonly) is in en; fallback: refuse in $XDG_CONFIG_HOME/tkt/config.yaml refuses a reply in another language" ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.result.ok, .result.error.kind]' | tr '\n' ' ')" = '[false,"local"] [true,null] [true,null] ' ]
+	[ "$(changes "$fr")" -eq "$before" ]
+	[ "$(printf '%s\n' "${lines[1]}" | jq -r .reply.locale)" = fr ]
+}
+
+@test "a URL in the buyer's name is refused naming buyer.name; --allow-field buyer.name sends it; a URL of the template still blocks" {
+	tmpl_dir
+	id=$(awaiting 60 | jq -r 'select(.locale == "en") | .id' | head -n 1)
+	named "$id" "Bob www.bobs-shop.com"
+	before=$(changes "$id")
+	run -1 --separate-stderr tkt-reply -t hi <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.bobs-shop.com\" in buyer.name, a value from the record (lint/any:11; --allow-field buyer.name or --no-check sends it anyway)" ]
+	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = local ]
+	# The template's own link is checked, though the name's passes.
+	run -1 --separate-stderr tkt-reply -t hilink --allow-field buyer.name <<<"$id"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.example-shop.com\" (lint/any:11; --no-check sends it anyway)" ]
+	# Another field allowed lets nothing through.
+	run -1 --separate-stderr tkt-reply -t hi --allow-field subject <<<"$id"
+	[[ "$stderr" == *"in buyer.name, a value from the record"* ]]
+	[ "$(changes "$id")" -eq "$before" ]
+	run -0 --separate-stderr tkt-reply -t hi --allow-field buyer.name <<<"$id"
+	[ -z "$stderr" ]
+	[ "$(ours "$id" "Hello Bob www.bobs-shop.com, thank you for your message.")" -eq 1 ]
+}
+
+@test "reply.spans from tkt-template render name the field; allow_fields in the config lets it through" {
+	tmpl_dir
+	id=$(awaiting 60 | jq -r 'select(.locale == "en") | .id' | head -n 1)
+	named "$id" "Zoë shop.owner@gmail.com"
+	tkt-list "$id" | tkt-template render -t hi >"$BATS_TEST_TMPDIR/in"
+	[ "$(jq -c .reply.spans "$BATS_TEST_TMPDIR/in")" = '[{"field":"buyer.name","start":6,"end":30}]' ]
+	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"shop.owner@gmail.com\" in buyer.name, a value from the record (lint/any:14; --allow-field buyer.name or --no-check sends it anyway)" ]
+	tmpl_dir "allow_fields: [buyer.name]"
+	run -0 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	[ "$(ours "$id" "Hello Zoë shop.owner@gmail.com, thank you for your message.")" -eq 1 ]
+}
+
+@test "invalid reply.spans are ignored with one warning per record; the valid ones still count" {
+	tmpl_dir
+	id=$(awaiting 60 | jq -r 'select(.locale == "en") | .id' | head -n 1)
+	named "$id" "Ann www.ann.com"
+	tkt-list "$id" | tkt-template render -t hi >"$BATS_TEST_TMPDIR/good"
+	# Past the text, out of order, not numbers: all ignored, the finding is then the text's.
+	jq -c '.reply.spans = [{"field":"buyer.name","start":6,"end":500},
+	    {"field":"buyer.name","start":6,"end":"21"}, {"field":"subject"}]' \
+	    "$BATS_TEST_TMPDIR/good" >"$BATS_TEST_TMPDIR/bad"
+	run -1 --separate-stderr tkt-reply --allow-field buyer.name "$BATS_TEST_TMPDIR/bad"
+	[ "${stderr_lines[0]}" = "tkt-reply: $BATS_TEST_TMPDIR/bad:1: ticket $id: reply.spans: 3 of 3 ignored (span 1: it ends past the text)" ]
+	[ "${stderr_lines[1]}" = "tkt-reply: $BATS_TEST_TMPDIR/bad:1: ticket $id: the reply sends the buyer off the marketplace: \"www.ann.com\" (lint/any:11; --no-check sends it anyway)" ]
+	# One span overlapping the one before is dropped, the first kept.
+	jq -c '.reply.spans = [{"field":"buyer.name","start":6,"end":21},{"field":"subject","start":10,"end":12}]' \
+	    "$BATS_TEST_TMPDIR/good" >"$BATS_TEST_TMPDIR/half"
+	run -0 --separate-stderr tkt-reply --allow-field buyer.name "$BATS_TEST_TMPDIR/half"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/half:1: ticket $id: reply.spans: 1 of 2 ignored (span 2: it overlaps or precedes the span before it)" ]
+	[ "$(printf '%s\n' "$output" | jq .result.ok)" = true ]
+	# Not an array.
+	jq -c '.reply.spans = {"field":"buyer.name"}' "$BATS_TEST_TMPDIR/good" >"$BATS_TEST_TMPDIR/obj"
+	run -1 --separate-stderr tkt-reply --allow-field buyer.name "$BATS_TEST_TMPDIR/obj"
+	[ "${stderr_lines[0]}" = "tkt-reply: $BATS_TEST_TMPDIR/obj:1: ticket $id: reply.spans is not an array: ignored" ]
+}
+
+@test "--allow-field and allow_fields take only record fields: another name is exit 2" {
+	before=$(changes)
+	run -2 --separate-stderr tkt-reply --allow-field buyer.nom -m "$TEXT" </dev/null
+	[ "$stderr" = "tkt-reply: --allow-field: 'buyer.nom' is not a record field (tkt-record(5): buyer.name, orders[].product_name, …)" ]
+	tmpl_dir "allow_fields: [orders.product_name]"
+	run -2 --separate-stderr tkt-reply -m "$TEXT" </dev/null
+	[ "$stderr" = "tkt-reply: allow_fields: 'orders.product_name' is not a record field (tkt-record(5): buyer.name, orders[].product_name, …)" ]
+	[ "$(changes)" -eq "$before" ]
+}
+
 @test "an empty reply and a reply that is not UTF-8 are local errors" {
 	id=$(awaiting 1 | jq -r .id)
 	run -1 --separate-stderr tkt-reply -m "" <<<"$id"

@@ -85,8 +85,8 @@ lint_one() {
 
 @test "the usage names all four subcommands, as the manual's SYNOPSIS words them" {
 	run -0 --separate-stderr tkt-template -h
-	[ "${lines[0]}" = "usage: tkt-template render (-t name | --auto) [-l locale] [-D name=value ...]" ]
-	[ "${lines[1]}" = "                    [file ...]" ]
+	[ "${lines[0]}" = "usage: tkt-template render (-t name | --auto) [-l locale] [--no-fallback]" ]
+	[ "${lines[1]}" = "                    [-D name=value ...] [file ...]" ]
 	[ "${lines[2]}" = "       tkt-template lint [--json] [--strict] [--require-locales list] file ..." ]
 	[ "${lines[3]}" = "       tkt-template list [--json | --table]" ]
 	[ "${lines[4]}" = "       tkt-template show name [-l locale]" ]
@@ -105,7 +105,8 @@ lint_one() {
 
 @test "each subcommand's -h prints its own usage and options on stdout" {
 	run -0 --separate-stderr tkt-template render -h
-	[ "${lines[0]}" = "usage: tkt-template render (-t name | --auto) [-l locale] [-D name=value ...]" ]
+	[ "${lines[0]}" = "usage: tkt-template render (-t name | --auto) [-l locale] [--no-fallback]" ]
+	[[ "$output" == *"--no-fallback "*"a ticket with no text in its language is an error"* ]]
 	[[ "$output" == *"-D, --define name=value"* ]]
 	[[ "$output" != *"--strict"* ]]
 	run -0 --separate-stderr tkt-template lint --help
@@ -211,7 +212,9 @@ bash_offers() {
 	run -5 --separate-stderr to_full show tracking -l fr
 	run -5 --separate-stderr to_full lint "$T/bad/keys.yaml"
 	run -5 --separate-stderr to_full render -t plain -D store=S "$T/records-pass.jsonl"
-	[ "$stderr" = "tkt-template: write error on stdout: No space left on device" ]
+	# Every ticket was read: the count of fallbacks stands, before the write error.
+	[ "$stderr" = "$(printf '%s\n' "tkt-template: 1 buyer in de got en (no text in their language; --no-fallback refuses)" \
+	    "tkt-template: write error on stdout: No space left on device")" ]
 	# A write that fails midway stops the run: no summary of unmatched
 	# tickets it did not all read.
 	for i in $(seq 1 2000); do sed -n 3p "$T/records.jsonl"; done >"$BATS_TEST_TMPDIR/many"
@@ -289,7 +292,8 @@ bash_offers() {
 
 @test "a file that cannot be read is reported, the others are rendered, exit 1" {
 	run -1 --separate-stderr tkt-template render -t plain -D store=S "$BATS_TEST_TMPDIR/none.jsonl" "$T/records-pass.jsonl"
-	[ "$stderr" = "tkt-template: $BATS_TEST_TMPDIR/none.jsonl: No such file or directory" ]
+	[ "${stderr_lines[0]}" = "tkt-template: $BATS_TEST_TMPDIR/none.jsonl: No such file or directory" ]
+	[ "${#stderr_lines[@]}" -eq 2 ]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq "$(wc -l <"$T/records-pass.jsonl")" ]
 }
 
@@ -332,20 +336,190 @@ bash_offers() {
 	[[ "$text" != *$'\n\n\n'* ]]
 }
 
-@test "fr-CA gets its own text, de-AT falls back to de, ja to default_locale, and each says so" {
+@test "fr-CA gets its own text, de-AT gets de, ja default_locale: only ja is a fallback, another language" {
 	run -0 --separate-stderr tkt-template render -t tracking "$T/records.jsonl"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
 	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["fr-CA","fr-CA",false]' ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["en","de-AT",true]' ]
 	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/out" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["en","ja",true]' ]
+	[ "$stderr" = "tkt-template: 1 buyer in de got en, 1 in ja got en (no text in their language; --no-fallback refuses)" ]
 	run -1 --separate-stderr tkt-template render -t refund "$T/records.jsonl"
-	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["de","de-AT",true]' ]
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["de","de-AT",false]' ]
 }
 
-@test "fr-CA falls back to fr when the template has no fr-CA text" {
+@test "fr-BE gets fr, and fr-CA gets fr where the template has no fr-CA text: same language, no fallback, no warning" {
 	sed 's/"locale":"fr-CA"/"locale":"fr-BE"/' "$T/records.jsonl" | head -1 >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr tkt-template render --auto "$BATS_TEST_TMPDIR/in"
-	[ "$(printf '%s\n' "$output" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["fr","fr-BE",true]' ]
+	[ "$(printf '%s\n' "$output" | jq -c '.reply|[.locale,.requested_locale,.fallback]')" = '["fr","fr-BE",false]' ]
 	[[ "$(printf '%s\n' "$output" | jq -r .reply.text)" == *"Cordialement,"* ]]
+	[ -z "$stderr" ]
+	printf 'name: fr\ndefault_locale: en\nbody:\n  en: "Hello"\n  fr: "Bonjour"\n' >"$BATS_TEST_TMPDIR/fr.yaml"
+	printf '{"id":"c1","locale":"fr-CA"}\n{"id":"u1","locale":"en-US"}\n' >"$BATS_TEST_TMPDIR/in2"
+	run -0 --separate-stderr tkt-template render --no-fallback -t "$BATS_TEST_TMPDIR/fr.yaml" "$BATS_TEST_TMPDIR/in2"
+	[ "$(printf '%s\n' "$output" | jq -c '.reply|[.locale,.requested_locale,.fallback,.text]' | tr '\n' ' ')" = '["fr","fr-CA",false,"Bonjour"] ["en","en-US",false,"Hello"] ' ]
+	[ -z "$stderr" ]
+}
+
+@test "a buyer with only a regional text in their language gets it, not default_locale" {
+	printf 'name: ca\ndefault_locale: en\nbody:\n  en: "Hello"\n  fr-CA: "Allo"\n' >"$BATS_TEST_TMPDIR/ca.yaml"
+	printf '{"id":"f1","locale":"fr"}\n{"id":"f2","locale":"FR-be"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-template render -t "$BATS_TEST_TMPDIR/ca.yaml" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -c '.reply|[.locale,.fallback,.text]' | tr '\n' ' ')" = '["fr-CA",false,"Allo"] ["fr-CA",false,"Allo"] ' ]
+	[ -z "$stderr" ]
+}
+
+@test "fallbacks are counted once at the end, by language asked and text given, in order of first sight; exit 0" {
+	printf 'name: two\ndefault_locale: en\nbody:\n  en: "Hello"\n  fr: "Bonjour"\n' >"$BATS_TEST_TMPDIR/two.yaml"
+	{
+		printf '{"id":"a%d","locale":"fi"}\n' 1 2
+		printf '{"id":"n1","locale":"nl-BE"}\n'
+		printf '{"id":"e1","locale":"en"}\n'
+		printf '{"id":"a3","locale":"FI"}\n'
+		printf '{"id":"x1","locale":null}\n'
+		printf '{"id":"x2"}\n'
+	} >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-template render -t "$BATS_TEST_TMPDIR/two.yaml" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-template: 3 buyers in fi got en, 1 in nl got en (no text in their language; --no-fallback refuses)" ]
+	[ "$(printf '%s\n' "$output" | jq -c .reply.fallback | tr '\n' ' ')" = "true true true false true false false " ]
+	# One buyer: singular.
+	sed -n 3p "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/one"
+	run -0 --separate-stderr tkt-template render -t "$BATS_TEST_TMPDIR/two.yaml" "$BATS_TEST_TMPDIR/one"
+	[ "$stderr" = "tkt-template: 1 buyer in nl got en (no text in their language; --no-fallback refuses)" ]
+	# -l asks for the language: the count names it.
+	run -0 --separate-stderr tkt-template render -t "$BATS_TEST_TMPDIR/two.yaml" -l de "$BATS_TEST_TMPDIR/one"
+	[ "$stderr" = "tkt-template: 1 buyer in de got en (no text in their language; --no-fallback refuses)" ]
+}
+
+@test "more than twelve languages: the first twelve are named, the rest summed" {
+	printf 'name: one\ndefault_locale: en\nbody:\n  en: "Hello"\n' >"$BATS_TEST_TMPDIR/one.yaml"
+	for l in aa ab ac ad ae af ag ah ai aj ak al am an an; do
+		printf '{"id":"i%s","locale":"%s"}\n' "$l" "$l"
+	done >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-template render -t "$BATS_TEST_TMPDIR/one.yaml" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-template: 1 buyer in aa got en, 1 in ab got en, 1 in ac got en, 1 in ad got en, 1 in ae got en, 1 in af got en, 1 in ag got en, 1 in ah got en, 1 in ai got en, 1 in aj got en, 1 in ak got en, 1 in al got en, 3 more in 2 other languages (no text in their language; --no-fallback refuses)" ]
+}
+
+@test "--no-fallback: a ticket with no text in its language is an error with its place, the stream goes on, exit 1" {
+	run -1 --separate-stderr tkt-template render -t tracking --no-fallback "$T/records.jsonl"
+	[ "$stderr" = "$(printf '%s\n' \
+	    "tkt-template: $T/records.jsonl:2: ticket t2: no text in de (template tracking has en, fr, fr-CA)" \
+	    "tkt-template: $T/records.jsonl:3: ticket t3: no text in ja (template tracking has en, fr, fr-CA)")" ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c .reply)" = '{"template":"tracking","error":"no text in de (template tracking has en, fr, fr-CA)"}' ]
+	[ "$(printf '%s\n' "$output" | sed -n 1p | jq -r .reply.locale)" = fr-CA ]
+	[ "$(printf '%s\n' "$output" | sed -n 4p | jq -r .reply.locale)" = en ]
+	printf '%s\n' "$output" | sed -n 4p | jq -e '.reply.text | startswith("Hello there,")'
+}
+
+@test "fallback: refuse in the config does what --no-fallback does; allow is the default; another value is exit 2" {
+	write_config <<-EOF
+	templates:
+	  - $T/templates
+	fallback: refuse
+	EOF
+	run -1 --separate-stderr tkt-template render -t tracking "$T/records.jsonl"
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[ "${stderr_lines[1]}" = "tkt-template: $T/records.jsonl:3: ticket t3: no text in ja (template tracking has en, fr, fr-CA)" ]
+	[ "$(printf '%s\n' "$output" | sed -n 3p | jq -r .reply.error)" = "no text in ja (template tracking has en, fr, fr-CA)" ]
+	write_config <<-EOF
+	templates:
+	  - $T/templates
+	fallback: allow
+	EOF
+	run -0 --separate-stderr tkt-template render -t tracking "$T/records.jsonl"
+	[[ "$stderr" == *"1 in ja got en"* ]]
+	write_config <<-EOF
+	fallback: never
+	EOF
+	run -2 --separate-stderr tkt-template render -t tracking "$T/records.jsonl"
+	[[ "$stderr" == "tkt-template: "*"config.yaml:1:11: fallback: 'never' is not allow or refuse" ]]
+	[ -z "$output" ]
+}
+
+@test "reply.spans: each record value's field and place, in code points, in text order" {
+	run -0 --separate-stderr tkt-template render -t tracking "$T/records.jsonl"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | jq -c .reply.spans)" = '[{"field":"buyer.name","start":8,"end":20},{"field":"orders[].product_name","start":25,"end":39},{"field":"orders[].tracking_number","start":48,"end":55}]' ]
+	# Each span, cut from the text by code points, is the value as written (escaped).
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | jq -r '.reply as $r | [$r.spans[] | $r.text[.start:.end]] | join("|")')" = 'Zoé \*Star\*|T_shirt \[XL\]|LP00_12' ]
+	# Jürgen: non-ASCII before and inside a span.
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | jq -c .reply.spans)" = '[{"field":"buyer.name","start":6,"end":12}]' ]
+	# Defaults and vars are the template's: no span.
+	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/out" | jq -c .reply.spans)" = '[]' ]
+}
+
+@test "reply.spans names orders by index and by section alike, objects in sections, numbers, and non-ASCII before" {
+	cat >"$BATS_TEST_TMPDIR/s.yaml" <<-'EOF'
+	name: s
+	default_locale: en
+	body:
+	  en: "Ça {{orders.1.id}} {{#buyer}}{{name}}{{/buyer}} {{#orders}}[{{quantity}}/{{id}}]{{/orders}} {{#subject}}{{.}}{{/subject}} {{vars.x|d}}"
+	EOF
+	printf '{"id":"z","locale":"en","subject":"日本","buyer":{"name":"Zoë"},"orders":[{"id":"o1","quantity":2},{"id":"o2","quantity":3}]}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-template render -t "$BATS_TEST_TMPDIR/s.yaml" "$BATS_TEST_TMPDIR/in"
+	[ "$(printf '%s\n' "$output" | jq -r .reply.text)" = 'Ça o2 Zoë \[2/o1\]\[3/o2\] 日本 d' ] || [ "$(printf '%s\n' "$output" | jq -r .reply.text)" = 'Ça o2 Zoë [2/o1][3/o2] 日本 d' ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.reply.spans[] | [.field, .start, .end]]')" = '[["orders[].id",3,5],["buyer.name",6,9],["orders[].quantity",11,12],["orders[].id",13,15],["orders[].quantity",17,18],["orders[].id",19,21],["subject",23,25]]' ]
+	[ "$(printf '%s\n' "$output" | jq -r '.reply as $r | [$r.spans[] | $r.text[.start:.end]] | join(" ")')" = "o2 Zoë 2 o1 3 o2 日本" ]
+}
+
+@test "the README's template examples and tkt-template(1)'s EXAMPLES run as written against the sandbox" {
+	shipped
+	export TKT_CONFIG=/dev/null
+	local store="$BATS_TEST_TMPDIR/store.jsonl" ex n=0
+	start_sandbox -d "$store" --seed 7 --tickets 60 --now "$TEST_NOW"
+	stop_sandbox
+	# The examples' ticket 5f3c0001: a tracking question.
+	jq -c 'select(.sub_label == "Tracking Request")' "$store" | head -n 1 |
+	    jq -c '.id = "5f3c0001" | .state = "AWAITING_MERCHANT"' >>"$store"
+	start_sandbox -d "$store" --now "$TEST_NOW"
+	{
+		awk '/^<!-- template-examples:/ { want = 1; next }
+		    want && /^```sh/ { on = 1; next }
+		    on && /^```/ { exit }
+		    on { sub(/  +#.*/, ""); print }' "$TKT_ROOT/README.md"
+		sed -n '/^\.Sh EXAMPLES/,/^\.Sh SEE ALSO/p' "$TKT_ROOT/man/tkt-template.1" |
+		    sed -n 's/^\.Dl //p' | sed 's/\\(dq/"/g'
+	} >"$BATS_TEST_TMPDIR/examples"
+	grep -q 'render -t tracking-request -l fr' "$BATS_TEST_TMPDIR/examples"
+	grep -q 'show tracking-request -l de' "$BATS_TEST_TMPDIR/examples"
+	while IFS= read -r ex; do
+		n=$((n + 1))
+		run bash -c "set -o pipefail; $ex" </dev/null
+		# render --auto exits 1 for the sandbox's tickets no template
+		# fits or, with --no-fallback, in a language none has.
+		[ "$status" -eq 0 ] || { [ "$status" -eq 1 ] && [[ "$ex" == *"render --auto"* ]]; } ||
+		    { echo "failed ($status): $ex"; echo "$output"; return 1; }
+		[ -n "$output" ] || { echo "printed nothing: $ex"; return 1; }
+		[[ "$output" != *"no template named"* ]] || { echo "$ex: $output"; return 1; }
+	done <"$BATS_TEST_TMPDIR/examples"
+	[ "$n" -ge 8 ]
+	run -0 --separate-stderr bash -c 'tkt-list 5f3c0001 | tkt-template render -t tracking-request -l fr'
+	[ "$(printf '%s\n' "$output" | jq -r '[.reply.template, .reply.locale] | join(" ")')" = "tracking-request fr" ]
+	[[ "$(printf '%s\n' "$output" | jq -r .reply.text)" == Bonjour* ]]
+	run -0 tkt-template show tracking-request -l de
+	[[ "$output" == *"Sendungsverfolgung"* || "$output" == *"Hallo"* || "$output" == *"Guten Tag"* ]]
+}
+
+@test "tkt-template(5)'s example template answers sandbox tickets with the sub-labels it names" {
+	shipped
+	local dir="$BATS_TEST_TMPDIR/mine"
+	mkdir -p "$dir"
+	awk '/^\.Sh DESCRIPTION/ { d = 1 } d && /^\.Bd -literal/ { on = 1; next }
+	    on && /^\.Ed/ { exit } on { print }' "$TKT_ROOT/man/tkt-template.5" >"$dir/example.yaml"
+	grep -q '^name: tracking-short$' "$dir/example.yaml"
+	write_config <<-EOF
+	templates:
+	  - $dir
+	EOF
+	start_sandbox --seed 7 --tickets 200 --now "$TEST_NOW"
+	tkt-list >"$BATS_TEST_TMPDIR/tickets"
+	# Every sub-label the example names is one the sandbox's tickets have.
+	for sl in $(sed -n 's/^  sub_label: \[\(.*\)\]$/\1/p' "$dir/example.yaml" | tr ',' '\n' | sed 's/^ *//' | tr ' ' '_'); do
+		jq -se --arg s "${sl//_/ }" 'any(.[]; .sub_label == $s)' "$BATS_TEST_TMPDIR/tickets" >/dev/null ||
+		    { echo "no ticket has sub_label $sl"; return 1; }
+	done
+	run --separate-stderr tkt-template render --auto "$BATS_TEST_TMPDIR/tickets"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.reply.template == "tracking-short") | .id' | wc -l)" -ge 2 ]
 }
 
 @test "-l overrides the buyer's locale" {
@@ -394,9 +568,9 @@ bash_offers() {
 	run -0 --separate-stderr tkt-template render -t plain -D store=S "$T/records-pass.jsonl"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
 	# Line 1 had no reply: the output is the input with reply appended.
-	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | sed 's/,"reply":{[^}]*}}$/}/')" = "$(sed -n 1p "$T/records-pass.jsonl")" ]
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/out" | sed 's/,"reply":{[^}]*"spans":\[[^]]*\]}}$/}/')" = "$(sed -n 1p "$T/records-pass.jsonl")" ]
 	# Line 2 had one: it is replaced where it stood.
-	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | sed 's/"reply":{[^}]*}/"reply":X/')" = "$(sed -n 2p "$T/records-pass.jsonl" | sed 's/"reply":{[^}]*}/"reply":X/')" ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/out" | sed 's/"reply":{[^}]*"spans":\[[^]]*\]}/"reply":X/')" = "$(sed -n 2p "$T/records-pass.jsonl" | sed 's/"reply":{[^}]*}/"reply":X/')" ]
 	grep -q '"price":6.69,' "$BATS_TEST_TMPDIR/out"
 	grep -q 'caf\\u00e9 \\"q\\" \\/' "$BATS_TEST_TMPDIR/out"
 	grep -q '"z_last":1e3' "$BATS_TEST_TMPDIR/out"
@@ -465,14 +639,16 @@ bash_offers() {
 @test "list prints one JSON line per template in search-path order" {
 	run -0 --separate-stderr tkt-template list
 	[ "$(printf '%s\n' "$output" | jq -r .name | tr '\n' ' ')" = "tracking refund plain " ]
+	[ "$(printf '%s\n' "$output" | jq -c '[.name, .locales, .languages]' | tr '\n' ' ')" = '["tracking",["en","fr","fr-CA"],["en","fr"]] ["refund",["en","de"],["en","de"]] ["plain",["en"],["en"]] ' ]
 	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -c .match)" = '{"type":["ORDER"],"locale":["de","en"]}' ]
 	[ "$(printf '%s\n' "$output" | sed -n 3p | jq -c '[.match,.locales]')" = '[null,["en"]]' ]
 }
 
 @test "list --table prints a header and one row per template" {
 	run -0 tkt-template list --table
-	[[ "${lines[0]}" == NAME*AUTO*DEF*LOCALES*DESCRIPTION ]]
-	[[ "${lines[1]}" == tracking*yes*en*en,fr,fr-CA*"Tracking numbers for each order" ]]
+	[[ "${lines[0]}" == NAME*AUTO*DEF*LANGUAGES*LOCALES*DESCRIPTION ]]
+	[[ "${lines[1]}" == "tracking "*" yes "*" en "*" en,fr "*" en,fr,fr-CA "*"Tracking numbers for each order" ]]
+	[[ "${lines[2]}" == "refund "*" yes "*" en "*" en,de "*" en,de "*"Refund issued" ]]
 }
 
 @test "show NAME prints the template file" {

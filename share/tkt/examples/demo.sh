@@ -62,7 +62,8 @@ printf 'due within 6 hours:   %s\n' "$(tkt-list --due-within 6h | wc -l)"
 
 if command -v tkt-template >/dev/null 2>&1; then
 	say "tkt-list --limit 3 | tkt-template render --auto | jq -r .reply.text   # replies in the buyer's language"
-	tkt-list --limit 3 | tkt-template render --auto | jq -r .reply.text
+	# A buyer answered in another language is counted on stderr: shown here.
+	{ tkt-list --limit 3 | tkt-template render --auto | jq -r .reply.text; } 2>&1
 fi
 
 if command -v tkt-metrics >/dev/null 2>&1; then
@@ -81,7 +82,7 @@ if command -v tkt-reply >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
 	cd "$tmp"
 	before=$(tkt-list | wc -l)
 	say "tkt-list --limit 5 | tkt-template render --auto >todo.jsonl   # five tickets, a reply each"
-	tkt-list --limit 5 | tkt-template render --auto >todo.jsonl
+	tkt-list --limit 5 | tkt-template render --auto 2>&1 >todo.jsonl
 	jq -r '[.id, .reply.template, .reply.locale, .buyer.name] | @tsv' todo.jsonl
 
 	say "tkt-reply -n --resolve todo.jsonl   # dry run: plan, check, send nothing"
