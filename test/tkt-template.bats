@@ -471,6 +471,11 @@ bash_offers() {
 	# The examples' ticket 5f3c0001: a tracking question.
 	jq -c 'select(.sub_label == "Tracking Request")' "$store" | head -n 1 |
 	    jq -c '.id = "5f3c0001" | .state = "AWAITING_MERCHANT"' >>"$store"
+	# And a Finnish buyer, whose language no shipped template has: what
+	# the --no-fallback example is there to find.
+	jq -c 'select(.sub_label == "Tracking Request")' "$store" | head -n 1 |
+	    jq -c '.id = "5f3c0002" | .state = "AWAITING_MERCHANT" |
+	    .locale = "fi" | .buyer.locale = "fi"' >>"$store"
 	start_sandbox -d "$store" --now "$TEST_NOW"
 	{
 		awk '/^<!-- template-examples:/ { want = 1; next }
