@@ -120,6 +120,8 @@ tkt_policy_quote(const char *text, size_t len, const struct tkt_policy_hit *h,
 	}
 	if (e > len)
 		e = len;
+	while (e > b && strchr(".:", text[e - 1]) != NULL && e > h->off + h->len)
+		e--;
 	n = e - b > 60 ? 60 : e - b;
 	while (n < e - b && n > 0 && ((unsigned char)text[b + n] & 0xc0) == 0x80)
 		n--;
@@ -526,6 +528,9 @@ found_cmp(const void *a, const void *b)
 		return x->h.off < y->h.off ? -1 : 1;
 	if (x->h.rule != y->h.rule)
 		return x->h.rule < y->h.rule ? -1 : 1;
+	/* Of two matches at one place, the longer one is quoted. */
+	if (x->h.len != y->h.len)
+		return x->h.len > y->h.len ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
