@@ -102,14 +102,17 @@ char_before(const char *text, size_t i)
 	return j;
 }
 
-void
-tkt_policy_quote(const char *text, size_t len, const struct tkt_policy_hit *h,
-    struct tkt_buf *out)
+/*
+ * The whole words around a hit, [*bp, *ep): a rule may match a word's last
+ * letter and the dot after it, or the "@" of an address and a letter
+ * around it.
+ */
+static void
+word_extent(const char *text, size_t len, const struct tkt_policy_hit *h,
+    size_t *bp, size_t *ep)
 {
-	size_t b = h->off, e = h->off + h->len, n;
-	int sp = 0;
+	size_t b = h->off, e = h->off + h->len;
 
-	/* A rule may match a word's last letter and the dot after it: quote the word. */
 	while (b > 0 && h->off - b < 40 && wordchar(text, len,
 	    char_before(text, b)))
 		b = char_before(text, b);
@@ -122,6 +125,18 @@ tkt_policy_quote(const char *text, size_t len, const struct tkt_policy_hit *h,
 		e = len;
 	while (e > b && strchr(".:", text[e - 1]) != NULL && e > h->off + h->len)
 		e--;
+	*bp = b;
+	*ep = e;
+}
+
+void
+tkt_policy_quote(const char *text, size_t len, const struct tkt_policy_hit *h,
+    struct tkt_buf *out)
+{
+	size_t b, e, n;
+	int sp = 0;
+
+	word_extent(text, len, h, &b, &e);
 	n = e - b > 60 ? 60 : e - b;
 	while (n < e - b && n > 0 && ((unsigned char)text[b + n] & 0xc0) == 0x80)
 		n--;
@@ -465,10 +480,14 @@ static void
 hit_fill(struct tkt_policy_hit *h, const char *text, size_t len,
     const struct tkt_buf *f, const size_t *map, size_t so, size_t eo)
 {
-	/* The spaces the fold added are not in the text. */
-	while (so + 1 < eo && f->s[so] == ' ')
+	/*
+	 * The spaces the fold added are not in the text, nor is the context
+	 * the expression matched around the words (also when it was a
+	 * full-width sign, folded to ASCII).
+	 */
+	while (so + 1 < eo && strchr(" ,.;:!?\"'[]", f->s[so]) != NULL)
 		so++;
-	while (eo > so + 1 && f->s[eo - 1] == ' ')
+	while (eo > so + 1 && strchr(" ,.;:!?\"'[]", f->s[eo - 1]) != NULL)
 		eo--;
 	h->off = so < f->len ? map[so] : len;
 	h->len = eo > so ? map[eo - 1] + 1 - h->off : 0;
@@ -484,8 +503,12 @@ hit_fill(struct tkt_policy_hit *h, const char *text, size_t len,
 		h->off++;
 		h->len--;
 	}
-	/* Context the expression matched around the words is not quoted. */
-	while (h->len > 1 && strchr(" ,.;:!?\"'()[]", text[h->off]) != NULL) {
+	/*
+	 * Context the expression matched around the words is not quoted; an
+	 * opening parenthesis closed inside the match is ("(020) 123 4567").
+	 */
+	while (h->len > 1 && strchr(" ,.;:!?\"'()[]", text[h->off]) != NULL &&
+	    (text[h->off] != '(' || memchr(text + h->off, ')', h->len) == NULL)) {
 		h->off++;
 		h->len--;
 	}
@@ -517,6 +540,7 @@ hit_fill(struct tkt_policy_hit *h, const char *text, size_t len,
 struct found {
 	struct tkt_policy_hit	 h;
 	size_t			 order;	/* list, then line: ties in place */
+	size_t			 wb, we; /* the words it quotes */
 };
 
 static int
@@ -580,6 +604,8 @@ tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
 				fd[nf].h.list = l->lang;
 				fd[nf].h.lineno = e->lineno;
 				fd[nf].order = order;
+				word_extent(text, len, &fd[nf].h, &fd[nf].wb,
+				    &fd[nf].we);
 				nf++;
 				pos = eo > so + 1 ? eo - 1 : so + 1;
 			}
@@ -587,17 +613,21 @@ tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
 	}
 	if (nf > 1)
 		qsort(fd, nf, sizeof(*fd), found_cmp);
-	/* Matches of one rule that overlap, by several lines or one, are one. */
+	/*
+	 * Matches of one rule that overlap, by several lines or one, are one;
+	 * so are matches within the words one quote shows ("www." and ".nl" of
+	 * www.shop.nl).
+	 */
 	for (size_t i = 0; i < nf; i++) {
 		const struct tkt_policy_hit *h = &fd[i].h;
 
-		if (any[h->rule] && h->off < end[h->rule]) {
-			if (h->off + h->len > end[h->rule])
-				end[h->rule] = h->off + h->len;
+		if (any[h->rule] && fd[i].wb < end[h->rule]) {
+			if (fd[i].we > end[h->rule])
+				end[h->rule] = fd[i].we;
 			continue;
 		}
 		any[h->rule] = 1;
-		end[h->rule] = h->off + (h->len ? h->len : 1);
+		end[h->rule] = fd[i].we > fd[i].wb ? fd[i].we : fd[i].wb + 1;
 		if (nhits < maxhits)
 			hits[nhits] = *h;
 		nhits++;

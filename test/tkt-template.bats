@@ -788,7 +788,7 @@ $BATS_TEST_TMPDIR/one.yaml:5:33: error: payment-request: asks for payment detail
 	# Japanese: no word boundaries; full-width letters and digits are
 	# folded to ASCII, columns count characters.
 	lint_one ja 'ＬＩＮＥでご連絡ください。０９０－１２３４－５６７８'
-	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: off-marketplace: sends the buyer off the marketplace: \"ＬＩＮＥでご連絡\" (lint/ja:34)
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: off-marketplace: sends the buyer off the marketplace: \"ＬＩＮＥでご連絡\" (lint/ja:35)
 $BATS_TEST_TMPDIR/one.yaml:5:18: error: off-marketplace: sends the buyer off the marketplace: \"０９０－１２３４－５６７８\" (lint/any:35)" ]
 }
 
