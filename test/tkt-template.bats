@@ -767,6 +767,9 @@ $BATS_TEST_TMPDIR/one.yaml:5:21: error: off-marketplace: sends the buyer off the
 	# the free-mail line of any.
 	lint_one en 'Reply to anna@gmail.com'
 	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:14: error: off-marketplace: sends the buyer off the marketplace: \"anna@gmail.com\" (lint/any:17)" ]
+	# "www." and ".nl" of one link are one finding too.
+	lint_one nl 'Zie www.winkel.nl voor meer.'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:9: error: off-marketplace: sends the buyer off the marketplace: \"www.winkel.nl\" (lint/any:11)" ]
 	# Different rules at one place are each a finding.
 	lint_one ja '高評価をいただければ、全額返金いたします。'
 	[ "$(printf '%s\n' "$output" | grep -c 'review-policy')" -eq 1 ]
