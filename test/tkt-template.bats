@@ -787,12 +787,12 @@ $BATS_TEST_TMPDIR/one.yaml:5:21: error: off-marketplace: sends the buyer off the
 $BATS_TEST_TMPDIR/one.yaml:5:29: error: payment-request: asks for payment details: \"BLIKiem\" (lint/pl:41)" ]
 	lint_one sv 'Betala mellanskillnaden via Swish.'
 	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: payment-request: asks for payment details: \"Betala mellanskillnaden\" (lint/sv:40)
-$BATS_TEST_TMPDIR/one.yaml:5:33: error: payment-request: asks for payment details: \"Swish\" (lint/any:57)" ]
+$BATS_TEST_TMPDIR/one.yaml:5:33: error: payment-request: asks for payment details: \"Swish\" (lint/any:59)" ]
 	# Japanese: no word boundaries; full-width letters and digits are
 	# folded to ASCII, columns count characters.
 	lint_one ja 'ＬＩＮＥでご連絡ください。０９０－１２３４－５６７８'
 	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: off-marketplace: sends the buyer off the marketplace: \"ＬＩＮＥでご連絡\" (lint/ja:35)
-$BATS_TEST_TMPDIR/one.yaml:5:18: error: off-marketplace: sends the buyer off the marketplace: \"０９０－１２３４－５６７８\" (lint/any:35)" ]
+$BATS_TEST_TMPDIR/one.yaml:5:18: error: off-marketplace: sends the buyer off the marketplace: \"０９０－１２３４－５６７８\" (lint/any:37)" ]
 }
 
 @test "each rule fires in each of nl, pt, pl, sv and ja" {
