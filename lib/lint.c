@@ -586,12 +586,17 @@ static void
 check_policy(const struct tkt_lint *l, const struct tkt_tmpl *t, size_t vi,
     const char *loc, const char *s, size_t n, struct out *o)
 {
-	struct tkt_policy_hit hits[TKT_POL_NRULES];
-	size_t nh = tkt_policy_check(l->pol, s, n, loc, hits, TKT_POL_NRULES);
+	struct tkt_policy_hit one[16], *hits = one;
+	size_t nh = tkt_policy_check(l->pol, s, n, loc, hits, 16);
 	struct tkt_buf q;
 
+	/* Every match is a finding: more than fit, ask again with room. */
+	if (nh > 16) {
+		hits = xreallocarray(NULL, nh, sizeof(*hits));
+		nh = tkt_policy_check(l->pol, s, n, loc, hits, nh);
+	}
 	tkt_buf_init(&q);
-	for (size_t i = 0; i < nh && i < TKT_POL_NRULES; i++) {
+	for (size_t i = 0; i < nh; i++) {
 		unsigned line, col;
 
 		tkt_policy_quote(s, n, &hits[i], &q);
@@ -603,6 +608,8 @@ check_policy(const struct tkt_lint *l, const struct tkt_tmpl *t, size_t vi,
 		    hits[i].list, hits[i].lineno);
 	}
 	tkt_buf_free(&q);
+	if (hits != one)
+		free(hits);
 }
 
 /* The variant's text with every tag blanked out, offsets unchanged. */

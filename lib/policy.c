@@ -4,8 +4,10 @@
  * no asking to change a review, no incentive for one, no contact off the
  * marketplace, no payment details.  The phrases are data (one word list
  * per language under share/tkt/lint/), POSIX extended regular expressions
- * matched against folded text: lowercase, Latin accents removed, blanks
- * collapsed.  The folding is done here, byte by byte, so that neither the
+ * matched against folded text: lowercase, Latin accents removed,
+ * full-width ASCII (Japanese input) made ASCII, blanks collapsed.  Text
+ * outside Latin (Japanese, Greek, ...) is kept byte for byte, so a list can
+ * match it as plain UTF-8 sequences.  The folding is done here, byte by byte, so that neither the
  * match nor the fold depends on the C library's locale (setlocale is never
  * called; regcomp sees the C locale, where every byte is a character).
  */
@@ -63,29 +65,78 @@ tkt_policy_rule_desc(int rule)
 	return rule_descs[rule];
 }
 
-/* Bytes a quoted word is widened over: letters, digits, e-mail and URL punctuation, UTF-8. */
+static size_t decode(const unsigned char *, size_t, unsigned *);
+
+/*
+ * Whether the character at text[i] belongs to a word a quote is widened
+ * over: letters, digits, e-mail and URL punctuation, letters of alphabets
+ * (accented Latin, Greek, Cyrillic) and full-width letters, digits and
+ * "@._-".  Kana, kanji and CJK punctuation are not: Japanese has no spaces,
+ * and its "word" would be the sentence.
+ */
 static int
-wordbyte(unsigned char c)
+wordchar(const char *text, size_t len, size_t i)
 {
-	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("@._%+-/:", c) != NULL;
+	unsigned cp;
+
+	decode((const unsigned char *)text + i, len - i, &cp);
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+		    (cp >= '0' && cp <= '9') || (cp != 0 && strchr("@._%+-/:", (int)cp) != NULL);
+	if (cp >= 0xff01 && cp <= 0xff5e)
+		return (cp >= 0xff10 && cp <= 0xff19) ||
+		    (cp >= 0xff21 && cp <= 0xff3a) || (cp >= 0xff41 &&
+		    cp <= 0xff5a) || cp == 0xff20 || cp == 0xff0e ||
+		    cp == 0xff3f || cp == 0xff0d;
+	return cp < 0x2000 && cp != 0xfffd;
+}
+
+/* The start of the character before text[i]. */
+static size_t
+char_before(const char *text, size_t i)
+{
+	size_t j = i - 1;
+
+	while (j > 0 && i - j < 4 && ((unsigned char)text[j] & 0xc0) == 0x80)
+		j--;
+	return j;
+}
+
+/*
+ * The whole words around a hit, [*bp, *ep): a rule may match a word's last
+ * letter and the dot after it, or the "@" of an address and a letter
+ * around it.
+ */
+static void
+word_extent(const char *text, size_t len, const struct tkt_policy_hit *h,
+    size_t *bp, size_t *ep)
+{
+	size_t b = h->off, e = h->off + h->len;
+
+	while (b > 0 && h->off - b < 40 && wordchar(text, len,
+	    char_before(text, b)))
+		b = char_before(text, b);
+	while (e < len && e - (h->off + h->len) < 40 && wordchar(text, len, e)) {
+		unsigned cp;
+
+		e += decode((const unsigned char *)text + e, len - e, &cp);
+	}
+	if (e > len)
+		e = len;
+	while (e > b && strchr(".:", text[e - 1]) != NULL && e > h->off + h->len)
+		e--;
+	*bp = b;
+	*ep = e;
 }
 
 void
 tkt_policy_quote(const char *text, size_t len, const struct tkt_policy_hit *h,
     struct tkt_buf *out)
 {
-	size_t b = h->off, e = h->off + h->len, n;
+	size_t b, e, n;
 	int sp = 0;
 
-	/* A rule may match a word's last letter and the dot after it: quote the word. */
-	while (b > 0 && h->off - b < 40 && wordbyte((unsigned char)text[b - 1]))
-		b--;
-	while (e < len && e - (h->off + h->len) < 40 &&
-	    wordbyte((unsigned char)text[e]))
-		e++;
-	while (e > b && strchr(".:", text[e - 1]) != NULL && e > h->off + h->len)
-		e--;
+	word_extent(text, len, h, &b, &e);
 	n = e - b > 60 ? 60 : e - b;
 	while (n < e - b && n > 0 && ((unsigned char)text[b + n] & 0xc0) == 0x80)
 		n--;
@@ -235,6 +286,12 @@ tkt_policy_fold(const char *text, size_t len, struct tkt_buf *out, size_t **mapp
 			continue;
 		}
 		space = 0;
+		/* Full-width ASCII (U+FF01-U+FF5E), as Japanese text types it. */
+		if (cp >= 0xff01 && cp <= 0xff5e)
+			cp -= 0xff01 - 0x21;
+		/* Hyphens, dashes and the minus sign, as phone numbers use them. */
+		else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212)
+			cp = '-';
 		if (cp < 0x80)
 			EMIT(cp >= 'A' && cp <= 'Z' ? (int)cp + 32 : (int)cp, i);
 		else if (cp == 0x2018 || cp == 0x2019)
@@ -418,15 +475,99 @@ find_list(const struct tkt_policy *p, const char *lang, size_t n)
 	return NULL;
 }
 
+/* A match [so, eo) of the folded text f, as a hit on the original text. */
+static void
+hit_fill(struct tkt_policy_hit *h, const char *text, size_t len,
+    const struct tkt_buf *f, const size_t *map, size_t so, size_t eo)
+{
+	/*
+	 * The spaces the fold added are not in the text, nor is the context
+	 * the expression matched around the words (also when it was a
+	 * full-width sign, folded to ASCII).
+	 */
+	while (so + 1 < eo && strchr(" ,.;:!?\"'[]", f->s[so]) != NULL)
+		so++;
+	while (eo > so + 1 && strchr(" ,.;:!?\"'[]", f->s[eo - 1]) != NULL)
+		eo--;
+	h->off = so < f->len ? map[so] : len;
+	h->len = eo > so ? map[eo - 1] + 1 - h->off : 0;
+	if (h->off > len)
+		h->off = len;
+	if (h->off + h->len > len)
+		h->len = len - h->off;
+	/*
+	 * A boundary such as [^a-z0-9] may have matched the last byte of a
+	 * character (Japanese punctuation before a number): start after it.
+	 */
+	while (h->len > 1 && ((unsigned char)text[h->off] & 0xc0) == 0x80) {
+		h->off++;
+		h->len--;
+	}
+	/*
+	 * Context the expression matched around the words is not quoted; an
+	 * opening parenthesis closed inside the match is ("(020) 123 4567").
+	 */
+	while (h->len > 1 && strchr(" ,.;:!?\"'()[]", text[h->off]) != NULL &&
+	    (text[h->off] != '(' || memchr(text + h->off, ')', h->len) == NULL)) {
+		h->off++;
+		h->len--;
+	}
+	while (h->len > 1 && strchr(" ,.;:!?\"'()[]",
+	    text[h->off + h->len - 1]) != NULL)
+		h->len--;
+	/*
+	 * End on a whole character: one matched in part was matched by a
+	 * boundary ([^a-z0-9] takes one byte of it) and is left out.
+	 */
+	if (h->off + h->len < len &&
+	    ((unsigned char)text[h->off + h->len] & 0xc0) == 0x80) {
+		size_t e = h->off + h->len;
+
+		while (e > h->off && ((unsigned char)text[e] & 0xc0) == 0x80)
+			e--;
+		if (e > h->off)
+			h->len = e - h->off;
+		else
+			while (h->off + h->len < len && ((unsigned char)
+			    text[h->off + h->len] & 0xc0) == 0x80)
+				h->len++;
+	}
+	while (h->len > 1 && strchr(" ,.;:!?\"'()[]",
+	    text[h->off + h->len - 1]) != NULL)
+		h->len--;
+}
+
+struct found {
+	struct tkt_policy_hit	 h;
+	size_t			 order;	/* list, then line: ties in place */
+	size_t			 wb, we; /* the words it quotes */
+};
+
+static int
+found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	if (x->h.off != y->h.off)
+		return x->h.off < y->h.off ? -1 : 1;
+	if (x->h.rule != y->h.rule)
+		return x->h.rule < y->h.rule ? -1 : 1;
+	/* Of two matches at one place, the longer one is quoted. */
+	if (x->h.len != y->h.len)
+		return x->h.len > y->h.len ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
 size_t
 tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
     const char *locale, struct tkt_policy_hit *hits, size_t maxhits)
 {
 	const struct plist *lang = NULL;
 	struct tkt_buf f;
-	size_t *map = NULL, nhits = 0;
-	int fired[TKT_POL_NRULES] = { 0 };
-	size_t nfired = 0;
+	size_t *map = NULL, nf = 0, capf = 0, order = 0, nhits = 0;
+	size_t end[TKT_POL_NRULES];
+	struct found *fd = NULL;
+	int any[TKT_POL_NRULES] = { 0 };
 
 	if (locale != NULL && strcmp(locale, "und") != 0)
 		lang = find_list(p, locale, strcspn(locale, "-_"));
@@ -437,56 +578,62 @@ tkt_policy_check(const struct tkt_policy *p, const char *text, size_t len,
 
 		if (lang != NULL && l != lang && strcmp(l->lang, "any") != 0)
 			continue;
-		for (size_t j = 0; j < l->n; j++) {
+		for (size_t j = 0; j < l->n; j++, order++) {
 			const struct pentry *e = &l->e[j];
 			regmatch_t m[1];
-			size_t so, eo;
+			size_t pos = 0;
 
-			if (fired[e->rule] || regexec(&e->re, f.s, 0, NULL, 0) != 0)
+			if (regexec(&e->re, f.s, 0, NULL, 0) != 0)
 				continue;
-			fired[e->rule] = 1;
-			nfired++;
-			if (nhits >= maxhits)
-				continue;
-			so = 0;
-			eo = f.len;
-			if (regexec(&e->re_pos, f.s, 1, m, 0) == 0) {
-				so = (size_t)m[0].rm_so;
-				eo = (size_t)m[0].rm_eo;
+			/*
+			 * Every match: the next search starts on the last
+			 * byte of this one, which may be the boundary (a
+			 * space) the next match begins with.
+			 */
+			while (pos < f.len && regexec(&e->re_pos, f.s + pos, 1,
+			    m, pos > 0 ? REG_NOTBOL : 0) == 0) {
+				size_t so = pos + (size_t)m[0].rm_so;
+				size_t eo = pos + (size_t)m[0].rm_eo;
+
+				if (nf == capf) {
+					capf = capf ? capf * 2 : 16;
+					fd = xreallocarray(fd, capf, sizeof(*fd));
+				}
+				hit_fill(&fd[nf].h, text, len, &f, map, so, eo);
+				fd[nf].h.rule = e->rule;
+				fd[nf].h.list = l->lang;
+				fd[nf].h.lineno = e->lineno;
+				fd[nf].order = order;
+				word_extent(text, len, &fd[nf].h, &fd[nf].wb,
+				    &fd[nf].we);
+				nf++;
+				pos = eo > so + 1 ? eo - 1 : so + 1;
 			}
-			/* The spaces the fold added are not in the text. */
-			while (so + 1 < eo && f.s[so] == ' ')
-				so++;
-			while (eo > so + 1 && f.s[eo - 1] == ' ')
-				eo--;
-			hits[nhits].rule = e->rule;
-			hits[nhits].off = so < f.len ? map[so] : len;
-			hits[nhits].len = eo > so ? map[eo - 1] + 1 -
-			    hits[nhits].off : 0;
-			if (hits[nhits].off > len)
-				hits[nhits].off = len;
-			if (hits[nhits].off + hits[nhits].len > len)
-				hits[nhits].len = len - hits[nhits].off;
-			/* Context the expression matched around the words is not quoted. */
-			while (hits[nhits].len > 1 && strchr(" ,.;:!?\"'()[]",
-			    text[hits[nhits].off]) != NULL) {
-				hits[nhits].off++;
-				hits[nhits].len--;
-			}
-			while (hits[nhits].len > 1 && strchr(" ,.;:!?\"'()[]",
-			    text[hits[nhits].off + hits[nhits].len - 1]) != NULL)
-				hits[nhits].len--;
-			/* End on a whole character. */
-			while (hits[nhits].off + hits[nhits].len < len &&
-			    ((unsigned char)text[hits[nhits].off +
-			    hits[nhits].len] & 0xc0) == 0x80)
-				hits[nhits].len++;
-			hits[nhits].list = l->lang;
-			hits[nhits].lineno = e->lineno;
-			nhits++;
 		}
 	}
+	if (nf > 1)
+		qsort(fd, nf, sizeof(*fd), found_cmp);
+	/*
+	 * Matches of one rule that overlap, by several lines or one, are one;
+	 * so are matches within the words one quote shows ("www." and ".nl" of
+	 * www.shop.nl).
+	 */
+	for (size_t i = 0; i < nf; i++) {
+		const struct tkt_policy_hit *h = &fd[i].h;
+
+		if (any[h->rule] && fd[i].wb < end[h->rule]) {
+			if (fd[i].we > end[h->rule])
+				end[h->rule] = fd[i].we;
+			continue;
+		}
+		any[h->rule] = 1;
+		end[h->rule] = fd[i].we > fd[i].wb ? fd[i].we : fd[i].wb + 1;
+		if (nhits < maxhits)
+			hits[nhits] = *h;
+		nhits++;
+	}
+	free(fd);
 	free(map);
 	tkt_buf_free(&f);
-	return nfired;
+	return nhits;
 }

@@ -4,8 +4,9 @@
  * policy.c: the marketplace policy check on a final text, shared by
  * tkt-template lint and tkt-reply.  Word lists are share/tkt/lint/LANG
  * (plus "any", applied to every language): lines "RULE<TAB>ERE".  Text is
- * folded before matching (lowercase, Latin accents removed, whitespace runs
- * made one space, one space at each end), so matching never depends on the
+ * folded before matching (lowercase, Latin accents removed, full-width
+ * ASCII made ASCII, whitespace runs made one space, one space at each
+ * end), so matching never depends on the
  * C library's locale.
  */
 enum tkt_policy_rule {
@@ -31,8 +32,10 @@ void			 tkt_policy_free(struct tkt_policy *);
 /*
  * Checks text (UTF-8) written for locale ("fr-CA" uses the "fr" list;
  * a language without a list, "und" or NULL uses every list), always with
- * "any".  Fills at most maxhits hits, at most one per rule, and returns
- * how many rules fired (0: the text passes).
+ * "any".  Every match is a hit, in text order (matches of one rule that
+ * overlap, by one line of a list or several, are one hit).  Fills at most
+ * maxhits hits and returns how many there are, which may be more than
+ * maxhits (0: the text passes).
  */
 size_t			 tkt_policy_check(const struct tkt_policy *,
 			    const char *text, size_t len, const char *locale,

@@ -921,6 +921,183 @@ nest() {
 	[[ "$output" == *"review-policy"* ]]
 }
 
+# --- lint: every finding; the shipped word lists in ten languages --------------
+
+@test "lint reports every match: two e-mail addresses are two findings at their own columns" {
+	lint_one en 'Mail a@b.com or c@d.com today.'
+	[ "$status" -eq 1 ]
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:10: error: off-marketplace: sends the buyer off the marketplace: \"a@b.com\" (lint/any:1)
+$BATS_TEST_TMPDIR/one.yaml:5:21: error: off-marketplace: sends the buyer off the marketplace: \"c@d.com\" (lint/any:1)" ]
+	# On two lines of the text, each on its own line of the file.
+	lint_one en $'Write to anna@example.org\nor to bob@example.net.'
+	[ "$(printf '%s\n' "$output" | cut -d: -f2-3 | tr '\n' ' ')" = "5:14 6:11 " ]
+}
+
+@test "lint --json prints one object per finding, every match of every rule" {
+	shipped
+	lint_one en 'Mail a@b.com or c@d.com, or call +31 6 12345678. Your card number too.' --json
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 4 ]
+	[ "$(printf '%s\n' "$output" | jq -sc 'map([.line, .col, .rule])')" = '[[5,10,"off-marketplace"],[5,21,"off-marketplace"],[5,38,"off-marketplace"],[5,59,"payment-request"]]' ]
+	[ "$(printf '%s\n' "$output" | jq -r .message | sed -n 2p)" = 'sends the buyer off the marketplace: "c@d.com" (lint/any:17)' ]
+}
+
+@test "matches of one rule at one place are one finding, whichever lines of the lists they come from" {
+	shipped
+	# The address is matched by the e-mail line, the bare-domain line and
+	# the free-mail line of any.
+	lint_one en 'Reply to anna@gmail.com'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:14: error: off-marketplace: sends the buyer off the marketplace: \"anna@gmail.com\" (lint/any:17)" ]
+	# "www." and ".nl" of one link are one finding too.
+	lint_one nl 'Zie www.winkel.nl voor meer.'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:9: error: off-marketplace: sends the buyer off the marketplace: \"www.winkel.nl\" (lint/any:11)" ]
+	# Different rules at one place are each a finding.
+	lint_one ja '高評価をいただければ、全額返金いたします。'
+	[ "$(printf '%s\n' "$output" | grep -c 'review-policy')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'review-incentive')" -eq 1 ]
+}
+
+@test "policy rules fire in nl, pt, pl, sv and ja with the list and line that matched" {
+	shipped
+	lint_one nl 'Kunt u uw beoordeling alstublieft aanpassen?'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:12: error: review-policy: asks the buyer to change, remove or improve a review: \"uw beoordeling alstublieft aanpassen\" (lint/nl:11)" ]
+	lint_one pt 'Fale conosco pelo WhatsApp.'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: off-marketplace: sends the buyer off the marketplace: \"Fale conosco pelo WhatsApp\" (lint/pt:31)" ]
+	lint_one pl 'Proszę dopłacić różnicę BLIKiem.'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:12: error: payment-request: asks for payment details: \"dopłacić różnicę\" (lint/pl:42)
+$BATS_TEST_TMPDIR/one.yaml:5:29: error: payment-request: asks for payment details: \"BLIKiem\" (lint/pl:41)" ]
+	lint_one sv 'Betala mellanskillnaden via Swish.'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: payment-request: asks for payment details: \"Betala mellanskillnaden\" (lint/sv:40)
+$BATS_TEST_TMPDIR/one.yaml:5:33: error: payment-request: asks for payment details: \"Swish\" (lint/any:59)" ]
+	# Japanese: no word boundaries; full-width letters and digits are
+	# folded to ASCII, columns count characters.
+	lint_one ja 'ＬＩＮＥでご連絡ください。０９０－１２３４－５６７８'
+	[ "$output" = "$BATS_TEST_TMPDIR/one.yaml:5:5: error: off-marketplace: sends the buyer off the marketplace: \"ＬＩＮＥでご連絡\" (lint/ja:35)
+$BATS_TEST_TMPDIR/one.yaml:5:18: error: off-marketplace: sends the buyer off the marketplace: \"０９０－１２３４－５６７８\" (lint/any:37)" ]
+}
+
+@test "each rule fires in each of nl, pt, pl, sv and ja" {
+	shipped
+	local bad=0 case lang rule text
+	while IFS='|' read -r lang rule text; do
+		[ -n "$lang" ] || continue
+		lint_one "$lang" "$text"
+		[[ "$status" -eq 1 && "$output" == *": error: $rule: "* ]] ||
+		    { echo "did not fire: $lang $rule: $text: $output"; bad=1; }
+	done <<-'EOF'
+	nl|review-policy|Wilt u de negatieve review verwijderen?
+	nl|review-policy|Geef ons 5 sterren!
+	nl|review-incentive|U krijgt een korting van 20% voor een positieve review.
+	nl|off-marketplace|Bel 06-12345678.
+	nl|off-marketplace|Stuur ons een e-mail met de foto's.
+	nl|off-marketplace|Mijn nummer: +31 6 12345678
+	nl|payment-request|Maak het bedrag over via een Tikkie.
+	nl|payment-request|Rekening NL91ABNA0417164300.
+	pt|review-policy|Poderia alterar a sua avaliação, por favor?
+	pt|review-policy|Deixe-nos uma avaliação de 5 estrelas!
+	pt|review-incentive|Oferecemos um cupom de desconto em troca de uma avaliação positiva.
+	pt|off-marketplace|Ligue para 912 345 678.
+	pt|off-marketplace|Chama no zap: (11) 91234-5678
+	pt|off-marketplace|O nosso número de telefone é +351 912 345 678.
+	pt|off-marketplace|Meu WhatsApp: +55 11 91234-5678
+	pt|payment-request|Pague a diferença por transferência bancária.
+	pt|payment-request|Pode pagar por MB Way.
+	pt|payment-request|Envie por Pix, chave pix 123.
+	pl|review-policy|Czy mogłaby Pani zmienić swoją opinię?
+	pl|review-policy|Prosimy o pozytywną ocenę.
+	pl|review-incentive|Otrzyma Pan rabat 20% za zmianę opinii.
+	pl|off-marketplace|Proszę zadzwonić pod numer 512 345 678.
+	pl|off-marketplace|Tel. +48 512 345 678
+	pl|off-marketplace|Możemy to załatwić poza Wish.
+	pl|payment-request|Prosimy o przelew na nasze konto.
+	pl|payment-request|Konto PL61109010140000071219812874.
+	sv|review-policy|Kan du ändra ditt omdöme på Wish?
+	sv|review-policy|Ge oss 5 stjärnor!
+	sv|review-incentive|Du får 20 % rabatt om du ändrar ditt omdöme.
+	sv|off-marketplace|Ring 070-123 45 67.
+	sv|off-marketplace|Vårt nummer: +46 70 123 45 67
+	sv|off-marketplace|Skicka oss ett mejl så löser vi det.
+	sv|payment-request|Betala via Swish.
+	sv|payment-request|Gör en banköverföring till vårt konto.
+	ja|review-policy|評価を変更していただけますでしょうか。
+	ja|review-policy|ぜひ５つ星のレビューをお願いします。
+	ja|review-incentive|レビューを書いていただいた方に10%割引クーポンをプレゼントします。
+	ja|off-marketplace|LINEでご連絡ください。
+	ja|off-marketplace|LINE ID: shop123
+	ja|off-marketplace|090-1234-5678までお電話ください。
+	ja|off-marketplace|電話：03-1234-5678
+	ja|off-marketplace|電話：+81 3-1234-5678
+	ja|off-marketplace|お問い合わせはshop＠example.comまで。
+	ja|off-marketplace|カカオトークでご連絡ください。
+	ja|payment-request|差額を銀行振込でお支払いください。
+	ja|payment-request|こちらの口座番号にお振込みください。
+	EOF
+	[ "$bad" = 0 ]
+}
+
+@test "near misses in nl, pt, pl, sv and ja stay clean" {
+	shipped
+	local bad=0 lang text
+	while IFS='|' read -r lang text; do
+		[ -n "$lang" ] || continue
+		lint_one "$lang" "$text"
+		[ "$status" -eq 0 ] || { echo "fired: $lang: $text: $output"; bad=1; }
+	done <<-'EOF'
+	nl|Wij zullen uw verzoek beoordelen en komen er in dit ticket op terug.
+	nl|Na beoordeling van de foto's wijzigen wij het adres.
+	nl|Uw claim is in beoordeling; we laten u snel iets weten.
+	nl|Neem gerust contact met ons op via dit ticket.
+	pt|Vamos avaliar o seu pedido e responder neste ticket.
+	pt|Após avaliação das fotos, vamos alterar o endereço.
+	pt|Corrigimos a nota fiscal do seu pedido.
+	pt|Entre em contato conosco por aqui, neste ticket.
+	pl|Po ocenie zgłoszenia zmienimy adres dostawy.
+	pl|Musimy ocenić stan produktu na podstawie zdjęć.
+	pl|Po pozytywnej ocenie reklamacji zwrot pieniędzy nastąpi przez Wish.
+	pl|W naszej opinii należy zmienić rozmiar na większy.
+	sv|Vi granskar ditt ärende och återkommer i den här tråden.
+	sv|Vi kommer att granska bilderna och ändra adressen.
+	sv|De andra betygen för produkten är bra.
+	sv|Fri frakt för över 300 kr.
+	ja|ご注文内容を確認いたしました。
+	ja|評価の結果、交換させていただきます。
+	ja|生産ラインで検品を行っております。
+	ja|ご不明な点がございましたら、このチケットでお問い合わせください。
+	ja|返金は元のお支払い方法に反映されます。
+	de|Nach Prüfung der Fotos teilen wir Ihnen die Lösung mit.
+	EOF
+	[ "$bad" = 0 ]
+}
+
+@test "tracking numbers, order ids, prices, dates, totals and SKUs raise no alarm in any of the ten languages" {
+	shipped
+	local bad=0 lang words
+	while IFS='|' read -r lang words; do
+		[ -n "$lang" ] || continue
+		# One line per kind of number, each after the language's words for it.
+		set -- $words
+		lint_one "$lang" "$1 LX123456789CN, 1Z999AA10123456784, 9400111899223397846651.
+$2 5f3c1a2b3c4d5e6f7a8b9c0d.
+$3 € 12,99 / 12.99 USD / 1 299,00 zł / ¥1,280 / R\$ 59,90.
+$4 2026-11-23, 23.11.2026, 23/11/2026, 2026年11月23日.
+$5 € 1.249,95 (1 249,95 zł, ¥12,800).
+$6 SKU-12345-XL, ABC-123-456."
+		[ "$status" -eq 0 ] || { echo "fired: $lang: $output"; bad=1; }
+	done <<-'EOF'
+	en|Tracking: Order Price: Shipped: Total: Item:
+	fr|Suivi : Commande Prix : Expédié : Total : Article :
+	de|Sendungsnummer: Bestellung Preis: Versendet: Gesamtbetrag: Artikel:
+	es|Seguimiento: Pedido Precio: Enviado: Total: Artículo:
+	it|Tracciamento: Ordine Prezzo: Spedito: Totale: Articolo:
+	nl|Trackingnummer: Bestelling Prijs: Verzonden: Totaal: Artikel:
+	pt|Rastreio: Pedido Preço: Enviado: Total: Artigo:
+	pl|Przesyłka: Zamówienie Cena: Wysłano: Razem: Produkt:
+	sv|Spårning: Order Pris: Skickad: Summa: Artikel:
+	ja|追跡番号： 注文番号 価格： 発送日： 合計： 商品番号：
+	EOF
+	[ "$bad" = 0 ]
+}
+
 # --- the README's CI recipe ----------------------------------------------------
 
 @test "the README's CI recipe passes clean templates and fails on a finding" {
