@@ -182,7 +182,7 @@ test-v2: all
 	@TKT_TEST_API=v2 bats --tap $(API_SUITES)
 
 # The benches by name: test/bench also holds helpers (mkstore.sh, …).
-BENCHES = actions list metrics record template
+BENCHES = actions lint list metrics record template
 bench: all
 	@for b in $(BENCHES); do sh test/bench/$$b.sh || exit 1; done
 
