@@ -10,12 +10,22 @@
 
 static const struct tkt_opt opts[] = { { 0, NULL, NULL, NULL } };
 
+static const struct tkt_example examples[] = {
+	{ "the requests that would appeal the overdue order tickets; nothing is sent",
+	    "tkt-list --type ORDER --overdue | tkt-appeal -n | jq -c .result.request" },
+	{ "appeal them",
+	    "tkt-list --type ORDER --overdue | tkt-appeal" },
+	{ "by id: the Japanese-speaking buyers' tickets, two at a time",
+	    "tkt-list --locale ja | jq -r .id | tkt-appeal -P 2" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool tool = {
 	"tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
 	"                  [file ...]",
 	"Hands each ticket read (records or ids) to Wish support; prints each "
 	"record with its result.",
-	opts, tkt_action_optv, NULL, NULL
+	opts, tkt_action_optv, NULL, NULL, examples
 };
 
 int

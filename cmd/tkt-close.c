@@ -24,6 +24,16 @@ static const struct tkt_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
+static const struct tkt_example examples[] = {
+	{ "the requests that would close the pre-purchase questions; nothing is sent",
+	    "tkt-list --type PRE_PURCHASE | tkt-close -n | jq -c .result.request" },
+	{ "refund and close the wrong-item tickets, with the reason each suggests",
+	    "tkt-list --type ORDER | jq -c 'select(.sub_label == \"Wrong Item\")' | tkt-close --refund" },
+	{ "answer, then close only the tickets whose reply went through",
+	    "tkt-list | tkt-template render --auto | tkt-reply | jq -c 'select(.result.ok)' | tkt-close >closed.jsonl" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool tool = {
 	"tkt-close [-hnv] [--refund [--reason code] [--note text] [--order id]\n"
 	"                 [--refund-wait dur]] [--force] [-P n] [--rate n/s]\n"
@@ -32,7 +42,7 @@ static const struct tkt_tool tool = {
 	"                 [--rate n/s] [-s store] [--now time] [file ...]",
 	"Closes (or re-opens, or refunds and closes) each ticket read; prints "
 	"each record with its result.",
-	opts, tkt_action_optv, NULL, NULL
+	opts, tkt_action_optv, NULL, NULL, examples
 };
 
 int

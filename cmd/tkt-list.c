@@ -37,14 +37,40 @@ static const struct tkt_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
+static const struct tkt_example examples[] = {
+	{ "the overdue tickets, with their conversations",
+	    "tkt-list --overdue --thread" },
+	{ "French-speaking buyers' tickets about orders, ids only",
+	    "tkt-list --type ORDER --locale fr | jq -r .id" },
+	{ "fetch again, four at a time, the tickets of a saved listing",
+	    "tkt-list --overdue | jq -r .id | tkt-list -P 4 - --table" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool tool = {
 	"tkt-list [-Aehv] [-s store] [--state list] [--type list] [--locale list]\n"
 	"                [--since when] [--overdue] [--due-within dur] [--limit n]\n"
 	"                [-P n] [--thread] [--raw] [--with-orders] [--lang locale]\n"
 	"                [--json | --table] [--now time] [id ... | -]",
 	"Prints tickets as tkt records: those awaiting an answer, or those named.",
-	opts, NULL, NULL, NULL
+	opts, NULL, NULL, NULL, examples
 };
+
+/*
+ * --locale: language tags, pt_BR as pt-BR, the form of a record's locale
+ * (tkt-record(5)), so that it finds what it names.
+ */
+static void
+locales(struct tkt_strs *l, const char *arg)
+{
+	size_t from = l->n;
+
+	tkt_opt_langlist(l, "--locale", arg, TKT_LANG_UNDERSCORE);
+	for (size_t i = from; i < l->n; i++)
+		for (char *p = l->v[i]; *p != '\0'; p++)
+			if (*p == '_')
+				*p = '-';
+}
 
 int
 main(int argc, char *argv[])
@@ -63,7 +89,7 @@ main(int argc, char *argv[])
 		case 'P': o.parallel = (int)tkt_opt_num("-P", arg, 1, 64); break;
 		case O_STATE: tkt_strs_addlist(&o.states, arg); break;
 		case O_TYPE: tkt_strs_addlist(&o.types, arg); break;
-		case O_LOCALE: tkt_strs_addlist(&o.locales, arg); break;
+		case O_LOCALE: locales(&o.locales, arg); break;
 		case O_SINCE: since = arg; break;
 		case O_OVERDUE: o.overdue = 1; break;
 		case O_DUE: o.due_within = tkt_opt_duration("--due-within", arg); break;
@@ -71,7 +97,7 @@ main(int argc, char *argv[])
 		case O_THREAD: o.thread = 1; break;
 		case O_RAW: o.raw = 1; break;
 		case O_ORDERS: o.with_orders = 1; break;
-		case O_LANG: o.lang = arg; break;
+		case O_LANG: o.lang = tkt_opt_lang("--lang", arg, 0); break;
 		case O_JSON: case O_TABLE: o.table = c == O_TABLE; break;
 		case O_NOW: now = arg; break;
 		}

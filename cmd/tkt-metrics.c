@@ -28,12 +28,22 @@ static const struct tkt_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
+static const struct tkt_example examples[] = {
+	{ "the store's numbers over the last 30 days",
+	    "tkt-list -A --since 30d | tkt-metrics" },
+	{ "in CI or cron: fail when the late rate passes 5% or anything is overdue",
+	    "tkt-list -A --since 30d | tkt-metrics --fail-if 'late_rate>5%,overdue>0'" },
+	{ "the late rate by language, as a table",
+	    "tkt-list -A --since 30d | tkt-metrics --by locale --table" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool tool = {
 	"tkt-metrics [--by key] [--since when] [--sla duration]\n"
 	"                   [--due-within duration] [--fail-if expr] [--now time]\n"
 	"                   [--json | --table] [file ...]",
 	"Reads records and prints late rate, response times, overdue and CSAT.",
-	opts, NULL, NULL, NULL
+	opts, NULL, NULL, NULL, examples
 };
 
 int

@@ -23,13 +23,23 @@ static const struct tkt_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
+static const struct tkt_example examples[] = {
+	{ "plan a reply for each ticket awaiting an answer; nothing is sent",
+	    "tkt-list | tkt-template render --auto | tkt-reply -n | jq -c '[.id, .reply.template, .reply.locale, .result.ok]'" },
+	{ "answer the pre-purchase questions and close them",
+	    "tkt-list --type PRE_PURCHASE | tkt-template render --auto | tkt-reply --resolve" },
+	{ "gently: two at a time, five requests a second",
+	    "tkt-list | tkt-template render --auto | tkt-reply -P 2 --rate 5/s >sent.jsonl" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool tool = {
 	"tkt-reply [-hnv] [-m text | -t name] [--resolve] [--no-check]\n"
 	"                 [--allow-field field ...] [--no-fallback] [--force] [-P n]\n"
 	"                 [--rate n/s] [-s store] [--now time] [file ...]",
 	"Sends each ticket read (records or ids) a reply; prints each record "
 	"with its result.",
-	opts, tkt_action_optv, NULL, NULL
+	opts, tkt_action_optv, NULL, NULL, examples
 };
 
 int

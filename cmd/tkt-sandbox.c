@@ -41,6 +41,14 @@ static const struct tkt_opt opts[] = {
 	{ 0, NULL, NULL, NULL }
 };
 
+static const struct tkt_example examples[] = {
+	{ "200 tickets on a free port, its origin the first line of origin",
+	    "tkt-sandbox --tickets 200 --now 2026-11-23T12:00:00Z >origin &" },
+	{ "access tokens that live a minute, for refresh tests",
+	    "tkt-sandbox --tickets 10 --token-ttl 60 >origin &" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool tool = {
 	"tkt-sandbox [-p port] [-d file] [--token token]\n"
 	"                   [--refresh-token token] [--token-ttl seconds] [--seed n]\n"
@@ -49,7 +57,7 @@ static const struct tkt_tool tool = {
 	"                   [--reset-format format] [--rate-headers all|429]",
 	"Serves a fake Wish Merchant API (v2 and v3) on 127.0.0.1 until "
 	"SIGTERM.",
-	opts, NULL, NULL, NULL
+	opts, NULL, NULL, NULL, examples
 };
 
 static void

@@ -53,11 +53,49 @@ static const struct tkt_opt show_opts[] = {
 #define LIST_SYN "tkt-template list [--json | --table]"
 #define SHOW_SYN "tkt-template show name [-l locale]"
 
+static const struct tkt_example top_ex[] = {
+	{ "plan the replies to every ticket awaiting an answer, sending nothing",
+	    "tkt-list | tkt-template render --auto | tkt-reply -n" },
+	{ "answer one ticket in French with the tracking template",
+	    "tkt-list 5f3c0001 | tkt-template render -t tracking-request -l fr" },
+	{ "the German text of that template",
+	    "tkt-template show tracking-request -l de" },
+	{ NULL, NULL }
+};
+
+static const struct tkt_example render_ex[] = {
+	{ "plan the replies to every ticket awaiting an answer, sending nothing",
+	    "tkt-list | tkt-template render --auto | tkt-reply -n" },
+	{ "answer one ticket in French with the tracking template",
+	    "tkt-list 5f3c0001 | tkt-template render -t tracking-request -l fr" },
+	{ "the tickets in a language the template has no text in",
+	    "tkt-list | tkt-template render --auto --no-fallback 2>/dev/null | jq -c 'select(.reply.error)'" },
+	{ NULL, NULL }
+};
+
+static const struct tkt_example lint_ex[] = {
+	{ "the check a template repository runs in CI",
+	    "tkt-template lint --strict --require-locales en,fr,de,es,it templates/*.yaml" },
+	{ NULL, NULL }
+};
+
+static const struct tkt_example list_ex[] = {
+	{ "which templates have a text in Italian",
+	    "tkt-template list | jq -r 'select(any(.languages[]; . == \"it\")) | .name'" },
+	{ NULL, NULL }
+};
+
+static const struct tkt_example show_ex[] = {
+	{ "the German text of the tracking template",
+	    "tkt-template show tracking-request -l de" },
+	{ NULL, NULL }
+};
+
 static const struct tkt_tool top = {
 	RENDER_SYN "\n       " LINT_SYN "\n       " LIST_SYN "\n       "
 	SHOW_SYN,
 	"Renders, lints, lists and shows reply templates (COMMAND -h: its options).",
-	no_opts, NULL, NULL, NULL
+	no_opts, NULL, NULL, NULL, top_ex
 };
 
 /*
@@ -75,13 +113,16 @@ parse(const struct tkt_tool *tool, int argc, char **argv,
 		switch (c) {
 		case 't': o->name = arg; break;
 		case O_AUTO: o->aut = 1; break;
-		case 'l': o->locale = arg; break;
+		case 'l': o->locale = tkt_opt_lang("-l", arg, TKT_LANG_UNDERSCORE); break;
 		case O_NOFALLBACK: o->no_fallback = 1; break;
 		case 'D': tkt_opt_define(&o->defs, arg); break;
 		case O_JSON: o->json = 1; o->table = 0; break;
 		case O_TABLE: o->table = 1; break;
 		case O_STRICT: o->strict = 1; break;
-		case O_REQ: tkt_strs_addlist(&o->req, arg); break;
+		case O_REQ:
+			tkt_opt_langlist(&o->req, "--require-locales", arg,
+			    TKT_LANG_UNDERSCORE);
+			break;
 		}
 	}
 	o->operands = argv + optind;
@@ -137,14 +178,14 @@ static const struct cmd {
 } cmds[] = {
 	{ "render", render, { RENDER_SYN, "Writes each ticket read back with "
 	    "a reply rendered from a template.", render_opts, NULL,
-	    "tkt-template", NULL } },
+	    "tkt-template", NULL, render_ex } },
 	{ "lint", lint, { LINT_SYN, "Checks template files; prints one "
-	    "finding per line.", lint_opts, NULL, "tkt-template", NULL } },
+	    "finding per line.", lint_opts, NULL, "tkt-template", NULL, lint_ex } },
 	{ "list", list, { LIST_SYN, "Prints the templates of the search path, "
 	    "in the order --auto tries them.", list_opts, NULL, "tkt-template",
-	    NULL } },
+	    NULL, list_ex } },
 	{ "show", show, { SHOW_SYN, "Prints a template's file, or the text it "
-	    "has for a locale.", show_opts, NULL, "tkt-template", NULL } }
+	    "has for a locale.", show_opts, NULL, "tkt-template", NULL, show_ex } }
 };
 
 int

@@ -18,7 +18,6 @@
 #include "tkt.h"
 
 #define QMAX 500	/* with ids: records waiting in the queue, at most */
-#define LANGMAX 35	/* --lang: the longest tag */
 
 /* A store being read, and how its tickets are normalized. */
 struct src {
@@ -1081,36 +1080,6 @@ take_operands(struct lister *L)
 	}
 }
 
-/*
- * Is s a language tag as --lang takes it: parts of 1 to 8 letters and
- * digits joined by '-', the first of letters only, at most LANGMAX bytes?
- * Nothing else may go into the header it is sent in.
- */
-static int
-lang_tag(const char *s)
-{
-	size_t n = 0, len = strlen(s);
-	int first = 1;
-
-	if (len == 0 || len > LANGMAX)
-		return 0;
-	for (size_t i = 0; i <= len; i++) {
-		char c = s[i];
-
-		if (c == '-' || c == '\0') {
-			if (n == 0 || n > 8)
-				return 0;
-			n = 0;
-			first = 0;
-		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (!first && c >= '0' && c <= '9'))
-			n++;
-		else
-			return 0;
-	}
-	return 1;
-}
-
 /* Can this store list what was asked?  0, or -1 (reported). */
 static int
 check_store(struct lister *L, const struct src *S)
@@ -1156,12 +1125,9 @@ setup(struct lister *L)
 	L->now = tkt_now();
 	L->since = o->since;
 	L->due_within = o->due_within;
-	if (o->lang != NULL && !lang_tag(o->lang)) {
-		tkt_warnx("--lang: '%.64s' is not a language tag (letters and "
-		    "digits in parts joined by '-', at most %d characters: de, "
-		    "pt-BR, zh-Hant)", o->lang, LANGMAX);
+	/* Nothing but a tag may go into the header --lang is sent in. */
+	if (o->lang != NULL && tkt_lang_check("--lang", o->lang, 0) == -1)
 		return TKT_EXIT_USAGE;
-	}
 	if (tkt_config_load(L->cfg, &e) == -1 ||
 	    tkt_config_stores(L->cfg, &o->stores, &stores, &L->nsrcs, &e) == -1) {
 		tkt_error_print(&e);

@@ -122,6 +122,17 @@ help_lines(const struct tkt_opt *o)
 	}
 }
 
+/* Each example as a comment, then the command as the manual writes it. */
+static void
+help_examples(const struct tkt_example *ex)
+{
+	if (ex == NULL || ex->cmd == NULL)
+		return;
+	printf("\nExamples:\n");
+	for (; ex->cmd != NULL; ex++)
+		printf("  # %s\n  %s\n", ex->what, ex->cmd);
+}
+
 void
 tkt_opt_help(const struct tkt_tool *t)
 {
@@ -130,6 +141,7 @@ tkt_opt_help(const struct tkt_tool *t)
 	help_lines(t->opts);
 	help_lines(t->shared);
 	help_lines(common);
+	help_examples(t->examples);
 	printf("\nSee %s(%s).\n", t->page ? t->page : tkt_getprogname(),
 	    t->section ? t->section : "1");
 	exit(tkt_exit_stdout(TKT_EXIT_OK));
@@ -234,4 +246,63 @@ tkt_opt_define(struct tkt_vars *v, const char *arg)
 		tkt_vars_set(v, name, eq + 1);
 		free(name);
 	}
+}
+
+int
+tkt_lang_tag(const char *s, int flags)
+{
+	size_t n = 0, len = strlen(s);
+	int first = 1;
+
+	if (len == 0 || len > TKT_LANG_MAX)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		char c = s[i];
+
+		if (c == '-' || c == '\0' ||
+		    (c == '_' && (flags & TKT_LANG_UNDERSCORE))) {
+			if (n == 0 || n > 8)
+				return 0;
+			n = 0;
+			first = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (!first && c >= '0' && c <= '9'))
+			n++;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+int
+tkt_lang_check(const char *opt, const char *arg, int flags)
+{
+	if (tkt_lang_tag(arg, flags))
+		return 0;
+	tkt_warnx("%s: '%.64s' is not a language tag (letters and digits in "
+	    "parts joined by '-'%s, at most %d characters: de, pt-BR, zh-Hant)",
+	    opt, arg, flags & TKT_LANG_UNDERSCORE ? " or '_'" : "",
+	    TKT_LANG_MAX);
+	return -1;
+}
+
+const char *
+tkt_opt_lang(const char *opt, const char *arg, int flags)
+{
+	if (tkt_lang_check(opt, arg, flags) == -1)
+		exit(TKT_EXIT_USAGE);
+	return arg;
+}
+
+void
+tkt_opt_langlist(struct tkt_strs *l, const char *opt, const char *arg,
+    int flags)
+{
+	size_t from = l->n;
+
+	tkt_strs_addlist(l, arg);
+	if (l->n == from)	/* "" or ",": no language at all */
+		tkt_opt_lang(opt, arg, flags);
+	for (size_t i = from; i < l->n; i++)
+		tkt_opt_lang(opt, l->v[i], flags);
 }

@@ -513,12 +513,22 @@ struct tkt_opt {
 	const char	*help;	/* one line for -h */
 };
 
+/*
+ * An example for -h: what it does, and the command, a line of the manual
+ * page's EXAMPLES as it reads there (test/contract.bats holds them equal).
+ */
+struct tkt_example {
+	const char	*what;	/* a few words, printed as a comment */
+	const char	*cmd;	/* the command line */
+};
+
 struct tkt_tool {
 	const char		*synopsis;	/* as SYNOPSIS words it, lines joined */
 	const char		*about;		/* one line: what it does */
 	const struct tkt_opt	*opts;		/* its own, ending with { 0 } */
 	const struct tkt_opt	*shared;	/* shared with other tools, or NULL */
 	const char		*page, *section;	/* the manual page; NULL: the tool, 1 */
+	const struct tkt_example *examples;	/* ending with { NULL }, or NULL */
 };
 
 /*
@@ -542,6 +552,20 @@ void		 tkt_opt_now(const char *arg);
 time_t		 tkt_opt_since(const char *opt, const char *arg);
 /* -D NAME=VALUE */
 void		 tkt_opt_define(struct tkt_vars *, const char *arg);
+/*
+ * A language tag: parts of 1 to 8 letters or digits, the first of letters
+ * only, at most TKT_LANG_MAX bytes; the parts joined by '-' or, with
+ * TKT_LANG_UNDERSCORE, by '_' too (pt_BR: a locale, never a header's).
+ */
+enum { TKT_LANG_MAX = 35, TKT_LANG_UNDERSCORE = 1 };
+int		 tkt_lang_tag(const char *s, int flags);
+/* Warns "OPT: 'ARG' is not a language tag (…)"; 0 when it is one. */
+int		 tkt_lang_check(const char *opt, const char *arg, int flags);
+/* -l, --locale, --lang: arg, or exits 2 with tkt_lang_check's line. */
+const char	*tkt_opt_lang(const char *opt, const char *arg, int flags);
+/* The same for each member of a comma list (--locale fr,de). */
+void		 tkt_opt_langlist(struct tkt_strs *, const char *opt,
+		    const char *arg, int flags);
 
 /* table.c: what a person sees on a terminal. */
 void	tkt_table_header(FILE *, int color);
