@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The contract every tool keeps (tkt(7), "Common conventions"): -h prints
-# the usage worded as the manual's SYNOPSIS and a line for each option;
+# the usage worded as the manual's SYNOPSIS, a line for each option and
+# examples that are lines of the manual's EXAMPLES;
 # an unknown option is status 2 with the usage on stderr; --version; and
 # status 5 when standard output cannot be written.
 
@@ -44,6 +45,53 @@ help_longs() {
 		done
 		[[ "$output" == *"  -h, --help "*"  --version "* ]]
 		[[ "$output" == *"See $t(1)."* ]]
+	done
+}
+
+# The lines of a manual's EXAMPLES, as a shell reads them: each .Dl line
+# and each line of a .Bd block, with \(dq, \e and \& undone.
+example_lines() {
+	awk '
+	/^\.Sh EXAMPLES/ { on = 1; next }
+	/^\.Sh / { on = 0 }
+	!on { next }
+	/^\.Dl / { sub(/^\.Dl /, ""); print; next }
+	/^\.Bd / { inblk = 1; next }
+	/^\.Ed/ { inblk = 0; next }
+	inblk { print }
+	' "$TKT_ROOT/man/$1.1" | sed 's/\\(dq/"/g; s/\\e/\\/g; s/\\&//g'
+}
+
+# The commands of the examples -h prints: the indented lines after
+# "Examples:" that are no comment, up to the blank line.
+help_examples() {
+	"$@" -h | awk '
+	/^Examples:$/ { on = 1; next }
+	on && /^$/ { exit }
+	on && /^  # / { next }
+	on { sub(/^  /, ""); print }'
+}
+
+@test "-h ends with examples, each a line of the manual's EXAMPLES, with what it does" {
+	local t cmd n line
+	for cmd in $TOOLS tkt-template "tkt-template render" "tkt-template lint" \
+	    "tkt-template list" "tkt-template show"; do
+		t=${cmd%% *}
+		run -0 --separate-stderr $cmd -h
+		[[ "$output" == *$'\n\nExamples:\n  # '*$'\n\nSee '"$t(1)." ]] ||
+		    { echo "$cmd -h: no examples before 'See'"; return 1; }
+		# Each command follows a comment of its own.
+		[ "$(printf '%s\n' "$output" | sed -n '/^Examples:$/,/^$/p' |
+		    grep -c '^  # ')" -eq "$(help_examples $cmd | wc -l)" ]
+		n=0
+		while IFS= read -r line; do
+			n=$((n + 1))
+			example_lines "$t" | grep -qxF -e "$line" ||
+			    { echo "$cmd -h: not in $t(1) EXAMPLES: $line"; return 1; }
+		done < <(help_examples $cmd)
+		# A tool shows two at least, a subcommand one.
+		[ "$n" -ge $([ "$cmd" = "$t" ] && echo 2 || echo 1) ] ||
+		    { echo "$cmd -h: $n examples"; return 1; }
 	done
 }
 
