@@ -264,6 +264,34 @@ serve_v3() {
 	[ "$output" = "de fr fr-CA " ]
 }
 
+@test "--locale takes language tags, pt_BR as pt-BR; anything else exits 2 with the option named" {
+	local bad want="is not a language tag (letters and digits in parts joined by '-' or '_', at most 35 characters: de, pt-BR, zh-Hant)"
+	for bad in 'f r' 'not a locale!' '' 1fr fr- fr--CA toolongpart 'de;q=0.8' $'fr\nX'; do
+		run -2 --separate-stderr tkt-list --locale "$bad"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: --locale: '${bad//$'\n'/\\012}' $want" ] ||
+		    { echo "'$bad': $stderr"; return 1; }
+	done
+	# In a list, the member that is not one is named; a list of none is
+	# no filter, and an error too.
+	run -2 --separate-stderr tkt-list --locale 'fr,f r,de'
+	[ "$stderr" = "tkt-list: --locale: 'f r' $want" ]
+	run -2 --separate-stderr tkt-list --locale ,
+	[ "$stderr" = "tkt-list: --locale: ',' $want" ]
+	# Records write pt_BR as pt-BR: the filter finds the same tickets.
+	run -0 tkt-list --locale pt-BR,fr_CA
+	[ -n "$output" ]
+	[ "$(tkt-list --locale pt_BR,FR-ca)" = "$output" ]
+}
+
+@test "of --json and --table, the last one given wins" {
+	run -0 tkt-list --table --json --limit 2
+	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .id)'
+	run -0 tkt-list --json --table --limit 2
+	[[ "${lines[0]}" == "ID "* ]]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
 @test "--since keeps tickets updated since a duration or a time" {
 	run -0 bash -c 'tkt-list --since 1d | jq -s "length > 0 and all(.[]; (.updated_at|fromdate) >= (\"$TKT_NOW\"|fromdate) - 86400)"'
 	[ "$output" = true ]
