@@ -426,9 +426,11 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$(printf '%s\n' "$output" | jq -r .group | head -n 1)" = $'Re\e[2Jfund' ]
 }
 
-@test "--json after --table prints JSON" {
+@test "of --json and --table, the last one given wins" {
 	run -0 bash -c "tkt-metrics --table --json '$M/csat.jsonl' | jq .rated"
 	[ "$output" = 3 ]
+	NO_COLOR=1 run -0 tkt-metrics --json --table "$M/csat.jsonl"
+	[[ "$output" == *"csat             66.7%  (3 rated)  warning"* ]]
 }
 
 @test "a table on a terminal, JSON in a pipe" {

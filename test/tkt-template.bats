@@ -670,6 +670,40 @@ bash_offers() {
 	[ "$stderr" = "tkt-template: tracking has no text for es; showing en" ]
 }
 
+@test "-l and --require-locales take language tags; anything else exits 2 with the option named" {
+	local bad want="is not a language tag (letters and digits in parts joined by '-' or '_', at most 35 characters: de, pt-BR, zh-Hant)"
+	for bad in 'not a locale!' 'f r' '' 1fr fr- fr--CA toolongpart 'fr;q=1' $'fr\nX'; do
+		run -2 --separate-stderr tkt-template render -t tracking -l "$bad" "$T/records.jsonl"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-template: -l: '${bad//$'\n'/\\012}' $want" ] ||
+		    { echo "render -l '$bad': $stderr"; return 1; }
+		run -2 --separate-stderr tkt-template render -t tracking --locale="$bad" "$T/records.jsonl"
+		[ "$stderr" = "tkt-template: -l: '${bad//$'\n'/\\012}' $want" ]
+		run -2 --separate-stderr tkt-template show tracking -l "$bad"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-template: -l: '${bad//$'\n'/\\012}' $want" ]
+		# "en," is en: a list's empty member is none.
+		[ -n "$bad" ] || continue
+		run -2 --separate-stderr tkt-template lint --require-locales "en,$bad" "$T/templates/20-refund.yaml"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-template: --require-locales: '${bad//$'\n'/\\012}' $want" ] ||
+		    { echo "--require-locales 'en,$bad': $stderr"; return 1; }
+	done
+	run -2 --separate-stderr tkt-template lint --require-locales , "$T/templates/20-refund.yaml"
+	[ "$stderr" = "tkt-template: --require-locales: ',' $want" ]
+	# A tag with '_' is one; its language picks the text.
+	run -0 tkt-template show tracking -l fr_CA
+	[[ "$output" == "Bonjour "* ]]
+	run -0 tkt-template render -t tracking -l zh-Hant-TW "$T/records.jsonl"
+}
+
+@test "list: of --json and --table, the last one given wins" {
+	run -0 tkt-template list --table --json
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .name)'
+	run -0 tkt-template list --json --table
+	[[ "${lines[0]}" == NAME*AUTO* ]]
+}
+
 @test "show an unknown template exits 2" {
 	run -2 tkt-template show nosuch
 	[[ "$output" == *"no template named 'nosuch'"* ]]
