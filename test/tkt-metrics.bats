@@ -316,7 +316,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "--fail-if exits 1 and says which comparison holds" {
 	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>5%' "$M/wish-first.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 0.5)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 50%)" ]
 	[ "$(jq .late_rate <<<"$output")" = 0.5 ]
 }
 
@@ -343,8 +343,49 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "--fail-if takes durations for keys in seconds" {
 	run -1 --separate-stderr tkt-metrics --fail-if 'first_response_s.p90>=10h' "$M/wish-first.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p90>=10h holds (first_response_s.p90 is 36000)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p90>=10h holds (first_response_s.p90 is 10h)" ]
 	run -0 tkt-metrics --fail-if 'first_response_s.p90>10h' "$M/wish-first.jsonl"
+}
+
+@test "--fail-if says a duration it found as a duration when the threshold was one: days, hours, minutes, seconds" {
+	run -1 --separate-stderr tkt-metrics --by day --fail-if 'first_response_s.p90>1m' "$M/three-days.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p90>1m holds for day 2026-11-18 (first_response_s.p90 is 1h)
+tkt-metrics: --fail-if: first_response_s.p90>1m holds for day 2026-11-19 (first_response_s.p90 is 3h5m)
+tkt-metrics: --fail-if: first_response_s.p90>1m holds for day 2026-11-20 (first_response_s.p90 is 1h)" ]
+	run -1 --separate-stderr tkt-metrics --by day --fail-if 'first_response_s.p50 < 1m' "$M/three-days.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p50 < 1m holds for day 2026-11-18 (first_response_s.p50 is 45s)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'first_response_s.p50>1d,next_response_s.p90>=1d' "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p50>1d holds (first_response_s.p50 is 2d6h)
+tkt-metrics: --fail-if: next_response_s.p90>=1d holds (next_response_s.p90 is 1d20h)" ]
+	# Exact to the second, so that it never reads as the threshold; a week is 7d.
+	run -1 --separate-stderr tkt-metrics --fail-if 'first_response_s.max>2d,resolution_s.p90>=1w,due_within_s>=6h' --due-within 1w "$M/exactly-48h.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.max>2d holds (first_response_s.max is 2d1s)
+tkt-metrics: --fail-if: due_within_s>=6h holds (due_within_s is 7d)" ]
+}
+
+@test "--fail-if says a share as a percentage when the threshold was one, with one decimal at most" {
+	run -1 --separate-stderr tkt-metrics --by day --fail-if 'late_rate>10%' "$M/three-days.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>10% holds for day 2026-11-19 (late_rate is 25%)
+tkt-metrics: --fail-if: late_rate>10% holds for day 2026-11-20 (late_rate is 50%)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'csat<85%' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: csat<85% holds (csat is 66.7%)" ]
+	# A second decimal only where one would read as the threshold itself.
+	run -1 --separate-stderr tkt-metrics --fail-if 'csat<66.7%' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: csat<66.7% holds (csat is 66.67%)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>=50%,late_rate>49.99%' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>=50% holds (late_rate is 50%)
+tkt-metrics: --fail-if: late_rate>49.99% holds (late_rate is 50%)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate<=0%' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate<=0% holds (late_rate is 0%)" ]
+}
+
+@test "--fail-if says the value as a number when the threshold was a bare number, as written in JSON" {
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>0.1,first_response_s.p90>=36000,overdue>0' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>0.1 holds (late_rate is 0.5)
+tkt-metrics: --fail-if: first_response_s.p90>=36000 holds (first_response_s.p90 is 36000)
+tkt-metrics: --fail-if: overdue>0 holds (overdue is 1)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'csat<0.7' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: csat<0.7 holds (csat is 0.6666666667)" ]
 }
 
 @test "--fail-if is false on a null number" {
@@ -354,7 +395,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "--fail-if with --by names the group where it holds" {
 	run -1 --separate-stderr tkt-metrics --by locale --fail-if 'late_rate>5%' "$M/mixed.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds for locale de (late_rate is 0.5)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds for locale de (late_rate is 50%)" ]
 	[ "$(jq -s length <<<"$output")" = 3 ]
 }
 
@@ -368,7 +409,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$stderr" = "tkt-metrics: --fail-if: 'late_rate>150%': late_rate is a share, never above 100%" ]
 	# 5% and 0.05 are the same share; 1 is still one.
 	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>5%' "$M/wish-first.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 0.5)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 50%)" ]
 	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>0.05' "$M/wish-first.jsonl"
 	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>0.05 holds (late_rate is 0.5)" ]
 	run -0 tkt-metrics --fail-if 'late_rate>=1,tickets>5' "$M/wish-first.jsonl"
