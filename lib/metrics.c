@@ -965,6 +965,95 @@ table_one(const struct tkt_metrics *m, const struct mgroup *g,
 	    h ? "  " : "", h ? h : "");
 }
 
+/*
+ * Left blocks in UTF-8, by eighths: U+258F (one eighth, "\u258F") to
+ * U+2589 (seven eighths); U+2588 is the full block.
+ */
+#define FULL_BLOCK	"\xe2\x96\x88"
+static const char *eighths[8] = {
+	"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
+	"\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"
+};
+
+/*
+ * A bar of late/due of w columns (all of them is 100%), rounded to the
+ * nearest eighth of a column in block characters, else the nearest column
+ * of '#'; never empty when a message is late.  Returns the columns used.
+ */
+static int
+bar(struct tkt_buf *b, uint64_t late, uint64_t due, int w, int utf8)
+{
+	uint64_t units = (uint64_t)w * (utf8 ? 8 : 1), e;
+	int cols = 0;
+
+	if (due == 0 || late == 0)
+		return 0;
+	e = (2 * late * units + due) / (2 * due);
+	if (e == 0)
+		e = 1;
+	if (e > units)
+		e = units;
+	if (!utf8) {
+		for (; cols < (int)e; cols++)
+			tkt_buf_addc(b, '#');
+		return cols;
+	}
+	for (; cols < (int)(e / 8); cols++)
+		tkt_buf_adds(b, FULL_BLOCK);
+	if (e % 8 != 0) {
+		tkt_buf_adds(b, eighths[e % 8]);
+		cols++;
+	}
+	return cols;
+}
+
+/*
+ * --by day or week: the late rate of each group as a bar, scaled to the
+ * width (a full bar is 100%), after the table.  The health band paints
+ * the bar as it paints LATE%; without colour it is a word after the bars.
+ */
+static void
+table_bars(const struct tkt_metrics *m, struct tkt_buf *b)
+{
+	const char *head = m->o.by == TKT_BY_DAY ? "DAY" : "WEEK";
+	int lw = (int)strlen(head), w = m->o.width > 0 ? m->o.width : 80, bw;
+
+	for (size_t i = 0; i < m->ng; i++) {
+		int n = m->g[i].key ? (int)strlen(m->g[i].key) : 6;
+
+		lw = n > lw ? n : lw;
+	}
+	/* Label, LATE%, and room for "  critical" in colour or not. */
+	bw = w - (lw + 1 + 6 + 2) - (2 + 8);
+	if (bw < 10)
+		bw = 10;
+	tkt_buf_printf(b, "\n%-*s %6s  0%%%*s\n", lw, head, "LATE%", bw - 2,
+	    "100%");
+	for (size_t i = 0; i < m->ng; i++) {
+		const struct mgroup *g = &m->g[i];
+		const char *h = health_late(m, g);
+		char lr[32];
+		double v = 0;
+		int have = late_rate(g, &v), cols;
+
+		fmt_pct(have, v, lr, sizeof(lr));
+		/* Made of opened_at, day and week keys are never null. */
+		tkt_buf_printf(b, "%-*s %6s  ", lw, g->key ? g->key : "(none)",
+		    lr);
+		tkt_buf_adds(b, paint(m, h));
+		cols = bar(b, g->late, g->due, bw, m->o.utf8);
+		tkt_buf_adds(b, cols > 0 ? unpaint(m, h) : "");
+		if (!m->o.color && h != NULL)
+			tkt_buf_printf(b, "%*s  %s", bw - cols, "", h);
+		else if (cols == 0) {
+			/* No trailing blanks: the row ends at LATE%. */
+			while (b->len > 0 && b->s[b->len - 1] == ' ')
+				b->s[--b->len] = '\0';
+		}
+		tkt_buf_addc(b, '\n');
+	}
+}
+
 void
 tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 {
@@ -1008,6 +1097,8 @@ tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 	}
 	tkt_buf_printf(b, "(DUE<: due within %s; day and week are of opened_at, UTC)\n",
 	    d);
+	if (m->o.by == TKT_BY_DAY || m->o.by == TKT_BY_WEEK)
+		table_bars(m, b);
 	tkt_buf_free(&key);
 }
 

@@ -22,6 +22,8 @@ struct tkt_metrics_opts {
 	int64_t			 due_within;	/* seconds */
 	int			 table;		/* 1: a table, 0: JSON lines */
 	int			 color;
+	int			 width;		/* table columns; 0: no limit (80 for bars) */
+	int			 utf8;		/* bars of block characters, else '#' */
 	const struct tkt_config	*cfg;		/* borrowed: sla per store, bands */
 	const struct tkt_failif	*fail;		/* borrowed, may be NULL */
 };
