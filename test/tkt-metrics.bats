@@ -722,7 +722,7 @@ t2  due 2026-11-24T11:30:00Z  Size?"
 		[ -n "$output" ]
 		n=$((n + 1))
 	done <"$TKT_ROOT/man/tkt-metrics.1"
-	[ "$n" -eq 4 ]
+	[ "$n" -eq 5 ]
 }
 
 teardown() {
