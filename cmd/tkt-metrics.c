@@ -86,6 +86,9 @@ main(int argc, char *argv[])
 	o.since = tkt_opt_since("--since", since);
 	o.table = tkt_want_table(table);
 	o.color = o.table && tkt_want_color();
+	/* The bars of --by day and week: how wide, and of which characters. */
+	o.width = o.table ? tkt_table_width() : 0;
+	o.utf8 = o.table && tkt_locale_utf8();
 	o.cfg = &cfg;
 	o.fail = &fail;
 	tkt_out_init();

@@ -965,6 +965,95 @@ table_one(const struct tkt_metrics *m, const struct mgroup *g,
 	    h ? "  " : "", h ? h : "");
 }
 
+/*
+ * Left blocks in UTF-8, by eighths: U+258F (one eighth, "\u258F") to
+ * U+2589 (seven eighths); U+2588 is the full block.
+ */
+#define FULL_BLOCK	"\xe2\x96\x88"
+static const char *eighths[8] = {
+	"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
+	"\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"
+};
+
+/*
+ * A bar of late/due of w columns (all of them is 100%), rounded to the
+ * nearest eighth of a column in block characters, else the nearest column
+ * of '#'; never empty when a message is late.  Returns the columns used.
+ */
+static int
+bar(struct tkt_buf *b, uint64_t late, uint64_t due, int w, int utf8)
+{
+	uint64_t units = (uint64_t)w * (utf8 ? 8 : 1), e;
+	int cols = 0;
+
+	if (due == 0 || late == 0)
+		return 0;
+	e = (2 * late * units + due) / (2 * due);
+	if (e == 0)
+		e = 1;
+	if (e > units)
+		e = units;
+	if (!utf8) {
+		for (; cols < (int)e; cols++)
+			tkt_buf_addc(b, '#');
+		return cols;
+	}
+	for (; cols < (int)(e / 8); cols++)
+		tkt_buf_adds(b, FULL_BLOCK);
+	if (e % 8 != 0) {
+		tkt_buf_adds(b, eighths[e % 8]);
+		cols++;
+	}
+	return cols;
+}
+
+/*
+ * --by day or week: the late rate of each group as a bar, scaled to the
+ * width (a full bar is 100%), after the table.  The health band paints
+ * the bar as it paints LATE%; without colour it is a word after the bars.
+ */
+static void
+table_bars(const struct tkt_metrics *m, struct tkt_buf *b)
+{
+	const char *head = m->o.by == TKT_BY_DAY ? "DAY" : "WEEK";
+	int lw = (int)strlen(head), w = m->o.width > 0 ? m->o.width : 80, bw;
+
+	for (size_t i = 0; i < m->ng; i++) {
+		int n = m->g[i].key ? (int)strlen(m->g[i].key) : 6;
+
+		lw = n > lw ? n : lw;
+	}
+	/* Label, LATE%, and room for "  critical" in colour or not. */
+	bw = w - (lw + 1 + 6 + 2) - (2 + 8);
+	if (bw < 10)
+		bw = 10;
+	tkt_buf_printf(b, "\n%-*s %6s  0%%%*s\n", lw, head, "LATE%", bw - 2,
+	    "100%");
+	for (size_t i = 0; i < m->ng; i++) {
+		const struct mgroup *g = &m->g[i];
+		const char *h = health_late(m, g);
+		char lr[32];
+		double v = 0;
+		int have = late_rate(g, &v), cols;
+
+		fmt_pct(have, v, lr, sizeof(lr));
+		/* Made of opened_at, day and week keys are never null. */
+		tkt_buf_printf(b, "%-*s %6s  ", lw, g->key ? g->key : "(none)",
+		    lr);
+		tkt_buf_adds(b, paint(m, h));
+		cols = bar(b, g->late, g->due, bw, m->o.utf8);
+		tkt_buf_adds(b, cols > 0 ? unpaint(m, h) : "");
+		if (!m->o.color && h != NULL)
+			tkt_buf_printf(b, "%*s  %s", bw - cols, "", h);
+		else if (cols == 0) {
+			/* No trailing blanks: the row ends at LATE%. */
+			while (b->len > 0 && b->s[b->len - 1] == ' ')
+				b->s[--b->len] = '\0';
+		}
+		tkt_buf_addc(b, '\n');
+	}
+}
+
 void
 tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 {
@@ -1008,6 +1097,8 @@ tkt_metrics_table(const struct tkt_metrics *m, struct tkt_buf *b)
 	}
 	tkt_buf_printf(b, "(DUE<: due within %s; day and week are of opened_at, UTC)\n",
 	    d);
+	if (m->o.by == TKT_BY_DAY || m->o.by == TKT_BY_WEEK)
+		table_bars(m, b);
 	tkt_buf_free(&key);
 }
 
@@ -1041,7 +1132,7 @@ fail_item(struct tkt_failif *f, const char *item, size_t len,
     struct tkt_error *err)
 {
 	char *text = xstrndup(item, len), *p = text, *q, *key, *end;
-	int op;
+	int op, unit = TKT_FU_NUMBER;
 	double v, dummy;
 	int64_t secs;
 
@@ -1105,6 +1196,7 @@ fail_item(struct tkt_failif *f, const char *item, size_t len,
 	v = strtod(q, &end);
 	if (end != q && *end == '%' && end[1] == '\0' && isfinite(v)) {
 		v /= 100;
+		unit = TKT_FU_PERCENT;
 		if (key_share(key) && v > 1) {
 			tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 			    "--fail-if: '%s': %s is a share, never above 100%%",
@@ -1121,9 +1213,10 @@ fail_item(struct tkt_failif *f, const char *item, size_t len,
 	} else if (end != q && *end == '\0' && isfinite(v) &&
 	    (*q == '-' || *q == '.' || (*q >= '0' && *q <= '9')))
 		;
-	else if (key_seconds(key) && tkt_duration_parse(q, &secs) == 0)
+	else if (key_seconds(key) && tkt_duration_parse(q, &secs) == 0) {
 		v = (double)secs;
-	else {
+		unit = TKT_FU_DURATION;
+	} else {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 		    "--fail-if: '%s': '%s' is not a number%s", p, q,
 		    key_seconds(key) ? ", a percentage or a duration" :
@@ -1135,6 +1228,7 @@ fail_item(struct tkt_failif *f, const char *item, size_t len,
 	f->c[f->n].key = key;
 	f->c[f->n].op = op;
 	f->c[f->n].value = v;
+	f->c[f->n].unit = unit;
 	f->n++;
 	free(text);
 	return 0;
@@ -1194,6 +1288,90 @@ tkt_failif_true(const struct tkt_failif *f, size_t i,
 	default:
 		return v != c->value;
 	}
+}
+
+/* "45s", "3h5m", "1d23h": every unit that is not zero, from days down. */
+static void
+dur_compact(int64_t s, char *buf, size_t len)
+{
+	static const struct { char c; int64_t n; } u[] = {
+		{ 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 }
+	};
+	size_t o = 0;
+	uint64_t a;
+
+	buf[0] = '\0';
+	if (s < 0 && o + 1 < len)
+		buf[o++] = '-';
+	/* Unsigned: the magnitude of INT64_MIN fits. */
+	a = s < 0 ? (uint64_t)-(s + 1) + 1 : (uint64_t)s;
+	if (a == 0)
+		snprintf(buf + o, len - o, "0s");
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]) && a > 0; i++) {
+		uint64_t k = a / (uint64_t)u[i].n;
+		int w;
+
+		if (k == 0)
+			continue;
+		a -= k * (uint64_t)u[i].n;
+		w = snprintf(buf + o, len - o, "%ju%c", (uintmax_t)k, u[i].c);
+		if (w < 0 || (size_t)w >= len - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
+/* v (a share) as a percentage with dec decimals, trailing zeros dropped. */
+static void
+pct_text(double v, int dec, char *buf, size_t len)
+{
+	size_t n;
+
+	snprintf(buf, len, "%.*f", dec, v * 100);
+	n = strlen(buf);
+	if (strchr(buf, '.') != NULL) {
+		while (n > 0 && buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		snprintf(buf, len, "0");
+	snprintf(buf + strlen(buf), len - strlen(buf), "%%");
+}
+
+char *
+tkt_failif_format(const struct tkt_failif *f, size_t i, double v, char *buf,
+    size_t len)
+{
+	const struct tkt_fcond *c = &f->c[i];
+	char t[64];
+
+	switch (c->unit) {
+	case TKT_FU_DURATION:
+		if (isfinite(v) && fabs(v) < 9e18) {
+			dur_compact((int64_t)llround(v), buf, len);
+			break;
+		}
+		snprintf(buf, len, "%.10g", v);
+		break;
+	case TKT_FU_PERCENT:
+		/*
+		 * One decimal at most; more only where one would make a value
+		 * that differs from the threshold read as it (5.04% > 5%).
+		 */
+		for (int dec = 1; dec <= 6; dec++) {
+			pct_text(v, dec, buf, len);
+			pct_text(c->value, dec, t, sizeof(t));
+			if (v == c->value || strcmp(buf, t) != 0)
+				break;
+		}
+		break;
+	default:
+		snprintf(buf, len, "%.10g", v);
+		break;
+	}
+	return buf;
 }
 
 /* The driver: the only part of this file that prints. */
@@ -1279,17 +1457,20 @@ tkt_metrics_run(const struct tkt_metrics_opts *o, char **paths, int npaths)
 	for (size_t i = 0; o->fail != NULL && i < o->fail->n; i++)
 		for (size_t g = 0; g < m->ng; g++) {
 			double v = 0;
+			char vt[64];
 
 			if (!tkt_failif_true(o->fail, i, m, g, &v))
 				continue;
+			/* The value in the unit the threshold was written in. */
+			tkt_failif_format(o->fail, i, v, vt, sizeof(vt));
 			if (m->o.by != TKT_BY_NONE)
-				tkt_warnx("--fail-if: %s holds for %s %s (%s is %.10g)",
+				tkt_warnx("--fail-if: %s holds for %s %s (%s is %s)",
 				    o->fail->c[i].text, by_names[m->o.by],
 				    m->g[g].key ? m->g[g].key : "null",
-				    o->fail->c[i].key, v);
+				    o->fail->c[i].key, vt);
 			else
-				tkt_warnx("--fail-if: %s holds (%s is %.10g)",
-				    o->fail->c[i].text, o->fail->c[i].key, v);
+				tkt_warnx("--fail-if: %s holds (%s is %s)",
+				    o->fail->c[i].text, o->fail->c[i].key, vt);
 			status = tkt_exit_merge(status, TKT_EXIT_NO);
 		}
 	tkt_metrics_free(m);

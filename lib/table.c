@@ -2,9 +2,12 @@
  * table.c: tickets as a person reads them on a terminal: one row per
  * ticket, or the whole conversation.  Local time, relative ages.
  */
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +21,8 @@
 #define RESET	"\033[0m"
 #define SOON	(6 * 3600)
 
-static int
-width(void)
+int
+tkt_table_width(void)
 {
 	struct winsize ws;
 	const char *c = getenv("COLUMNS");
@@ -32,6 +35,28 @@ width(void)
 	    ws.ws_col > 20)
 		return ws.ws_col;
 	return 0;	/* no limit */
+}
+
+int
+tkt_locale_utf8(void)
+{
+	static int known = -1;
+	const char *old, *cs;
+	char *saved;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	old = setlocale(LC_CTYPE, NULL);
+	saved = xstrdup(old != NULL ? old : "C");
+	if (setlocale(LC_CTYPE, "") != NULL) {
+		cs = nl_langinfo(CODESET);
+		known = cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
+		    strcasecmp(cs, "UTF8") == 0);
+	}
+	setlocale(LC_CTYPE, saved);
+	free(saved);
+	return known;
 }
 
 static const char *
@@ -143,7 +168,7 @@ void
 tkt_table_row(FILE *fp, const struct tkt_rec *r, int color)
 {
 	char waiting[32], due[48];
-	int level, w = width(), used = 24 + 2 + 12 + 2 + 18 + 2 + 6 + 2 + 12 + 2 + 12 + 2;
+	int level, w = tkt_table_width(), used = 24 + 2 + 12 + 2 + 18 + 2 + 6 + 2 + 12 + 2 + 12 + 2;
 	const struct tkt_jnode *root = &r->nodes[0];
 
 	localtm(tkt_rec_time(r, tkt_rec_get(r, root, "waiting_since")), waiting,

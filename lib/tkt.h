@@ -571,6 +571,15 @@ void		 tkt_opt_langlist(struct tkt_strs *, const char *opt,
 void	tkt_table_header(FILE *, int color);
 void	tkt_table_row(FILE *, const struct tkt_rec *, int color);
 void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
+/* Columns to fill: $COLUMNS (20 to 10000), else stdout's terminal; 0: no limit. */
+int	tkt_table_width(void);
+/*
+ * Does the user's locale write UTF-8?  nl_langinfo(CODESET) of the locale
+ * that LC_ALL, LC_CTYPE or LANG name, as setlocale(LC_CTYPE, "") picks it
+ * (a locale the system lacks is C: no).  LC_CTYPE is put back as it was,
+ * so the tools keep running in the C locale.  Asked once.
+ */
+int	tkt_locale_utf8(void);
 
 /* list.c: the tkt-list driver. */
 struct tkt_list_opts {

@@ -22,6 +22,8 @@ struct tkt_metrics_opts {
 	int64_t			 due_within;	/* seconds */
 	int			 table;		/* 1: a table, 0: JSON lines */
 	int			 color;
+	int			 width;		/* table columns; 0: no limit (80 for bars) */
+	int			 utf8;		/* bars of block characters, else '#' */
 	const struct tkt_config	*cfg;		/* borrowed: sla per store, bands */
 	const struct tkt_failif	*fail;		/* borrowed, may be NULL */
 };
@@ -55,12 +57,18 @@ int	tkt_metrics_value(const struct tkt_metrics *, size_t g, const char *key,
 	    double *out);
 
 /* --fail-if: comma-separated comparisons KEY OP VALUE, OP one of > >= < <= == !=. */
+enum tkt_fail_unit {
+	TKT_FU_NUMBER,		/* 0.05, 3: the observed value as a number */
+	TKT_FU_PERCENT,		/* 5%: as a percentage */
+	TKT_FU_DURATION		/* 24h, 1d12h: as a duration, 1d23h */
+};
 struct tkt_failif {
 	struct tkt_fcond {
 		char	*text;		/* as written, for messages */
 		char	*key;
 		int	 op;
 		double	 value;
+		int	 unit;	/* enum tkt_fail_unit: how value was written */
 	}	*c;
 	size_t	 n;
 };
@@ -75,6 +83,14 @@ void	tkt_failif_free(struct tkt_failif *);
 /* Is comparison i true in group g?  A null number makes it false. */
 int	tkt_failif_true(const struct tkt_failif *, size_t i,
 	    const struct tkt_metrics *, size_t g, double *value);
+/*
+ * An observed value v of comparison i written as its threshold was: "20%"
+ * for a percentage (at most one decimal, more only where one would read
+ * as the threshold itself), "1d23h" for a duration (every unit that is
+ * not zero, d h m s), else "0.2" (%.10g).  Returns buf.
+ */
+char	*tkt_failif_format(const struct tkt_failif *, size_t i, double v,
+	    char *buf, size_t len);
 
 /*
  * The driver of tkt-metrics: reads the operands, reports bad lines, prints

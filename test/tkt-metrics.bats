@@ -316,7 +316,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "--fail-if exits 1 and says which comparison holds" {
 	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>5%' "$M/wish-first.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 0.5)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 50%)" ]
 	[ "$(jq .late_rate <<<"$output")" = 0.5 ]
 }
 
@@ -343,8 +343,49 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "--fail-if takes durations for keys in seconds" {
 	run -1 --separate-stderr tkt-metrics --fail-if 'first_response_s.p90>=10h' "$M/wish-first.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p90>=10h holds (first_response_s.p90 is 36000)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p90>=10h holds (first_response_s.p90 is 10h)" ]
 	run -0 tkt-metrics --fail-if 'first_response_s.p90>10h' "$M/wish-first.jsonl"
+}
+
+@test "--fail-if says a duration it found as a duration when the threshold was one: days, hours, minutes, seconds" {
+	run -1 --separate-stderr tkt-metrics --by day --fail-if 'first_response_s.p90>1m' "$M/three-days.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p90>1m holds for day 2026-11-18 (first_response_s.p90 is 1h)
+tkt-metrics: --fail-if: first_response_s.p90>1m holds for day 2026-11-19 (first_response_s.p90 is 3h5m)
+tkt-metrics: --fail-if: first_response_s.p90>1m holds for day 2026-11-20 (first_response_s.p90 is 1h)" ]
+	run -1 --separate-stderr tkt-metrics --by day --fail-if 'first_response_s.p50 < 1m' "$M/three-days.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p50 < 1m holds for day 2026-11-18 (first_response_s.p50 is 45s)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'first_response_s.p50>1d,next_response_s.p90>=1d' "$M/in-a-row.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.p50>1d holds (first_response_s.p50 is 2d6h)
+tkt-metrics: --fail-if: next_response_s.p90>=1d holds (next_response_s.p90 is 1d20h)" ]
+	# Exact to the second, so that it never reads as the threshold; a week is 7d.
+	run -1 --separate-stderr tkt-metrics --fail-if 'first_response_s.max>2d,resolution_s.p90>=1w,due_within_s>=6h' --due-within 1w "$M/exactly-48h.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: first_response_s.max>2d holds (first_response_s.max is 2d1s)
+tkt-metrics: --fail-if: due_within_s>=6h holds (due_within_s is 7d)" ]
+}
+
+@test "--fail-if says a share as a percentage when the threshold was one, with one decimal at most" {
+	run -1 --separate-stderr tkt-metrics --by day --fail-if 'late_rate>10%' "$M/three-days.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>10% holds for day 2026-11-19 (late_rate is 25%)
+tkt-metrics: --fail-if: late_rate>10% holds for day 2026-11-20 (late_rate is 50%)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'csat<85%' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: csat<85% holds (csat is 66.7%)" ]
+	# A second decimal only where one would read as the threshold itself.
+	run -1 --separate-stderr tkt-metrics --fail-if 'csat<66.7%' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: csat<66.7% holds (csat is 66.67%)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>=50%,late_rate>49.99%' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>=50% holds (late_rate is 50%)
+tkt-metrics: --fail-if: late_rate>49.99% holds (late_rate is 50%)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate<=0%' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate<=0% holds (late_rate is 0%)" ]
+}
+
+@test "--fail-if says the value as a number when the threshold was a bare number, as written in JSON" {
+	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>0.1,first_response_s.p90>=36000,overdue>0' "$M/wish-first.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>0.1 holds (late_rate is 0.5)
+tkt-metrics: --fail-if: first_response_s.p90>=36000 holds (first_response_s.p90 is 36000)
+tkt-metrics: --fail-if: overdue>0 holds (overdue is 1)" ]
+	run -1 --separate-stderr tkt-metrics --fail-if 'csat<0.7' "$M/csat.jsonl"
+	[ "$stderr" = "tkt-metrics: --fail-if: csat<0.7 holds (csat is 0.6666666667)" ]
 }
 
 @test "--fail-if is false on a null number" {
@@ -354,7 +395,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 
 @test "--fail-if with --by names the group where it holds" {
 	run -1 --separate-stderr tkt-metrics --by locale --fail-if 'late_rate>5%' "$M/mixed.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds for locale de (late_rate is 0.5)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds for locale de (late_rate is 50%)" ]
 	[ "$(jq -s length <<<"$output")" = 3 ]
 }
 
@@ -368,7 +409,7 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[ "$stderr" = "tkt-metrics: --fail-if: 'late_rate>150%': late_rate is a share, never above 100%" ]
 	# 5% and 0.05 are the same share; 1 is still one.
 	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>5%' "$M/wish-first.jsonl"
-	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 0.5)" ]
+	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>5% holds (late_rate is 50%)" ]
 	run -1 --separate-stderr tkt-metrics --fail-if 'late_rate>0.05' "$M/wish-first.jsonl"
 	[ "$stderr" = "tkt-metrics: --fail-if: late_rate>0.05 holds (late_rate is 0.5)" ]
 	run -0 tkt-metrics --fail-if 'late_rate>=1,tickets>5' "$M/wish-first.jsonl"
@@ -445,6 +486,103 @@ tkt-metrics: $BATS_TEST_TMPDIR/some.jsonl:3: ticket m3: updated_at: missing, and
 	[[ "$output" == *$'csat             \e[33m66.7%\e[0m  (3 rated)  warning'* ]]
 	NO_COLOR=1 run -0 on_tty "tkt-metrics '$M/csat.jsonl'"
 	[[ "$output" != *$'\e['* ]]
+}
+
+# bars COMMAND: runs COMMAND on a terminal (on_tty) and prints the lines
+# from the bars' header on, without the terminal's carriage returns.
+bars() {
+	on_tty "$1" | tr -d '\r' | sed -n '/^\(DAY\|WEEK\)  *LATE%/,$p'
+}
+
+@test "--by day on a terminal draws each day's late rate as a bar of block characters in a UTF-8 locale, the band a word under NO_COLOR" {
+	# 60 columns: a bar of 31, 25% is 7 6/8 of them, 50% 15 4/8.
+	NO_COLOR=1 COLUMNS=60 LC_ALL=C.UTF-8 run -0 bars "tkt-metrics --by day '$M/three-days.jsonl'"
+	[ "$output" = "DAY         LATE%  0%                         100%
+2026-11-18   0.0%                                   normal
+2026-11-19  25.0%  ███████▊                         warning
+2026-11-20  50.0%  ███████████████▌                 critical" ]
+	# The table is still there, above.
+	NO_COLOR=1 COLUMNS=60 LC_ALL=C.UTF-8 run -0 on_tty "tkt-metrics --by day '$M/three-days.jsonl'"
+	[[ "$output" == "GROUP "*"2026-11-20 "*"(DUE<: due within 6h; day and week are of opened_at, UTC)"* ]]
+}
+
+@test "--by day bars are plain '#' in the C locale, to the nearest column" {
+	NO_COLOR=1 COLUMNS=60 LC_ALL=C run -0 bars "tkt-metrics --by day '$M/three-days.jsonl'"
+	[ "$output" = "DAY         LATE%  0%                         100%
+2026-11-18   0.0%                                   normal
+2026-11-19  25.0%  ########                         warning
+2026-11-20  50.0%  ################                 critical" ]
+}
+
+@test "--by day bars follow LC_ALL, then LC_CTYPE, then LANG, by the locale's codeset" {
+	NO_COLOR=1 COLUMNS=60 run -0 bars "env -u LC_ALL LANG=C.UTF-8 tkt-metrics --by day '$M/three-days.jsonl'"
+	[[ "${lines[3]}" == "2026-11-20  50.0%  ███████████████▌ "* ]]
+	NO_COLOR=1 COLUMNS=60 run -0 bars "env -u LC_ALL LANG=C LC_CTYPE=C.UTF-8 tkt-metrics --by day '$M/three-days.jsonl'"
+	[[ "${lines[3]}" == "2026-11-20  50.0%  ███████████████▌ "* ]]
+	NO_COLOR=1 COLUMNS=60 run -0 bars "env LC_ALL=C LANG=C.UTF-8 tkt-metrics --by day '$M/three-days.jsonl'"
+	[[ "${lines[3]}" == "2026-11-20  50.0%  ################ "* ]]
+	# A locale the system lacks is the C locale.
+	NO_COLOR=1 COLUMNS=60 run -0 bars "env LC_ALL=xx_NO.UTF-8 tkt-metrics --by day '$M/three-days.jsonl'"
+	[[ "${lines[3]}" == "2026-11-20  50.0%  ################ "* ]]
+}
+
+@test "--by day bars are yellow and red by the health band on a colour terminal, with no word" {
+	COLUMNS=60 LC_ALL=C.UTF-8 run -0 bars "tkt-metrics --by day '$M/three-days.jsonl'"
+	[ "$output" = "DAY         LATE%  0%                         100%
+2026-11-18   0.0%
+2026-11-19  25.0%  "$'\e[33m'"███████▊"$'\e[0m'"
+2026-11-20  50.0%  "$'\e[31m'"███████████████▌"$'\e[0m' ]
+}
+
+@test "--by day bars scale to the terminal's width without COLUMNS" {
+	NO_COLOR=1 LC_ALL=C run -0 bars "stty cols 70; tkt-metrics --by day '$M/three-days.jsonl'"
+	# 70 columns: a bar of 41; 25% is 10.25 columns, 50% 20.5.
+	[ "${lines[2]}" = "2026-11-19  25.0%  ##########                                 warning" ]
+	[ "${lines[3]}" = "2026-11-20  50.0%  #####################                      critical" ]
+	[ "${#lines[3]}" -eq 70 ]
+}
+
+@test "--by day bars: a day with no message due has none and no band; a late message always shows" {
+	cp "$M/three-days.jsonl" "$BATS_TEST_TMPDIR/in.jsonl"
+	# Not due yet (now is 2026-11-27T12:00:00Z): the late rate is null.
+	printf '%s\n' '{"id":"d4","state":"AWAITING_MERCHANT","opened_at":"2026-11-26T10:00:00Z","replies":[{"sender":"USER","at":"2026-11-26T10:00:00Z"}]}' \
+	    >>"$BATS_TEST_TMPDIR/in.jsonl"
+	# One late message of 200 due: 0.5%, less than an eighth of a column.
+	for i in $(seq 1 199); do
+		printf '{"id":"e%d","state":"CLOSED","opened_at":"2026-11-24T10:00:00Z","replies":[{"sender":"USER","at":"2026-11-24T10:00:00Z"},{"sender":"MERCHANT","at":"2026-11-24T11:00:00Z"}]}\n' "$i"
+	done >>"$BATS_TEST_TMPDIR/in.jsonl"
+	printf '%s\n' '{"id":"e0","state":"AWAITING_MERCHANT","opened_at":"2026-11-24T10:00:00Z","replies":[{"sender":"USER","at":"2026-11-24T10:00:00Z"}]}' \
+	    >>"$BATS_TEST_TMPDIR/in.jsonl"
+	NO_COLOR=1 COLUMNS=60 LC_ALL=C.UTF-8 run -0 bars "tkt-metrics --by day --now 2026-11-27T12:00:00Z '$BATS_TEST_TMPDIR/in.jsonl'"
+	[ "${lines[4]}" = "2026-11-24   0.5%  ▏                                normal" ]
+	[ "${lines[5]}" = "2026-11-26      -" ]
+	NO_COLOR=1 COLUMNS=60 LC_ALL=C run -0 bars "tkt-metrics --by day --now 2026-11-27T12:00:00Z '$BATS_TEST_TMPDIR/in.jsonl'"
+	[ "${lines[4]}" = "2026-11-24   0.5%  #                                normal" ]
+}
+
+@test "--by week draws bars too, labelled by week" {
+	NO_COLOR=1 COLUMNS=60 LC_ALL=C run -0 bars "tkt-metrics --by week '$M/three-days.jsonl' '$M/mixed.jsonl'"
+	[ "$output" = "WEEK      LATE%  0%                           100%
+2026-W46   0.0%                                     normal
+2026-W47  27.3%  #########                          warning" ]
+}
+
+@test "--table draws the bars in a pipe too, 80 columns wide without COLUMNS; JSON and other groupings have none" {
+	LC_ALL=C run -0 tkt-metrics --table --by day "$M/three-days.jsonl"
+	# 80 columns: a bar of 51; 25% is 12.75 columns (bats' lines skip the blank one).
+	[ "${lines[7]}" = "2026-11-19  25.0%  #############                                        warning" ]
+	[ "${#lines[7]}" -eq 79 ]
+	[ "${lines[8]}" = "2026-11-20  50.0%  ##########################                           critical" ]
+	[ "${#lines[8]}" -eq 80 ]
+	LC_ALL=C.UTF-8 run -0 tkt-metrics --by day "$M/three-days.jsonl"
+	[ "$(jq -c '[.group, .late_rate, .health.late_rate]' <<<"$output")" = '["2026-11-18",0,"normal"]
+["2026-11-19",0.25,"warning"]
+["2026-11-20",0.5,"critical"]' ]
+	[ "${#lines[@]}" -eq 3 ]
+	LC_ALL=C.UTF-8 COLUMNS=60 run -0 on_tty "tkt-metrics --json --by day '$M/three-days.jsonl'"
+	[[ "$output" != *"LATE%"* && "$output" != *"█"* ]]
+	LC_ALL=C.UTF-8 COLUMNS=60 run -0 on_tty "tkt-metrics --by type '$M/three-days.jsonl'"
+	[[ "$output" == "GROUP "* && "$output" != *"0%   "*"100%"* && "$output" != *"█"* ]]
 }
 
 @test "says what it expects when stdin is a terminal" {
@@ -586,7 +724,7 @@ t2  due 2026-11-24T11:30:00Z  Size?"
 		[ -n "$output" ]
 		n=$((n + 1))
 	done <"$TKT_ROOT/man/tkt-metrics.1"
-	[ "$n" -eq 4 ]
+	[ "$n" -eq 5 ]
 }
 
 teardown() {
