@@ -200,6 +200,10 @@ install: all
 	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	cp -R share/tkt/. $(DESTDIR)$(DATADIR)
+# The cron job must find the tools under cron's PATH: BINDIR goes in it.
+	sed 's|@BINDIR@|$(BINDIR)|' share/tkt/examples/tkt-overdue-alert \
+	    >$(DESTDIR)$(DATADIR)/examples/tkt-overdue-alert
+	chmod 755 $(DESTDIR)$(DATADIR)/examples/tkt-overdue-alert
 	for m in $(MANS); do \
 	    s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 	install -m 644 completions/tkt.bash $(DESTDIR)$(BASHCOMPDIR)/tkt

@@ -1,8 +1,9 @@
 /*
  * oauth.c: renews a store's access token with its refresh token (the
  * marketplace's refresh request, tkt.h), keeps the new one in the store's
- * token file (0600, written beside it, renamed over it), and warns of a token that expires within 7 days.  The drivers
- * call it where an answer refuses the token: a refused request was not
+ * token file (0600, written beside it, renamed over it), and, for a store
+ * that cannot refresh, warns of a token that expires within 7 days, once
+ * a day (below).  The drivers call it where an answer refuses the token: a refused request was not
  * applied, so it is sent again with the new token.  Runs that share a
  * token file (overlapping cron jobs) must not refresh in turn, since a
  * refresh revokes the token the other run holds: a run first takes a
@@ -500,23 +501,213 @@ again:
 	return 1;
 }
 
+/*
+ * The expiry warning is for a person, who must renew the token by hand,
+ * so it is given only when the store cannot refresh, and at most once a
+ * day a store even from a cron job that runs every few minutes: the time
+ * of the last one is kept in $XDG_STATE_HOME/tkt/token-warnings (default
+ * ~/.local/state/tkt/token-warnings, beside the journal), one line a
+ * store: its name, the token's expiry and the warning's time, separated
+ * by tabs.  A store whose token changed expiry is warned of again.  The
+ * file is replaced whole (a temporary file renamed over it); when it
+ * cannot be read or written the warning is given anyway: a lost note
+ * costs a warning too many, never one too few.
+ */
+#define WARN_EVERY	86400	/* seconds */
+
+static char *
+warnings_path(void)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (x != NULL && *x == '/')
+		return xasprintf("%s/tkt/token-warnings", x);
+	return xasprintf("%s/.local/state/tkt/token-warnings",
+	    home ? home : ".");
+}
+
+/* The file's bytes (new, NUL-terminated), or NULL with errno (ENOENT). */
+static char *
+read_small(const char *path)
+{
+	struct tkt_buf b;
+	char chunk[4096];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return NULL;
+	tkt_buf_init(&b);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || b.len > (1 << 20)) {
+			int saved = n == -1 ? errno : EFBIG;
+
+			close(fd);
+			tkt_buf_free(&b);
+			errno = saved;
+			return NULL;
+		}
+		tkt_buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (b.s == NULL)
+		tkt_buf_adds(&b, "");
+	return tkt_buf_take(&b);
+}
+
+/* Is LINE (LEN bytes, no newline) the line of store NAME? */
+static int
+line_of(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	return len > n && memcmp(line, name, n) == 0 && line[n] == '\t';
+}
+
+/*
+ * 1 when the file says store s was warned of this same expiry less than a
+ * day before now; 0 otherwise, a file that is missing or unreadable too.
+ */
+static int
+warned_lately(const char *text, const struct tkt_store *s, time_t now)
+{
+	const char *p = text, *nl;
+
+	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		const char *f2, *f3;
+		time_t expiry, at;
+
+		nl = p + strcspn(p, "\n");
+		if (!line_of(p, (size_t)(nl - p), s->name))
+			continue;
+		f2 = p + strlen(s->name) + 1;
+		if ((f3 = memchr(f2, '\t', (size_t)(nl - f2))) == NULL ||
+		    tkt_time_parsen(f2, (size_t)(f3 - f2), &expiry) == -1 ||
+		    tkt_time_parsen(f3 + 1, (size_t)(nl - f3 - 1), &at) == -1)
+			return 0;
+		return expiry == s->expiry && now >= at &&
+		    now - at < WARN_EVERY;
+	}
+	return 0;
+}
+
+/*
+ * Writes the file again with store s's line saying it was warned of now,
+ * the other stores' lines kept: 0, or -1 with errno.
+ */
+static int
+note_warning(const char *path, const char *old, const struct tkt_store *s,
+    time_t now)
+{
+	struct tkt_buf b;
+	char t1[21], t2[21], *tmp, *dir, *slash;
+	const char *p, *nl;
+	size_t off;
+	int fd, saved;
+
+	if (strpbrk(s->name, "\t\n") != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	tkt_buf_init(&b);
+	for (p = old ? old : ""; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		if (nl > p && !line_of(p, (size_t)(nl - p), s->name)) {
+			tkt_buf_add(&b, p, (size_t)(nl - p));
+			tkt_buf_addc(&b, '\n');
+		}
+	}
+	tkt_buf_printf(&b, "%s\t%s\t%s\n", s->name,
+	    tkt_time_format(s->expiry, t1), tkt_time_format(now, t2));
+	/* The directories, 0700, as the journal makes them. */
+	dir = xstrdup(path);
+	for (slash = dir + 1; *slash != '\0'; slash++) {
+		if (*slash != '/')
+			continue;
+		*slash = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			saved = errno;
+			free(dir);
+			tkt_buf_free(&b);
+			errno = saved;
+			return -1;
+		}
+		*slash = '/';
+	}
+	free(dir);
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		goto fail;
+	for (off = 0; off < b.len; ) {
+		ssize_t n = write(fd, b.s + off, b.len - off);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			unlink(tmp);
+			errno = saved;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		goto fail;
+	}
+	free(tmp);
+	tkt_buf_free(&b);
+	return 0;
+fail:
+	saved = errno;
+	free(tmp);
+	tkt_buf_free(&b);
+	errno = saved;
+	return -1;
+}
+
 void
 tkt_oauth_warn(struct tkt_store *s)
 {
-	char t[21], d[64];
+	char t[21], d[64], *path, *old;
 	time_t now = tkt_now();
+	int rerr;
 
-	if (s->warned || s->expiry <= 0 || s->expiry - now > SOON)
+	/* A store that refreshes its token needs no one: nothing to say. */
+	if (s->warned || s->refresh_token_file != NULL || s->expiry <= 0 ||
+	    s->expiry - now > SOON)
 		return;
 	s->warned = 1;
+	path = warnings_path();
+	old = read_small(path);
+	rerr = old == NULL ? errno : 0;
+	if (old != NULL && warned_lately(old, s, now)) {
+		free(old);
+		free(path);
+		return;
+	}
 	if (s->expiry <= now)
-		tkt_warnx("store '%s': the access token expired at %s%s", s->name,
-		    tkt_time_format(s->expiry, t), s->refresh_token_file ?
-		    "; it is refreshed when refused" : "; renew it");
+		tkt_warnx("store '%s': the access token expired at %s; renew it",
+		    s->name, tkt_time_format(s->expiry, t));
 	else
-		tkt_warnx("store '%s': the access token expires at %s (in %s)%s",
-		    s->name, tkt_time_format(s->expiry, t),
-		    tkt_duration_human(s->expiry - now, d, sizeof(d)),
-		    s->refresh_token_file ? "; it is refreshed when refused" :
-		    "; renew it before then");
+		tkt_warnx("store '%s': the access token expires at %s (in %s); "
+		    "renew it before then", s->name,
+		    tkt_time_format(s->expiry, t),
+		    tkt_duration_human(s->expiry - now, d, sizeof(d)));
+	/* Unreadable, it is left as it is: it may hold other stores' lines. */
+	if (old == NULL && rerr != ENOENT)
+		tkt_warnx("store '%s': cannot read %s (%s): this warning is "
+		    "given again on the next run", s->name, path,
+		    strerror(rerr));
+	else if (note_warning(path, old, s, now) == -1)
+		tkt_warnx("store '%s': cannot keep the time of this warning in "
+		    "%s (%s): it is given again on the next run", s->name,
+		    path, strerror(errno));
+	free(old);
+	free(path);
 }

@@ -131,5 +131,9 @@ void		 tkt_http_stats(const struct tkt_http *, struct tkt_http_stats *);
 struct tkt_store;
 int	tkt_oauth_resend(struct tkt_http *, struct tkt_store *,
 	    struct tkt_http_req *, struct tkt_error *e);
-/* Warns on stderr, once a store, when its token expires within 7 days. */
+/*
+ * Warns on stderr, once a store and at most once a day (a state file
+ * remembers), when a store that cannot refresh has a token that expires
+ * within 7 days.
+ */
 void	tkt_oauth_warn(struct tkt_store *);

@@ -2,7 +2,8 @@
 # api: v2 v3 (make check runs this suite under each API version)
 # OAuth refresh (tkt-config(5)): an expired token is refreshed once a run
 # and kept in the token file; the refused requests go again; exit 4 only
-# when a person must act; a warning when a token expires within 7 days.
+# when a person must act; a warning when a token expires within 7 days and
+# no refresh can renew it, at most once a day.
 
 load test_helper
 
@@ -142,11 +143,96 @@ token_now() {
 	[ -z "$stderr" ]
 }
 
-@test "a refresh that gives a token expiring within 7 days is warned about" {
+@test "a store that refreshes its token is not warned of its expiry: no one need act" {
 	config
+	# Expiring within 7 days, then expired, then a refresh that gives a
+	# token of 2 seconds.
+	printf '%s\nexpiry_time: 2026-11-26T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	run -0 --separate-stderr tkt-list --limit 1
+	[ -z "$stderr" ]
+	printf '%s\nexpiry_time: 2026-11-20T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	run -0 --separate-stderr tkt-list --limit 1
+	[ -z "$stderr" ]
+	printf '%s\n' "$TEST_TOKEN" >"$D/token"
 	sleep 2.2
 	run -0 --separate-stderr tkt-list --limit 1
-	[[ "$stderr" == "tkt-list: store 'main': the access token expires at 2026-11-23T12:00:"*"; it is refreshed when refused" ]]
+	[ "$(token_now)" != "$TEST_TOKEN" ]
+	[ -z "$stderr" ]
+	[ ! -e "$XDG_STATE_HOME/tkt/token-warnings" ]
+}
+
+@test "a store that cannot refresh is warned of its token's expiry at most once a day, from cron too" {
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW"
+	unset TKT_TOKEN TKT_API_URL
+	config norefresh
+	local warn="tkt-list: store 'main': the access token expires at 2026-11-26T12:00:00Z"
+	printf '%s\nexpiry_time: 2026-11-26T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	run -0 --separate-stderr tkt-list --limit 1
+	[ "$stderr" = "$warn (in 3d); renew it before then" ]
+	[ "$(cat "$XDG_STATE_HOME/tkt/token-warnings")" = "$(printf 'main\t2026-11-26T12:00:00Z\t2026-11-23T12:00:00Z')" ]
+	[ "$(stat -c %a "$XDG_STATE_HOME/tkt")" = 700 ]
+	# The same day, every 15 minutes: silent.
+	for now in 2026-11-23T12:15:00Z 2026-11-23T18:00:00Z 2026-11-24T11:59:59Z; do
+		TKT_NOW=$now run -0 --separate-stderr tkt-list --limit 1
+		[ -z "$stderr" ]
+	done
+	# A day later: warned again, and that day silent again.
+	TKT_NOW=2026-11-24T12:00:00Z run -0 --separate-stderr tkt-list --limit 1
+	[ "$stderr" = "$warn (in 2d); renew it before then" ]
+	TKT_NOW=2026-11-24T12:15:00Z run -0 --separate-stderr tkt-list --limit 1
+	[ -z "$stderr" ]
+	# A clock set back before the last warning: warned (never one too few).
+	TKT_NOW=2026-11-24T11:00:00Z run -0 --separate-stderr tkt-list --limit 1
+	[[ "$stderr" == "$warn (in "*"); renew it before then" ]]
+	# A new token that expires soon too is a new matter: warned at once.
+	printf '%s\nexpiry_time: 2026-11-28T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	TKT_NOW=2026-11-24T11:05:00Z run -0 --separate-stderr tkt-list --limit 1
+	[[ "$stderr" == "tkt-list: store 'main': the access token expires at 2026-11-28T12:00:00Z (in "*"); renew it before then" ]]
+	# Another store's line is kept beside this one's.
+	printf 'other\t2026-11-30T00:00:00Z\t2026-11-24T00:00:00Z\n' >>"$XDG_STATE_HOME/tkt/token-warnings"
+	TKT_NOW=2026-11-25T12:00:00Z run -0 --separate-stderr tkt-list --limit 1
+	[[ "$stderr" == *"expires at 2026-11-28T12:00:00Z (in 3d); renew it before then" ]]
+	[ "$(sort "$XDG_STATE_HOME/tkt/token-warnings")" = "$(printf 'main\t2026-11-28T12:00:00Z\t2026-11-25T12:00:00Z\nother\t2026-11-30T00:00:00Z\t2026-11-24T00:00:00Z')" ]
+	[ -z "$(find "$XDG_STATE_HOME/tkt" -name 'token-warnings.*')" ]
+	# An expired token, the same.
+	printf '%s\nexpiry_time: 2026-11-22T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	run -0 --separate-stderr tkt-list --limit 1
+	[ "$stderr" = "tkt-list: store 'main': the access token expired at 2026-11-22T12:00:00Z; renew it" ]
+	TKT_NOW=2026-11-23T12:15:00Z run -0 --separate-stderr tkt-list --limit 1
+	[ -z "$stderr" ]
+}
+
+@test "when the warning's time cannot be kept or read, the warning is given on every run" {
+	stop_sandbox
+	start_sandbox --seed 11 --tickets 80 --now "$TEST_NOW"
+	unset TKT_TOKEN TKT_API_URL
+	config norefresh
+	printf '%s\nexpiry_time: 2026-11-26T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	local warn="tkt-list: store 'main': the access token expires at 2026-11-26T12:00:00Z (in 3d); renew it before then"
+	# The state directory is a file: nothing can be read or written.
+	mkdir -p "$XDG_STATE_HOME"
+	: >"$XDG_STATE_HOME/tkt"
+	for _ in 1 2; do
+		run -0 --separate-stderr tkt-list --limit 1
+		[ "$stderr" = "$warn
+tkt-list: store 'main': cannot read $XDG_STATE_HOME/tkt/token-warnings (Not a directory): this warning is given again on the next run" ]
+	done
+	# A directory that cannot be written (not for root, who writes anyway).
+	rm "$XDG_STATE_HOME/tkt"
+	mkdir -m 500 "$XDG_STATE_HOME/tkt"
+	if [ "$(id -u)" != 0 ]; then
+		for _ in 1 2; do
+			run -0 --separate-stderr tkt-list --limit 1
+			[ "$stderr" = "$warn
+tkt-list: store 'main': cannot keep the time of this warning in $XDG_STATE_HOME/tkt/token-warnings (Permission denied): it is given again on the next run" ]
+		done
+	fi
+	chmod 700 "$XDG_STATE_HOME/tkt"
+	run -0 --separate-stderr tkt-list --limit 1
+	[ "$stderr" = "$warn" ]
+	run -0 --separate-stderr tkt-list --limit 1
+	[ -z "$stderr" ]
 }
 
 @test "refresh settings must be complete and keep no secret in the config" {
@@ -466,8 +552,7 @@ refresh_elsewhere() {
 
 # paused_reply: on a sandbox of long-lived tokens, starts tkt-reply -v on
 # one ticket fed through a fifo, and returns once the run has read its
-# token file ($TEST_TOKEN, with an expiry within 7 days that it warns
-# of).  resume_reply then feeds the ticket and waits for the run: its
+# token file ($TEST_TOKEN): it opens the journal just after.  resume_reply then feeds the ticket and waits for the run: its
 # exit status in $status, its output in $D/out and $D/err.
 paused_reply() {
 	local i
@@ -477,13 +562,14 @@ paused_reply() {
 	unset TKT_TOKEN TKT_API_URL
 	config
 	tkt-list --limit 1 >"$D/in"
-	printf '%s\nexpiry_time: 2026-11-25T12:00:00Z\n' "$TEST_TOKEN" >"$D/token"
+	printf '%s\n' "$TEST_TOKEN" >"$D/token"
 	mkfifo "$D/fifo"
 	tkt-reply -v -m "$TEXT" <"$D/fifo" >"$D/out" 2>"$D/err" &
 	REPLY_PID=$!
 	exec {FEED}>"$D/fifo"
 	for i in $(seq 1 200); do
-		grep -q 'expires at' "$D/err" && return 0
+		readlink /proc/"$REPLY_PID"/fd/* 2>/dev/null |
+		    grep -q '/tkt/journal$' && return 0
 		sleep 0.025
 	done
 	return 1

@@ -716,15 +716,16 @@ t2  due 2026-11-24T11:30:00Z  Size?"
 @test "the man page's pipelines run, with records in place of tkt-list" {
 	local n=0 line
 	while IFS= read -r line; do
+		# The one-line examples (the CI script is run by cron.bats).
+		[[ "$line" == ".Dl tkt-list "* ]] || continue
 		line=${line#.Dl }
-		[[ "$line" == "tkt-list "* ]] || continue
 		line="cat '$M/mixed.jsonl' |${line#*|}"
 		run bash -c "$line"
 		[ "$status" -le 1 ] || { echo "$line: $status $output"; return 1; }
 		[ -n "$output" ]
 		n=$((n + 1))
 	done <"$TKT_ROOT/man/tkt-metrics.1"
-	[ "$n" -eq 5 ]
+	[ "$n" -eq 4 ]
 }
 
 teardown() {
