@@ -31,8 +31,8 @@ static const struct tkt_opt opts[] = {
 static const struct tkt_example examples[] = {
 	{ "the store's numbers over the last 30 days",
 	    "tkt-list -A --since 30d | tkt-metrics" },
-	{ "in CI or cron: fail when the late rate passes 5% or anything is overdue",
-	    "tkt-list -A --since 30d | tkt-metrics --fail-if 'late_rate>5%,overdue>0'" },
+	{ "the late rate per day of the last two weeks, as bars on a terminal",
+	    "tkt-list -A --since 2w | tkt-metrics --by day" },
 	{ "the late rate by language, as a table",
 	    "tkt-list -A --since 30d | tkt-metrics --by locale --table" },
 	{ NULL, NULL }
