@@ -3,16 +3,17 @@
  * table on a terminal).  With no operand: the tickets awaiting an answer;
  * with ids, or "-" for ids or records on stdin: those tickets.  Filters
  * --state, --type, --locale, --since, --overdue, --due-within; --limit,
- * -e, --thread, --raw, --with-orders, --lang, --json/--table, -s STORE,
+ * --sort, -e, --thread, --raw, --with-orders, --lang, --json/--table, -s STORE,
  * -v, --now.
  */
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tkt.h"
 
 enum { O_STATE = 256, O_TYPE, O_LOCALE, O_SINCE, O_OVERDUE, O_DUE, O_LIMIT,
-    O_THREAD, O_RAW, O_ORDERS, O_LANG, O_JSON, O_TABLE, O_NOW };
+    O_THREAD, O_RAW, O_ORDERS, O_LANG, O_JSON, O_TABLE, O_NOW, O_SORT };
 
 static const struct tkt_opt opts[] = {
 	{ 'A', "all", NULL, "every ticket, not only those awaiting an answer" },
@@ -24,7 +25,8 @@ static const struct tkt_opt opts[] = {
 	{ O_SINCE, "since", "when", "only tickets updated since (30d, or a time)" },
 	{ O_OVERDUE, "overdue", NULL, "only tickets past their due time" },
 	{ O_DUE, "due-within", "dur", "only tickets due within dur" },
-	{ O_LIMIT, "limit", "n", "at most n tickets" },
+	{ O_LIMIT, "limit", "n", "at most n tickets (with --sort: the first n)" },
+	{ O_SORT, "sort", "key", "due, opened, updated or none (due on a terminal)" },
 	{ 'P', "parallel", "n", "up to n reads at once (1 to 64; 4)" },
 	{ O_THREAD, "thread", NULL, "print each ticket's messages for a person" },
 	{ O_RAW, "raw", NULL, "add the marketplace's own object as \"raw\"" },
@@ -42,6 +44,8 @@ static const struct tkt_example examples[] = {
 	    "tkt-list --overdue --thread" },
 	{ "French-speaking buyers' tickets about orders, ids only",
 	    "tkt-list --type ORDER --locale fr | jq -r .id" },
+	{ "the five tickets due soonest, in a pipe too",
+	    "tkt-list --sort due --limit 5 | jq -r '[.id, .due_at] | @tsv'" },
 	{ "fetch again, four at a time, the tickets of a saved listing",
 	    "tkt-list --overdue | jq -r .id | tkt-list -P 4 - --table" },
 	{ NULL, NULL }
@@ -50,7 +54,7 @@ static const struct tkt_example examples[] = {
 static const struct tkt_tool tool = {
 	"tkt-list [-Aehv] [-s store] [--state list] [--type list] [--locale list]\n"
 	"                [--since when] [--overdue] [--due-within dur] [--limit n]\n"
-	"                [-P n] [--thread] [--raw] [--with-orders] [--lang locale]\n"
+	"                [--sort key] [-P n] [--thread] [--raw] [--with-orders] [--lang locale]\n"
 	"                [--json | --table] [--now time] [id ... | -]",
 	"Prints tickets as tkt records: those awaiting an answer, or those named.",
 	opts, NULL, NULL, NULL, examples
@@ -60,6 +64,19 @@ static const struct tkt_tool tool = {
  * --locale: language tags, pt_BR as pt-BR, the form of a record's locale
  * (tkt-record(5)), so that it finds what it names.
  */
+/* --sort KEY */
+static int
+sort_key(const char *arg)
+{
+	static const char *const keys[] = { "none", "due", "opened", "updated" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(arg, keys[i]) == 0)
+			return (int)i;
+	tkt_errx(TKT_EXIT_USAGE, "--sort: '%s' is not one of due, opened, "
+	    "updated, none", arg);
+}
+
 static void
 locales(struct tkt_strs *l, const char *arg)
 {
@@ -75,7 +92,8 @@ locales(struct tkt_strs *l, const char *arg)
 int
 main(int argc, char *argv[])
 {
-	struct tkt_list_opts o = { .table = -1, .due_within = -1 };
+	struct tkt_list_opts o = { .table = -1, .due_within = -1,
+	    .sort = TKT_SORT_AUTO };
 	const char *arg, *now = NULL, *since = NULL;
 	int c, status;
 
@@ -100,6 +118,7 @@ main(int argc, char *argv[])
 		case O_LANG: o.lang = tkt_opt_lang("--lang", arg, 0); break;
 		case O_JSON: case O_TABLE: o.table = c == O_TABLE; break;
 		case O_NOW: now = arg; break;
+		case O_SORT: o.sort = sort_key(arg); break;
 		}
 	}
 	o.operands = argv + optind;

@@ -46,12 +46,13 @@ _tkt_list()
 	--since) COMPREPLY=($(compgen -W "1d 7d 30d" -- "$cur")); return ;;
 	--due-within) COMPREPLY=($(compgen -W "$_tkt_durations" -- "$cur")); return ;;
 	-P|--parallel) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
+	--sort) COMPREPLY=($(compgen -W "due opened updated none" -- "$cur")); return ;;
 	--limit|--now) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-A --all -e --exists -s --store -v --verbose
 		    -P --parallel --state --type --locale --since --overdue
-		    --due-within --limit --thread --raw --with-orders --lang --json
+		    --due-within --limit --sort --thread --raw --with-orders --lang --json
 		    --table --now -h --help --version" -- "$cur"))
 	fi
 }

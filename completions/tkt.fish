@@ -34,6 +34,7 @@ complete -c tkt-list -l since -x -a '1d 7d 30d' -d 'Updated since (duration or t
 complete -c tkt-list -l overdue -d 'Overdue tickets only'
 complete -c tkt-list -l due-within -x -a '90m 6h 24h 48h 2d' -d 'Due within'
 complete -c tkt-list -l limit -x -d 'Stop after n records'
+complete -c tkt-list -l sort -x -a 'due opened updated none' -d 'Print sorted (due_at, opened_at, updated_at, none)'
 complete -c tkt-list -l thread -d 'Print the conversations'
 complete -c tkt-list -l raw -d 'Add the API object as raw'
 complete -c tkt-list -l with-orders -d 'Fetch the details of each order (v3)'

@@ -7,13 +7,17 @@
  * --with-orders, on a marketplace whose tickets only name their orders, a
  * record waits in a queue, in output order, while its orders are fetched
  * alongside the other requests; with --lang, while its ticket is read
- * again in that language.
+ * again in that language.  With --sort (by default on a terminal) the
+ * records are kept, as their bytes, until everything is read, then sorted
+ * and printed, the first --limit of them, their orders and second reads
+ * asked for only then.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tkt.h"
 
@@ -53,6 +57,17 @@ struct pend {
 	char			 clang[36];	/* its content_locale, or "" */
 };
 
+/* A record kept for --sort until the whole listing is read. */
+struct kept {
+	char			*line;		/* the record, "\n" included */
+	size_t			 len;
+	int64_t			 key;		/* ascending; INT64_MAX: no time, last */
+	char			*id;
+	char			*where;
+	struct src		*src;
+	size_t			 seq;		/* arrival: the last tie-break */
+};
+
 struct slot {
 	struct tkt_http_req	 req;
 	int			 used, done;
@@ -72,6 +87,10 @@ struct lister {
 	time_t			 since, now;
 	int64_t			 due_within;
 	int			 table, color;
+	int			 sort;		/* TKT_SORT_*, never AUTO */
+	struct kept		*kept;		/* --sort: the records read */
+	size_t			 nkept, keptcap, seq;
+	struct tkt_rec		 krec;		/* a record read for its sort key */
 	long long		 taken, printed, succeeded, failed;
 	int			 status;
 	int			 full;		/* --limit reached: ask for nothing more */
@@ -216,15 +235,84 @@ take(struct lister *L, const struct tkt_norm *nm)
 		tkt_warnx("unknown ticket state '%s' (given as UNKNOWN, with "
 		    "state_raw)", nm->state_raw);
 	}
-	if (L->o->limit > 0 && L->taken >= L->o->limit)
+	/* Sorted, --limit keeps the first records once all are read. */
+	if (!L->sort && L->o->limit > 0 && L->taken >= L->o->limit)
 		return 0;
 	if (!wanted(L, nm))
 		return 0;
 	L->taken++;
 	L->sprinted++;
-	if (L->o->limit > 0 && L->taken >= L->o->limit)
+	if (!L->sort && L->o->limit > 0 && L->taken >= L->o->limit)
 		L->full = 1;
 	return 1;
+}
+
+/* --sort: records kept until everything is read, then sorted. */
+
+static int
+kept_cmp(const void *a, const void *b)
+{
+	const struct kept *x = a, *y = b;
+	int c;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if ((c = strcmp(x->id, y->id)) != 0)
+		return c;
+	/* The same id from two stores: in the order of the stores. */
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+kept_free(struct kept *k)
+{
+	free(k->line);
+	free(k->id);
+	free(k->where);
+}
+
+/*
+ * Keeps the record in L->line, of ticket id read from S, with its sort
+ * key: due_at or opened_at ascending, updated_at descending, a record
+ * without the time last.  With --limit n, only the n first are kept (the
+ * records are sorted each time 2n are kept), so memory stays bounded.
+ */
+static void
+keep(struct lister *L, struct src *S, const char *id, const char *where)
+{
+	static const char *const field[] = { NULL, "due_at", "opened_at",
+	    "updated_at" };
+	unsigned long long limit = (unsigned long long)L->o->limit;
+	struct tkt_error e;
+	struct kept *k;
+	time_t t = (time_t)-1;
+
+	if (tkt_rec_parse(&L->krec, L->line.s, L->line.len - 1, TKT_RD_TOP,
+	    &e) == 0)
+		t = tkt_rec_time(&L->krec, tkt_rec_get(&L->krec,
+		    &L->krec.nodes[0], field[L->sort]));
+	if (L->nkept == L->keptcap) {
+		L->keptcap = L->keptcap ? L->keptcap * 2 : 256;
+		L->kept = xreallocarray(L->kept, L->keptcap, sizeof(*L->kept));
+	}
+	k = &L->kept[L->nkept++];
+	k->line = xstrndup(L->line.s, L->line.len);
+	k->len = L->line.len;
+	if (t == (time_t)-1)
+		k->key = INT64_MAX;
+	else
+		k->key = L->sort == TKT_SORT_UPDATED ? -(int64_t)t : (int64_t)t;
+	k->id = xstrdup(id);
+	k->where = xstrdup(where);
+	k->src = S;
+	k->seq = L->seq++;
+	if (limit > 0 && L->nkept >= 2 * limit) {
+		qsort(L->kept, L->nkept, sizeof(*L->kept), kept_cmp);
+		while (L->nkept > limit)
+			kept_free(&L->kept[--L->nkept]);
+	}
 }
 
 /* The queue: records in output order, some waiting for their orders. */
@@ -583,21 +671,19 @@ ask_lang(struct lister *L, struct pend *p)
 }
 
 /*
- * The record in L->line, normalized into nm, read from S: printed now if
- * it passes and nothing is queued before it, else queued, with its
- * orders asked for with --with-orders, and its ticket read again with
- * --lang, where the store's marketplace can.
+ * The record in L->line, of ticket id, read from S: printed now if
+ * nothing is queued before it, else queued, with its orders asked for
+ * with --with-orders, and its ticket read again with --lang, where the
+ * store's marketplace can.  Once the run is stopped, a record that needs
+ * such a read is not printed: it would come out without it.
  */
 static void
-emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
-    const char *where)
+put(struct lister *L, struct src *S, const char *id, const char *where)
 {
 	struct tkt_error e;
 	int orders = 0, lang = L->o->lang != NULL &&
 	    (S->mk->caps & TKT_MC_TRANSLATE);
 
-	if (!take(L, nm))
-		return;
 	if (L->o->with_orders && (S->mk->caps & TKT_MC_ORDERS_APART) &&
 	    tkt_rec_parse(&L->view, L->line.s,
 	    L->line.len - 1, TKT_RD_TREE, &e) == 0) {
@@ -606,10 +692,12 @@ emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
 
 		orders = os != NULL && os->type == TKT_J_ARRAY && os->nchild > 0;
 	}
+	if ((orders || lang) && tkt_http_stopped(L->http))
+		return;
 	if (L->qhead == NULL && !orders && !lang)
 		print_line(L, L->line.s, L->line.len);
 	else {
-		struct pend *p = push(L, S, nm->id, where);
+		struct pend *p = push(L, S, id, where);
 
 		if (orders)
 			ask_orders(L, p);
@@ -619,6 +707,54 @@ emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
 	}
 	if (L->full && L->qhead == NULL)
 		tkt_http_stop(L->http);
+}
+
+/*
+ * The record in L->line, normalized into nm, read from S: when it passes
+ * the filters (and --limit), printed (put), or kept to be sorted.
+ */
+static void
+emit(struct lister *L, struct src *S, const struct tkt_norm *nm,
+    const char *where)
+{
+	if (!take(L, nm))
+		return;
+	if (L->sort)
+		keep(L, S, nm->id, where);
+	else
+		put(L, S, nm->id, where);
+}
+
+/*
+ * --sort, everything read (or the run stopped: what was read): the
+ * records sorted, the first --limit of them printed, with their second
+ * reads.  Nothing when the output's reader is gone.
+ */
+static void
+print_sorted(struct lister *L)
+{
+	size_t n = L->nkept;
+
+	if (n == 0)
+		return;
+	qsort(L->kept, L->nkept, sizeof(*L->kept), kept_cmp);
+	if (L->o->limit > 0 && n > (unsigned long long)L->o->limit)
+		n = (size_t)L->o->limit;
+	for (size_t i = 0; i < n && tkt_sig_caught() != SIGPIPE; i++) {
+		struct kept *k = &L->kept[i];
+
+		tkt_buf_reset(&L->line);
+		tkt_buf_add(&L->line, k->line, k->len);
+		put(L, k->src, k->id, k->where);
+	}
+	for (size_t i = 0; i < L->nkept; i++)
+		kept_free(&L->kept[i]);
+	free(L->kept);
+	L->kept = NULL;
+	L->nkept = L->keptcap = 0;
+	/* The orders and second reads of the records put. */
+	while (L->qhead != NULL && tkt_http_run(L->http) == 1)
+		;
 }
 
 /* Once a turn of the engine: what the answers printed goes down the pipe. */
@@ -1187,6 +1323,9 @@ setup(struct lister *L)
 		tkt_error_print(&e);
 		return TKT_EXIT_USAGE;
 	}
+	/* A person on a terminal reads the whole table: most urgent first. */
+	L->sort = o->sort != TKT_SORT_AUTO ? o->sort : listing &&
+	    isatty(STDOUT_FILENO) ? TKT_SORT_DUE : TKT_SORT_NONE;
 	L->table = !o->thread && tkt_want_table(o->table);
 	L->color = (L->table || o->thread) && tkt_want_color();
 	return TKT_EXIT_OK;
@@ -1208,6 +1347,7 @@ tkt_list_main(struct tkt_list_opts *o)
 	tkt_rec_init(&L.oenv);
 	tkt_rec_init(&L.orec);
 	tkt_rec_init(&L.tview);
+	tkt_rec_init(&L.krec);
 	tkt_buf_init(&L.line);
 	tkt_buf_init(&L.arr);
 	tkt_buf_init(&L.out);
@@ -1246,6 +1386,8 @@ tkt_list_main(struct tkt_list_opts *o)
 		if (L.status == TKT_EXIT_REMOTE && L.succeeded > 0)
 			L.status = TKT_EXIT_NO;
 	}
+	if (L.sort)
+		print_sorted(&L);
 	/* What a stopped run left waiting for its orders. */
 	while (L.qhead != NULL) {
 		struct pend *p = L.qhead;
@@ -1265,6 +1407,7 @@ tkt_list_main(struct tkt_list_opts *o)
 	tkt_rec_free(&L.oenv);
 	tkt_rec_free(&L.orec);
 	tkt_rec_free(&L.tview);
+	tkt_rec_free(&L.krec);
 	tkt_buf_free(&L.line);
 	tkt_buf_free(&L.arr);
 	tkt_buf_free(&L.out);

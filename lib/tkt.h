@@ -595,7 +595,12 @@ struct tkt_list_opts {
 	int64_t		 due_within;	/* seconds, -1: none */
 	long long	 limit;		/* 0: no limit */
 	int		 parallel;
+	int		 sort;		/* TKT_SORT_*; TKT_SORT_AUTO: due on a tty */
 };
+
+/* --sort: the order records are printed in (tkt-list(1)). */
+enum { TKT_SORT_AUTO = -1, TKT_SORT_NONE, TKT_SORT_DUE, TKT_SORT_OPENED,
+    TKT_SORT_UPDATED };
 
 /* Runs tkt-list; prints its own messages; returns the exit status. */
 int	tkt_list_main(struct tkt_list_opts *);

@@ -50,3 +50,13 @@ getopt_options() {
 	command -v zsh >/dev/null || skip "zsh is not installed"
 	zsh -n "$TKT_ROOT/completions/_tkt"
 }
+
+@test "tkt-list --sort completes its keys, in bash and fish" {
+	run -0 bash -c 'source "$1"; COMP_WORDS=(tkt-list --sort ""); COMP_CWORD=2
+	    _tkt_list; printf "%s\n" "${COMPREPLY[@]}"' _ "$TKT_ROOT/completions/tkt.bash"
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "due none opened updated " ]
+	grep -q "'--sort=\[.*\]:key:(due opened updated none)'" "$TKT_ROOT/completions/_tkt"
+	command -v fish >/dev/null || skip "fish is not installed"
+	run -0 fish -c "source '$TKT_ROOT/completions/tkt.fish'; complete -C'tkt-list --sort '"
+	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "due none opened updated " ]
+}

@@ -1115,3 +1115,150 @@ tkt-list: store eu: the listing stopped at page 1 after 0 records: it is incompl
 	curl -s -H "Authorization: Bearer $TEST_TOKEN" "$SANDBOX_URL/api/v3/tickets?limit=500" |
 	    jq -e '[.data[] | .opened_at] | any(test("[+-][0-9]{2}:[0-9]{2}$")) and all(test("\\.[0-9]{3}"))'
 }
+
+# --sort (tkt-list(1), Sorting).  sorted_by KEY: true when the records on
+# stdin are in KEY's order: due_at or opened_at ascending, updated_at
+# descending, a record without the time last, ties by id.
+sorted_by() {
+	jq -s --arg k "$1" '
+	    def t: .[$k] | if . == null then null else fromdate end;
+	    (map([(t == null), (if $k == "updated_at" then -(t // 0) else (t // 0) end), .id])) as $keys
+	    | length > 0 and $keys == ($keys | sort)'
+}
+
+@test "--sort due, opened and updated print every record by due_at, opened_at and updated_at, ties by id" {
+	local all key
+	all=$(tkt-list --sort none | jq -r .id | sort)
+	[ "$(wc -l <<<"$all")" -gt 100 ]
+	for key in due opened updated; do
+		[ "$(tkt-list --sort "$key" | sorted_by "${key}_at")" = true ] ||
+		    { echo "--sort $key"; return 1; }
+		[ "$(tkt-list --sort "$key" | jq -r .id | sort)" = "$all" ]
+	done
+	# Not what the API gives: the sort did something.
+	[ "$(tkt-list --sort none | jq -r .id)" != "$(tkt-list --sort due | jq -r .id)" ]
+}
+
+@test "--sort: tickets without a due_at come last, equal times go by id, operands are sorted too" {
+	local store="$BATS_TEST_TMPDIR/store.jsonl" ids want
+	start_sandbox -d "$store" --seed 11 --tickets 80 --now "$TEST_NOW"
+	# Three tickets without a due_at (not awaiting the merchant) and three
+	# with one, interleaved, the ones without first.
+	ids=$(paste -d '\n' \
+	    <(jq -r 'select(.state != "AWAITING_MERCHANT") | .id' "$store" | head -n 3) \
+	    <(jq -r 'select(.state == "AWAITING_MERCHANT") | .id' "$store" | head -n 3) |
+	    tr '\n' ' ')
+	[ "$(wc -w <<<"$ids")" -eq 6 ]
+	run -0 bash -c "tkt-list --sort due $ids | jq -c '[.due_at, .id]'"
+	[ "${#lines[@]}" -eq 6 ]
+	[ "$(printf '%s\n' "${lines[@]:0:3}" | jq -r '.[0] | type' | sort -u)" = string ]
+	[ "$(printf '%s\n' "${lines[@]:3:3}" | jq -r '.[0] | type' | sort -u)" = null ]
+	[ "$(printf '%s\n' "${lines[@]:0:3}" | jq -s '. == sort')" = true ]
+	# Among the three without, the id decides.
+	[ "$(printf '%s\n' "${lines[@]:3:3}" | jq -r '.[1]')" = "$(printf '%s\n' "${lines[@]:3:3}" | jq -r '.[1]' | sort)" ]
+	stop_sandbox
+	# Tickets opened at one time, due at one time: in the order of their ids,
+	# whatever the order asked.
+	start_sandbox -d "$(store_of 5)" --now "$TEST_NOW"
+	want=$(tkt-list | jq -r .id | sort)
+	[ "$(tkt-list | jq -r .opened_at | sort -u | wc -l)" -eq 1 ]
+	for key in due opened; do
+		run -0 bash -c "tkt-list --sort $key $(tac <<<"$want" | tr '\n' ' ') | jq -r .id"
+		[ "$output" = "$want" ]
+	done
+	run -0 bash -c "tkt-list --sort updated | jq -r .id"
+	[ "$output" = "$want" ]	# store_of: the lower the id, the newer
+}
+
+@test "--limit with --sort prints the n first after sorting, every page read; without it the listing stops early" {
+	local n full key
+	for key in due updated; do
+		full=$(tkt-list --sort "$key" | jq -r .id)
+		# 1, 7, and 150 (the records kept are cut back to n at 2n: 300 of 400)
+		for n in 1 7 150; do
+			run -0 bash -c "tkt-list --sort $key --limit $n | jq -r .id"
+			[ "$output" = "$(head -n "$n" <<<"$full")" ] || { echo "--sort $key --limit $n"; return 1; }
+		done
+	done
+	# The 7 most urgent, by the records' own due_at.
+	run -0 bash -c "tkt-list --sort due --limit 7 | jq -r .id"
+	[ "$output" = "$(tkt-list --sort none | jq -rs 'sort_by(.due_at, .id) | .[:7][] | .id')" ]
+	# Unsorted, --limit asks for one page; sorted, for every page.
+	run -0 bash -c 'tkt-list -v --limit 5 2>&1 >/dev/null | grep -c " GET "'
+	[ "$output" -eq 1 ]
+	full=$(tkt-list -v 2>&1 >/dev/null | grep -c " GET ")
+	run -0 bash -c 'tkt-list -v --sort due --limit 5 2>&1 >/dev/null | grep -c " GET "'
+	[ "$output" -eq "$full" ]
+}
+
+@test "on a terminal a listing is sorted by due_at by default, --sort none gives the API's order; a pipe streams the API's order" {
+	local due api
+	due=$(tkt-list --sort due --limit 6 | jq -r .id)
+	api=$(tkt-list --sort none --limit 6 | jq -r .id)
+	[ "$due" != "$api" ]
+	# A pipe: the API's order, as without --sort (v3: newest update first).
+	[ "$(tkt-list --limit 6 | jq -r .id)" = "$api" ]
+	if [ "$TKT_TEST_API" = v3 ]; then
+		run -0 bash -c 'tkt-list | jq -s "map(.updated_at) | . == (sort | reverse)"'
+		[ "$output" = true ]
+	fi
+	# A terminal, as JSON lines and as the table.
+	run -0 on_tty "tkt-list --json --limit 6"
+	[ "$(tr -d '\r' <<<"$output" | jq -r .id)" = "$due" ]
+	NO_COLOR=1 run -0 on_tty "tkt-list --limit 6"
+	[[ "$output" == ID*TYPE*STATE* ]]
+	[ "$(grep -oE '\b[0-9a-f]{24}\b' <<<"$output")" = "$due" ]
+	run -0 on_tty "tkt-list --json --sort none --limit 6"
+	[ "$(tr -d '\r' <<<"$output" | jq -r .id)" = "$api" ]
+	NO_COLOR=1 run -0 on_tty "tkt-list --sort none --limit 6"
+	[ "$(grep -oE '\b[0-9a-f]{24}\b' <<<"$output")" = "$api" ]
+	# Ids as operands keep the order asked on a terminal too.
+	run -0 on_tty "tkt-list --json $(tr '\n' ' ' <<<"$api")"
+	[ "$(tr -d '\r' <<<"$output" | jq -r .id)" = "$api" ]
+	run -0 on_tty "tkt-list --json --sort due $(tr '\n' ' ' <<<"$api")"
+	[ "$(tr -d '\r' <<<"$output" | jq -r .id)" = "$(tkt-list --sort due $api | jq -r .id)" ]
+}
+
+@test "a --sort that is not a key exits 2 naming the keys" {
+	local bad
+	for bad in urgency DUE '' due,opened; do
+		run -2 --separate-stderr tkt-list --sort "$bad"
+		[ -z "$output" ]
+		[ "$stderr" = "tkt-list: --sort: '$bad' is not one of due, opened, updated, none" ]
+	done
+	run -0 tkt-list -h
+	[[ "$output" == *"[--sort key]"* ]]
+	grep -q '^\.Op Fl -sort Ar key$' "$TKT_ROOT/man/tkt-list.1"
+}
+
+@test "--sort sorts several stores together" {
+	two_stores
+	local n
+	n=$(( $(tkt-list -s shop --json | wc -l) + 3 ))
+	[ "$(tkt-list -s shop,eu --sort due --json | sorted_by due_at)" = true ]
+	run -0 bash -c 'tkt-list -s shop,eu --sort due --json | jq -r .store | uniq | wc -l'
+	[ "$output" -gt 2 ]	# interleaved, not one store after the other
+	[ "$(tkt-list -s shop,eu --sort due --json | wc -l)" -eq "$n" ]
+	[ "$(tkt-list -s eu,shop --sort opened --json | sorted_by opened_at)" = true ]
+}
+
+@test "SIGINT during a sorted read prints what was read, sorted, whole lines, and exits 130" {
+	local ids="$BATS_TEST_TMPDIR/ids" out="$BATS_TEST_TMPDIR/out" err="$BATS_TEST_TMPDIR/err" pid n
+	tkt-list --sort none | jq -r .id >"$ids"
+	# A sandbox of the same tickets, answering each request after 60 ms.
+	start_sandbox --seed 11 --tickets 400 --now "$TEST_NOW" --faults slow=60
+	# Job control on, as a terminal would: SIGINT is not ignored.
+	set -m
+	tkt-list --sort due -P 1 --json - <"$ids" >"$out" 2>"$err" &
+	pid=$!
+	set +m
+	sleep 1
+	kill -INT "$pid"
+	wait "$pid" && status=0 || status=$?
+	[ "$status" -eq 130 ] || { echo "status $status"; cat "$err"; return 1; }
+	n=$(wc -l <"$out")
+	[ "$n" -ge 1 ] && [ "$n" -lt "$(wc -l <"$ids")" ]
+	run -0 sorted_by due_at <"$out"
+	[ "$output" = true ]
+	[ "$(cat "$err")" = "tkt-list: interrupted by SIGINT: $n ticket$([ "$n" -eq 1 ] || echo s) printed, the rest not asked for" ]
+}
