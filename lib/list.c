@@ -72,6 +72,7 @@ struct lister {
 	time_t			 since, now;
 	int64_t			 due_within;
 	int			 table, color;
+	struct tkt_table	 tab;		/* its columns, when a table */
 	long long		 taken, printed, succeeded, failed;
 	int			 status;
 	int			 full;		/* --limit reached: ask for nothing more */
@@ -198,8 +199,8 @@ print_line(struct lister *L, const char *s, size_t len)
 			tkt_thread_print(stdout, &L->view, L->color);
 		else {
 			if (L->printed == 0)
-				tkt_table_header(stdout, L->color);
-			tkt_table_row(stdout, &L->view, L->color);
+				tkt_table_header(stdout, &L->tab);
+			tkt_table_row(stdout, &L->tab, &L->view);
 		}
 	} else
 		tkt_out_line(s, len);
@@ -1189,6 +1190,14 @@ setup(struct lister *L)
 	}
 	L->table = !o->thread && tkt_want_table(o->table);
 	L->color = (L->table || o->thread) && tkt_want_color();
+	if (L->table) {
+		const char **names = xcalloc(L->nsrcs, sizeof(*names));
+
+		for (size_t i = 0; i < L->nsrcs; i++)
+			names[i] = L->srcs[i].store->name;
+		tkt_table_init(&L->tab, o, names, L->nsrcs, L->color);
+		free(names);
+	}
 	return TKT_EXIT_OK;
 }
 
