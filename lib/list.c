@@ -91,6 +91,7 @@ struct lister {
 	struct kept		*kept;		/* --sort: the records read */
 	size_t			 nkept, keptcap, seq;
 	struct tkt_rec		 krec;		/* a record read for its sort key */
+	struct tkt_table	 tab;		/* its columns, when a table */
 	long long		 taken, printed, succeeded, failed;
 	int			 status;
 	int			 full;		/* --limit reached: ask for nothing more */
@@ -217,8 +218,8 @@ print_line(struct lister *L, const char *s, size_t len)
 			tkt_thread_print(stdout, &L->view, L->color);
 		else {
 			if (L->printed == 0)
-				tkt_table_header(stdout, L->color);
-			tkt_table_row(stdout, &L->view, L->color);
+				tkt_table_header(stdout, &L->tab);
+			tkt_table_row(stdout, &L->tab, &L->view);
 		}
 	} else
 		tkt_out_line(s, len);
@@ -1328,6 +1329,14 @@ setup(struct lister *L)
 	    isatty(STDOUT_FILENO) ? TKT_SORT_DUE : TKT_SORT_NONE;
 	L->table = !o->thread && tkt_want_table(o->table);
 	L->color = (L->table || o->thread) && tkt_want_color();
+	if (L->table) {
+		const char **names = xcalloc(L->nsrcs, sizeof(*names));
+
+		for (size_t i = 0; i < L->nsrcs; i++)
+			names[i] = L->srcs[i].store->name;
+		tkt_table_init(&L->tab, o, names, L->nsrcs, L->color);
+		free(names);
+	}
 	return TKT_EXIT_OK;
 }
 

@@ -78,9 +78,12 @@ localtm(time_t t, char *buf, size_t len)
 		strftime(buf, len, "%b %d %H:%M", &tm);
 }
 
-/* "overdue 3h", "in 5h", or "-"; *level 2 overdue, 1 soon, 0 else. */
+/*
+ * "overdue 3h", then "in 5h" (pre "in") or "due in 5h" (pre "due in"), or
+ * "-"; *level 2 overdue, 1 soon, 0 else.
+ */
 static void
-due_text(time_t due, char *buf, size_t len, int *level)
+due_text(time_t due, const char *pre, char *buf, size_t len, int *level)
 {
 	char d[32];
 	time_t now = tkt_now();
@@ -96,56 +99,38 @@ due_text(time_t due, char *buf, size_t len, int *level)
 		snprintf(buf, len, "overdue %s", d);
 	} else {
 		*level = due - now <= SOON;
-		snprintf(buf, len, "in %s", d);
+		snprintf(buf, len, "%s %s", pre, d);
 	}
-}
-
-/* The first character of s[0..n) on one line: a newline, return or tab is a space. */
-static size_t
-line_char(const char *s, size_t n, char piece[TKT_ESC_MAX], int *cols)
-{
-	if (*s == '\n' || *s == '\r' || *s == '\t') {
-		piece[0] = ' ';
-		piece[1] = '\0';
-		*cols = 1;
-		return 1;
-	}
-	return tkt_esc_char(s, n, 0, piece, cols);
 }
 
 /*
- * Writes s on one line, escaped as text shown to a person (tkt_esc_char),
- * cut to at most max columns with "…" (0: no cut), then padded with
- * spaces to pad columns.
+ * Writes s on one line (a newline, return or tab is a space), escaped as
+ * text shown to a person (tkt_esc_char), cut to at most max display
+ * columns with "…" (0: no cut), then padded with spaces to pad columns.
  */
 static void
 put_cut(FILE *fp, const char *s, int max, int pad)
 {
-	char piece[TKT_ESC_MAX];
-	size_t n = strlen(s), i;
-	int cols = 0, total = 0, c;
+	size_t n = strlen(s), keep, cols;
+	char *line = xstrdup(s);
 
-	for (i = 0; max > 0 && i < n; total += c)
-		i += line_char(s + i, n - i, piece, &c);
-	for (i = 0; i < n; cols += c) {
-		i += line_char(s + i, n - i, piece, &c);
-		if (max > 0 && total > max && cols + c > max - 1) {
-			fputs("…", fp);
-			cols++;
-			break;
-		}
-		fputs(piece, fp);
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\n' || line[i] == '\r' || line[i] == '\t')
+			line[i] = ' ';
+	if (max > 0)
+		keep = tkt_width_cut(line, n, (size_t)max, &cols);
+	else {
+		keep = n;
+		cols = tkt_width_str(line, n);
 	}
-	for (; cols < pad; cols++)
+	tkt_esc_put(fp, line, keep, 0);
+	if (keep < n) {
+		fputs("…", fp);
+		cols++;
+	}
+	for (; cols < (size_t)pad; cols++)
 		fputc(' ', fp);
-}
-
-/* A column of a row: s padded to w columns, then two spaces. */
-static void
-cell(FILE *fp, const char *s, int w)
-{
-	put_cut(fp, s, 0, w);
-	fputs("  ", fp);
+	free(line);
 }
 
 static const char *
@@ -156,36 +141,131 @@ short_type(const char *t)
 	return t;
 }
 
-void
-tkt_table_header(FILE *fp, int color)
+/*
+ * The columns, in their order, and the widths their values need at most:
+ * an id is 24 hex digits; PRE_PURCHASE and PERMANENTLY_CLOSED the longest
+ * type and state; "Nov 22 04:24" a time (the tools run in the C locale);
+ * "overdue 3d21h" the longest DUE short of a week (then "overdue 12d").
+ * A longer value (a locale, a store's name) is cut with "…".
+ */
+enum { C_ID, C_STORE, C_TYPE, C_STATE, C_LOCALE, C_WAITING, C_DUE, C_SUBJECT };
+
+static const struct {
+	const char	*name;
+	int		 w;
+} cols[TKT_TABLE_NCOL] = {
+	{ "ID", 24 }, { "STORE", 5 }, { "TYPE", 12 }, { "STATE", 18 },
+	{ "LOCALE", 6 }, { "WAITING", 12 }, { "DUE", 13 }, { "SUBJECT", 0 },
+};
+
+#define GAP		2	/* spaces between two columns */
+#define STORE_MAX	16	/* a store's name, at most */
+#define SUBJECT_MIN	16	/* what the subject is given before a column goes */
+
+/*
+ * Does the listing show one state only?  Rows are printed as they come,
+ * so it is told from the options: a listing (no operand) of the one state
+ * --state names, or without -A and --state of AWAITING_MERCHANT alone.
+ */
+static int
+one_state(const struct tkt_list_opts *o)
 {
-	fprintf(fp, "%s%-24s  %-12s  %-18s  %-6s  %-12s  %-12s  %s%s\n",
-	    color ? BOLD : "", "ID", "TYPE", "STATE", "LOCALE", "WAITING",
-	    "DUE", "SUBJECT", color ? RESET : "");
+	return o->noperands == 0 &&
+	    (o->states.n == 1 || (o->states.n == 0 && !o->all));
+}
+
+static int
+fixed(const struct tkt_table *t)
+{
+	int used = 0;
+
+	for (int c = 0; c < C_SUBJECT; c++)
+		if (t->show & (1u << c))
+			used += t->w[c] + GAP;
+	return used;
 }
 
 void
-tkt_table_row(FILE *fp, const struct tkt_rec *r, int color)
+tkt_table_init(struct tkt_table *t, const struct tkt_list_opts *o,
+    const char *const *stores, size_t nstores, int color)
+{
+	/* When room is short, WAITING goes first (DUE says the same), then LOCALE, TYPE. */
+	static const int drop[] = { C_WAITING, C_LOCALE, C_TYPE };
+	int width = tkt_table_width();
+
+	memset(t, 0, sizeof(*t));
+	t->color = color;
+	for (int c = 0; c < TKT_TABLE_NCOL; c++) {
+		t->w[c] = cols[c].w;
+		if (c != C_STORE && c != C_STATE)
+			t->show |= 1u << c;
+	}
+	if (!one_state(o))
+		t->show |= 1u << C_STATE;
+	if (nstores > 1) {
+		t->show |= 1u << C_STORE;
+		for (size_t i = 0; i < nstores; i++) {
+			size_t w = tkt_width_str(stores[i], strlen(stores[i]));
+
+			if (w > (size_t)t->w[C_STORE])
+				t->w[C_STORE] = w > STORE_MAX ? STORE_MAX : (int)w;
+		}
+	}
+	if (width == 0)
+		return;		/* no limit: every column, the subject whole */
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]) &&
+	    width - fixed(t) < SUBJECT_MIN; i++)
+		t->show &= ~(1u << drop[i]);
+	while ((t->show & (1u << C_STORE)) && t->w[C_STORE] > cols[C_STORE].w &&
+	    width - fixed(t) < SUBJECT_MIN)
+		t->w[C_STORE]--;
+	/* Narrower than 80 columns the line may still be too long. */
+	t->w[C_SUBJECT] = width - fixed(t) > 1 ? width - fixed(t) : 1;
+}
+
+void
+tkt_table_header(FILE *fp, const struct tkt_table *t)
+{
+	fputs(t->color ? BOLD : "", fp);
+	for (int c = 0; c < C_SUBJECT; c++)
+		if (t->show & (1u << c))
+			fprintf(fp, "%-*s%*s", t->w[c], cols[c].name, GAP, "");
+	fprintf(fp, "%s%s\n", cols[C_SUBJECT].name, t->color ? RESET : "");
+}
+
+void
+tkt_table_row(FILE *fp, const struct tkt_table *t, const struct tkt_rec *r)
 {
 	char waiting[32], due[48];
-	int level, w = tkt_table_width(), used = 24 + 2 + 12 + 2 + 18 + 2 + 6 + 2 + 12 + 2 + 12 + 2;
+	const char *v[TKT_TABLE_NCOL];
+	int level;
 	const struct tkt_jnode *root = &r->nodes[0];
 
 	localtm(tkt_rec_time(r, tkt_rec_get(r, root, "waiting_since")), waiting,
 	    sizeof(waiting));
-	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), due,
+	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), "in", due,
 	    sizeof(due), &level);
-	cell(fp, str(r, "id", "-"), 24);
-	cell(fp, short_type(str(r, "type", "-")), 12);
-	cell(fp, str(r, "state", "-"), 18);
-	cell(fp, str(r, "locale", "und"), 6);
-	fprintf(fp, "%-12s  ", waiting);
-	if (color && level > 0)
-		fprintf(fp, "%s%-12s%s  ", level == 2 ? RED : YELLOW, due, RESET);
-	else
-		fprintf(fp, "%-12s  ", due);
-	put_cut(fp, str(r, "subject", ""), w > used + 10 ? w - used : (w ? 10 : 0),
-	    0);
+	v[C_ID] = str(r, "id", "-");
+	v[C_STORE] = str(r, "store", "-");
+	v[C_TYPE] = short_type(str(r, "type", "-"));
+	v[C_STATE] = str(r, "state", "-");
+	v[C_LOCALE] = str(r, "locale", "und");
+	v[C_WAITING] = waiting;
+	v[C_DUE] = due;
+	v[C_SUBJECT] = str(r, "subject", "");
+	for (int c = 0; c < C_SUBJECT; c++) {
+		int paint = c == C_DUE && t->color && level > 0;
+
+		if (!(t->show & (1u << c)))
+			continue;
+		if (paint)
+			fputs(level == 2 ? RED : YELLOW, fp);
+		put_cut(fp, v[c], t->w[c], t->w[c]);
+		if (paint)
+			fputs(RESET, fp);
+		fprintf(fp, "%*s", GAP, "");
+	}
+	put_cut(fp, v[C_SUBJECT], t->w[C_SUBJECT], 0);
 	fputc('\n', fp);
 }
 
@@ -231,15 +311,17 @@ tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 	char due[48], when[32];
 	int level;
 
-	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), due,
+	due_text(tkt_rec_time(r, tkt_rec_get(r, root, "due_at")), "due in", due,
 	    sizeof(due), &level);
 	put_field(fp, color ? BOLD : "", str(r, "id", "-"), color ? RESET : "");
 	put_field(fp, "  ", str(r, "type", "-"), "  ");
 	put_field(fp, "", str(r, "state", "-"), "  ");
 	put_field(fp, "", str(r, "locale", "und"), "");
-	if (level > 0)
-		fprintf(fp, "  %s%s%s", color ? (level == 2 ? RED : YELLOW) : "",
-		    due, color ? RESET : "");
+	/* The time left, however far; none for a ticket with no due time. */
+	if (strcmp(due, "-") != 0)
+		fprintf(fp, "  %s%s%s", color && level > 0 ?
+		    (level == 2 ? RED : YELLOW) : "", due,
+		    color && level > 0 ? RESET : "");
 	put_field(fp, "\nSubject: ", str(r, "subject", ""), "\n");
 	if (tkt_rec_str(r, tkt_rec_path(r, "sub_label"), NULL) != NULL)
 		put_field(fp, "Label: ", str(r, "sub_label", ""), "\n");

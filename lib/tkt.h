@@ -218,6 +218,23 @@ size_t	tkt_esc_char(const char *s, size_t n, int keep, char out[TKT_ESC_MAX],
 size_t	tkt_esc_put(FILE *, const char *s, size_t n, int keep);
 void	tkt_esc_buf(struct tkt_buf *, const char *s, size_t n, int keep);
 
+/*
+ * width.c: the columns of a terminal text fills, from Unicode's tables
+ * kept in width.c (its version is named there), never from the locale.
+ * tkt_width_cp: 2 for East Asian Wide and Fullwidth (emoji among them), 0
+ * for a combining mark or another character that joins the one before
+ * (ZWJ, variation selectors, skin tones), -1 for a control character,
+ * else 1.  tkt_width_str: the columns of s[0..len) as tkt_esc_char shows
+ * it (a control character or invalid byte 4 columns a byte).
+ * tkt_width_cut: the bytes of s[0..len) to show in max (>= 1) columns:
+ * all of it when it fits, *cols its columns; else the longest start of it
+ * that leaves a column for "…", never splitting a character, a character
+ * and its marks, a ZWJ sequence or a flag, *cols the columns of that start.
+ */
+int	tkt_width_cp(uint32_t cp);
+size_t	tkt_width_str(const char *s, size_t len);
+size_t	tkt_width_cut(const char *s, size_t len, size_t max, size_t *cols);
+
 /* datadir.c: where share/tkt is ($TKT_DATADIR, beside the binary, or PREFIX). */
 const char *tkt_datadir(void);
 /* A new string: datadir "/" name. */
@@ -568,8 +585,23 @@ void		 tkt_opt_langlist(struct tkt_strs *, const char *opt,
 		    const char *arg, int flags);
 
 /* table.c: what a person sees on a terminal. */
-void	tkt_table_header(FILE *, int color);
-void	tkt_table_row(FILE *, const struct tkt_rec *, int color);
+struct tkt_list_opts;
+#define TKT_TABLE_NCOL	8
+/* A table's columns, chosen once before its first row (tkt_table_init). */
+struct tkt_table {
+	int		 color;
+	unsigned	 show;			/* the columns shown, a bit each */
+	int		 w[TKT_TABLE_NCOL];	/* their widths; SUBJECT's 0: no limit */
+};
+/*
+ * The columns for what o lists from the stores named (nstores of them):
+ * STATE unless o's listing makes it one state, STORE with several stores,
+ * all of it fitted to tkt_table_width().
+ */
+void	tkt_table_init(struct tkt_table *, const struct tkt_list_opts *o,
+	    const char *const *stores, size_t nstores, int color);
+void	tkt_table_header(FILE *, const struct tkt_table *);
+void	tkt_table_row(FILE *, const struct tkt_table *, const struct tkt_rec *);
 void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
 /* Columns to fill: $COLUMNS (20 to 10000), else stdout's terminal; 0: no limit. */
 int	tkt_table_width(void);

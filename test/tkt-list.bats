@@ -201,7 +201,9 @@ serve_v3() {
 
 @test "a table with a header on --table, and the conversation with translations on --thread" {
 	run -0 tkt-list --table --limit 3
-	[[ "${lines[0]}" == ID*TYPE*STATE*LOCALE*WAITING*DUE*SUBJECT ]]
+	# The default listing's tickets all await the merchant: no STATE.
+	[[ "${lines[0]}" == ID*TYPE*LOCALE*WAITING*DUE*SUBJECT ]]
+	[[ "${lines[0]}" != *STATE* ]]
 	[ "${#lines[@]}" -eq 4 ]
 	if [ "$TKT_TEST_API" = v3 ]; then
 		# v3 carries no translations: the thread shows the messages.
@@ -226,6 +228,176 @@ serve_v3() {
 	printf '%s\n' "$output" | jq -e .id
 	run -0 env NO_COLOR=1 tkt-list --table --overdue --limit 2
 	[[ "$output" != *$'\033'* ]]
+}
+
+# wide_store: a sandbox store file of six tickets awaiting the merchant,
+# ids ccc…0 to ccc…5: subjects in Japanese, Chinese, emoji (a ZWJ family,
+# a skin tone, a flag), combining accents (e + U+0301), fullwidth Latin,
+# and a short one; the first overdue by 3d21h, the second due in 1d3h
+# (the sla is 48h).
+wide_store() {
+	local f="$BATS_TEST_TMPDIR/wide.jsonl"
+	store_of 1 >/dev/null
+	jq -c '[
+	    "商品がまだ届いていません。注文番号を確認して、至急発送状況を教えてください。よろしくお願いします",
+	    "我的订单还没有收到，请尽快告诉我物流信息和预计到达时间，谢谢您的帮助，非常感谢您的耐心回复",
+	    "Package 📦 arrived broken 😡 👍🏽 my family 👨‍👩‍👧 cried 🇫🇷 🎉🎉🎉 please refund now, thank you so much",
+	    "Re\u0301clamation: la commande ne\u0301e\u0301 a\u0300 Noe\u0308l n’\u0065\u0301tait pas la bonne, remboursez-moi",
+	    "ＦＵＬＬＷＩＤＴＨ　ｓｕｂｊｅｃｔ　ｉｓ　ｔｗｏ　ｃｏｌｕｍｎｓ　ａ　ｃｈａｒａｃｔｅｒ",
+	    "Hi"] as $s |
+	    ["2026-11-17T15:00:00Z", "2026-11-22T15:00:00Z"] as $t |
+	    range(6) as $i |
+	    ($t[$i] // "2026-11-23T10:00:00Z") as $at |
+	    .id = ("cccccccccccccccccccccc0" + ($i | tostring)) |
+	    .state = "AWAITING_MERCHANT" | .subject = $s[$i] |
+	    .opened_at = $at | .updated_at = $at |
+	    .replies = [.replies[0] | .at = $at | .sender = "USER"]' \
+	    "$BATS_TEST_TMPDIR/one.jsonl" >"$f"
+	echo "$f"
+}
+
+# check_table COLUMNS STORE TABLE: every line of the table in the file
+# TABLE (colours and returns taken out) is at most COLUMNS display columns
+# (East Asian Wide and Fullwidth 2, combining and zero-width 0, else 1);
+# each row's subject, from the header's SUBJECT column on, is the ticket's
+# subject in STORE whole, or a start of it that ends between two
+# characters (not before a mark or another joining character, not after a
+# ZWJ, not inside a flag) followed by "…".  Prints the rows cut, by id.
+check_table() {
+	python3 - "$@" <<'PY'
+import json, re, sys, unicodedata as u
+cols, store, table = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+subj = {}
+for l in open(store, encoding="utf-8"):
+    r = json.loads(l)
+    subj[r["id"]] = r["subject"]
+def zero(c):
+    o = ord(c)
+    return (u.combining(c) or u.category(c) in ("Mn", "Me", "Cf") or
+        0xfe00 <= o <= 0xfe0f or 0x1f3fb <= o <= 0x1f3ff)
+def w(c):
+    if zero(c):
+        return 0
+    return 2 if u.east_asian_width(c) in ("W", "F") else 1
+def width(s):
+    return sum(w(c) for c in s)
+def ri(c):
+    return 0x1f1e6 <= ord(c) <= 0x1f1ff
+text = open(table, "rb").read().decode("utf-8")   # strict: no byte cut
+lines = [re.sub(r"\x1b\[[0-9;]*m", "", l).rstrip("\r")
+    for l in text.split("\n") if l.strip("\r")]
+start = lines[0].index("SUBJECT")
+cut = []
+for l in lines:
+    assert width(l) <= cols, "%d columns: %s" % (width(l), l)
+for l in lines[1:]:
+    id = l.split(" ")[0]
+    i = n = 0
+    while n < start:
+        n += w(l[i]); i += 1
+    got, want = l[i:], subj[id]
+    if got == want:
+        continue
+    assert got.endswith("…") and want.startswith(got[:-1]), (got, want)
+    p, rest = got[:-1], want[len(got) - 1:]
+    assert not zero(rest[0]), "cut before a joining character: %r" % got
+    assert not p or p[-1] != "\u200d", "cut after a ZWJ: %r" % got
+    assert not (p and ri(p[-1]) and ri(rest[0]) and
+        sum(map(ri, p[-2:])) % 2 == 1), "cut inside a flag: %r" % got
+    cut.append(id)
+print(" ".join(cut))
+PY
+}
+
+@test "the table fits 80 and 160 columns by display width: CJK, emoji and accents cut whole with …, the same under LC_ALL=C and C.UTF-8" {
+	local f
+	f=$(wide_store)
+	start_sandbox -d "$f" --now "$TEST_NOW"
+	COLUMNS=80 tkt-list --table >"$BATS_TEST_TMPDIR/t80"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/t80")" -eq 7 ]
+	run -0 check_table 80 "$f" "$BATS_TEST_TMPDIR/t80"
+	# Every long subject is cut at 80; "Hi" is not.
+	[ "$(tr ' ' '\n' <<<"$output" | sort | tr '\n' ' ')" = "$(printf 'cccccccccccccccccccccc0%s ' 0 1 2 3 4)" ]
+	COLUMNS=160 tkt-list --table >"$BATS_TEST_TMPDIR/t160"
+	run -0 check_table 160 "$f" "$BATS_TEST_TMPDIR/t160"
+	[ "$(tr ' ' '\n' <<<"$output" | sort | tr '\n' ' ')" = "$(printf 'cccccccccccccccccccccc0%s ' 0 1 2 4)" ]
+	# Cut at every width from 80 to 140: the cut lands on each place of the
+	# subjects, beside a skin tone, in a ZWJ sequence, in a flag, on a mark.
+	for c in $(seq 81 140); do
+		COLUMNS=$c tkt-list --table >"$BATS_TEST_TMPDIR/t"
+		check_table "$c" "$f" "$BATS_TEST_TMPDIR/t" >/dev/null
+	done
+	# WAITING is there at 160, and left out at 80 to leave the subject room.
+	[[ "$(head -n 1 "$BATS_TEST_TMPDIR/t160")" == "ID"*"TYPE"*"LOCALE"*"WAITING"*"DUE"*"SUBJECT" ]]
+	[[ "$(head -n 1 "$BATS_TEST_TMPDIR/t80")" == "ID"*"TYPE"*"LOCALE"*"DUE"*"SUBJECT" ]]
+	[[ "$(head -n 1 "$BATS_TEST_TMPDIR/t80")" != *"WAITING"* ]]
+	# The widths come from tkt's own table, not from the locale.
+	if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
+		COLUMNS=80 LC_ALL=C.UTF-8 tkt-list --table | cmp - "$BATS_TEST_TMPDIR/t80"
+	fi
+}
+
+@test "the table's DUE column holds \"overdue 3d21h\" with the subject still in its column" {
+	local f
+	f=$(wide_store)
+	start_sandbox -d "$f" --now "$TEST_NOW"
+	run -0 bash -c 'COLUMNS=160 tkt-list --table | grep -E "^c+0[01] "'
+	[[ "$output" == *"cccccccccccccccccccccc00  ORDER         fr      Nov 17 15:00  overdue 3d21h  商品が"* ]]
+	[[ "$output" == *"cccccccccccccccccccccc01  ORDER         fr      Nov 22 15:00  in 1d3h        我的"* ]]
+	# Every row's subject starts where the header's SUBJECT does.
+	COLUMNS=160 tkt-list --table >"$BATS_TEST_TMPDIR/t"
+	check_table 160 "$f" "$BATS_TEST_TMPDIR/t"
+}
+
+@test "on a terminal the table fits COLUMNS=80, its colours taking no room" {
+	local f
+	f=$(wide_store)
+	start_sandbox -d "$f" --now "$TEST_NOW"
+	run -0 on_tty "COLUMNS=80 tkt-list"
+	[[ "$output" == *$'\033[31m'"overdue 3d21h"* ]]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/tty"
+	check_table 80 "$f" "$BATS_TEST_TMPDIR/tty"
+}
+
+@test "the table shows STATE only when the tickets listed may differ in it, and STORE with several stores" {
+	local f
+	f=$(wide_store)
+	start_sandbox -d "$f" --now "$TEST_NOW"
+	# The default listing is AWAITING_MERCHANT alone; --state of one state too.
+	run -0 tkt-list --table
+	[ "${lines[0]}" = "ID                        TYPE          LOCALE  WAITING       DUE            SUBJECT" ]
+	run -0 tkt-list --table --state AWAITING_MERCHANT
+	[[ "${lines[0]}" != *STATE* ]]
+	# Tickets named by id may be in any state.
+	run -0 tkt-list --table cccccccccccccccccccccc05 cccccccccccccccccccccc00
+	[ "${lines[0]}" = "ID                        TYPE          STATE               LOCALE  WAITING       DUE            SUBJECT" ]
+	[[ "${lines[1]}" == "cccccccccccccccccccccc05  ORDER         AWAITING_MERCHANT   "*"  Hi" ]]
+	if [ "$TKT_TEST_API" = v3 ]; then
+		run -0 tkt-list --table -A
+		[[ "${lines[0]}" == "ID"*"STATE"*"SUBJECT" ]]
+		run -0 tkt-list --table --state AWAITING_MERCHANT,CLOSED
+		[[ "${lines[0]}" == "ID"*"STATE"*"SUBJECT" ]]
+		run -0 tkt-list --table -A --state CLOSED
+		[[ "${lines[0]}" != *STATE* ]]
+	fi
+	# Two stores: a STORE column, as wide as the longer name.
+	two_stores
+	run -0 --separate-stderr env COLUMNS=160 tkt-list -s shop,eu --table
+	[ "${lines[0]}" = "ID                        STORE  TYPE          LOCALE  WAITING       DUE            SUBJECT" ]
+	[[ "${lines[1]}" == "cccccccccccccccccccccc0"?"  shop   "* ]]
+	[[ "${lines[${#lines[@]} - 1]}" == "6b0000000000000000000002  eu     "* ]]
+	run -0 --separate-stderr tkt-list -s eu --table
+	[[ "${lines[0]}" != *STORE* ]]
+}
+
+@test "--thread shows the time left however far, and overdue" {
+	local f
+	f=$(wide_store)
+	start_sandbox -d "$f" --now "$TEST_NOW"
+	run -0 --separate-stderr tkt-list --thread cccccccccccccccccccccc00 cccccccccccccccccccccc01 cccccccccccccccccccccc05
+	[[ "$output" == *"cccccccccccccccccccccc00  ORDER  AWAITING_MERCHANT  "*"  overdue 3d21h"$'\n'* ]]
+	[[ "$output" == *"cccccccccccccccccccccc01  ORDER  AWAITING_MERCHANT  "*"  due in 1d3h"$'\n'* ]]
+	[[ "$output" == *"cccccccccccccccccccccc05  ORDER  AWAITING_MERCHANT  "*"  due in 1d22h"$'\n'* ]]
 }
 
 @test "--overdue and --due-within select by the deadline" {
@@ -1206,7 +1378,7 @@ sorted_by() {
 	run -0 on_tty "tkt-list --json --limit 6"
 	[ "$(tr -d '\r' <<<"$output" | jq -r .id)" = "$due" ]
 	NO_COLOR=1 run -0 on_tty "tkt-list --limit 6"
-	[[ "$output" == ID*TYPE*STATE* ]]
+	[[ "$output" == ID*TYPE* ]]
 	[ "$(grep -oE '\b[0-9a-f]{24}\b' <<<"$output")" = "$due" ]
 	run -0 on_tty "tkt-list --json --sort none --limit 6"
 	[ "$(tr -d '\r' <<<"$output" | jq -r .id)" = "$api" ]
