@@ -140,6 +140,12 @@ put_cut(FILE *fp, const char *s, int max, int pad)
 		fputc(' ', fp);
 }
 
+void
+tkt_table_cut(FILE *fp, const char *s, int max)
+{
+	put_cut(fp, s, max, 0);
+}
+
 /* A column of a row: s padded to w columns, then two spaces. */
 static void
 cell(FILE *fp, const char *s, int w)
