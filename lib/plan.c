@@ -155,7 +155,7 @@ tkt_plan_put(struct tkt_plan *p, const struct tkt_rec *rec, const char *id,
 			tkt_buf_adds(to, " order ");
 			tkt_buf_adds(to, order);
 		}
-		if (strcmp(act, "refund") == 0 && reason == NULL)
+		if (to == &sends && strcmp(act, "refund") == 0 && reason == NULL)
 			reason = o->reason ? o->reason : text;
 	}
 
