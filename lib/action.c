@@ -121,6 +121,7 @@ struct actor {
 	struct tkt_spans	 spans;		/* of the reply being planned */
 	int			 refuse;	/* a fallback is an error */
 	struct tkt_strs		 allow;		/* fields whose findings pass */
+	struct tkt_plan		*plan;		/* -n on a terminal (plan.c) */
 };
 
 static double mono(void);
@@ -1974,7 +1975,11 @@ emit(struct actor *A, struct job *j, int quiet)
 		ed = (struct tkt_edit){ "result", A->res.s, A->res.len };
 		tkt_rec_splice(&j->rec, &ed, 1, &A->out);
 	}
-	tkt_out_line(A->out.s, A->out.len);
+	if (A->plan != NULL)
+		tkt_plan_put(A->plan, &j->rec, j->id, j->text, A->res.s,
+		    A->res.len);
+	else
+		tkt_out_line(A->out.s, A->out.len);
 	if (j->failed) {
 		struct tkt_error e = j->err;
 
@@ -2324,6 +2329,9 @@ tkt_action_main(struct tkt_action_opts *o)
 		    TKT_RD_TREE | TKT_RD_BAREID);
 		tkt_loop_hint(A.rd, "ticket records or ids");
 		A.progress = isatty(STDERR_FILENO) && !o->verbose;
+		/* A plan on the terminal ends with its own sum. */
+		if ((A.plan = tkt_plan_new(o)) != NULL)
+			A.progress = 0;
 		A.started = A.lastprog = mono();
 		A.njobs = WINDOW;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
@@ -2338,6 +2346,7 @@ tkt_action_main(struct tkt_action_opts *o)
 			job_free(&A.jobs[i]);
 		free(A.jobs);
 		A.status = tkt_exit_merge(A.status, tkt_loop_status(A.rd));
+		tkt_plan_end(A.plan);
 		progress(&A, 1);
 		tkt_loop_free(A.rd);
 		rc = A.status;

@@ -133,6 +133,12 @@ put_cut(FILE *fp, const char *s, int max, int pad)
 	free(line);
 }
 
+void
+tkt_table_cut(FILE *fp, const char *s, int max)
+{
+	put_cut(fp, s, max, 0);
+}
+
 static const char *
 short_type(const char *t)
 {

@@ -606,6 +606,11 @@ void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
 /* Columns to fill: $COLUMNS (20 to 10000), else stdout's terminal; 0: no limit. */
 int	tkt_table_width(void);
 /*
+ * s on one line, escaped (tkt_esc_char; newline and tab as spaces), cut
+ * to at most max display columns with "…" (0: no cut; tkt_width_cut).
+ */
+void	tkt_table_cut(FILE *, const char *s, int max);
+/*
  * Does the user's locale write UTF-8?  nl_langinfo(CODESET) of the locale
  * that LC_ALL, LC_CTYPE or LANG name, as setlocale(LC_CTYPE, "") picks it
  * (a locale the system lacks is C: no).  LC_CTYPE is put back as it was,

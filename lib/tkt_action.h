@@ -103,3 +103,23 @@ int		 tkt_action_next(const struct tkt_tool *, struct tkt_action_opts *,
  */
 int		 tkt_action_run(struct tkt_action_opts *, int argc, char **argv);
 int		 tkt_action_main(struct tkt_action_opts *);
+
+/*
+ * plan.c: a dry run's plan as a person reads it, when stdout is a
+ * terminal (a pipe gets the JSON lines): a few lines per record, one
+ * summing the run up at the end (tkt-reply(1), -n).
+ */
+struct tkt_plan;
+
+/* A plan for o's run: NULL unless a dry run writing to a terminal. */
+struct tkt_plan	*tkt_plan_new(const struct tkt_action_opts *o);
+/*
+ * One record's lines: rec the input record (no nodes for a bare id), id
+ * its ticket, text the reply or re-open reason, or the ticket's refund
+ * reason (NULL: none), result[0..len) the JSON of its "result".
+ */
+void		 tkt_plan_put(struct tkt_plan *, const struct tkt_rec *rec,
+		    const char *id, const char *text, const char *result,
+		    size_t len);
+/* "N would be sent, M already done", then frees the plan (NULL: none). */
+void		 tkt_plan_end(struct tkt_plan *);

@@ -111,6 +111,35 @@ tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (re
 	[ ! -e "$JOURNAL" ]
 }
 
+@test "-n on a terminal shows a plan: the ticket, its buyer escaped, appeal, the journal's verdict; colour only without NO_COLOR" {
+	sandbox
+	local a b want
+	read -r a b <<<"$(pick "$AM" 2 | tr '\n' ' ')"
+	tkt-list "$a" | jq -c '.buyer.name = "Eve\u001b[2JX"' >"$BATS_TEST_TMPDIR/in"
+	tkt-list "$b" >>"$BATS_TEST_TMPDIR/in"
+	sed -n 2p "$BATS_TEST_TMPDIR/in" | tkt-appeal >/dev/null
+	n=$(changes)
+	want="$a  Eve\\033[2JX
+  language  $(tkt-list "$a" | jq -r .locale)
+  sends     appeal
+  verdict   would be sent
+
+$b  $(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .buyer.name)
+  language  $(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .locale)
+  sends     nothing
+  verdict   already done: would skip
+
+1 would be sent, 1 already done"
+	run -0 on_tty "NO_COLOR=1 tkt-appeal -n '$BATS_TEST_TMPDIR/in'"
+	[ "$(printf '%s\n' "$output" | tr -d '\r')" = "$want" ]
+	[[ "$output" != *$'\033'* ]]
+	run -0 on_tty "tkt-appeal -n '$BATS_TEST_TMPDIR/in'"
+	[[ "$output" == $'\033[1m'"$a"$'\033[0m  Eve\\033[2JX\r\n'* ]]
+	[[ "$output" == *$'\n  verdict   \033[2malready done: would skip\033[0m\r\n'* ]]
+	[ "$(changes)" -eq "$n" ]
+	[ "$(state "$a")" = AWAITING_MERCHANT ]
+}
+
 @test "the journal: a re-run skips what was done and sends nothing; --force sends again" {
 	sandbox
 	local a b ua ub n rec

@@ -593,6 +593,46 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	[ ! -e "$JOURNAL" ]
 }
 
+@test "-n on a terminal shows a plan: refunds with their reason, the journal's verdict, a record that would fail; a pipe gets JSON" {
+	sandbox
+	local a b c o1 o2 rr want
+	a=$(pick "$ORDER2")
+	b=$(pick "$ORDER1" 2 | tail -n 1)
+	c=$(pick "$ORDER1")
+	read -r o1 o2 <<<"$(orders "$a" | tr '\n' ' ')"
+	rr=$(tkt-list "$a" | jq -r .refund_reason)
+	tkt-list "$a" | jq -c '.buyer.name = "Eve\u001b[2JX"' >"$BATS_TEST_TMPDIR/in"
+	tkt-list "$b" >>"$BATS_TEST_TMPDIR/in"
+	echo "$c" >>"$BATS_TEST_TMPDIR/in"
+	# b is refunded and closed first: the journal has it.
+	sed -n 2p "$BATS_TEST_TMPDIR/in" | tkt-close --refund >/dev/null
+	n=$(changes)
+	want="$a  Eve\\033[2JX
+  language  $(tkt-list "$a" | jq -r .locale)
+  reason    $rr
+  sends     refund order $o1, then refund order $o2, then close
+  verdict   would be sent
+
+$b  $(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .buyer.name)
+  language  $(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .locale)
+  sends     nothing
+  verdict   already done: would skip
+
+$c  (a bare id: not read in a dry run)
+  verdict   would fail: --refund of a bare id in a dry run: give records, or --order ID
+
+1 would be sent, 1 already done, 1 would fail"
+	run -1 on_tty "NO_COLOR=1 COLUMNS=200 tkt-close -n --refund '$BATS_TEST_TMPDIR/in'"
+	[[ "$output" == *"tkt-close: $BATS_TEST_TMPDIR/in:3: ticket $c: --refund of a bare id"* ]]
+	[ "$(printf '%s\n' "$output" | tr -d '\r' | grep -v '^tkt-close: ')" = "$want" ]
+	[ "$(changes)" -eq "$n" ]
+	# To a pipe, from the same terminal: the JSON lines.
+	run -0 on_tty "tkt-close -n --refund '$BATS_TEST_TMPDIR/in' 2>/dev/null | jq -M -c '[.id, .result.ok, [.result.steps[] | .order // .action]]'"
+	[ "$(printf '%s\n' "$output" | tr -d '\r')" = "[\"$a\",true,[\"$o1\",\"$o2\",\"close\"]]
+[\"$b\",true,[\"$(orders "$b")\",\"close\"]]
+[\"$c\",false,[]]" ]
+}
+
 @test "-n does not even read: it works with the server gone" {
 	sandbox
 	local a rec="$BATS_TEST_TMPDIR/rec.jsonl" url=$SANDBOX_URL

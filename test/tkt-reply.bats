@@ -370,6 +370,63 @@ $en"
 	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.skipped == true and (.result | has("request") | not))'
 }
 
+# plan_of COMMAND: the plan COMMAND shows on a terminal, without the
+# terminal's "\r" (NO_COLOR and a width of 200 unless COMMAND says else).
+plan_of() {
+	on_tty "NO_COLOR=1 COLUMNS=200 $1" | tr -d '\r'
+}
+
+@test "-n on a terminal shows a plan: ticket, buyer escaped, language, template, first line, what is sent, the journal's verdict" {
+	# A buyer name with an ESC in it, in the name and in the text.
+	awaiting 3 | jq -c '.buyer.name = "Eve\u001b[2JX"' |
+	    tkt-template render --auto >"$BATS_TEST_TMPDIR/in"
+	# The third is replied to and closed first: the journal has it.
+	sed -n 3p "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/done"
+	run -0 tkt-reply --resolve "$BATS_TEST_TMPDIR/done"
+	before=$(changes)
+	local want="" i id loc tmpl first
+	for i in 1 2 3; do
+		read -r id loc tmpl <<<"$(sed -n "${i}p" "$BATS_TEST_TMPDIR/in" |
+		    jq -r '[.id, .locale, .reply.template] | @tsv')"
+		first=$(sed -n "${i}p" "$BATS_TEST_TMPDIR/in" | jq -r '.reply.text' | head -n 1)
+		first=${first//$'\033'/'\033'}
+		[ "$(sed -n "${i}p" "$BATS_TEST_TMPDIR/in" | jq -r .reply.locale)" = "$loc" ]
+		want+="$id  Eve\\033[2JX
+  language  $loc
+  template  $tmpl
+  text      $first
+  sends     $([ "$i" -eq 3 ] && echo 'nothing' || echo 'reply, then close')
+  verdict   $([ "$i" -eq 3 ] && echo 'already done: would skip' || echo 'would be sent')
+
+"
+	done
+	want+="2 would be sent, 1 already done"
+	run -0 plan_of "tkt-reply -n --resolve '$BATS_TEST_TMPDIR/in'"
+	[ "$output" = "$want" ] || { diff <(printf "%s\n" "$want") <(printf "%s\n" "$output"); false; }
+	[[ "$output" != *$'\033'* ]]
+	[ "$(changes)" -eq "$before" ]
+	# -m: its first line; colour only without NO_COLOR.
+	run -0 on_tty "COLUMNS=200 tkt-reply -n -m 'First line
+second' '$BATS_TEST_TMPDIR/in'"
+	[[ "$output" == *$'\033[1m'"$id"$'\033[0m  Eve\\033[2JX\r\n'* ]]
+	[[ "$output" == *$'\n  text      First line\r\n  sends     reply\r\n'* ]]
+	[[ "$output" != *second* ]]
+	# Cut to the terminal's width, with "…".
+	run -0 plan_of "COLUMNS=30 tkt-reply -n -m 'A long first line that is cut at thirty' '$BATS_TEST_TMPDIR/in'"
+	[[ "$output" == *$'\n  text      A long first line…\n'* ]]
+}
+
+@test "-n writing to a pipe or a file prints the JSON lines, also from a terminal" {
+	awaiting 2 | tkt-template render --auto >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr tkt-reply -n --resolve "$BATS_TEST_TMPDIR/in"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/want"
+	run -0 on_tty "tkt-reply -n --resolve '$BATS_TEST_TMPDIR/in' >'$BATS_TEST_TMPDIR/file'"
+	run -0 on_tty "tkt-reply -n --resolve '$BATS_TEST_TMPDIR/in' | cat >'$BATS_TEST_TMPDIR/pipe'"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/file"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/pipe"
+	jq -e -s 'length == 2 and all(.[]; .result.dry_run)' "$BATS_TEST_TMPDIR/file"
+}
+
 @test "two action tools in one pipeline do not wait for each other" {
 	awaiting 20 >"$BATS_TEST_TMPDIR/in"
 	run -0 timeout 30 bash -c "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' | tkt-close"
