@@ -116,7 +116,8 @@ answered() {
 	id2=$(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .id)
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/mix"
 	[ "${#lines[@]}" -eq 3 ]
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/mix:2: ticket $id2: no reply text: the record has no reply.text (render it with tkt-template, or give -m or -t)" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/mix:2: ticket $id2: no reply text: the record has no reply.text (render it with tkt-template, or give -m or -t)
+tkt-reply: 2 sent, 0 already done, 1 failed: no reply text" ]
 	[ "$(printf '%s\n' "${lines[1]}" | jq -c '.result | {ok, kind: .error.kind, steps}')" = '{"ok":false,"kind":"local","steps":[]}' ]
 	[ "$(printf '%s\n' "${lines[0]}" | jq .result.ok)" = true ]
 	[ "$(printf '%s\n' "${lines[2]}" | jq .result.ok)" = true ]
@@ -127,7 +128,8 @@ answered() {
 	awaiting 1 | jq -c '.reply = {"error": "no template matches"}' >"$BATS_TEST_TMPDIR/in"
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: no reply text: no template matches" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: no reply text: no template matches
+tkt-reply: 0 sent, 0 already done, 1 failed: no reply text" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -136,7 +138,8 @@ answered() {
 	id2=$(awaiting 2 | jq -r .id | sed -n 2p)
 	long=$(printf 'é%.0s' $(seq 1 2001))
 	run -1 --separate-stderr tkt-reply --no-check -m "$long" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is too long: 2001 characters, more than 2000" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is too long: 2001 characters, more than 2000
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply is too long" ]
 	[ "$(printf '%s\n' "$output" | jq -c '.result.error')" = '{"kind":"local","message":"the reply is too long: 2001 characters, more than 2000"}' ]
 	run -0 tkt-reply --no-check -m "${long%é}" <<<"$id2"
 	[ "$(ours "$id2" "${long%é}")" -eq 1 ]
@@ -154,13 +157,15 @@ YAML
 	id=$(awaiting 1 | jq -r .id)
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply --no-check -t over <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template over, locale en: the reply is 2001 characters, over the limit of 2000" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template over, locale en: the reply is 2001 characters, over the limit of 2000
+tkt-reply: 0 sent, 0 already done, 1 failed: template over, locale en" ]
 	[ "$(printf '%s\n' "$output" | jq -c .result.error)" = '{"kind":"local","message":"template over, locale en: the reply is 2001 characters, over the limit of 2000"}' ]
 	# tkt-template render gives the same message for the same ticket.
 	tkt-list "$id" | tkt-template render -t over 2>/dev/null | jq -r .reply.error >"$BATS_TEST_TMPDIR/err" || true
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "template over, locale en: the reply is 2001 characters, over the limit of 2000" ]
 	run -1 --separate-stderr tkt-reply -t novar <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template novar, locale en: no value for {{vars.nothing}}" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template novar, locale en: no value for {{vars.nothing}}
+tkt-reply: 0 sent, 0 already done, 1 failed: template novar, locale en" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -169,7 +174,8 @@ YAML
 	bad="Please write to me at shop.owner@gmail.com instead."
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply -m "$bad" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = local ]
 	[ "$(changes)" -eq "$before" ]
 	run -0 tkt-reply --no-check -m "$bad" <<<"$id"
@@ -207,7 +213,8 @@ named() {
 	[ -n "$en" ] && [ -n "$fr" ]
 	run -1 --separate-stderr tkt-reply --no-fallback -t enonly <<<"$fr
 $en"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $fr: no text in fr (template enonly has en); --no-fallback refuses a reply in another language" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $fr: no text in fr (template enonly has en); --no-fallback refuses a reply in another language
+tkt-reply: 1 sent, 0 already done, 1 failed: no text in fr" ]
 	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result | {ok, kind: .error.kind, steps}')" = '{"ok":false,"kind":"local","steps":[]}' ]
 	[ "$(printf '%s\n' "${lines[1]}" | jq .result.ok)" = true ]
 	[ "$(ours "$fr" "Thank you for your message, we are on it.")" -eq 0 ]
@@ -228,7 +235,8 @@ $en"
 	tkt-list "$ca" "$en" | tkt-template render -t hi >>"$BATS_TEST_TMPDIR/in"
 	before=$(changes "$fr")
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $fr: no text in fr: the reply (template enonly) is in en; fallback: refuse in $XDG_CONFIG_HOME/tkt/config.yaml refuses a reply in another language" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $fr: no text in fr: the reply (template enonly) is in en; fallback: refuse in $XDG_CONFIG_HOME/tkt/config.yaml refuses a reply in another language
+tkt-reply: 2 sent, 0 already done, 1 failed: no text in fr" ]
 	[ "$(printf '%s\n' "$output" | jq -c '[.result.ok, .result.error.kind]' | tr '\n' ' ')" = '[false,"local"] [true,null] [true,null] ' ]
 	[ "$(changes "$fr")" -eq "$before" ]
 	[ "$(printf '%s\n' "${lines[1]}" | jq -r .reply.locale)" = fr ]
@@ -240,11 +248,13 @@ $en"
 	named "$id" "Bob www.bobs-shop.com"
 	before=$(changes "$id")
 	run -1 --separate-stderr tkt-reply -t hi <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.bobs-shop.com\" in buyer.name, a value from the record (lint/any:11; --allow-field buyer.name or --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.bobs-shop.com\" in buyer.name, a value from the record (lint/any:11; --allow-field buyer.name or --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = local ]
 	# The template's own link is checked, though the name's passes.
 	run -1 --separate-stderr tkt-reply -t hilink --allow-field buyer.name <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.example-shop.com\" (lint/any:11; --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.example-shop.com\" (lint/any:11; --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	# Another field allowed lets nothing through.
 	run -1 --separate-stderr tkt-reply -t hi --allow-field subject <<<"$id"
 	[[ "$stderr" == *"in buyer.name, a value from the record"* ]]
@@ -261,7 +271,8 @@ $en"
 	tkt-list "$id" | tkt-template render -t hi >"$BATS_TEST_TMPDIR/in"
 	[ "$(jq -c .reply.spans "$BATS_TEST_TMPDIR/in")" = '[{"field":"buyer.name","start":6,"end":30}]' ]
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"shop.owner@gmail.com\" in buyer.name, a value from the record (lint/any:17; --allow-field buyer.name or --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"shop.owner@gmail.com\" in buyer.name, a value from the record (lint/any:17; --allow-field buyer.name or --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	tmpl_dir "allow_fields: [buyer.name]"
 	run -0 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
 	[ -z "$stderr" ]
@@ -305,9 +316,11 @@ $en"
 @test "an empty reply and a reply that is not UTF-8 are local errors" {
 	id=$(awaiting 1 | jq -r .id)
 	run -1 --separate-stderr tkt-reply -m "" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is empty" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is empty
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply is empty" ]
 	run -1 --separate-stderr tkt-reply -m "$(printf 'caf\351')" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is not valid UTF-8" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is not valid UTF-8
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply is not valid UTF-8" ]
 }
 
 @test "a ticket not awaiting the merchant is a local error, by record and by id" {
@@ -315,10 +328,12 @@ $en"
 	[ -n "$id" ]
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply -m "$TEXT" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to
+tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 	tkt-list "$id" >"$BATS_TEST_TMPDIR/rec"
 	run -1 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/rec"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/rec:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/rec:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to
+tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -352,7 +367,8 @@ $en"
 	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[1].request')" = "$(request close "$id")" ]
 	[ "$(printf '%s\n' "$output" | jq '.result.steps | length')" -eq 2 ]
 	run -1 --separate-stderr tkt-reply -n -t polite-close <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it
+tkt-reply: 0 would be sent, 0 already done, 1 failed: -t needs the ticket to render" ]
 }
 
 @test "a re-run skips what the journal says was done and sends nothing" {
@@ -484,7 +500,8 @@ $en"
 	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply --force -m "$TEXT" "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to
+tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 	[ "$(changes)" -eq "$before" ]
 	[ "$(ours "$id")" -eq 1 ]
 }
@@ -588,7 +605,7 @@ $en"
 	unsent=$(printf '%s\n' "$output" | grep -c 'not sent: the run stopped (the token was refused)')
 	[ "$refused" -ge 1 ]
 	[ $((refused + unsent)) -eq 30 ]
-	[[ "$stderr" == *$'\n'"tkt-reply: stopped: $unsent records read but not sent, 0 with an unknown outcome" ]]
+	[[ "$stderr" == *$'\n'"tkt-reply: stopped: 0 sent, 0 already done, $refused failed: the marketplace refused the token; $unsent records read but not sent, 0 with an unknown outcome" ]]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -674,17 +691,17 @@ $en"
 
 @test "-h prints the usage on stdout and exits 0; --version prints the version" {
 	run -0 tkt-reply -h
-	[[ "$output" == "usage: tkt-reply [-hnv] [-m text | -t name] [--resolve]"* ]]
+	[[ "$output" == "usage: tkt-reply [-hnv] [-m text | -t name [--strict]] [--resolve]"* ]]
 	run -0 tkt-reply --version
 	[[ "$output" == "tkt-reply (tkt) "[0-9]* ]]
 }
 
-@test "a progress line on a terminal: done, failed, wiped before a message" {
+@test "a progress line on a terminal: done, failed, wiped before a message; the summary line ends it" {
 	awaiting 3 >"$BATS_TEST_TMPDIR/in"
 	echo '{"id": 1}' >>"$BATS_TEST_TMPDIR/in"
 	run -1 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
 	[[ "$output" == *"tkt-reply: $BATS_TEST_TMPDIR/in:4: the record has no valid \"id\""* ]]
-	[[ "$output" == *$'\r\033[K'"tkt-reply: 3 done, 1 failed"$'\r' ]]
+	[[ "$output" == *$'\n'"tkt-reply: 3 sent, 0 already done, 1 failed: the record has no valid \"id\""$'\r' ]]
 }
 
 @test "no progress line and nothing on stderr when stderr is not a terminal" {
