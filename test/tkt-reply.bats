@@ -823,3 +823,91 @@ YAML
 	only_api v3 "the rate headers on 429s only are v3's"
 	reply_soak_429 100
 }
+
+# The summary line (tkt-reply(1), SUMMARY).
+
+@test "summary: on a terminal always; from a pipe only when something failed, or with --summary" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
+	[[ "$output" == *"tkt-reply: 3 sent, 0 already done, 0 failed"$'\r' ]]
+	# Sent already: a pipe hears nothing, --summary says it was done before.
+	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr tkt-reply --summary -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: 0 sent, 3 already done, 0 failed" ]
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.result.skipped)) | length')" -eq 3 ]
+	# A dry run counts what it would send.
+	awaiting 5 | tail -n 2 >"$BATS_TEST_TMPDIR/more"
+	run -0 --separate-stderr tkt-reply -n --summary -m "$TEXT" "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/more"
+	[ "$stderr" = "tkt-reply: 2 would be sent, 3 already done, 0 failed" ]
+}
+
+@test "summary: a re-run counts what the journal has as already done; failures by reason, the most first" {
+	awaiting 4 >"$BATS_TEST_TMPDIR/in"
+	replied=$(tkt-list -A --state AWAITING_USER --limit 2)
+	head -n 2 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/half"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/half"
+	[ "$(printf '%s\n' "$replied" | wc -l)" -eq 2 ]
+	# 2 done before, 2 to send, 2 not awaiting the merchant, 1 bad id.
+	{ cat "$BATS_TEST_TMPDIR/in"; printf '%s\n' "$replied"; echo '{"id": 1}'; } >"$BATS_TEST_TMPDIR/all"
+	run -1 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/all"
+	[ "${stderr_lines[-1]}" = "tkt-reply: 2 sent, 2 already done, 3 failed: 2 not awaiting the merchant, 1 the record has no valid \"id\"" ]
+	printf '%s\n' "$output" | jq -e -s '[.[].result | select(.ok == false) | .error.kind] == ["local", "local", "local"]'
+}
+
+@test "the same error for many records is said once, then counted with the host; each record keeps its own error" {
+	awaiting 4 | jq -r .id >"$BATS_TEST_TMPDIR/ids"
+	local url=$SANDBOX_URL host first
+	host=$(host_of "$url")
+	first=$(head -n 1 "$BATS_TEST_TMPDIR/ids")
+	stop_sandbox
+	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/ids"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/ids:1: ticket $first: Couldn't connect to server
+tkt-reply: the same error for 4 records (3 not repeated above): $host: Couldn't connect to server
+tkt-reply: 0 sent, 0 already done, 4 failed: Couldn't connect to server" ]
+	[ "${#lines[@]}" -eq 4 ]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.error == {kind: "network", message: "Couldn'"'"'t connect to server"})'
+}
+
+@test "a -m text the policy refuses for every record is said once, with the count" {
+	awaiting 60 | jq -c 'select(.locale == "en")' | head -n 3 >"$BATS_TEST_TMPDIR/in"
+	local bad="Please write to me at my email address instead." id
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
+	run -1 --separate-stderr tkt-reply -m "$bad" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)
+tkt-reply: the same error for 3 records (2 not repeated above): the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 3 failed: the reply sends the buyer off the marketplace" ]
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.error.kind == "local" and (.result.error.message | startswith("the reply sends the buyer off")))'
+}
+
+@test "the progress line counts records done before as skipped, not done" {
+	sandbox_slow() { stop_sandbox; start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "slow=300@$(at reply)"; }
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	head -n 1 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/one"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/one"
+	sandbox_slow
+	run -0 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
+	re=$'\r\033\\[K'"tkt-reply: [0-9] done, 1 skipped, 0 failed, [0-9]+/s"
+	[[ "$output" =~ $re ]]
+	[[ "$output" == *"tkt-reply: 2 sent, 1 already done, 0 failed"$'\r' ]]
+}
+
+@test "-t with a template whose match does not fit the ticket warns; --strict refuses it (kind local)" {
+	local o p
+	o=$(awaiting 60 | jq -c 'select(.sub_label != null and .sub_label != "Change Size or Color")' | head -n 1)
+	p=$(jq -r .id <<<"$o")
+	[ -n "$p" ]
+	desc=$(jq -r '"type \(.type), sub_label \(.sub_label)"' <<<"$o")
+	run -0 --separate-stderr tkt-reply -n -t change-size-color <<<"$o"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $p: template change-size-color does not match this ticket ($desc)" ]
+	printf '%s\n' "$output" | jq -e '.result.ok'
+	run -1 --separate-stderr tkt-reply -n --strict -t change-size-color <<<"$o"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $p: template change-size-color does not match this ticket ($desc): --strict refuses it
+tkt-reply: 0 would be sent, 0 already done, 1 failed: template change-size-color does not match this ticket" ]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "local"'
+	run -2 --separate-stderr tkt-reply --strict -m "$TEXT" <<<"$p"
+	[ "$stderr" = "tkt-reply: --strict goes with -t" ]
+	# A template without match rules is for -t alone: no warning.
+	run -0 --separate-stderr tkt-reply -n -t polite-close <<<"$o"
+	[ -z "$stderr" ]
+}
