@@ -935,7 +935,7 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 2.0) }'
 }
 
-@test "a progress line on a terminal, the rate once the run has lasted 0.2 s; nothing on stderr without one" {
+@test "a progress line on a terminal, the rate once the run has lasted 0.2 s, the summary line at the end; nothing on stderr without one" {
 	sandbox --faults "slow=300@$(at close)"
 	local re
 	pick "$AM" 3 >"$BATS_TEST_TMPDIR/ids"
@@ -946,11 +946,13 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	# Slow closes: the run lasts over 0.2 s, and the last line has the rate.
 	run -0 on_tty "tkt-close $BATS_TEST_TMPDIR/ids >/dev/null"
 	# (the line ends with "\n", a tty's "\r\n", of which run keeps the "\r")
-	re=$'\r\033\\[K'"tkt-close: 3 done, 0 failed, [0-9]+/s"$'\r$'
+	re=$'\r\033\\[K'"tkt-close: [1-3] done, 0 skipped, 0 failed, [0-9]+/s"
 	[[ "$output" =~ $re ]]
-	# A dry run is over at once: one line, without a rate.
+	# The summary line takes its place at the end.
+	[[ "$output" == *$'\r\033[K'"tkt-close: 3 closed, 0 already done, 0 failed"$'\r' ]]
+	# A dry run is over at once: no progress line, the summary alone.
 	run -0 on_tty "tkt-close -n $BATS_TEST_TMPDIR/ids >/dev/null"
-	[ "$output" = $'\r\033[K'"tkt-close: 3 done, 0 failed"$'\r' ]
+	[ "$output" = "tkt-close: 3 would be closed, 0 already done, 0 failed"$'\r' ]
 }
 
 @test "fault soak: 200 tickets refunded and closed through 20 % faults, every order refunded exactly once (make soak: 2,000)" {
