@@ -21,8 +21,8 @@ static const struct tkt_example examples[] = {
 };
 
 static const struct tkt_tool tool = {
-	"tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]\n"
-	"                  [file ...]",
+	"tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [--summary] [-s store]\n"
+	"                  [--now time] [file ...]",
 	"Hands each ticket read (records or ids) to Wish support; prints each "
 	"record with its result.",
 	opts, tkt_action_optv, NULL, NULL, examples

@@ -37,9 +37,9 @@ static const struct tkt_example examples[] = {
 static const struct tkt_tool tool = {
 	"tkt-close [-hnv] [--refund [--reason code] [--note text] [--order id]\n"
 	"                 [--refund-wait dur]] [--force] [-P n] [--rate n/s]\n"
-	"                 [-s store] [--now time] [file ...]\n"
+	"                 [--summary] [-s store] [--now time] [file ...]\n"
 	"       tkt-close --reopen [-m reason] [-hnv] [--no-check] [--force] [-P n]\n"
-	"                 [--rate n/s] [-s store] [--now time] [file ...]",
+	"                 [--rate n/s] [--summary] [-s store] [--now time] [file ...]",
 	"Closes (or re-opens, or refunds and closes) each ticket read; prints "
 	"each record with its result.",
 	opts, tkt_action_optv, NULL, NULL, examples

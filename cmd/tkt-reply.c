@@ -11,11 +11,12 @@
 
 #include "tkt.h"
 
-enum { O_RESOLVE = 256, O_NOCHECK, O_NOFALLBACK, O_ALLOW };
+enum { O_RESOLVE = 256, O_NOCHECK, O_NOFALLBACK, O_ALLOW, O_STRICT };
 
 static const struct tkt_opt opts[] = {
 	{ 'm', "message", "text", "send text (else the record's reply.text)" },
 	{ 't', "template", "name", "send template name, rendered for each ticket" },
+	{ O_STRICT, "strict", NULL, "-t: refuse a ticket the template's match does not fit" },
 	{ O_RESOLVE, "resolve", NULL, "close each ticket after its reply" },
 	{ O_NOCHECK, "no-check", NULL, "skip the policy check of the text" },
 	{ O_ALLOW, "allow-field", "field", "let findings inside this record field's values pass" },
@@ -34,9 +35,9 @@ static const struct tkt_example examples[] = {
 };
 
 static const struct tkt_tool tool = {
-	"tkt-reply [-hnv] [-m text | -t name] [--resolve] [--no-check]\n"
+	"tkt-reply [-hnv] [-m text | -t name [--strict]] [--resolve] [--no-check]\n"
 	"                 [--allow-field field ...] [--no-fallback] [--force] [-P n]\n"
-	"                 [--rate n/s] [-s store] [--now time] [file ...]",
+	"                 [--rate n/s] [--summary] [-s store] [--now time] [file ...]",
 	"Sends each ticket read (records or ids) a reply; prints each record "
 	"with its result.",
 	opts, tkt_action_optv, NULL, NULL, examples
@@ -58,10 +59,13 @@ main(int argc, char *argv[])
 		case O_NOCHECK: o.no_check = 1; break;
 		case O_ALLOW: tkt_strs_add(&o.allow_fields, arg); break;
 		case O_NOFALLBACK: o.no_fallback = 1; break;
+		case O_STRICT: o.strict = 1; break;
 		}
 	}
 	if (o.text != NULL && o.tmpl != NULL)
 		tkt_errx(TKT_EXIT_USAGE, "-m and -t exclude each other");
+	if (o.strict && o.tmpl == NULL)
+		tkt_errx(TKT_EXIT_USAGE, "--strict goes with -t");
 	c = tkt_action_run(&o, argc, argv);
 	tkt_strs_free(&o.allow_fields);
 	return c;

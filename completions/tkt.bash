@@ -112,13 +112,13 @@ _tkt_action()
 	-m|--message|--now|--reason|--note|--order|--refund-wait) return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-n --dry-run -P --parallel --rate --force
+		COMPREPLY=($(compgen -W "-n --dry-run -P --parallel --rate --force --summary
 		    -s --store -v --verbose --now -h --help --version $own" -- "$cur"))
 	else
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
 }
-_tkt_reply() { _tkt_action "-m --message -t --template --resolve --no-check --allow-field --no-fallback"; }
+_tkt_reply() { _tkt_action "-m --message -t --template --strict --resolve --no-check --allow-field --no-fallback"; }
 _tkt_close() { _tkt_action "--reopen -m --message --no-check --refund --reason --note --order --refund-wait"; }
 _tkt_appeal() { _tkt_action ""; }
 complete -F _tkt_reply tkt-reply

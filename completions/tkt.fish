@@ -73,6 +73,7 @@ for c in tkt-reply tkt-close tkt-appeal
 	complete -c $c -s P -l parallel -x -a '1 2 4 8 16' -d 'Requests in flight'
 	complete -c $c -l rate -x -a '1/s 5/s 10/s' -d 'Requests per second'
 	complete -c $c -l force -d 'Redo actions the journal says are done'
+	complete -c $c -l summary -d 'End with the summary line, also off a terminal'
 	complete -c $c -s s -l store -x -a '(__tkt_stores)' -d 'Store'
 	complete -c $c -s v -l verbose -d 'Log each request'
 	complete -c $c -l now -x -d 'Use this time as now'
@@ -81,6 +82,7 @@ for c in tkt-reply tkt-close tkt-appeal
 end
 complete -c tkt-reply -s m -l message -x -d 'Send this text'
 complete -c tkt-reply -s t -l template -x -a '(__tkt_template_names)' -d 'Render this template'
+complete -c tkt-reply -l strict -d 'With -t: refuse a ticket the template match does not fit'
 complete -c tkt-reply -l resolve -d 'Close after a successful reply'
 complete -c tkt-reply -l no-check -d 'Skip the policy checks'
 complete -c tkt-reply -l allow-field -x -a 'buyer.name subject orders[].product_name orders[].size orders[].color orders[].sku orders[].shipping_provider orders[].tracking_number replies[].message' -d 'Let findings inside this record field pass'

@@ -43,6 +43,31 @@ struct memo {
 	char		*why;		/* NULL: the text passes */
 };
 
+/*
+ * The same error for many records is said once on stderr: the first as
+ * it comes, the rest counted, and the count said at the end.  The same:
+ * of the same kind, from the same host, with the same message once the
+ * ticket's id is taken out of it.  Past NFOLD different errors, a new one
+ * is printed each time.
+ */
+#define NFOLD		256
+
+struct fold {
+	int		 kind;
+	char		*host;		/* NULL: a local error */
+	char		*msg;		/* the id taken out */
+	long long	 n;
+};
+
+/* Failures by reason (the summary line): the message's family. */
+#define NFAMILY		256
+#define FAMILIES_SAID	4	/* named in the summary; the rest "other" */
+
+struct family {
+	char		*name;
+	long long	 n;
+};
+
 static const char *act_names[] = { "reply", "close", "appeal", "reopen",
     "refund" };
 
@@ -72,6 +97,7 @@ struct step {
 
 struct job {
 	int		 used, done, failed;
+	int		 stopped;	/* failed by the stop: not sent, or unknown */
 	int		 claimed, waited;	/* the journal's claim on the ticket */
 	int		 unsure;	/* a send answered after the stop may have been applied */
 	struct tkt_rec	 rec;		/* the input record; no nodes for a bare id */
@@ -112,6 +138,16 @@ struct actor {
 	int			 njobs, head, count, pumping;
 	int			 waiting;	/* take() waits for room */
 	long long		 succeeded, failed;
+	long long		 skipped;	/* of succeeded: done before (journal, state) */
+	long long		 nstopped;	/* of failed: stopped before (unsent, unknown) */
+	long long		 unsent, unknown;	/* drain()'s */
+	int			 stopped;	/* the run stopped early (drain) */
+	char			 stopwhy[64];	/* "interrupted by SIGINT", or "" */
+	struct fold		 folds[NFOLD];
+	size_t			 nfolds;
+	struct family		 fams[NFAMILY];
+	size_t			 nfams;
+	long long		 otherfam;	/* failures past NFAMILY reasons */
 	int			 status, progress;
 	double			 started, lastprog;	/* monotonic seconds */
 	int			 shown;		/* a progress line is on the tty */
@@ -895,6 +931,34 @@ record_spans(struct actor *A, struct job *j, const struct tkt_rec *rec,
 }
 
 /*
+ * -t NAME on a ticket its match rules do not fit (tkt-template render
+ * --auto would not pick it): a warning, or with --strict the record's
+ * error.  A template without match rules is for -t alone: never warned
+ * of.  0, or -1 after failing the job.
+ */
+static int
+tmpl_mismatch(struct actor *A, struct job *j, const struct tkt_rec *rec)
+{
+	struct tkt_buf d;
+
+	if (!tkt_tmpl_has_match(A->tmpl) || tkt_tmpl_matches(A->tmpl, rec))
+		return 0;
+	tkt_buf_init(&d);
+	tkt_tmpl_match_desc(A->tmpl, rec, &d);
+	if (A->o->strict) {
+		local_fail(A, j, "template %s does not match this ticket (%s): "
+		    "--strict refuses it", tkt_tmpl_name(A->tmpl), d.s);
+		tkt_buf_free(&d);
+		return -1;
+	}
+	progress_wipe(A);
+	tkt_warnx("%s: ticket %s: template %s does not match this ticket (%s)",
+	    j->where, j->id, tkt_tmpl_name(A->tmpl), d.s);
+	tkt_buf_free(&d);
+	return 0;
+}
+
+/*
  * The text of a reply (or of a re-open reason, which v2 sends as one)
  * from -m, -t or the record's reply.text, with where the record's values
  * are in it (A->spans); checks it.  0, or -1 after failing the job.  rec
@@ -917,6 +981,8 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 	else if (A->tmpl != NULL && rec != NULL) {
 		struct tkt_locale_pick pk;
 
+		if (tmpl_mismatch(A, j, rec) == -1)
+			return -1;
 		if (tkt_reply_render(A->tmpl, &A->cfg, NULL, NULL, rec,
 		    &A->tmp, &A->spans, &pk, &e) == -1) {
 			fail(A, j, &e);
@@ -1929,22 +1995,20 @@ mono(void)
  * before a message, ended by the last one.
  */
 static void
-progress(struct actor *A, int last)
+progress(struct actor *A)
 {
 	double now = mono(), secs = now - A->started;
 	long long failed = A->failed + (long long)tkt_loop_nbad(A->rd);
 
-	if (!A->progress || (!last && now - A->lastprog < 0.2))
+	if (!A->progress || now - A->lastprog < 0.2)
 		return;
 	A->lastprog = now;
-	fprintf(stderr, "\r\033[K%s: %lld done, %lld failed",
-	    tkt_getprogname(), A->succeeded, failed);
+	fprintf(stderr, "\r\033[K%s: %lld done, %lld skipped, %lld failed",
+	    tkt_getprogname(), A->succeeded - A->skipped, A->skipped, failed);
 	if (secs >= 0.2)
 		fprintf(stderr, ", %.0f/s",
 		    (double)(A->succeeded + failed) / secs);
 	A->shown = 1;
-	if (last)
-		fputc('\n', stderr);
 }
 
 static void
@@ -1953,6 +2017,142 @@ progress_wipe(struct actor *A)
 	if (A->shown)
 		fputs("\r\033[K", stderr);
 	A->shown = 0;
+}
+
+/* Every step of the job was done before: by the journal, or by the state. */
+static int
+job_skipped(const struct job *j)
+{
+	if (j->failed || j->nsteps == 0)
+		return 0;
+	for (int i = 0; i < j->nsteps; i++)
+		if (!j->steps[i].skipped)
+			return 0;
+	return 1;
+}
+
+/* The host (and port) of a store's url, into h. */
+static void
+url_host(const char *url, char *h, size_t size)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+
+	p = p ? p + 3 : url ? url : "";
+	snprintf(h, size, "%.*s", (int)strcspn(p, "/?#"), p);
+}
+
+/* msg with each copy of id taken out (id empty: msg as it is). */
+static char *
+without_id(const char *msg, const char *id)
+{
+	struct tkt_buf b;
+	size_t n = strlen(id);
+	const char *p;
+
+	tkt_buf_init(&b);
+	while (n > 0 && (p = strstr(msg, id)) != NULL) {
+		tkt_buf_add(&b, msg, (size_t)(p - msg));
+		tkt_buf_adds(&b, "ID");
+		msg = p + n;
+	}
+	tkt_buf_adds(&b, msg);
+	return b.s;
+}
+
+/*
+ * Counts the job's error among those said before: 1 when it is the first
+ * of its kind (to be printed), 0 when it repeats one (folded).
+ */
+static int
+fold(struct actor *A, const struct job *j)
+{
+	char host[256] = "";
+	char *msg = without_id(j->err.msg, j->id);
+	struct fold *f;
+
+	if (j->err.kind != TKT_E_LOCAL && j->err.kind != TKT_E_USAGE)
+		url_host(A->store->url, host, sizeof(host));
+	for (size_t i = 0; i < A->nfolds; i++) {
+		f = &A->folds[i];
+		if (f->kind == j->err.kind && strcmp(f->msg, msg) == 0 &&
+		    strcmp(f->host ? f->host : "", host) == 0) {
+			free(msg);
+			return f->n++ == 0;
+		}
+	}
+	if (A->nfolds == NFOLD) {
+		free(msg);
+		return 1;
+	}
+	f = &A->folds[A->nfolds++];
+	f->kind = j->err.kind;
+	f->host = host[0] ? xstrdup(host) : NULL;
+	f->msg = msg;
+	f->n = 1;
+	return 1;
+}
+
+/*
+ * The family of a failure, for the summary: a server's error by its HTTP
+ * status, else the message up to its first detail (": ", " (", "; "),
+ * an order's id left out ("not awaiting the merchant").
+ */
+static void
+family_name(const struct tkt_error *e, char *out, size_t size)
+{
+	const char *m = e->msg;
+	size_t n;
+	int cut;
+
+	if (e->kind == TKT_E_REMOTE && e->http >= 500) {
+		snprintf(out, size, "server error (HTTP %d)", (int)e->http);
+		return;
+	}
+	if (e->kind == TKT_E_REMOTE && e->http == 429) {
+		snprintf(out, size, "too many requests (HTTP 429)");
+		return;
+	}
+	if (strncmp(m, "order ", 6) == 0 && (n = strcspn(m + 6, ": ")) > 0 &&
+	    strncmp(m + 6 + n, ": ", 2) == 0)
+		m += 6 + n + 2;
+	for (n = 0; m[n] != '\0'; n++)
+		if (strncmp(m + n, ": ", 2) == 0 || strncmp(m + n, " (", 2) == 0 ||
+		    strncmp(m + n, "; ", 2) == 0)
+			break;
+	cut = n > 80;
+	if (cut) {
+		/* At a space if there is one late enough, never inside a character. */
+		size_t sp = 80;
+
+		while (sp > 40 && m[sp] != ' ')
+			sp--;
+		n = sp > 40 ? sp : 80;
+		while (n > 0 && ((unsigned char)m[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n == 0)
+		snprintf(out, size, "%s", tkt_ekind_name(e->kind));
+	else if (e->kind == TKT_E_REMOTE && e->http >= 400)
+		snprintf(out, size, "%.*s%s (HTTP %d)", (int)n, m,
+		    cut ? "…" : "", (int)e->http);
+	else
+		snprintf(out, size, "%.*s%s", (int)n, m, cut ? "…" : "");
+}
+
+static void
+family_count(struct actor *A, const char *name, long long n)
+{
+	for (size_t i = 0; i < A->nfams; i++)
+		if (strcmp(A->fams[i].name, name) == 0) {
+			A->fams[i].n += n;
+			return;
+		}
+	if (A->nfams == NFAMILY) {
+		A->otherfam += n;
+		return;
+	}
+	A->fams[A->nfams].name = xstrdup(name);
+	A->fams[A->nfams++].n = n;
 }
 
 /* Prints the job's record with its result; quiet: no message on stderr. */
@@ -1987,15 +2187,25 @@ emit(struct actor *A, struct job *j, int quiet)
 			tkt_error_where(&e, "%s: ticket %s", j->where, j->id);
 		else
 			tkt_error_where(&e, "%s", j->where);
-		if (!quiet) {
+		if (!quiet && fold(A, j)) {
 			progress_wipe(A);
 			tkt_error_print(&e);
 		}
 		A->failed++;
+		if (j->stopped)
+			A->nstopped++;
+		else {
+			char fam[128];
+
+			family_name(&j->err, fam, sizeof(fam));
+			family_count(A, fam, 1);
+		}
 		A->status = tkt_exit_merge(A->status, e.status);
-	} else
+	} else {
 		A->succeeded++;
-	progress(A, 0);
+		A->skipped += job_skipped(j);
+	}
+	progress(A);
 }
 
 static void
@@ -2137,11 +2347,13 @@ drain(struct actor *A)
 				    "(the refund is not sent again)",
 				    j->steps[j->cur].order, why);
 				unknown++;
+				j->stopped = 1;
 			} else if (j->unsure || j->phase == PH_CHECK) {
 				tkt_error_set(&e, st, kind, "the run stopped (%s) "
 				    "while its %s was sent: the outcome is unknown",
 				    why, act_names[j->steps[j->cur].act]);
 				unknown++;
+				j->stopped = 1;
 			} else {
 				struct step *s = j->cur < j->nsteps ?
 				    &j->steps[j->cur] : NULL;
@@ -2150,6 +2362,7 @@ drain(struct actor *A)
 				    "stopped (%s)", why);
 				quiet = 1;
 				unsent++;
+				j->stopped = 1;
 				/* Its intent is journalled: it did not happen. */
 				if (s != NULL && s->sends > 0 && !async_refund(A, s) &&
 				    journal_put(A, j, s, TKT_JS_FAILED) == -1)
@@ -2165,15 +2378,104 @@ out:
 		tkt_error_print(&se);
 		A->status = tkt_exit_merge(A->status, se.status);
 	}
+	/* The summary line says what became of the run (summary()). */
+	A->stopped = 1;
+	A->unsent = unsent;
+	A->unknown = unknown;
+	if (sig)
+		snprintf(A->stopwhy, sizeof(A->stopwhy), "%s", why);
+}
+
+/* What the run did, said in the summary line: "sent", "closed", … */
+static const char *
+done_word(const struct tkt_action_opts *o)
+{
+	static const char *done[] = { "sent", "closed", "appealed",
+	    "re-opened", "refunded" };
+	static const char *would[] = { "would be sent", "would be closed",
+	    "would be appealed", "would be re-opened", "would be refunded" };
+
+	return o->dry_run ? would[o->action] : done[o->action];
+}
+
+static int
+fam_cmp(const void *a, const void *b)
+{
+	const struct family *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+/*
+ * The end of a run on stderr: the errors folded (fold()), each with its
+ * count, then one line: done, done before, failed by reason, and, when
+ * the run stopped, what it left.  On a terminal always; else when
+ * something failed, or with --summary.
+ */
+static void
+summary(struct actor *A)
+{
+	long long bad = (long long)tkt_loop_nbad(A->rd);
+	long long failed = A->failed - A->nstopped + bad;
+	struct tkt_buf b;
+	size_t i;
+
 	progress_wipe(A);
-	if (sig == SIGPIPE)
+	for (i = 0; i < A->nfolds; i++)
+		if (A->folds[i].n > 1)
+			tkt_warnx("the same error for %lld records (%lld not "
+			    "repeated above): %s%s%s", A->folds[i].n,
+			    A->folds[i].n - 1, A->folds[i].host ?
+			    A->folds[i].host : "", A->folds[i].host ? ": " : "",
+			    A->folds[i].msg);
+	if (tkt_sig_caught() == SIGPIPE)
 		return;		/* nobody reads on: the journal tells */
-	if (unsent + unknown > 0 || tkt_loop_cut(A->rd))
-		tkt_warnx("stopped%s%s%s: %lld record%s read but not sent, %lld "
-		    "with an unknown outcome%s", sig ? " (" : "", sig ? why : "",
-		    sig ? ")" : "", unsent, unsent == 1 ? "" : "s", unknown,
-		    tkt_loop_cut(A->rd) ? "; the input was not read to its end" :
-		    "");
+	if (!isatty(STDERR_FILENO) && !A->o->summary && failed == 0 &&
+	    !A->stopped)
+		return;
+	/* A plan on the terminal has summed it up, failures in it. */
+	if (A->plan != NULL && !A->o->summary && !A->stopped)
+		return;
+	if (bad > 0)
+		family_count(A, "unreadable input", bad);
+	/* By count, the most first; equal counts in the order first met. */
+	for (i = 1; i < A->nfams; i++)
+		for (size_t k = i; k > 0 && fam_cmp(&A->fams[k - 1],
+		    &A->fams[k]) > 0; k--) {
+			struct family t = A->fams[k];
+
+			A->fams[k] = A->fams[k - 1];
+			A->fams[k - 1] = t;
+		}
+	tkt_buf_init(&b);
+	if (A->stopped)
+		tkt_buf_printf(&b, "stopped%s%s%s: ", A->stopwhy[0] ? " (" : "",
+		    A->stopwhy, A->stopwhy[0] ? ")" : "");
+	tkt_buf_printf(&b, "%lld %s, %lld already done, %lld failed",
+	    A->succeeded - A->skipped, done_word(A->o), A->skipped, failed);
+	if (A->nfams == 1 && A->otherfam == 0)
+		tkt_buf_printf(&b, ": %s", A->fams[0].name);
+	else if (A->nfams > 0) {
+		long long other = A->otherfam;
+
+		for (i = 0; i < A->nfams; i++) {
+			if (i < FAMILIES_SAID)
+				tkt_buf_printf(&b, "%s%lld %s", i ? ", " : ": ",
+				    A->fams[i].n, A->fams[i].name);
+			else
+				other += A->fams[i].n;
+		}
+		if (other > 0)
+			tkt_buf_printf(&b, ", %lld other", other);
+	}
+	if (A->unsent + A->unknown > 0 || tkt_loop_cut(A->rd))
+		tkt_buf_printf(&b, "; %lld record%s read but not sent, %lld with "
+		    "an unknown outcome", A->unsent, A->unsent == 1 ? "" : "s",
+		    A->unknown);
+	if (tkt_loop_cut(A->rd))
+		tkt_buf_adds(&b, "; the input was not read to its end");
+	tkt_warnx("%s", b.s);
+	tkt_buf_free(&b);
 }
 
 /*
@@ -2347,7 +2649,7 @@ tkt_action_main(struct tkt_action_opts *o)
 		free(A.jobs);
 		A.status = tkt_exit_merge(A.status, tkt_loop_status(A.rd));
 		tkt_plan_end(A.plan);
-		progress(&A, 1);
+		summary(&A);
 		tkt_loop_free(A.rd);
 		rc = A.status;
 		/* Remote failures with some success are a partial failure. */
@@ -2358,6 +2660,12 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_journal_close(A.journal);
 	tkt_policy_free(A.policy);
 	memo_free(&A);
+	for (size_t i = 0; i < A.nfolds; i++) {
+		free(A.folds[i].host);
+		free(A.folds[i].msg);
+	}
+	for (size_t i = 0; i < A.nfams; i++)
+		free(A.fams[i].name);
 	free(A.why);
 	tkt_spans_free(&A.spans);
 	tkt_strs_free(&A.allow);
@@ -2380,6 +2688,8 @@ const struct tkt_opt tkt_action_optv[] = {
 	{ 'P', "parallel", "n", "up to n requests at once (1 to 64; 4)" },
 	{ TKT_OPT_RATE, "rate", "n/s", "start at most n requests a second" },
 	{ 's', "store", "store", "the store to act on (tkt-config(5))" },
+	{ TKT_OPT_SUMMARY, "summary", NULL,
+	    "end with the summary line, also off a terminal" },
 	{ TKT_OPT_NOW, "now", "time", "take time as now (for tests)" },
 	{ 0, NULL, NULL, NULL }
 };
@@ -2395,6 +2705,7 @@ action_option(struct tkt_action_opts *o, int c, const char *arg)
 	case TKT_OPT_FORCE: o->force = 1; return 1;
 	case TKT_OPT_NOW: o->now = arg; return 1;
 	case TKT_OPT_RATE: o->rate = tkt_opt_rate("--rate", arg); return 1;
+	case TKT_OPT_SUMMARY: o->summary = 1; return 1;
 	}
 	return 0;
 }

@@ -976,6 +976,22 @@ tkt_tmpl_matches(const struct tkt_tmpl *t, const struct tkt_rec *r)
 	return matches(t, v);
 }
 
+void
+tkt_tmpl_match_desc(const struct tkt_tmpl *t, const struct tkt_rec *r,
+    struct tkt_buf *b)
+{
+	const char *v[M_N], *sep = "";
+
+	match_values(r, v);
+	for (int j = 0; j < M_N; j++) {
+		if (t->match[j].n == 0)
+			continue;
+		tkt_buf_printf(b, "%s%s %s", sep, match_keys[j],
+		    v[j] != NULL ? v[j] : "null");
+		sep = ", ";
+	}
+}
+
 /* Rendering. */
 
 /*

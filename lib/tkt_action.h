@@ -84,11 +84,13 @@ struct tkt_action_opts {
 	double		 rate;		/* starts per second, 0: none */
 	const char	*journal;	/* NULL: the default path */
 	const char	*now;		/* --now */
+	int		 summary;	/* --summary: the summary line always */
+	int		 strict;	/* --strict: -t must match the ticket */
 };
 
 const char	*tkt_act_name(int act);
 /* Values of the long-only options every action tool shares. */
-enum { TKT_OPT_FORCE = 1000, TKT_OPT_NOW, TKT_OPT_RATE };
+enum { TKT_OPT_FORCE = 1000, TKT_OPT_NOW, TKT_OPT_RATE, TKT_OPT_SUMMARY };
 /* The options every action tool shares: its tkt_tool's shared table. */
 extern const struct tkt_opt tkt_action_optv[];
 /*

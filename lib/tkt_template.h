@@ -155,6 +155,12 @@ int		 tkt_tmpl_pick(const struct tkt_tmpl *, const char *locale,
 /* Does the record fit the template's match rules (no match: never)? */
 int		 tkt_tmpl_matches(const struct tkt_tmpl *, const struct tkt_rec *);
 /*
+ * The record's values of the fields the template's match rules name, as
+ * "type ORDER, sub_label Size Advice", appended to b.
+ */
+void		 tkt_tmpl_match_desc(const struct tkt_tmpl *,
+		    const struct tkt_rec *, struct tkt_buf *);
+/*
  * Renders variant vi against rec into out (reset first).  -1 with a
  * message in err ("missing value for {{buyer.name}}") on failure.
  */

@@ -253,6 +253,21 @@ seen_pair() {
 	[ "$ua" != null ] && [ "$ub" != null ]
 }
 
+# host_of URL: the host (and port) of URL, as the action tools name it.
+host_of() {
+	local h=${1#*://}
+	printf '%s\n' "${h%%/*}"
+}
+
+# done_word TOOL: what the summary line of TOOL says it did.
+done_word() {
+	case $1 in
+	tkt-reply) echo sent ;;
+	tkt-close) echo closed ;;
+	tkt-appeal) echo appealed ;;
+	esac
+}
+
 # refused_run TOOL ACTION N P: the refused-token run of an action tool over
 # the first N tickets awaiting the merchant.  As bare ids (-P P), the first
 # ticket's read is refused and nothing else is sent; as records, which are
@@ -267,7 +282,7 @@ refused_run() {
 	first=$(head -n 1 <<<"$ids")
 	for id in $ids; do tkt-list "$id"; done >"$rec"
 	n=$(wc -l <"$STORE")
-	stopped="$tool: stopped: $((count - 1)) records read but not sent, 0 with an unknown outcome"
+	stopped="$tool: stopped: 0 $(done_word "$tool"), 0 already done, 1 failed: the marketplace refused the token; $((count - 1)) records read but not sent, 0 with an unknown outcome"
 	run -4 --separate-stderr env TKT_TOKEN=wrong-secret-token "$tool" -v -P "$par" <<<"$ids"
 	[ "$(reqs)" = "$(read_of "$first") $(tok_http)" ]
 	[[ "$stderr" == "$tool: $(read_of "$first") $(tok_http) "*"

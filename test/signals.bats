@@ -73,7 +73,7 @@ stopped_by() {
 	# What was confirmed is journalled, and no intent is left open.
 	[ "$(jdone)" -eq "$ok" ]
 	[ "$(jopen)" -eq 0 ]
-	grep -q "^tkt-reply: stopped (interrupted by SIG$1): [0-9]* records read but not sent, 0 with an unknown outcome" "$ERR"
+	grep -q "^tkt-reply: stopped (interrupted by SIG$1): $ok sent, 0 already done, 0 failed; [0-9]* records\{0,1\} read but not sent, 0 with an unknown outcome" "$ERR"
 	# The same command again finishes the rest, sending nothing twice.
 	run -0 --separate-stderr tkt-reply -P 4 -m "$TEXT" "$TODO"
 	[ "${#lines[@]}" -eq "$n" ]

@@ -67,7 +67,8 @@ load action_helper
 	run -1 --separate-stderr tkt-appeal -P 1 <<<"$c
 $p"
 	[[ "$stderr" == "tkt-appeal: <stdin>:1: ticket $c: The ticket is closed (code 1010, HTTP 400) (request id "????????????????????????")
-tkt-appeal: <stdin>:2: ticket $p: The ticket is closed (code 1010, HTTP 400) (request id "????????????????????????")" ]]
+tkt-appeal: the same error for 2 records (1 not repeated above): $(host_of "$SANDBOX_URL"): The ticket is closed (code 1010, HTTP 400)
+tkt-appeal: 0 appealed, 0 already done, 2 failed: The ticket is closed (HTTP 400)" ]]
 	printf '%s\n' "$output" | jq -e -s 'length == 2 and all(.[]; .result.ok == false and
 	    .result.error.kind == "remote" and .result.error.code == 1010 and
 	    .result.error.http == 400 and .result.error.message == "The ticket is closed (code 1010, HTTP 400)" and
@@ -178,7 +179,8 @@ $b  $(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .buyer.name)
 	start_fake "$FIXTURES/action/token.routes"
 	# A record, not read first: the appeal is what the fake refuses.
 	run -4 --separate-stderr tkt-appeal <<<'{"id":"6b035bb722e983d15cf3dc6b"}'
-	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket 6b035bb722e983d15cf3dc6b: the marketplace refused the token (HTTP 400, code $code: $msg; a person must renew it) (request id req-1)" ]
+	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket 6b035bb722e983d15cf3dc6b: the marketplace refused the token (HTTP 400, code $code: $msg; a person must renew it) (request id req-1)
+tkt-appeal: stopped: 0 appealed, 0 already done, 1 failed: the marketplace refused the token" ]
 	printf '%s\n' "$output" | jq -e --argjson c "$code" '.result.error | .kind == "refused" and .code == $c and .http == 400'
 }
 
@@ -218,7 +220,8 @@ tkt-appeal: <stdin>:1: ticket $b: Internal Server Error (code 9000, HTTP 500) (r
 	a=$(pick "$AM")
 	stop_sandbox
 	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=0 tkt-appeal <<<"$a"
-	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket $a: Couldn't connect to server" ]
+	[ "$stderr" = "tkt-appeal: <stdin>:1: ticket $a: Couldn't connect to server
+tkt-appeal: 0 appealed, 0 already done, 1 failed: Couldn't connect to server" ]
 	printf '%s\n' "$output" | jq -e '.result.error.kind == "network"'
 }
 
@@ -254,7 +257,8 @@ tkt-appeal: <stdin>:1: ticket $b: Internal Server Error (code 9000, HTTP 500) (r
 	run -1 --separate-stderr bash -c "printf '%s\n' 'not/an/id' '{\"id\":\"\"}' 'what?' '$a' | tkt-appeal"
 	[ "$stderr" = "tkt-appeal: <stdin>:1: not a ticket id: 'not/an/id'
 tkt-appeal: <stdin>:2: the record has no valid \"id\"
-tkt-appeal: <stdin>:3: not a ticket id: 'what?'" ]
+tkt-appeal: the same error for 2 records (1 not repeated above): not a ticket id: 'ID'
+tkt-appeal: 1 appealed, 0 already done, 3 failed: 2 not a ticket id, 1 the record has no valid \"id\"" ]
 	[ "$(printf '%s\n' "$output" | jq -c '[.id, .result.ok]' | tr '\n' ' ')" = \
 	    "[\"not/an/id\",false] [\"\",false] [\"what?\",false] [\"$a\",true] " ]
 	[ "$(state "$a")" = AWAITING_WISH ]
@@ -265,7 +269,7 @@ tkt-appeal: <stdin>:3: not a ticket id: 'what?'" ]
 	local a
 	a=$(pick "$AM")
 	run -2 --separate-stderr tkt-appeal -m why <<<"$a"
-	[[ "$stderr" == "tkt-appeal: invalid option -- 'm'"*"usage: tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]"* ]]
+	[[ "$stderr" == "tkt-appeal: invalid option -- 'm'"*"usage: tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [--summary] [-s store]"* ]]
 	run -2 --separate-stderr tkt-appeal --refund <<<"$a"
 	[[ "$stderr" == "tkt-appeal: unrecognized option '--refund'"*"usage: tkt-appeal"* ]]
 	run -2 --separate-stderr tkt-appeal -P 0 <<<"$a"
@@ -286,8 +290,8 @@ tkt-appeal: <stdin>:3: not a ticket id: 'what?'" ]
 
 @test "-h prints usage on stdout and --version the version" {
 	run -0 --separate-stderr tkt-appeal -h
-	[[ "$output" == "usage: tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [-s store] [--now time]
-                  [file ...]
+	[[ "$output" == "usage: tkt-appeal [-hnv] [--force] [-P n] [--rate n/s] [--summary] [-s store]
+                  [--now time] [file ...]
 "* ]]
 	[ -z "$stderr" ]
 	run -0 --separate-stderr tkt-appeal --version

@@ -127,13 +127,16 @@ load soak_helper
 	read -r a b <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
 	ob=$(orders "$b")
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --order $ob"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket
+tkt-close: 0 closed, 0 already done, 1 failed: --order $ob is not an order of this ticket" ]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error ==
 	    {"kind": "local", "message": "--order '"$ob"' is not an order of this ticket"}'
 	# A bare id is read first, then refused the same way.
 	run -1 --separate-stderr tkt-close -v --refund --order "$ob" <<<"$a"
 	[ "$(reqs)" = "$(read_of "$a") 200" ]
-	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket" ]]
+	[[ "$stderr" == *"
+tkt-close: <stdin>:1: ticket $a: --order $ob is not an order of this ticket
+tkt-close: 0 closed, 0 already done, 1 failed: --order $ob is not an order of this ticket" ]]
 	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
 }
 
@@ -186,7 +189,8 @@ load soak_helper
 	local a
 	a=$(pick '.state == "AWAITING_MERCHANT" and (.orders | length) == 1 and .refund_reason == null')
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: no refund reason: the ticket has no refund_reason; give --reason CODE" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: no refund reason: the ticket has no refund_reason; give --reason CODE
+tkt-close: 0 closed, 0 already done, 1 failed: no refund reason" ]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "local"'
 	[ "$(changes "$a")" -eq 0 ]
 	run -0 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason $(reason 23)"
@@ -201,14 +205,16 @@ load soak_helper
 	local a b
 	read -r a b <<<"$(pick "$ORDER1" 2 | tr '\n' ' ')"
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --reason 19"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --reason 19 is an API v2 code; store 'env' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --reason 19 is an API v2 code; store 'env' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED
+tkt-close: 0 closed, 0 already done, 1 failed: --reason 19 is an API v2 code" ]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error == {kind: "local",
 	    message: "--reason 19 is an API v2 code; store '\''env'\'' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED"}'
 	# A bare id is read first, then refused the same way; a dry run too.
 	run -1 --separate-stderr tkt-close -v --refund --reason 19 <<<"$b"
 	[ "$(reqs)" = "$(read_of "$b") 200" ]
 	[[ "$stderr" == *"
-tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED" ]]
+tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' speaks v3, which takes a reason name such as ITEM_IS_DAMAGED
+tkt-close: 0 closed, 0 already done, 1 failed: --reason 19 is an API v2 code" ]]
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -n --refund --reason 19"
 	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok == false and .error.kind == "local" and
 	    (has("request") | not)'
@@ -231,7 +237,8 @@ tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' spea
 	esac
 	tkt-list "$a" >"$BATS_TEST_TMPDIR/rec"
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close --refund --reason $r"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: $msg (code 1000, HTTP 400)"$takes" (request id "????????????????????????")" ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: $msg (code 1000, HTTP 400)"$takes" (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: Invalid parameter '$(by_api reason_code refund_reason)' (HTTP 400)" ]]
 	if [ "$TKT_TEST_API" = v3 ]; then
 		run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund --reason $r"
 		[ "$(reqs | tr '\n' ' ')" = "GET /api/v3/orders/$o 200 PUT /api/v3/orders/$o/refund 400 GET /api/v3/orders/$o 200 GET /api/v3/orders/$o/refund_reasons 200 " ]
@@ -239,7 +246,8 @@ tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' spea
 		stop_sandbox
 		start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "500@GET/api/v3/orders/$o/refund_reasons"
 		run -1 --separate-stderr env TKT_RETRIES=0 tkt-close --refund --reason $r "$BATS_TEST_TMPDIR/rec"
-		[[ "$stderr" == "tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: $msg (code 1000, HTTP 400) (request id "????????????????????????")" ]]
+		[[ "$stderr" == "tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: $msg (code 1000, HTTP 400) (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: Invalid parameter 'refund_reason' (HTTP 400)" ]]
 	fi
 	printf '%s\n' "$output" | jq -e '.result.ok == false and (.result.steps | length == 1 and
 	    .[0].action == "refund" and .[0].ok == false) and (.result.error | .kind == "remote" and
@@ -253,7 +261,7 @@ tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' spea
 @test "v3: a ticket's own reason that Wish's refunds do not take, or no reason of Wish's, is refused before any write" {
 	only_api v3 "v2 takes any code Wish knows"
 	sandbox
-	local a b o takes
+	local a b o takes long
 	# The sandbox gives v2's code 19 as USER_NO_LONGER_WANTS_ITEM, a ticket's reason.
 	read -r a b <<<"$(pick "$AM"' and .type == "ORDER" and (.orders | length) == 1 and .refund_reason == "19" and .orders[0].state == "SHIPPED"' 2 | tr '\n' ' ')"
 	o=$(orders "$a")
@@ -261,25 +269,33 @@ tkt-close: <stdin>:1: ticket $b: --reason 19 is an API v2 code; store 'env' spea
 	# A dry run says it would be refused, and reads nothing.
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -n -v --refund"
 	[ -z "$(reqs)" ]
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: refund reason USER_NO_LONGER_WANTS_ITEM would be refused: it is a ticket's, not one Wish refunds an order for; choose one with --reason (GET /api/v3/orders/ID/refund_reasons lists what an order takes)" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: refund reason USER_NO_LONGER_WANTS_ITEM would be refused: it is a ticket's, not one Wish refunds an order for; choose one with --reason (GET /api/v3/orders/ID/refund_reasons lists what an order takes)
+tkt-close: 0 would be closed, 0 already done, 1 failed: refund reason USER_NO_LONGER_WANTS_ITEM would be refused" ]
 	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok == false and .error.kind == "local"'
 	# A run reads what the order takes (one request), names it, sends nothing.
+	# (The summary names a reason by at most 80 characters of its message,
+	# cut at a space.)
+	long="refund reason USER_NO_LONGER_WANTS_ITEM is a ticket's, not one Wish refunds an…"
 	run -1 --separate-stderr bash -c "tkt-list $a | tkt-close -v --refund"
 	[ "$(reqs)" = "GET /api/v3/orders/$o/refund_reasons 200" ]
 	[[ "$stderr" == *"
-tkt-close: <stdin>:1: ticket $a: refund reason USER_NO_LONGER_WANTS_ITEM is a ticket's, not one Wish refunds an order for: nothing was sent; choose one with --reason; "$takes ]]
+tkt-close: <stdin>:1: ticket $a: refund reason USER_NO_LONGER_WANTS_ITEM is a ticket's, not one Wish refunds an order for: nothing was sent; choose one with --reason; "$takes"
+tkt-close: 0 closed, 0 already done, 1 failed: $long" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "local" and
 	    ([.result.steps[] | [.action, .ok]] == [["refund", false]])'
 	# --reason OTHER likewise, and a value that is no reason of Wish's at all.
 	run -1 --separate-stderr bash -c "tkt-list $b | tkt-close --refund --reason OTHER"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $b: refund reason OTHER is a ticket's, not one Wish refunds an order for: nothing was sent; choose one with --reason; the order takes "* ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $b: refund reason OTHER is a ticket's, not one Wish refunds an order for: nothing was sent; choose one with --reason; the order takes "*"
+tkt-close: 0 closed, 0 already done, 1 failed: refund reason OTHER is a ticket's, not one Wish refunds an order for" ]]
 	run -1 --separate-stderr bash -c "tkt-list $b | tkt-close --refund --reason BOGUS_REASON"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $b: refund reason BOGUS_REASON is not one of Wish's refund reasons: nothing was sent; choose one with --reason; the order takes "* ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $b: refund reason BOGUS_REASON is not one of Wish's refund reasons: nothing was sent; choose one with --reason; the order takes "*"
+tkt-close: 0 closed, 0 already done, 1 failed: refund reason BOGUS_REASON is not one of Wish's refund reasons" ]]
 	# When the reasons cannot be read, the refusal stands without them.
 	stop_sandbox
 	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "500@GET/api/v3/orders/$o/refund_reasons"
 	run -1 --separate-stderr env TKT_RETRIES=0 bash -c "tkt-list $a | tkt-close --refund"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: refund reason USER_NO_LONGER_WANTS_ITEM is a ticket's, not one Wish refunds an order for: nothing was sent; choose one with --reason" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: refund reason USER_NO_LONGER_WANTS_ITEM is a ticket's, not one Wish refunds an order for: nothing was sent; choose one with --reason
+tkt-close: 0 closed, 0 already done, 1 failed: $long" ]
 	[ "$(changes "$a") $(changes "$b")" = "0 0" ]
 	[ ! -s "$JOURNAL" ]
 	# --reason with one the order takes refunds it.
@@ -320,7 +336,8 @@ $b"
 	# A bare id is read first: the read fails, before any step is planned.
 	run -1 --separate-stderr tkt-close -v <<<"000000000000000000000bad
 $a"
-	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")"* ]]
+	[[ "$stderr" == *"tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")"*"
+tkt-close: 1 closed, 0 already done, 1 failed: No 'Ticket' Found with id (HTTP 400)" ]]
 	[ "$(reqs | tr '\n' ' ')" = "$(read_of 000000000000000000000bad) 400 $(read_of "$a") 200 $(sent close "$a") 200 " ]
 	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and
 	    .error.kind == "remote" and .error.code == 1004 and .error.http == 400 and
@@ -330,7 +347,8 @@ $a"
 	[ "$(state "$a")" = CLOSED ]
 	# A record is not: its close fails, and so does the read-back.
 	run -1 --separate-stderr tkt-close <<<'{"id":"000000000000000000000bad"}'
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")" ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket 000000000000000000000bad: No 'Ticket' Found with id: '000000000000000000000bad' (code 1004, HTTP 400) (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: No 'Ticket' Found with id (HTTP 400)" ]]
 	printf '%s\n' "$output" | jq -e '.result | .ok == false and
 	    .error.kind == "remote" and .error.code == 1004 and .error.http == 400 and
 	    (.error.request_id | length == 24) and (.steps | length == 1) and .steps[0].ok == false and
@@ -479,7 +497,8 @@ $a"
 	start_fake "$FIXTURES/action/token.routes"
 	# A record, not read first: the close is what the fake refuses.
 	run -4 --separate-stderr tkt-close <<<'{"id":"6b035bb722e983d15cf3dc6a"}'
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code $code: $msg; a person must renew it) (request id req-1)" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: the marketplace refused the token (HTTP 400, code $code: $msg; a person must renew it) (request id req-1)
+tkt-close: stopped: 0 closed, 0 already done, 1 failed: the marketplace refused the token" ]
 	printf '%s\n' "$output" | jq -e --argjson c "$code" --arg m "$msg" '.result.error == {"kind": "refused",
 	    "code": $c, "http": 400, "message": "the marketplace refused the token (HTTP 400, code \($c): \($m); a person must renew it)",
 	    "request_id": "req-1"}'
@@ -502,11 +521,13 @@ $a"
 	run -4 --separate-stderr tkt-close -v <<<"{\"id\":\"$a\"}"
 	[ "$(reqs)" = "$(sent close "$a") $(tok_http)" ]
 	[[ "$stderr" == *"
-tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP $(tok_http), code $revoked; a person must renew it) (request id "????????????????????????")" ]]
+tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP $(tok_http), code $revoked; a person must renew it) (request id "????????????????????????")
+tkt-close: stopped: 0 closed, 0 already done, 1 failed: the marketplace refused the token" ]]
 	printf '%s\n' "$output" | jq -e --argjson c "${revoked%%:*}" --argjson h "$(tok_http)" '.result.error | .kind == "refused" and .code == $c and .http == $h'
 	sleep 1.1
 	run -4 --separate-stderr env TKT_TOKEN="$new" tkt-close <<<"{\"id\":\"$a\"}"
-	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP $(tok_http), code $expired; a person must renew it) (request id "????????????????????????")" ]]
+	[[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP $(tok_http), code $expired; a person must renew it) (request id "????????????????????????")
+tkt-close: stopped: 0 closed, 0 already done, 1 failed: the marketplace refused the token" ]]
 	printf '%s\n' "$output" | jq -e --argjson c "${expired%%:*}" --argjson h "$(tok_http)" '.result.error | .kind == "refused" and .code == $c and .http == $h'
 	[[ "$output$stderr" != *"$new"* ]]
 	[ "$(changes "$a")" -eq 0 ]
@@ -522,7 +543,7 @@ tkt-close: <stdin>:1: ticket $a: the marketplace refused the token (HTTP $(tok_h
 $b"
 	[ "$(reqs | tr '\n' ' ')" = "$(sent close "$a") 500 $(read_of "$b") 200 $(read_of "$a") 200 $(sent close "$b") $(tok_http) " ]
 	[ "$(printf '%s\n' "$stderr" | grep -v '^tkt-close: \(GET\|POST\|PUT\) ')" = "tkt-close: <stdin>:2: ticket $b: $(refused) (request id req-4)
-tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
+tkt-close: stopped: 0 closed, 0 already done, 1 failed: the marketplace refused the token; 1 record read but not sent, 0 with an unknown outcome" ]
 	printf '%s\n' "$output" | sed -n 1p | jq -e '.result | .ok == false and .steps[0].ok == false and
 	    .error == {kind: "refused", message: "not sent: the run stopped (the token was refused)"}'
 	printf '%s\n' "$output" | sed -n 2p | jq -e --argjson c "$(refused_code)" --argjson h "$(tok_http)" '.result.error |
@@ -536,7 +557,8 @@ tkt-close: stopped: 1 record read but not sent, 0 with an unknown outcome" ]
 	# A proxy's bare 404: nothing to parse, and the message says just that.
 	start_fake "$FIXTURES/action/empty.routes"
 	run -3 --separate-stderr tkt-close <<<"6b035bb722e983d15cf3dc6a"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: malformed answer (HTTP 404, 0 bytes): empty body (request id req-1)" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket 6b035bb722e983d15cf3dc6a: malformed answer (HTTP 404, 0 bytes): empty body (request id req-1)
+tkt-close: 0 closed, 0 already done, 1 failed: malformed answer (HTTP 404)" ]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "remote", "http": 404,
 	    "message": "malformed answer (HTTP 404, 0 bytes): empty body", "request_id": "req-1"}'
 }
@@ -652,7 +674,8 @@ $c  (a bare id: not read in a dry run)
 	a=$(pick "$ORDER1")
 	o=$(orders "$a")
 	run -1 --separate-stderr tkt-close -n --refund <<<"$a"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --refund of a bare id in a dry run: give records, or --order ID" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: --refund of a bare id in a dry run: give records, or --order ID
+tkt-close: 0 would be closed, 0 already done, 1 failed: --refund of a bare id in a dry run" ]
 	printf '%s\n' "$output" | jq -e '.result | .dry_run and .ok == false and .error.kind == "local"'
 	run -0 --separate-stderr tkt-close -n --refund --order "$o" --reason "$(reason 20)" <<<"$a"
 	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[].request')" = \
@@ -707,7 +730,8 @@ $c  (a bare id: not read in a dry run)
 	    "$(sent close "$a")" "$(read_of "$a")" "$(sent close "$a")" "$(read_of "$a")")" ]
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.15) }'
 	[[ "$stderr" == *"
-tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
+tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: server error (HTTP 500)" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and
 	    ([.result.steps[] | [.action, .ok]] == [["refund", true], ["close", false]]) and
 	    .result.error.code == 9000 and .result.error.http == 500'
@@ -757,10 +781,12 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 	    --faults "500@$(at refund "$(orders "$a")"),500@$(at refund "$(orders "$c")")"
 	run -1 --separate-stderr bash -c "tkt-list $a $b | tkt-close --refund --refund-wait 1s"
 	case $TKT_TEST_API in
-	v2) [[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")" ]] ;;
+	v2) [[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "*")
+tkt-close: 1 closed, 0 already done, 1 failed: server error (HTTP 500)" ]] ;;
 	# v3: the order, which shows no processing fields, cannot tell whether
 	# Wish took the refund; followed for --refund-wait, it stays unknown.
-	v3) [[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: order $(orders "$a"): Internal Server Error (code 9000, HTTP 500), and after 1s the order does not show whether Wish took the refund; nothing was closed; the refund is not sent again without --force (request id "*")" ]] ;;
+	v3) [[ "$stderr" == "tkt-close: <stdin>:1: ticket $a: order $(orders "$a"): Internal Server Error (code 9000, HTTP 500), and after 1s the order does not show whether Wish took the refund; nothing was closed; the refund is not sent again without --force (request id "*")
+tkt-close: 1 closed, 0 already done, 1 failed: Internal Server Error" ]] ;;
 	esac
 	[ "$(printf '%s\n' "$output" | jq -r .result.ok | tr '\n' ' ')" = "false true " ]
 	run -3 --separate-stderr bash -c "tkt-list $c | tkt-close --refund --refund-wait 1s"
@@ -785,14 +811,16 @@ tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (reque
 	[ "$(reqs | sed 1d | sort -u)" = "$(read_of "$a") 500" ]
 	[ "$(reqs | wc -l)" -eq 9 ]
 	[[ "$stderr" == *"
-tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the outcome is unknown and the read-back failed: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
+tkt-close: $rec:1: ticket $a: Internal Server Error (code 9000, HTTP 500); the outcome is unknown and the read-back failed: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: server error (HTTP 500)" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "remote" and
 	    .result.error.code == 9000 and .result.error.http == 500 and .result.steps[0].ok == false'
 	# A bare id is read first: that read fails, and nothing is sent.
 	run -3 --separate-stderr env TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"$a"
 	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") 500 $(read_of "$a") 500 " ]
 	[[ "$stderr" == *"
-tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")" ]]
+tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: server error (HTTP 500)" ]]
 	printf '%s\n' "$output" | jq -e '.result | .ok == false and .steps == [] and
 	    .error.kind == "remote" and .error.code == 9000 and .error.http == 500'
 	[ "$(changes "$a")" -eq 0 ]
@@ -806,13 +834,15 @@ tkt-close: <stdin>:1: ticket $a: Internal Server Error (code 9000, HTTP 500) (re
 	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"$a"
 	[ "$(reqs | tr '\n' ' ')" = "$(read_of "$a") failed $(read_of "$a") failed " ]
 	[[ "$stderr" == *"
-tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
+tkt-close: <stdin>:1: ticket $a: Couldn't connect to server
+tkt-close: 0 closed, 0 already done, 1 failed: Couldn't connect to server" ]]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
 	# A record is not read first: the close could not be sent either.
 	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=1 TKT_BACKOFF=10ms tkt-close -v <<<"{\"id\":\"$a\"}"
 	[ "$(reqs | tr '\n' ' ')" = "$(sent close "$a") failed $(sent close "$a") failed " ]
 	[[ "$stderr" == *"
-tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
+tkt-close: <stdin>:1: ticket $a: Couldn't connect to server
+tkt-close: 0 closed, 0 already done, 1 failed: Couldn't connect to server" ]]
 	printf '%s\n' "$output" | jq -e '.result.error == {"kind": "network", "message": "Couldn'\''t connect to server"}'
 }
 
@@ -824,7 +854,8 @@ tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
 	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults slow=1500
 	# A record: the close is sent at once, and times out.
 	run -3 --separate-stderr env TKT_TIMEOUT=400ms TKT_RETRIES=0 tkt-close <<<"{\"id\":\"$a\"}"
-	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: Timeout was reached (the request may have reached the server); the outcome is unknown and the read-back failed: Timeout was reached (the request may have reached the server)" ]
+	[ "$stderr" = "tkt-close: <stdin>:1: ticket $a: Timeout was reached (the request may have reached the server); the outcome is unknown and the read-back failed: Timeout was reached (the request may have reached the server)
+tkt-close: 0 closed, 0 already done, 1 failed: Timeout was reached" ]
 	printf '%s\n' "$output" | jq -e '.result.error == {kind: "network", message: "Timeout was reached (the request may have reached the server); the outcome is unknown and the read-back failed: Timeout was reached (the request may have reached the server)"}'
 }
 
@@ -836,13 +867,15 @@ tkt-close: <stdin>:1: ticket $a: Couldn't connect to server" ]]
 	[ "$stderr" = "tkt-close: <stdin>:1: the record has no valid \"id\"
 tkt-close: <stdin>:2: not a ticket id: 'two words'
 tkt-close: <stdin>:3: invalid JSON at byte 3: lexical error: invalid char in json text.
-tkt-close: <stdin>:4: the record has no valid \"id\"" ]
+tkt-close: the same error for 2 records (1 not repeated above): the record has no valid \"id\"
+tkt-close: 1 closed, 0 already done, 4 failed: 2 the record has no valid \"id\", 1 not a ticket id, 1 unreadable input" ]
 	[ "${#lines[@]}" -eq 4 ]
 	[ "$(printf '%s\n' "$output" | jq -c '[.id, .no, .result.ok, .result.error.kind]' | tr '\n' ' ')" = \
 	    "[null,1,false,\"local\"] [\"two words\",null,false,\"local\"] [5,null,false,\"local\"] [\"$a\",null,true,null] " ]
 	[ "$(state "$a")" = CLOSED ]
 	run -1 --separate-stderr tkt-close "$BATS_TEST_TMPDIR/missing.jsonl" - <<<"$b"
-	[ "$stderr" = "tkt-close: $BATS_TEST_TMPDIR/missing.jsonl: No such file or directory" ]
+	[ "$stderr" = "tkt-close: $BATS_TEST_TMPDIR/missing.jsonl: No such file or directory
+tkt-close: 1 closed, 0 already done, 1 failed: unreadable input" ]
 	[ "$(printf '%s\n' "$output" | jq -r .id)" = "$b" ]
 }
 
@@ -975,7 +1008,7 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 2.0) }'
 }
 
-@test "a progress line on a terminal, the rate once the run has lasted 0.2 s; nothing on stderr without one" {
+@test "a progress line on a terminal, the rate once the run has lasted 0.2 s, the summary line at the end; nothing on stderr without one" {
 	sandbox --faults "slow=300@$(at close)"
 	local re
 	pick "$AM" 3 >"$BATS_TEST_TMPDIR/ids"
@@ -986,11 +1019,13 @@ tkt-close: <stdin>:4: the record has no valid \"id\"" ]
 	# Slow closes: the run lasts over 0.2 s, and the last line has the rate.
 	run -0 on_tty "tkt-close $BATS_TEST_TMPDIR/ids >/dev/null"
 	# (the line ends with "\n", a tty's "\r\n", of which run keeps the "\r")
-	re=$'\r\033\\[K'"tkt-close: 3 done, 0 failed, [0-9]+/s"$'\r$'
+	re=$'\r\033\\[K'"tkt-close: [1-3] done, 0 skipped, 0 failed, [0-9]+/s"
 	[[ "$output" =~ $re ]]
-	# A dry run is over at once: one line, without a rate.
+	# The summary line takes its place at the end.
+	[[ "$output" == *$'\r\033[K'"tkt-close: 3 closed, 0 already done, 0 failed"$'\r' ]]
+	# A dry run is over at once: no progress line, the summary alone.
 	run -0 on_tty "tkt-close -n $BATS_TEST_TMPDIR/ids >/dev/null"
-	[ "$output" = $'\r\033[K'"tkt-close: 3 done, 0 failed"$'\r' ]
+	[ "$output" = "tkt-close: 3 would be closed, 0 already done, 0 failed"$'\r' ]
 }
 
 @test "fault soak: 200 tickets refunded and closed through 20 % faults, every order refunded exactly once (make soak: 2,000)" {
@@ -1017,7 +1052,8 @@ v3_refundable() {
 	[ "$(reqs | sed -n 1,3p | tr '\n' ' ')" = "GET /api/v3/orders/$o 200 PUT /api/v3/orders/$o/refund 200 GET /api/v3/orders/$o 200 " ]
 	[ -z "$(reqs | sed 1,2d | grep -v "^GET /api/v3/orders/$o 200$")" ]
 	[[ "$stderr" == *"
-tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: the refund is still in progress after 1s; nothing was closed; run again to finish (the refund is not sent again) (request id "????????????????????????")" ]]
+tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: the refund is still in progress after 1s; nothing was closed; run again to finish (the refund is not sent again) (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: the refund is still in progress after 1s" ]]
 	printf '%s\n' "$output" | jq -e --arg o "$o" '.result.ok == false and .result.error.kind == "pending" and
 	    ([.result.steps[] | [.action, .order, .ok]] == [["refund", $o, false]])'
 	[ "$(awk -F '\t' '{ print $3, $7 }' "$JOURNAL" | tr '\n' ' ')" = "refund intent refund requested " ]
@@ -1062,7 +1098,8 @@ tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: the refund is still in 
 	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "refund-fail@PUT/api/v3/orders/$o/refund"
 	run -1 --separate-stderr tkt-close -v --refund "$BATS_TEST_TMPDIR/rec"
 	[[ "$stderr" == *"
-tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: Wish could not refund it (processing_status FAILED); nothing was closed; a later run may send the refund again (request id "????????????????????????")" ]]
+tkt-close: $BATS_TEST_TMPDIR/rec:1: ticket $a: order $o: Wish could not refund it (processing_status FAILED); nothing was closed; a later run may send the refund again (request id "????????????????????????")
+tkt-close: 0 closed, 0 already done, 1 failed: Wish could not refund it" ]]
 	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "remote"'
 	[ "$(awk -F '\t' '{ print $3, $7 }' "$JOURNAL" | tr '\n' ' ')" = "refund intent refund requested refund failed " ]
 	[ "$(state "$a")" = AWAITING_MERCHANT ]

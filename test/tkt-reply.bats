@@ -116,7 +116,8 @@ answered() {
 	id2=$(sed -n 2p "$BATS_TEST_TMPDIR/in" | jq -r .id)
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/mix"
 	[ "${#lines[@]}" -eq 3 ]
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/mix:2: ticket $id2: no reply text: the record has no reply.text (render it with tkt-template, or give -m or -t)" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/mix:2: ticket $id2: no reply text: the record has no reply.text (render it with tkt-template, or give -m or -t)
+tkt-reply: 2 sent, 0 already done, 1 failed: no reply text" ]
 	[ "$(printf '%s\n' "${lines[1]}" | jq -c '.result | {ok, kind: .error.kind, steps}')" = '{"ok":false,"kind":"local","steps":[]}' ]
 	[ "$(printf '%s\n' "${lines[0]}" | jq .result.ok)" = true ]
 	[ "$(printf '%s\n' "${lines[2]}" | jq .result.ok)" = true ]
@@ -127,7 +128,8 @@ answered() {
 	awaiting 1 | jq -c '.reply = {"error": "no template matches"}' >"$BATS_TEST_TMPDIR/in"
 	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: no reply text: no template matches" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: no reply text: no template matches
+tkt-reply: 0 sent, 0 already done, 1 failed: no reply text" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -136,7 +138,8 @@ answered() {
 	id2=$(awaiting 2 | jq -r .id | sed -n 2p)
 	long=$(printf 'é%.0s' $(seq 1 2001))
 	run -1 --separate-stderr tkt-reply --no-check -m "$long" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is too long: 2001 characters, more than 2000" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is too long: 2001 characters, more than 2000
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply is too long" ]
 	[ "$(printf '%s\n' "$output" | jq -c '.result.error')" = '{"kind":"local","message":"the reply is too long: 2001 characters, more than 2000"}' ]
 	run -0 tkt-reply --no-check -m "${long%é}" <<<"$id2"
 	[ "$(ours "$id2" "${long%é}")" -eq 1 ]
@@ -154,13 +157,15 @@ YAML
 	id=$(awaiting 1 | jq -r .id)
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply --no-check -t over <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template over, locale en: the reply is 2001 characters, over the limit of 2000" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template over, locale en: the reply is 2001 characters, over the limit of 2000
+tkt-reply: 0 sent, 0 already done, 1 failed: template over, locale en" ]
 	[ "$(printf '%s\n' "$output" | jq -c .result.error)" = '{"kind":"local","message":"template over, locale en: the reply is 2001 characters, over the limit of 2000"}' ]
 	# tkt-template render gives the same message for the same ticket.
 	tkt-list "$id" | tkt-template render -t over 2>/dev/null | jq -r .reply.error >"$BATS_TEST_TMPDIR/err" || true
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "template over, locale en: the reply is 2001 characters, over the limit of 2000" ]
 	run -1 --separate-stderr tkt-reply -t novar <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template novar, locale en: no value for {{vars.nothing}}" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: template novar, locale en: no value for {{vars.nothing}}
+tkt-reply: 0 sent, 0 already done, 1 failed: template novar, locale en" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -169,7 +174,8 @@ YAML
 	bad="Please write to me at shop.owner@gmail.com instead."
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply -m "$bad" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = local ]
 	[ "$(changes)" -eq "$before" ]
 	run -0 tkt-reply --no-check -m "$bad" <<<"$id"
@@ -207,7 +213,8 @@ named() {
 	[ -n "$en" ] && [ -n "$fr" ]
 	run -1 --separate-stderr tkt-reply --no-fallback -t enonly <<<"$fr
 $en"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $fr: no text in fr (template enonly has en); --no-fallback refuses a reply in another language" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $fr: no text in fr (template enonly has en); --no-fallback refuses a reply in another language
+tkt-reply: 1 sent, 0 already done, 1 failed: no text in fr" ]
 	[ "$(printf '%s\n' "${lines[0]}" | jq -c '.result | {ok, kind: .error.kind, steps}')" = '{"ok":false,"kind":"local","steps":[]}' ]
 	[ "$(printf '%s\n' "${lines[1]}" | jq .result.ok)" = true ]
 	[ "$(ours "$fr" "Thank you for your message, we are on it.")" -eq 0 ]
@@ -228,7 +235,8 @@ $en"
 	tkt-list "$ca" "$en" | tkt-template render -t hi >>"$BATS_TEST_TMPDIR/in"
 	before=$(changes "$fr")
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $fr: no text in fr: the reply (template enonly) is in en; fallback: refuse in $XDG_CONFIG_HOME/tkt/config.yaml refuses a reply in another language" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $fr: no text in fr: the reply (template enonly) is in en; fallback: refuse in $XDG_CONFIG_HOME/tkt/config.yaml refuses a reply in another language
+tkt-reply: 2 sent, 0 already done, 1 failed: no text in fr" ]
 	[ "$(printf '%s\n' "$output" | jq -c '[.result.ok, .result.error.kind]' | tr '\n' ' ')" = '[false,"local"] [true,null] [true,null] ' ]
 	[ "$(changes "$fr")" -eq "$before" ]
 	[ "$(printf '%s\n' "${lines[1]}" | jq -r .reply.locale)" = fr ]
@@ -240,11 +248,13 @@ $en"
 	named "$id" "Bob www.bobs-shop.com"
 	before=$(changes "$id")
 	run -1 --separate-stderr tkt-reply -t hi <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.bobs-shop.com\" in buyer.name, a value from the record (lint/any:11; --allow-field buyer.name or --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.bobs-shop.com\" in buyer.name, a value from the record (lint/any:11; --allow-field buyer.name or --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	[ "$(printf '%s\n' "$output" | jq -r .result.error.kind)" = local ]
 	# The template's own link is checked, though the name's passes.
 	run -1 --separate-stderr tkt-reply -t hilink --allow-field buyer.name <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.example-shop.com\" (lint/any:11; --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply sends the buyer off the marketplace: \"www.example-shop.com\" (lint/any:11; --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	# Another field allowed lets nothing through.
 	run -1 --separate-stderr tkt-reply -t hi --allow-field subject <<<"$id"
 	[[ "$stderr" == *"in buyer.name, a value from the record"* ]]
@@ -261,7 +271,8 @@ $en"
 	tkt-list "$id" | tkt-template render -t hi >"$BATS_TEST_TMPDIR/in"
 	[ "$(jq -c .reply.spans "$BATS_TEST_TMPDIR/in")" = '[{"field":"buyer.name","start":6,"end":30}]' ]
 	run -1 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"shop.owner@gmail.com\" in buyer.name, a value from the record (lint/any:17; --allow-field buyer.name or --no-check sends it anyway)" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"shop.owner@gmail.com\" in buyer.name, a value from the record (lint/any:17; --allow-field buyer.name or --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply sends the buyer off the marketplace" ]
 	tmpl_dir "allow_fields: [buyer.name]"
 	run -0 --separate-stderr tkt-reply "$BATS_TEST_TMPDIR/in"
 	[ -z "$stderr" ]
@@ -305,9 +316,11 @@ $en"
 @test "an empty reply and a reply that is not UTF-8 are local errors" {
 	id=$(awaiting 1 | jq -r .id)
 	run -1 --separate-stderr tkt-reply -m "" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is empty" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is empty
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply is empty" ]
 	run -1 --separate-stderr tkt-reply -m "$(printf 'caf\351')" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is not valid UTF-8" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: the reply is not valid UTF-8
+tkt-reply: 0 sent, 0 already done, 1 failed: the reply is not valid UTF-8" ]
 }
 
 @test "a ticket not awaiting the merchant is a local error, by record and by id" {
@@ -315,10 +328,12 @@ $en"
 	[ -n "$id" ]
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply -m "$TEXT" <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to
+tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 	tkt-list "$id" >"$BATS_TEST_TMPDIR/rec"
 	run -1 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/rec"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/rec:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/rec:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to
+tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -352,7 +367,8 @@ $en"
 	[ "$(printf '%s\n' "$output" | jq -c '.result.steps[1].request')" = "$(request close "$id")" ]
 	[ "$(printf '%s\n' "$output" | jq '.result.steps | length')" -eq 2 ]
 	run -1 --separate-stderr tkt-reply -n -t polite-close <<<"$id"
-	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it" ]
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $id: -t needs the ticket to render: a dry run with a bare id cannot fetch it
+tkt-reply: 0 would be sent, 0 already done, 1 failed: -t needs the ticket to render" ]
 }
 
 @test "a re-run skips what the journal says was done and sends nothing" {
@@ -541,7 +557,8 @@ second' '$BATS_TEST_TMPDIR/in'"
 	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
 	before=$(changes)
 	run -1 --separate-stderr tkt-reply --force -m "$TEXT" "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to" ]
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: not awaiting the merchant (state AWAITING_USER): only such a ticket can be replied to
+tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 	[ "$(changes)" -eq "$before" ]
 	[ "$(ours "$id")" -eq 1 ]
 }
@@ -645,7 +662,7 @@ second' '$BATS_TEST_TMPDIR/in'"
 	unsent=$(printf '%s\n' "$output" | grep -c 'not sent: the run stopped (the token was refused)')
 	[ "$refused" -ge 1 ]
 	[ $((refused + unsent)) -eq 30 ]
-	[[ "$stderr" == *$'\n'"tkt-reply: stopped: $unsent records read but not sent, 0 with an unknown outcome" ]]
+	[[ "$stderr" == *$'\n'"tkt-reply: stopped: 0 sent, 0 already done, $refused failed: the marketplace refused the token; $unsent records read but not sent, 0 with an unknown outcome" ]]
 	[ "$(changes)" -eq "$before" ]
 }
 
@@ -731,17 +748,17 @@ second' '$BATS_TEST_TMPDIR/in'"
 
 @test "-h prints the usage on stdout and exits 0; --version prints the version" {
 	run -0 tkt-reply -h
-	[[ "$output" == "usage: tkt-reply [-hnv] [-m text | -t name] [--resolve]"* ]]
+	[[ "$output" == "usage: tkt-reply [-hnv] [-m text | -t name [--strict]] [--resolve]"* ]]
 	run -0 tkt-reply --version
 	[[ "$output" == "tkt-reply (tkt) "[0-9]* ]]
 }
 
-@test "a progress line on a terminal: done, failed, wiped before a message" {
+@test "a progress line on a terminal: done, failed, wiped before a message; the summary line ends it" {
 	awaiting 3 >"$BATS_TEST_TMPDIR/in"
 	echo '{"id": 1}' >>"$BATS_TEST_TMPDIR/in"
 	run -1 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
 	[[ "$output" == *"tkt-reply: $BATS_TEST_TMPDIR/in:4: the record has no valid \"id\""* ]]
-	[[ "$output" == *$'\r\033[K'"tkt-reply: 3 done, 1 failed"$'\r' ]]
+	[[ "$output" == *$'\n'"tkt-reply: 3 sent, 0 already done, 1 failed: the record has no valid \"id\""$'\r' ]]
 }
 
 @test "no progress line and nothing on stderr when stderr is not a terminal" {
@@ -862,4 +879,94 @@ YAML
 @test "v3: --resolve -P 8 through 23 % failing writes (500s, 429s that alone carry rate headers, cuts after applying): 100 tickets, one reply each, and a re-run sends nothing (make soak: 400)" {
 	only_api v3 "the rate headers on 429s only are v3's"
 	reply_soak_429 100
+}
+
+# The summary line (tkt-reply(1), SUMMARY).
+
+@test "summary: on a terminal always; from a pipe only when something failed, or with --summary" {
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	run -0 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
+	[[ "$output" == *"tkt-reply: 3 sent, 0 already done, 0 failed"$'\r' ]]
+	# Sent already: a pipe hears nothing, --summary says it was done before.
+	run -0 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr tkt-reply --summary -m "$TEXT" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: 0 sent, 3 already done, 0 failed" ]
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.result.skipped)) | length')" -eq 3 ]
+	# A dry run counts what it would send.
+	awaiting 5 | tail -n 2 >"$BATS_TEST_TMPDIR/more"
+	run -0 --separate-stderr tkt-reply -n --summary -m "$TEXT" "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/more"
+	[ "$stderr" = "tkt-reply: 2 would be sent, 3 already done, 0 failed" ]
+}
+
+@test "summary: a re-run counts what the journal has as already done; failures by reason, the most first" {
+	awaiting 6 >"$BATS_TEST_TMPDIR/six"
+	head -n 4 "$BATS_TEST_TMPDIR/six" >"$BATS_TEST_TMPDIR/in"
+	# Records that say the buyer has the last word (v2 lists no others).
+	replied=$(tail -n 2 "$BATS_TEST_TMPDIR/six" | jq -c '.state = "AWAITING_USER"')
+	head -n 2 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/half"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/half"
+	[ "$(printf '%s\n' "$replied" | wc -l)" -eq 2 ]
+	# 2 done before, 2 to send, 2 not awaiting the merchant, 1 bad id.
+	{ cat "$BATS_TEST_TMPDIR/in"; printf '%s\n' "$replied"; echo '{"id": 1}'; } >"$BATS_TEST_TMPDIR/all"
+	run -1 --separate-stderr tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/all"
+	[ "${stderr_lines[-1]}" = "tkt-reply: 2 sent, 2 already done, 3 failed: 2 not awaiting the merchant, 1 the record has no valid \"id\"" ]
+	printf '%s\n' "$output" | jq -e -s '[.[].result | select(.ok == false) | .error.kind] == ["local", "local", "local"]'
+}
+
+@test "the same error for many records is said once, then counted with the host; each record keeps its own error" {
+	awaiting 4 | jq -r .id >"$BATS_TEST_TMPDIR/ids"
+	local url=$SANDBOX_URL host first
+	host=$(host_of "$url")
+	first=$(head -n 1 "$BATS_TEST_TMPDIR/ids")
+	stop_sandbox
+	run -3 --separate-stderr env TKT_API_URL="$url" TKT_RETRIES=0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/ids"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/ids:1: ticket $first: Couldn't connect to server
+tkt-reply: the same error for 4 records (3 not repeated above): $host: Couldn't connect to server
+tkt-reply: 0 sent, 0 already done, 4 failed: Couldn't connect to server" ]
+	[ "${#lines[@]}" -eq 4 ]
+	printf '%s\n' "$output" | jq -e -s 'all(.[]; .result.error == {kind: "network", message: "Couldn'"'"'t connect to server"})'
+}
+
+@test "a -m text the policy refuses for every record is said once, with the count" {
+	awaiting 60 | jq -c 'select(.locale == "en")' | head -n 3 >"$BATS_TEST_TMPDIR/in"
+	local bad="Please write to me at my email address instead." id
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in" | head -n 1)
+	run -1 --separate-stderr tkt-reply -m "$bad" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "tkt-reply: $BATS_TEST_TMPDIR/in:1: ticket $id: the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)
+tkt-reply: the same error for 3 records (2 not repeated above): the reply sends the buyer off the marketplace: \"write to me at\" (lint/en:30; --no-check sends it anyway)
+tkt-reply: 0 sent, 0 already done, 3 failed: the reply sends the buyer off the marketplace" ]
+	printf '%s\n' "$output" | jq -e -s 'length == 3 and all(.[]; .result.error.kind == "local" and (.result.error.message | startswith("the reply sends the buyer off")))'
+}
+
+@test "the progress line counts records done before as skipped, not done" {
+	sandbox_slow() { stop_sandbox; start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "slow=300@$(at reply)"; }
+	awaiting 3 >"$BATS_TEST_TMPDIR/in"
+	head -n 1 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/one"
+	run -0 tkt-reply -m "$TEXT" "$BATS_TEST_TMPDIR/one"
+	sandbox_slow
+	run -0 on_tty "tkt-reply -m '$TEXT' '$BATS_TEST_TMPDIR/in' >/dev/null"
+	re=$'\r\033\\[K'"tkt-reply: [0-9] done, 1 skipped, 0 failed, [0-9]+/s"
+	[[ "$output" =~ $re ]]
+	[[ "$output" == *"tkt-reply: 2 sent, 1 already done, 0 failed"$'\r' ]]
+}
+
+@test "-t with a template whose match does not fit the ticket warns; --strict refuses it (kind local)" {
+	local o p
+	o=$(awaiting 60 | jq -c 'select(.sub_label != null and .sub_label != "Change Size or Color")' | head -n 1)
+	p=$(jq -r .id <<<"$o")
+	[ -n "$p" ]
+	desc=$(jq -r '"type \(.type), sub_label \(.sub_label)"' <<<"$o")
+	run -0 --separate-stderr tkt-reply -n -t change-size-color <<<"$o"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $p: template change-size-color does not match this ticket ($desc)" ]
+	printf '%s\n' "$output" | jq -e '.result.ok'
+	run -1 --separate-stderr tkt-reply -n --strict -t change-size-color <<<"$o"
+	[ "$stderr" = "tkt-reply: <stdin>:1: ticket $p: template change-size-color does not match this ticket ($desc): --strict refuses it
+tkt-reply: 0 would be sent, 0 already done, 1 failed: template change-size-color does not match this ticket" ]
+	printf '%s\n' "$output" | jq -e '.result.ok == false and .result.error.kind == "local"'
+	run -2 --separate-stderr tkt-reply --strict -m "$TEXT" <<<"$p"
+	[ "$stderr" = "tkt-reply: --strict goes with -t" ]
+	# A template without match rules is for -t alone: no warning.
+	run -0 --separate-stderr tkt-reply -n -t polite-close <<<"$o"
+	[ -z "$stderr" ]
 }
