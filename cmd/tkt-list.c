@@ -3,7 +3,7 @@
  * table on a terminal).  With no operand: the tickets awaiting an answer;
  * with ids, or "-" for ids or records on stdin: those tickets.  Filters
  * --state, --type, --locale, --since, --overdue, --due-within; --limit,
- * --sort, -e, --thread, --raw, --with-orders, --lang, --json/--table, -s STORE,
+ * --sort, -e, --thread, --save-files, --raw, --with-orders, --lang, --json/--table, -s STORE,
  * -v, --now.
  */
 #include <getopt.h>
@@ -13,7 +13,8 @@
 #include "tkt.h"
 
 enum { O_STATE = 256, O_TYPE, O_LOCALE, O_SINCE, O_OVERDUE, O_DUE, O_LIMIT,
-    O_THREAD, O_RAW, O_ORDERS, O_LANG, O_JSON, O_TABLE, O_NOW, O_SORT };
+    O_THREAD, O_RAW, O_ORDERS, O_LANG, O_JSON, O_TABLE, O_NOW, O_SORT,
+    O_FILES };
 
 static const struct tkt_opt opts[] = {
 	{ 'A', "all", NULL, "every ticket, not only those awaiting an answer" },
@@ -29,6 +30,7 @@ static const struct tkt_opt opts[] = {
 	{ O_SORT, "sort", "key", "due, opened, updated or none (due on a terminal)" },
 	{ 'P', "parallel", "n", "up to n reads at once (1 to 64; 4)" },
 	{ O_THREAD, "thread", NULL, "print each ticket's messages for a person" },
+	{ O_FILES, "save-files", "dir", "save the replies' files in dir (by content)" },
 	{ O_RAW, "raw", NULL, "add the marketplace's own object as \"raw\"" },
 	{ O_ORDERS, "with-orders", NULL, "v3: add each order's details" },
 	{ O_LANG, "lang", "locale", "v3: add the messages translated into locale" },
@@ -54,8 +56,9 @@ static const struct tkt_example examples[] = {
 static const struct tkt_tool tool = {
 	"tkt-list [-Aehv] [-s store] [--state list] [--type list] [--locale list]\n"
 	"                [--since when] [--overdue] [--due-within dur] [--limit n]\n"
-	"                [--sort key] [-P n] [--thread] [--raw] [--with-orders] [--lang locale]\n"
-	"                [--json | --table] [--now time] [id ... | -]",
+	"                [--sort key] [-P n] [--thread] [--save-files dir] [--raw]\n"
+	"                [--with-orders] [--lang locale] [--json | --table] [--now time]\n"
+	"                [id ... | -]",
 	"Prints tickets as tkt records: those awaiting an answer, or those named.",
 	opts, NULL, NULL, NULL, examples
 };
@@ -119,6 +122,7 @@ main(int argc, char *argv[])
 		case O_JSON: case O_TABLE: o.table = c == O_TABLE; break;
 		case O_NOW: now = arg; break;
 		case O_SORT: o.sort = sort_key(arg); break;
+		case O_FILES: o.save_files = arg; break;
 		}
 	}
 	o.operands = argv + optind;

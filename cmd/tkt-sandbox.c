@@ -16,7 +16,7 @@
 enum {
 	O_TOKEN = 256, O_REFRESH, O_TTL, O_SEED, O_TICKETS, O_NOW, O_RATE,
 	O_FAULTS, O_REFUND_DELAY, O_NO_PROCESSING, O_RESET_FORMAT,
-	O_RATE_HEADERS
+	O_RATE_HEADERS, O_FILES
 };
 
 static const struct tkt_opt opts[] = {
@@ -38,6 +38,8 @@ static const struct tkt_opt opts[] = {
 	    "seconds, unix, unix-ms, http-date, iso8601" },
 	{ O_RATE_HEADERS, "rate-headers", "all|429", "rate headers on every "
 	    "answer, or on 429s only" },
+	{ O_FILES, "files", NULL, "serve the replies' images behind links "
+	    "that expire" },
 	{ 0, NULL, NULL, NULL }
 };
 
@@ -54,7 +56,7 @@ static const struct tkt_tool tool = {
 	"                   [--refresh-token token] [--token-ttl seconds] [--seed n]\n"
 	"                   [--tickets n] [--now time] [--rate n/s] [--faults spec]\n"
 	"                   [--refund-delay duration] [--no-processing]\n"
-	"                   [--reset-format format] [--rate-headers all|429]",
+	"                   [--reset-format format] [--rate-headers all|429] [--files]",
 	"Serves a fake Wish Merchant API (v2 and v3) on 127.0.0.1 until "
 	"SIGTERM.",
 	opts, NULL, NULL, NULL, examples
@@ -93,6 +95,7 @@ main(int argc, char *argv[])
 		case O_NO_PROCESSING: o.no_processing = 1; break;
 		case O_RESET_FORMAT: o.reset_format = arg; break;
 		case O_RATE_HEADERS: o.rate_headers = arg; break;
+		case O_FILES: o.files = 1; break;
 		}
 	}
 	if (optind < argc) {

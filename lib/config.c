@@ -105,6 +105,34 @@ parse_list(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
 	return 0;
 }
 
+/*
+ * file_hosts: a list of "host[:port]/path-prefix" entries, each with a
+ * host and a path that begins and ends with "/" ("host/" for a whole
+ * host); no scheme (https is the rule, http only to loopback), no query.
+ */
+static int
+parse_file_hosts(struct tkt_error *err, const char *path,
+    const struct tkt_ynode *n, char ***out, size_t *nout)
+{
+	size_t first = *nout;
+
+	if (n->type == TKT_Y_SEQ && n->nitems == 0)
+		return 0;
+	if (parse_list(err, path, n, "file_hosts", out, nout) == -1)
+		return -1;
+	for (size_t i = first; i < *nout; i++) {
+		const char *e = (*out)[i], *slash = strchr(e, '/');
+		size_t len = strlen(e);
+
+		if (strstr(e, "://") != NULL || slash == NULL || slash == e ||
+		    e[len - 1] != '/' || strpbrk(e, "?#@ \t") != NULL)
+			return bad(err, path, n, "file_hosts: '%s' is not "
+			    "host/path-prefix/ (no scheme, a path ending in /, "
+			    "as in %s)", e, TKT_FILE_HOSTS_DEFAULT);
+	}
+	return 0;
+}
+
 static int
 parse_vars(struct tkt_error *err, const char *path, const struct tkt_ynode *n,
     struct tkt_vars *vars)
@@ -193,6 +221,13 @@ parse_store(struct tkt_config *c, struct tkt_error *err, const char *path,
 			if (parse_list(err, path, v, k, &s->required_locales,
 			    &s->nrequired_locales) == -1)
 				return -1;
+			continue;
+		}
+		if (strcmp(k, "file_hosts") == 0) {
+			if (parse_file_hosts(err, path, v, &s->file_hosts,
+			    &s->nfile_hosts) == -1)
+				return -1;
+			s->file_hosts_set = 1;
 			continue;
 		}
 		if (want(err, path, v, TKT_Y_SCALAR, k) == -1)
@@ -350,6 +385,11 @@ parse_root(struct tkt_config *c, struct tkt_error *err, const char *path,
 			if (parse_list(err, path, v, k, &c->allow_fields,
 			    &c->nallow_fields) == -1)
 				return -1;
+		} else if (strcmp(k, "file_hosts") == 0) {
+			if (parse_file_hosts(err, path, v, &c->file_hosts,
+			    &c->nfile_hosts) == -1)
+				return -1;
+			c->file_hosts_set = 1;
 		} else
 			return bad(err, path, root->items[i],
 			    "unknown setting '%s'%s", k, "");
@@ -430,6 +470,20 @@ tkt_config_load(struct tkt_config *c, struct tkt_error *err)
 			if (tkt_vars_get(&s->vars, c->vars.v[j].name) == NULL)
 				tkt_vars_set(&s->vars, c->vars.v[j].name,
 				    c->vars.v[j].value);
+		if (!s->file_hosts_set && c->file_hosts_set) {
+			s->file_hosts_set = 1;
+			for (size_t j = 0; j < c->nfile_hosts; j++) {
+				s->file_hosts = xreallocarray(s->file_hosts,
+				    j + 1, sizeof(char *));
+				s->file_hosts[j] = xstrdup(c->file_hosts[j]);
+				s->nfile_hosts = j + 1;
+			}
+		} else if (!s->file_hosts_set) {
+			s->file_hosts_set = 1;
+			s->file_hosts = xcalloc(1, sizeof(char *));
+			s->file_hosts[0] = xstrdup(TKT_FILE_HOSTS_DEFAULT);
+			s->nfile_hosts = 1;
+		}
 		if (s->nrequired_locales == 0)
 			for (size_t j = 0; j < c->nrequired_locales; j++) {
 				s->required_locales = xreallocarray(
@@ -470,7 +524,13 @@ tkt_config_free(struct tkt_config *c)
 		for (size_t j = 0; j < s->nrequired_locales; j++)
 			free(s->required_locales[j]);
 		free(s->required_locales);
+		for (size_t j = 0; j < s->nfile_hosts; j++)
+			free(s->file_hosts[j]);
+		free(s->file_hosts);
 	}
+	for (size_t j = 0; j < c->nfile_hosts; j++)
+		free(c->file_hosts[j]);
+	free(c->file_hosts);
 	free(c->stores);
 	for (size_t j = 0; j < c->ntemplate_dirs; j++)
 		free(c->template_dirs[j]);
@@ -789,8 +849,8 @@ tkt_store_token(struct tkt_store *s, struct tkt_error *err)
  * that only looks like one (127.1, 127.999999999, 127.0.0.09) is read by
  * resolvers in other ways, or looked up by DNS: it is none.
  */
-static int
-is_loopback(const char *host, size_t n)
+int
+tkt_host_loopback(const char *host, size_t n)
 {
 	size_t i = 0, k;
 	int parts = 0, v;
@@ -859,7 +919,7 @@ tkt_origin_check(const char *url, struct tkt_error *err)
 		    "path and no trailing slash (tkt adds /api/v3/…)", url);
 		return -1;
 	}
-	if (!https && !is_loopback(host, (size_t)(hend - host))) {
+	if (!https && !tkt_host_loopback(host, (size_t)(hend - host))) {
 		tkt_error_set(err, TKT_EXIT_USAGE, TKT_E_USAGE,
 		    "'%s': plain http is refused except to loopback; use https",
 		    url);

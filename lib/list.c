@@ -103,6 +103,8 @@ struct lister {
 	struct tkt_rec		 oenv, orec, tview;
 	struct tkt_buf		 arr, out, reps;
 	struct tkt_strs		 warned;	/* unknown state values */
+	struct tkt_files	*files;		/* --save-files */
+	struct tkt_buf		 freps, fline;	/* its replies, its record */
 	/* listing */
 	size_t			 cur;		/* the store being listed */
 	struct tkt_http_req	 page;
@@ -205,12 +207,40 @@ read_again(struct lister *L, struct tkt_store *st, struct tkt_http_req *r,
 	    r->status < 400 && tkt_http_retry(L->http, r) == 0;
 }
 
+/* The store a record printed came from: the one its "store" names. */
+static const struct tkt_store *
+rec_store(const struct lister *L, const struct tkt_rec *r)
+{
+	const char *name = tkt_rec_field(r, "store");
+
+	for (size_t i = 0; name != NULL && i < L->nsrcs; i++)
+		if (strcmp(L->srcs[i].store->name, name) == 0)
+			return L->srcs[i].store;
+	return L->srcs[0].store;
+}
+
 /* Prints one record, s[0..len) with its newline: a line, a row or a thread. */
 static void
 print_line(struct lister *L, const char *s, size_t len)
 {
 	struct tkt_error e;
 
+	/* --save-files: the replies' files saved, and named in the record. */
+	if (L->files != NULL && tkt_rec_parse(&L->view, s, len - 1,
+	    TKT_RD_TREE, &e) == 0) {
+		struct tkt_edit ed;
+
+		tkt_buf_reset(&L->freps);
+		if (tkt_files_replies(L->files, rec_store(L, &L->view),
+		    &L->view, &L->freps, &L->status) == 0) {
+			ed = (struct tkt_edit){ "replies", L->freps.s,
+			    L->freps.len };
+			tkt_buf_reset(&L->fline);
+			tkt_rec_splice(&L->view, &ed, 1, &L->fline);
+			s = L->fline.s;
+			len = L->fline.len;
+		}
+	}
 	if (L->table || L->o->thread) {
 		if (tkt_rec_parse(&L->view, s, len - 1, TKT_RD_TREE, &e) == -1)
 			return;
@@ -1324,6 +1354,14 @@ setup(struct lister *L)
 		tkt_error_print(&e);
 		return TKT_EXIT_USAGE;
 	}
+	if (o->save_files != NULL) {
+		if ((L->files = tkt_files_new(o->save_files, o->verbose,
+		    &e)) == NULL) {
+			tkt_error_print(&e);
+			return TKT_EXIT_USAGE;
+		}
+		tkt_thread_files_dir(o->save_files);
+	}
 	/* A person on a terminal reads the whole table: most urgent first. */
 	L->sort = o->sort != TKT_SORT_AUTO ? o->sort : listing &&
 	    isatty(STDOUT_FILENO) ? TKT_SORT_DUE : TKT_SORT_NONE;
@@ -1411,6 +1449,9 @@ tkt_list_main(struct tkt_list_opts *o)
 		    "not asked for", tkt_sig_name(tkt_sig_caught()), L.printed,
 		    L.printed == 1 ? "" : "s");
 	tkt_http_free(L.http);
+	tkt_files_free(L.files);
+	tkt_buf_free(&L.freps);
+	tkt_buf_free(&L.fline);
 	tkt_rec_free(&L.env);
 	tkt_rec_free(&L.view);
 	tkt_rec_free(&L.oenv);

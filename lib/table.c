@@ -309,6 +309,39 @@ put_field(FILE *fp, const char *pre, const char *s, const char *post)
 	fputs(post, fp);
 }
 
+static const char *files_dir;
+
+void
+tkt_thread_files_dir(const char *dir)
+{
+	files_dir = dir;
+}
+
+/* --save-files: each file a reply's images were saved as, under DIR. */
+static void
+put_files(FILE *fp, const struct tkt_rec *r, const struct tkt_jnode *files,
+    int color)
+{
+	const struct tkt_jnode *f;
+
+	if (files == NULL || files->type != TKT_J_ARRAY)
+		return;
+	for (f = tkt_rec_child(r, files); f != NULL; f = tkt_rec_next(r, f)) {
+		size_t n;
+		const char *p = tkt_rec_str(r, tkt_rec_get(r, f, "path"), &n);
+
+		if (p == NULL)
+			continue;
+		fprintf(fp, "    %ssaved: ", color ? DIM : "");
+		if (files_dir != NULL && p[0] != '/') {
+			tkt_esc_put(fp, files_dir, strlen(files_dir), 0);
+			fputc('/', fp);
+		}
+		tkt_esc_put(fp, p, n, 0);
+		fprintf(fp, "%s\n", color ? RESET : "");
+	}
+}
+
 void
 tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 {
@@ -364,6 +397,7 @@ tkt_thread_print(FILE *fp, const struct tkt_rec *r, int color)
 		if (imgs != NULL && imgs->nchild > 0)
 			fprintf(fp, "    [%u image%s]\n", imgs->nchild,
 			    imgs->nchild == 1 ? "" : "s");
+		put_files(fp, r, tkt_rec_get(r, c, "files"), color);
 	}
 	fputc('\n', fp);
 }

@@ -194,6 +194,20 @@ int	tkt_since_parse(const char *, time_t now, time_t *out);
 int	tkt_now_init(const char *opt, struct tkt_error *);
 time_t	tkt_now(void);
 
+/* sha256.c: SHA-256 (FIPS 180-4). */
+struct tkt_sha256 {
+	uint32_t	 h[8];
+	uint64_t	 len;		/* bytes hashed */
+	unsigned char	 buf[64];
+	size_t		 nbuf;
+};
+
+void	tkt_sha256_init(struct tkt_sha256 *);
+void	tkt_sha256_update(struct tkt_sha256 *, const void *, size_t);
+void	tkt_sha256_final(struct tkt_sha256 *, unsigned char out[32]);
+/* The digest of data[0..n) as 64 lowercase hex digits and a NUL. */
+void	tkt_sha256_hex(const void *data, size_t n, char hex[65]);
+
 /* utf8.c */
 /* Returns the offset of the first invalid byte, or (size_t)-1 if valid. */
 size_t	tkt_utf8_check(const char *, size_t);
@@ -301,6 +315,10 @@ struct tkt_store {
 	struct tkt_vars	 vars;		/* store vars over global vars */
 	char		**required_locales;
 	size_t		 nrequired_locales;
+	/* file_hosts: where tkt-list --save-files may fetch from. */
+	char		**file_hosts;
+	size_t		 nfile_hosts;
+	int		 file_hosts_set;	/* given, maybe empty */
 	char		 where[256];	/* where it was configured */
 };
 
@@ -320,7 +338,14 @@ struct tkt_config {
 	int		 fallback_refuse;	/* fallback: refuse */
 	char		**allow_fields;		/* allow_fields: record fields */
 	size_t		 nallow_fields;
+	char		**file_hosts;		/* file_hosts, for every store */
+	size_t		 nfile_hosts;
+	int		 file_hosts_set;
 };
+
+/* The file_hosts of a store that gives none, nor the config: Wish's bucket. */
+#define TKT_FILE_HOSTS_DEFAULT \
+	"s3-us-west-1.amazonaws.com/sweeper-production-ticket-image-uploads/"
 
 /* Reads $TKT_CONFIG or $XDG_CONFIG_HOME/tkt/config.yaml (a missing default file is empty). */
 int		 tkt_config_load(struct tkt_config *, struct tkt_error *);
@@ -360,6 +385,11 @@ void		 tkt_secrets_guard(void);
 /* A new secret read from a file that group and others cannot read. */
 char		*tkt_secret_file(const char *path, const char *what,
 		    struct tkt_error *);
+/*
+ * Is host (n bytes, as a URL has it, without its port) a loopback host:
+ * localhost, [::1], or a dotted-quad in 127.0.0.0/8 (tkt-config(5))?
+ */
+int		 tkt_host_loopback(const char *host, size_t n);
 /* Checks an origin: http(s), no path; plain http only to loopback. */
 int		 tkt_origin_check(const char *url, struct tkt_error *);
 /* Does url have exactly this origin (scheme, host, port)? */
@@ -603,6 +633,8 @@ void	tkt_table_init(struct tkt_table *, const struct tkt_list_opts *o,
 void	tkt_table_header(FILE *, const struct tkt_table *);
 void	tkt_table_row(FILE *, const struct tkt_table *, const struct tkt_rec *);
 void	tkt_thread_print(FILE *, const struct tkt_rec *, int color);
+/* --save-files DIR: the thread shows each reply's saved files under dir. */
+void	tkt_thread_files_dir(const char *dir);
 /* Columns to fill: $COLUMNS (20 to 10000), else stdout's terminal; 0: no limit. */
 int	tkt_table_width(void);
 /*
@@ -633,11 +665,33 @@ struct tkt_list_opts {
 	long long	 limit;		/* 0: no limit */
 	int		 parallel;
 	int		 sort;		/* TKT_SORT_*; TKT_SORT_AUTO: due on a tty */
+	const char	*save_files;	/* --save-files DIR, or NULL */
 };
 
 /* --sort: the order records are printed in (tkt-list(1)). */
 enum { TKT_SORT_AUTO = -1, TKT_SORT_NONE, TKT_SORT_DUE, TKT_SORT_OPENED,
     TKT_SORT_UPDATED };
+
+/*
+ * files.c: tkt-list --save-files DIR (tkt-list(1), Saving files).  The
+ * files of each reply fetched with no credential, stored by content under
+ * DIR, and named in an index so that they are not fetched again.
+ */
+#define TKT_FILE_MAX	(20u << 20)	/* bytes a file may have */
+struct tkt_files;
+
+/* DIR made if need be and its index read; NULL with err. */
+struct tkt_files *tkt_files_new(const char *dir, int verbose,
+		    struct tkt_error *);
+void		 tkt_files_free(struct tkt_files *);
+/*
+ * Appends to out the replies of rec (parsed with TKT_RD_TREE, read from
+ * store st), each with "files": what was saved of its images; failures
+ * said and merged into *status.  -1 (nothing appended) when rec has no
+ * id or replies list.
+ */
+int		 tkt_files_replies(struct tkt_files *, const struct tkt_store *st,
+		    const struct tkt_rec *rec, struct tkt_buf *out, int *status);
 
 /* Runs tkt-list; prints its own messages; returns the exit status. */
 int	tkt_list_main(struct tkt_list_opts *);

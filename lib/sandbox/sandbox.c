@@ -340,8 +340,9 @@ respond(struct MHD_Connection *c, struct sb_req *r, struct sb_answer *a,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, html ?
-	    "text/html" : "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    a->ctype != NULL ? a->ctype : html ? "text/html" :
+	    "application/json");
 	MHD_add_response_header(resp, "Wish-Request-Id", r->rid);
 	if (a->content_language != NULL && a->status == MHD_HTTP_OK)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE,
@@ -448,6 +449,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	a.status = MHD_HTTP_OK;
 	a.content_language = NULL;
+	a.ctype = NULL;
 	tkt_buf_init(&a.body);
 	kind = r->fault.kind;
 	if (r->fault.slow_ms > 0) {
@@ -473,7 +475,19 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		fault_answer(kind, &a);
 		return respond(c, r, &a, kind == TKT_F_502 || kind == TKT_F_503);
 	}
-	dispatch(c, r, url, method, &a);
+	if (r->sb->files && strncmp(url, "/files/", 7) == 0 &&
+	    url[7] != '\0' && strchr(url + 7, '/') == NULL &&
+	    strcmp(method, "GET") == 0)
+		sb_files_answer(r, url + 7, MHD_lookup_connection_value(c,
+		    MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_COOKIE), &a);
+	else {
+		dispatch(c, r, url, method, &a);
+		if (r->sb->files && a.status == MHD_HTTP_OK &&
+		    strncmp(url, "/api/", 5) == 0)
+			sb_files_rewrite(r->sb, &a.body);
+	}
 	if (kind == TKT_F_DROP_AFTER) {
 		tkt_buf_free(&a.body);
 		return MHD_NO;
@@ -702,6 +716,7 @@ tkt_sandbox_run(const struct tkt_sandbox_opts *o, struct tkt_error *err)
 	    tkt_now_init(o->now, err) == -1)
 		goto out;
 	sb.noproc = o->no_processing;
+	sb.files = o->files;
 	if (o->rate != NULL && (sb.rl = tkt_ratelim_parse(o->rate, err)) == NULL)
 		goto out;
 	if (o->faults != NULL && (sb.faults = tkt_faults_parse(o->faults,

@@ -31,6 +31,7 @@ struct tkt_sandbox_opts {
 	const char	*faults;
 	const char	*refund_delay;
 	int		 no_processing;
+	int		 files;		/* --files */
 	const char	*reset_format;
 	const char	*rate_headers;
 	void		(*ready)(const char *origin, void *arg);

@@ -180,6 +180,7 @@ struct sandbox {
 	struct tkt_ratelim	*rl;
 	struct sb_auth		*auth;
 	int			 noproc;	/* --no-processing */
+	int			 files;		/* --files */
 	int			 reset_fmt;	/* enum sb_reset_fmt */
 	int			 rate_429_only;	/* --rate-headers 429 */
 	int64_t			 refund_delay_ms; /* --refund-delay */
@@ -222,7 +223,19 @@ struct sb_answer {
 	unsigned	 status;
 	struct tkt_buf	 body;
 	const char	*content_language;	/* static; NULL: no header */
+	const char	*ctype;		/* static; NULL: JSON (or HTML) */
 };
+
+/* sandbox_files.c: --files, the replies' images behind signed links. */
+
+/* Each Wish bucket image URL in body made a fresh signed link to the sandbox. */
+void	sb_files_rewrite(struct sandbox *, struct tkt_buf *body);
+/*
+ * GET /files/NAME: its bytes to a link well signed and not expired, else
+ * 403; logged on stderr with whether Authorization and Cookie came.
+ */
+void	sb_files_answer(struct sb_req *, const char *name, const char *auth,
+	    const char *cookie, struct sb_answer *);
 
 /* sandbox_req.c: parameters and answers. */
 
