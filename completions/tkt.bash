@@ -47,12 +47,15 @@ _tkt_list()
 	--due-within) COMPREPLY=($(compgen -W "$_tkt_durations" -- "$cur")); return ;;
 	-P|--parallel) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
 	--sort) COMPREPLY=($(compgen -W "due opened updated none" -- "$cur")); return ;;
+	--save-files)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
 	--limit|--now) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-A --all -e --exists -s --store -v --verbose
 		    -P --parallel --state --type --locale --since --overdue
-		    --due-within --limit --sort --thread --raw --with-orders --lang --json
+		    --due-within --limit --sort --thread --save-files --raw --with-orders --lang --json
 		    --table --now -h --help --version" -- "$cur"))
 	fi
 }
@@ -183,6 +186,6 @@ _tkt_sandbox()
 	--token|--refresh-token|--seed|--tickets|--now)
 		return ;;
 	esac
-	COMPREPLY=($(compgen -W "-p --port -d --data --token --refresh-token --token-ttl --seed --tickets --now --rate --faults --refund-delay --no-processing --reset-format --rate-headers -h --help --version" -- "$cur"))
+	COMPREPLY=($(compgen -W "-p --port -d --data --token --refresh-token --token-ttl --seed --tickets --now --rate --faults --refund-delay --no-processing --reset-format --rate-headers --files -h --help --version" -- "$cur"))
 }
 complete -F _tkt_sandbox tkt-sandbox
