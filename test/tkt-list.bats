@@ -1434,3 +1434,175 @@ sorted_by() {
 	[ "$output" = true ]
 	[ "$(cat "$err")" = "tkt-list: interrupted by SIGINT: $n ticket$([ "$n" -eq 1 ] || echo s) printed, the rest not asked for" ]
 }
+
+# --save-files (tkt-list(1), Saving files).
+
+# files_ticket NAME|URL...: a sandbox of this test's own, serving files
+# (--files), whose first listed ticket ($FID) has a first reply with these
+# images: a NAME in Wish's bucket (handed out as a signed link to the
+# sandbox), a URL as it is.  $FHOST is the sandbox's host:port.
+files_ticket() {
+	local store="$BATS_TEST_TMPDIR/store.jsonl" urls
+	start_sandbox --seed 11 --tickets 20 --now "$TEST_NOW" -d "$store"
+	FID=$(tkt-list --sort none --limit 1 | jq -r .id)
+	stop_sandbox
+	urls=$(printf '%s\n' "$@" | jq -R 'if test("://") then . else
+	    "https://s3-us-west-1.amazonaws.com/sweeper-production-ticket-image-uploads/" + . end' | jq -s -c .)
+	jq -c --arg id "$FID" --argjson u "$urls" \
+	    'if .id == $id then .replies[0].images = $u else . end' "$store" >"$store.new"
+	mv "$store.new" "$store"
+	start_sandbox -d "$store" --now "$TEST_NOW" --files
+	FHOST=${SANDBOX_URL#http://}
+}
+
+# allow_files: the sandbox's files in file_hosts.
+allow_files() {
+	write_config <<EOF2
+file_hosts: ["$FHOST/files/"]
+EOF2
+}
+
+# files_fetched: how many requests the sandbox's files route had.
+files_fetched() {
+	grep -c '^tkt-sandbox: files: GET ' "$SANDBOX_ERR" || true
+}
+
+@test "--save-files: each reply's files saved by content, with sha256 and bytes in replies[].files" {
+	local dir="$BATS_TEST_TMPDIR/files" n=0 f path sha bytes
+	start_sandbox --seed 11 --tickets 400 --now "$TEST_NOW" --files
+	FHOST=${SANDBOX_URL#http://}
+	allow_files
+	run -0 --separate-stderr tkt-list --json --save-files "$dir"
+	[ -z "$stderr" ] || { echo "$stderr"; return 1; }
+	# Every reply has files, one for each of its images.
+	[ "$(jq -c '.replies[] | select((.files | length) != (.images | length))' <<<"$output")" = "" ]
+	while IFS=$'\t' read -r path sha bytes; do
+		f="$dir/$path"
+		[ -f "$f" ]
+		[ "$(sha256sum "$f" | cut -c1-64)" = "$sha" ]
+		[ "$(wc -c <"$f")" -eq "$bytes" ]
+		[[ $path == "${sha:0:2}/$sha.jpg" ]]
+		n=$((n + 1))
+	done < <(jq -r '.replies[].files[] | [.path, .sha256, .bytes] | @tsv' <<<"$output")
+	[ "$n" -gt 2 ]
+	[ "$(files_fetched)" -eq "$n" ]
+	[ "$(wc -l <"$dir/index.jsonl")" -eq "$n" ]
+	# images stays the list of URLs.
+	[ "$(jq -r '.replies[].images[]' <<<"$output" | grep -vc "^$SANDBOX_URL/files/")" -eq 0 ]
+}
+
+@test "--save-files: SHA-256 of files with known content (FIPS 180-4 vectors)" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	files_ticket text-.txt text-abc.txt text-abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq.txt
+	allow_files
+	run -0 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	run -0 jq -r '.replies[0].files[] | "\(.sha256) \(.bytes) \(.path)"' <<<"$output"
+	[ "${lines[0]}" = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0 e3/e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.txt" ]
+	[ "${lines[1]}" = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 ba/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.txt" ]
+	[ "${lines[2]}" = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1 56 24/248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1.txt" ]
+	[ "$(cat "$dir/ba/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.txt")" = abc ]
+}
+
+@test "--save-files: a second run fetches nothing again, though the links are new" {
+	local dir="$BATS_TEST_TMPDIR/files" n first
+	files_ticket a.jpg b.PNG c
+	allow_files
+	run -0 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	first=$(jq -c '[.replies[].files[] | del(.url)]' <<<"$output")
+	n=$(files_fetched)
+	[ "$n" -eq 3 ]
+	[ "$(jq -r '.replies[0].files[].path | sub("^[0-9a-f]{2}/[0-9a-f]{64}"; "")' <<<"$output" | tr '\n' ' ')" = ".jpg .png  " ]
+	run -0 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	[ -z "$stderr" ]
+	[ "$(files_fetched)" -eq "$n" ]
+	[ "$(jq -c '[.replies[].files[] | del(.url)]' <<<"$output")" = "$first" ]
+	[ "$(wc -l <"$dir/index.jsonl")" -eq 3 ]
+	# A file gone from DIR is fetched again.
+	rm "$dir/$(jq -r '.replies[0].files[0].path' <<<"$output")"
+	run -0 tkt-list --save-files "$dir" "$FID"
+	[ "$(files_fetched)" -eq $((n + 1)) ]
+}
+
+@test "--save-files: an expired link is said for that file, the others are saved, exit 1" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	files_ticket a.jpg expired-b.jpg c.jpg
+	allow_files
+	run -1 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	[ "$stderr" = "tkt-list: ticket $FID: reply at $(jq -r '.replies[0].at' <<<"$output"): expired-b.jpg not saved: HTTP 403: the link has expired or was refused (saved only while a ticket's links live)" ]
+	[ "$(jq '.replies[0].images | length' <<<"$output")" -eq 3 ]
+	[ "$(jq '.replies[0].files | length' <<<"$output")" -eq 2 ]
+	grep -q 'files: GET /files/expired-b.jpg: 403 expired' "$SANDBOX_ERR"
+}
+
+@test "--save-files: a place not in file_hosts is refused once, with the line that allows it; the records still print" {
+	local dir="$BATS_TEST_TMPDIR/files" n
+	files_ticket a.jpg b.jpg
+	n=$(tkt-list --json | wc -l)
+	# The default file_hosts (Wish's bucket) refuses the sandbox.
+	run -1 --separate-stderr tkt-list --json --save-files "$dir"
+	[ "$stderr" = "tkt-list: not saving files from $FHOST/files/: add it to file_hosts (file_hosts: [\"$FHOST/files/\"])" ]
+	[ "${#lines[@]}" -eq "$n" ]
+	[ "$(jq -c '[.replies[].files[]]' <<<"$output" | sort -u)" = "[]" ]
+	[ "$(files_fetched)" -eq 0 ]
+	# Another place in the list refuses it too; the line given allows it.
+	write_config <<EOF2
+stores:
+  shop:
+    url: $SANDBOX_URL
+    file_hosts: ["$FHOST/other/", "s3-us-west-1.amazonaws.com/"]
+EOF2
+	run -1 --separate-stderr tkt-list --json --save-files "$dir"
+	[ "$stderr" = "tkt-list: not saving files from $FHOST/files/: add it to file_hosts (file_hosts: [\"$FHOST/files/\"])" ]
+	allow_files
+	run -0 tkt-list --json --save-files "$dir"
+	[ "$(files_fetched)" -gt 0 ]
+}
+
+@test "--save-files: no Authorization or Cookie ever goes to the file host" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	files_ticket a.jpg b.jpg
+	allow_files
+	run -0 tkt-list -v --save-files "$dir" "$FID"
+	[ "$(files_fetched)" -eq 2 ]
+	[ "$(grep -c 'Authorization: none; Cookie: none$' "$SANDBOX_ERR")" -eq 2 ]
+	! grep -q 'Authorization: sent' "$SANDBOX_ERR"
+	! grep -qF "$TEST_TOKEN" "$SANDBOX_ERR"
+}
+
+@test "--save-files: a file over 20 MiB is not saved, and said" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	files_ticket big-a.jpg b.jpg
+	allow_files
+	run -1 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	[[ $stderr == "tkt-list: ticket $FID: reply at "*": big-a.jpg not saved: "*"larger than 20971520 bytes"* ]] || { echo "$stderr"; return 1; }
+	[ "$(jq -r '.replies[0].files | map(.bytes) | length' <<<"$output")" -eq 1 ]
+	[ -z "$(find "$dir" -size +20000k)" ]
+}
+
+@test "--save-files: https only, plain http to loopback alone; file_hosts must be host/path/" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	files_ticket http://files.example/x/a.jpg b.jpg
+	write_config <<EOF2
+file_hosts: ["$FHOST/files/", "files.example/"]
+EOF2
+	run -1 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	[ "$stderr" = "tkt-list: ticket $FID: reply at $(jq -r '.replies[0].at' <<<"$output"): not saving a.jpg: plain http is refused except to loopback" ]
+	[ "$(jq '.replies[0].files | length' <<<"$output")" -eq 1 ]
+	write_config <<EOF2
+file_hosts: ["https://$FHOST/files/"]
+EOF2
+	run -2 --separate-stderr tkt-list --save-files "$dir" "$FID"
+	[[ $stderr == *"file_hosts: 'https://$FHOST/files/' is not host/path-prefix/"* ]]
+}
+
+@test "--save-files --thread: each reply shows where its files were saved" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	files_ticket a.jpg b.jpg
+	allow_files
+	run -0 tkt-list --thread --save-files "$dir" "$FID"
+	[[ $output == *"[2 images]"* ]]
+	[ "$(grep -cE "^    saved: $dir/[0-9a-f]{2}/[0-9a-f]{64}\.jpg\$" <<<"$output")" -eq 2 ]
+	# The paths are those of the record.
+	run -0 tkt-list --save-files "$dir" "$FID"
+	[ -f "$dir/$(jq -r '.replies[0].files[1].path' <<<"$output")" ]
+}

@@ -2036,3 +2036,54 @@ refresh2() {
 	run -0 refresh2 -d refresh_token=sandbox-refresh
 	echo "${lines[0]}" | jq -e '.data.expires_in == 172800'
 }
+
+# --files: the replies' images behind signed links that expire.
+
+# file_links: every /files/ link in a v3 read of 200 tickets.
+file_links() {
+	v3 "$SANDBOX_URL/api/v3/tickets?limit=200&states=AWAITING_MERCHANT&states=CLOSED&states=AWAITING_USER" |
+	    sed '$d' | jq -r '.. | strings | select(test("/files/"))'
+}
+
+@test "--files: images are fresh signed links to the sandbox; a good link gets the same bytes, others 403" {
+	local u1 u2 name t sig now
+	start_sandbox --seed 7 --tickets 200 --now "$TEST_NOW" --files
+	now=$(date -d "$TEST_NOW" +%s)
+	u1=$(file_links | head -n 1)
+	[[ $u1 =~ ^$SANDBOX_URL/files/([0-9a-f]{24}\.jpg)\?expires=([0-9]+)\&sig=([0-9a-f]{64})$ ]]
+	name=${BASH_REMATCH[1]} t=${BASH_REMATCH[2]} sig=${BASH_REMATCH[3]}
+	# 60 minutes on the sandbox clock; the signature is no secret.
+	[ "$t" -ge $((now + 3600)) ] && [ "$t" -lt $((now + 3660)) ]
+	[ "$sig" = "$(printf 'tkt-sandbox-files:%s:%s' "$name" "$t" | sha256sum | cut -c1-64)" ]
+	sleep 1.1
+	u2=$(file_links | grep -F "/files/$name?")
+	[ "$u2" != "$u1" ]
+	run -0 curl -sf "$u1" -o "$BATS_TEST_TMPDIR/a"
+	run -0 curl -sf "$u2" -o "$BATS_TEST_TMPDIR/b"
+	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/a")" -ge 1000 ]
+	run -0 call "${u1%sig=*}sig=${sig/a/b}"
+	[ "${lines[0]}" = "Request has bad signature" ] && [ "${lines[1]}" = 403 ]
+	run -0 call "$SANDBOX_URL/files/$name?expires=$((t + 1))&sig=$sig"
+	[ "${lines[0]}" = "Request has bad signature" ] && [ "${lines[1]}" = 403 ]
+	run -0 call "$SANDBOX_URL/files/$name"
+	[ "${lines[0]}" = "Request has not a signed link" ] && [ "${lines[1]}" = 403 ]
+	t=$((now - 10))
+	sig=$(printf 'tkt-sandbox-files:%s:%s' "$name" "$t" | sha256sum | cut -c1-64)
+	run -0 call "$SANDBOX_URL/files/$name?expires=$t&sig=$sig"
+	[ "${lines[0]}" = "Request has expired" ] && [ "${lines[1]}" = 403 ]
+	grep -q "^tkt-sandbox: files: GET /files/$name: 403 expired, .*; Authorization: none; Cookie: none\$" "$SANDBOX_ERR"
+	# v2's image_urls name the same signed links.
+	run -0 curl -s "$SANDBOX_URL/api/v2/ticket/get-action-required?access_token=$TEST_TOKEN&limit=200"
+	[[ $output == *"$SANDBOX_URL/files/"*"?expires="*"&sig="* ]]
+}
+
+@test "without --files the images stay Wish bucket URLs, and /files/ is no route" {
+	SANDBOX_URL=$SHARED_URL
+	run -0 file_links
+	[ -z "$output" ]
+	run -0 v3 "$SHARED_URL/api/v3/tickets?limit=200&states=AWAITING_MERCHANT&states=CLOSED"
+	[[ $output == *'"https://s3-us-west-1.amazonaws.com/sweeper-production-ticket-image-uploads/'* ]]
+	run -0 call "$SHARED_URL/files/a.jpg?expires=1&sig=0"
+	[ "${lines[-1]}" = 404 ]
+}
