@@ -76,7 +76,6 @@ good_path(const char *s, const char *sha)
 static void
 load_index(struct tkt_files *F)
 {
-	struct tkt_buf b;
 	struct tkt_error e;
 	char *path, *line = NULL;
 	size_t cap = 0;
@@ -89,7 +88,6 @@ load_index(struct tkt_files *F)
 	free(path);
 	if (fp == NULL)
 		return;
-	tkt_buf_init(&b);
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		const char *t, *at, *name, *sha, *p, *n;
 		const struct tkt_jnode *root;
@@ -113,7 +111,6 @@ load_index(struct tkt_files *F)
 		add_entry(F, t, at, name, sha, n != NULL ? atoll(n) : 0, p);
 	}
 	free(line);
-	tkt_buf_free(&b);
 	fclose(fp);
 }
 
