@@ -2417,6 +2417,9 @@ answer(struct actor *A, char *buf, size_t size)
 	ssize_t n;
 
 	for (;;) {
+		/* What is done is out while a person thinks (whole lines). */
+		if (fflush(stdout) != 0 && errno == EPIPE)
+			tkt_sig_pipe();
 		if (tkt_sig_caught() || tkt_http_stopped(A->http))
 			return -1;
 		p.fd = A->tty;

@@ -1096,3 +1096,16 @@ SH
 	[ "$(ours "${ids[1]}")" -eq 0 ]
 	[ "$(jopen)" -eq 0 ]
 }
+
+@test "-i: a reply answered s is sent, and its record written, while the next question waits" {
+	local ids out="$BATS_TEST_TMPDIR/out" early="$BATS_TEST_TMPDIR/early"
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	ids=($(jq -r .id "$BATS_TEST_TMPDIR/in"))
+	# Each reply takes 300 ms at the server; the second question waits 2 s.
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "slow=300@$(at reply)"
+	run -0 bash -c "{ sleep 0.5; printf 's\n'; sleep 2; jq -r .id '$out' >'$early'; printf 's\n'; sleep 0.5; } |
+	    SHELL=/bin/sh timeout -k 5 60 script -qec \"tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/in' >'$out'\" /dev/null"
+	[ "$(cat "$early")" = "${ids[0]}" ]
+	answered "$BATS_TEST_TMPDIR/in"
+}
