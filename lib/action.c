@@ -2765,7 +2765,7 @@ take(struct tkt_rec *r, void *arg)
 		A->waiting = 0;
 		pump(A, 0);
 		/* Room may wait on a person's answer (-i). */
-		if (rc == 0 && next_review(A) == NULL)
+		if (rc == 0 && (A->tty < 0 || next_review(A) == NULL))
 			break;
 		reviews(A);
 	}
@@ -2781,10 +2781,13 @@ take(struct tkt_rec *r, void *arg)
 	start(A, &A->jobs[(A->head + A->count - 1) % A->njobs], r);
 	pump(A, 0);	/* what finished at once is out before the next line is read */
 	/* -i: its question is asked before the next line is read. */
-	reviews(A);
-	pump(A, 0);
-	if (tkt_http_stopped(A->http))
-		return -1;
+	if (A->tty >= 0) {
+		reviews(A);
+		pump(A, 0);
+		/* Stopped at a question: no line more is read. */
+		if (tkt_http_stopped(A->http))
+			return -1;
+	}
 	return TKT_EXIT_OK;
 }
 
@@ -3150,7 +3153,8 @@ tkt_action_main(struct tkt_action_opts *o)
 			if (tkt_http_run(A.http) == 1)
 				continue;
 			/* Idle: done, unless a reply waits for its review. */
-			if (tkt_http_stopped(A.http) || next_review(&A) == NULL)
+			if (tkt_http_stopped(A.http) || A.tty < 0 ||
+			    next_review(&A) == NULL)
 				break;
 		}
 		if (tkt_http_stopped(A.http))
