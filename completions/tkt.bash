@@ -121,7 +121,7 @@ _tkt_action()
 		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
 }
-_tkt_reply() { _tkt_action "-m --message -t --template --strict --resolve --no-check --allow-field --no-fallback"; }
+_tkt_reply() { _tkt_action "-m --message -t --template --strict --resolve --no-check --allow-field --no-fallback -i --interactive"; }
 _tkt_close() { _tkt_action "--reopen -m --message --no-check --refund --reason --note --order --refund-wait"; }
 _tkt_appeal() { _tkt_action ""; }
 complete -F _tkt_reply tkt-reply

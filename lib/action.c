@@ -7,11 +7,15 @@
  * outcome is unknown is never repeated blindly: the ticket is read back
  * first (tkt-close(1), Safe retries).  Confirmed actions go to the journal.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tkt.h"
@@ -76,10 +80,11 @@ static const char *act_names[] = { "reply", "close", "appeal", "reopen",
  * planning, sending a step, reading back a step whose outcome is unknown,
  * reading an order's refund reasons for an error; for a v3 refund,
  * reading the order before sending, waiting between polls, and polling
- * the order until the refund has an outcome.
+ * the order until the refund has an outcome; under -i, waiting for a
+ * person's answer before the reply is sent.
  */
 enum { PH_NONE, PH_CLAIM, PH_PRE, PH_SEND, PH_CHECK, PH_REASONS, PH_OREAD,
-    PH_WAIT, PH_POLL };
+    PH_WAIT, PH_POLL, PH_REVIEW };
 
 struct step {
 	int		 act;
@@ -113,6 +118,11 @@ struct job {
 	int		 badreason;	/* v3: the refund reason is not an order's */
 	struct step	*steps;
 	int		 nsteps, cur, phase;
+	/* -i: the ticket as read (for an edited text), the text's locale. */
+	struct tkt_rec	 seen;
+	char		*locale;
+	char		*draft;		/* an edited text the checks refused */
+	int		 edited;	/* the text sent is not the record's */
 	struct tkt_error err;		/* the record's error */
 	struct tkt_http_req req;
 };
@@ -158,6 +168,12 @@ struct actor {
 	int			 refuse;	/* a fallback is an error */
 	struct tkt_strs		 allow;		/* fields whose findings pass */
 	struct tkt_plan		*plan;		/* -n on a terminal (plan.c) */
+	/* -i: where each reply is shown and asked about; -1: not asked. */
+	int			 tty;
+	FILE			*ttyout;
+	int			 inreview;	/* reviews() under way */
+	int			 quit;		/* answered q: nothing more is asked */
+	long long		 declined;	/* of failed: skipped at review */
 };
 
 static double mono(void);
@@ -404,6 +420,7 @@ step_request(struct actor *A, struct job *j, struct step *s, struct tkt_mreq *m)
 
 static void req_done(struct tkt_http_req *, void *);
 static void fail(struct actor *, struct job *, const struct tkt_error *);
+static void skip_job(struct actor *, struct job *, int);
 
 /* Sets j->req up for the request m (its strings stolen); the caller queues it. */
 static void
@@ -1040,11 +1057,13 @@ reply_text(struct actor *A, struct job *j, const struct tkt_rec *rec)
 		local_fail(A, j, "the reply is too long: %s", why);
 		return -1;
 	}
+	if (locale == NULL && rec != NULL)
+		locale = tkt_rec_field(rec, "locale");
+	free(j->locale);
+	j->locale = locale ? xstrdup(locale) : NULL;
 	if (A->policy != NULL) {
 		const char *why;
 
-		if (locale == NULL && rec != NULL)
-			locale = tkt_rec_field(rec, "locale");
 		if ((why = policy_verdict(A, j->text, len, locale)) != NULL) {
 			tkt_error_clear(&e);
 			tkt_error_set(&e, TKT_EXIT_NO, TKT_E_LOCAL, "the reply %s",
@@ -1123,6 +1142,11 @@ plan(struct actor *A, struct job *j, const struct tkt_rec *in,
 
 			j->nprior = count_ours(rec, j->text);
 			j->waiting = w ? xstrdup(w) : NULL;
+			/* An edited text is counted on the ticket again. */
+			if (A->tty >= 0 && rec == &A->view) {
+				tkt_rec_free(&j->seen);
+				tkt_rec_copy(&j->seen, rec);
+			}
 		}
 		add_step(j, TKT_ACT_REPLY, NULL);
 		if (o->resolve)
@@ -1290,6 +1314,11 @@ start(struct actor *A, struct job *j, struct tkt_rec *r)
 	}
 	j->store = A->dflt;
 	use_store(A, j);
+	/* Reviews were quit: every record after comes out unsent. */
+	if (A->quit) {
+		skip_job(A, j, 1);
+		return;
+	}
 	if (!tkt_id_valid(j->id, strlen(j->id))) {
 		if (r->bare)
 			local_fail(A, j, "not a ticket id: '%.200s'", j->id);
@@ -1346,6 +1375,29 @@ route(struct actor *A, struct job *j, const char *name)
 }
 
 /*
+ * After the plan: under -i a reply still to send waits for its review
+ * (reviews(), at the top level, one at a time); else it goes on.
+ */
+static void
+go(struct actor *A, struct job *j)
+{
+	int review = 0;
+
+	for (int i = 0; i < j->nsteps; i++)
+		review |= j->steps[i].act == TKT_ACT_REPLY && !j->steps[i].ok &&
+		    !j->steps[i].skipped;
+	if (A->tty < 0 || A->o->dry_run || !review) {
+		advance(A, j);
+		return;
+	}
+	j->phase = PH_REVIEW;
+	if (A->quit)
+		skip_job(A, j, 1);
+	else
+		tkt_http_yield(A->http);	/* the question is asked soon */
+}
+
+/*
  * Claims the ticket in the journal, then begins: the ticket is read first
  * when the action needs it and the input does not give it (a bare id), or
  * cannot be trusted to (--force: the read-back recognises our reply as one
@@ -1386,7 +1438,7 @@ claim(struct actor *A, struct job *j, const struct tkt_rec *r)
 		r = &j->rec;
 	if (plan(A, j, r, r) == -1)
 		return;
-	advance(A, j);
+	go(A, j);
 }
 
 static void
@@ -1404,7 +1456,7 @@ on_pre(struct actor *A, struct job *j)
 	/* Under --force a record is read again; its text stays the input's. */
 	if (plan(A, j, j->rec.nnodes > 0 ? &j->rec : NULL, &A->view) == -1)
 		return;
-	advance(A, j);
+	go(A, j);
 }
 
 static void refund_outcome(struct actor *, struct job *, struct step *);
@@ -2155,12 +2207,40 @@ family_count(struct actor *A, const char *name, long long n)
 	A->fams[A->nfams++].n = n;
 }
 
+/*
+ * The record's reply with the edited text: its other members as they
+ * were, without spans (they were the record's text's); into b.
+ */
+static void
+edited_reply(const struct job *j, struct tkt_buf *b)
+{
+	const struct tkt_rec *r = &j->rec;
+	const struct tkt_jnode *rp = tkt_rec_get(r, &r->nodes[0], "reply"), *x;
+
+	tkt_buf_adds(b, "{");
+	if (rp != NULL && rp->type == TKT_J_OBJECT)
+		for (x = tkt_rec_child(r, rp); x != NULL; x = tkt_rec_next(r, x)) {
+			size_t kl;
+			const char *k = tkt_rec_key(r, x, &kl);
+
+			if ((kl == 4 && memcmp(k, "text", 4) == 0) ||
+			    (kl == 5 && memcmp(k, "spans", 5) == 0) ||
+			    (kl == 6 && memcmp(k, "edited", 6) == 0))
+				continue;
+			tkt_json_str(b, k, kl);
+			tkt_buf_adds(b, ":");
+			tkt_buf_add(b, r->line + x->start, x->end - x->start);
+			tkt_buf_adds(b, ",");
+		}
+	tkt_buf_adds(b, "\"text\":");
+	tkt_json_strz(b, j->text);
+	tkt_buf_adds(b, ",\"edited\":true}");
+}
+
 /* Prints the job's record with its result; quiet: no message on stderr. */
 static void
 emit(struct actor *A, struct job *j, int quiet)
 {
-	struct tkt_edit ed;
-
 	use_store(A, j);
 	tkt_buf_reset(&A->res);
 	result_json(A, j, &A->res);
@@ -2172,15 +2252,31 @@ emit(struct actor *A, struct job *j, int quiet)
 		tkt_buf_add(&A->out, A->res.s, A->res.len);
 		tkt_buf_adds(&A->out, "}\n");
 	} else {
-		ed = (struct tkt_edit){ "result", A->res.s, A->res.len };
-		tkt_rec_splice(&j->rec, &ed, 1, &A->out);
+		struct tkt_edit eds[2];
+		struct tkt_buf rp;
+		size_t n = 0;
+
+		tkt_buf_init(&rp);
+		/* An edited text is the record's reply.text now, no spans. */
+		if (j->edited) {
+			edited_reply(j, &rp);
+			eds[n++] = (struct tkt_edit){ "reply", rp.s, rp.len };
+		}
+		eds[n++] = (struct tkt_edit){ "result", A->res.s, A->res.len };
+		tkt_rec_splice(&j->rec, eds, n, &A->out);
+		tkt_buf_free(&rp);
 	}
 	if (A->plan != NULL)
 		tkt_plan_put(A->plan, &j->rec, j->id, j->text, A->res.s,
 		    A->res.len);
 	else
 		tkt_out_line(A->out.s, A->out.len);
-	if (j->failed) {
+	if (j->failed && j->err.kind == TKT_E_SKIPPED) {
+		/* Said on the terminal already; counted on its own. */
+		A->failed++;
+		A->declined++;
+		A->status = tkt_exit_merge(A->status, j->err.status);
+	} else if (j->failed) {
 		struct tkt_error e = j->err;
 
 		if (tkt_id_valid(j->id, strlen(j->id)))
@@ -2220,7 +2316,392 @@ job_free(struct job *j)
 	free(j->text);
 	free(j->waiting);
 	free(j->updated);
+	tkt_rec_free(&j->seen);
+	free(j->locale);
+	free(j->draft);
 	memset(j, 0, sizeof(*j));
+}
+
+/*
+ * -i: each reply is shown on the terminal and waits for a person's answer
+ * (send, edit, skip, quit) before it is sent.  The questions come one at
+ * a time, from the top level (take(), the end of the run), never from
+ * inside the engine; while one waits, the engine runs on, so that the
+ * replies answered before go out meanwhile.
+ */
+
+/* Fails the job, unsent, as a person chose; quit: the review was quit. */
+static void
+skip_job(struct actor *A, struct job *j, int quit)
+{
+	struct tkt_error e;
+
+	tkt_error_clear(&e);
+	tkt_error_set(&e, TKT_EXIT_NO, TKT_E_SKIPPED, quit ?
+	    "not sent: the review was quit" : "not sent: skipped at review");
+	j->phase = PH_NONE;
+	fail(A, j, &e);
+}
+
+/* The first job waiting for its review, in input order, or NULL. */
+static struct job *
+next_review(struct actor *A)
+{
+	for (int i = 0; i < A->count; i++) {
+		struct job *j = &A->jobs[(A->head + i) % A->njobs];
+
+		if (j->used && !j->done && j->phase == PH_REVIEW)
+			return j;
+	}
+	return NULL;
+}
+
+/* "  label     value", the value escaped (text from buyers). */
+static void
+tty_line(struct actor *A, const char *label, const char *value)
+{
+	fprintf(A->ttyout, "  %-10s", label);
+	tkt_esc_put(A->ttyout, value, strlen(value), 0);
+	fputc('\n', A->ttyout);
+}
+
+/* Shows the reply a job would send: the ticket, its buyer, the text. */
+static void
+show(struct actor *A, struct job *j)
+{
+	const struct tkt_rec *r = j->rec.nnodes > 0 ? &j->rec :
+	    j->seen.nnodes > 0 ? &j->seen : NULL;
+	const char *name = NULL, *tmpl = A->o->tmpl, *p, *e;
+
+	if (r != NULL) {
+		name = tkt_rec_str(r, tkt_rec_path(r, "buyer.name"), NULL);
+		if (tmpl == NULL && A->o->text == NULL && !j->edited)
+			tmpl = tkt_rec_str(r, tkt_rec_path(r, "reply.template"),
+			    NULL);
+	}
+	fputc('\n', A->ttyout);
+	fputs("ticket ", A->ttyout);
+	tkt_esc_put(A->ttyout, j->id, strlen(j->id), 0);
+	if (name != NULL && *name != '\0') {
+		fputs("  ", A->ttyout);
+		tkt_esc_put(A->ttyout, name, strlen(name), 0);
+	}
+	fputc('\n', A->ttyout);
+	if (j->locale != NULL)
+		tty_line(A, "language", j->locale);
+	if (tmpl != NULL)
+		tty_line(A, "template", tmpl);
+	if (A->o->resolve)
+		tty_line(A, "then", "close the ticket (--resolve)");
+	fprintf(A->ttyout, "  %s\n", j->edited ? "text (edited)" : "text");
+	for (p = j->text; ; p = e + 1) {
+		e = p + strcspn(p, "\n");
+		fputs("    ", A->ttyout);
+		tkt_esc_put(A->ttyout, p, (size_t)(e - p), TKT_ESC_TAB);
+		fputc('\n', A->ttyout);
+		if (*e == '\0')
+			break;
+	}
+	fflush(A->ttyout);
+}
+
+/*
+ * Waits for a line on the terminal while the engine runs on: its length
+ * (0 at the end of input), or -1 once the run stops (a signal, a refused
+ * token).  A line longer than buf is cut; the rest is read and dropped.
+ */
+static ssize_t
+answer(struct actor *A, char *buf, size_t size)
+{
+	struct pollfd p;
+	ssize_t n;
+
+	for (;;) {
+		/* What is done is out while a person thinks (whole lines). */
+		if (fflush(stdout) != 0 && errno == EPIPE)
+			tkt_sig_pipe();
+		if (tkt_sig_caught() || tkt_http_stopped(A->http))
+			return -1;
+		p.fd = A->tty;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 0) > 0)
+			break;
+		tkt_http_watch(A->http, A->tty);
+		n = tkt_http_run(A->http);
+		tkt_http_watch(A->http, -1);
+		pump(A, 0);
+		/* Nothing under way: the terminal alone is waited for. */
+		if (n == 0 && !tkt_sig_caught() && !tkt_http_stopped(A->http))
+			poll(&p, 1, 1000);
+	}
+	if ((n = tkt_sig_read(A->tty, buf, size - 1)) < 0)
+		return tkt_sig_caught() ? -1 : 0;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] != '\n') {
+		char rest[256];
+		ssize_t k;
+
+		while ((k = tkt_sig_read(A->tty, rest, sizeof(rest))) > 0 &&
+		    rest[k - 1] != '\n')
+			;
+	}
+	return n;
+}
+
+/* The file's bytes as a new string, a last newline (or several) taken off. */
+static char *
+slurp(const char *path)
+{
+	struct tkt_buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	tkt_buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		tkt_buf_add(&b, chunk, n);
+	fclose(fp);
+	if (b.s == NULL)
+		tkt_buf_adds(&b, "");
+	while (b.len > 0 && (b.s[b.len - 1] == '\n' || b.s[b.len - 1] == '\r'))
+		b.s[--b.len] = '\0';
+	return tkt_buf_take(&b);
+}
+
+/*
+ * Runs $VISUAL, else $EDITOR, else vi on the terminal, on a file holding
+ * text: the file's text after (new), or NULL with why said.
+ */
+static char *
+run_editor(struct actor *A, const char *text)
+{
+	const char *ed = getenv("VISUAL"), *dir = getenv("TMPDIR");
+	char *path, *cmd, *out = NULL;
+	int fd, st;
+	pid_t pid;
+	FILE *fp;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	path = xasprintf("%s/tkt-reply.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(A->ttyout, "cannot edit: %s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return NULL;
+	}
+	fprintf(fp, "%s\n", text);
+	if (fclose(fp) == EOF) {
+		fprintf(A->ttyout, "cannot edit: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	fflush(A->ttyout);
+	/* The editor is a command line, as a shell takes it: "$EDITOR" file. */
+	cmd = xasprintf("%s \"$1\"", ed);
+	if ((pid = fork()) == -1) {
+		fprintf(A->ttyout, "cannot edit: fork: %s\n", strerror(errno));
+		free(cmd);
+		goto out;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		dup2(A->tty, STDIN_FILENO);
+		dup2(A->tty, STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	free(cmd);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fprintf(A->ttyout, "the editor failed (%s %d): the text is "
+		    "as it was\n", WIFEXITED(st) ? "status" : "signal",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	else if ((out = slurp(path)) == NULL)
+		fprintf(A->ttyout, "cannot read %s: %s\n", path, strerror(errno));
+out:
+	unlink(path);
+	free(path);
+	return out;
+}
+
+/*
+ * The checks of any text, on an edited one: empty, UTF-8, the length, a
+ * placeholder left unrendered, the policy (its field spans are gone: a
+ * person wrote it).  NULL, or why it is refused (valid until the next).
+ */
+static const char *
+edit_refused(struct actor *A, struct job *j, const char *text, char *why,
+    size_t size)
+{
+	size_t len = strlen(text), n;
+	const char *w;
+
+	if (len == 0)
+		return "the reply is empty";
+	if (tkt_utf8_check(text, len) != (size_t)-1)
+		return "the reply is not valid UTF-8";
+	if ((n = tkt_utf8_count(text, len)) > TKT_REPLY_MAX) {
+		snprintf(why, size, "the reply is too long: %zu characters, "
+		    "more than %d", n, TKT_REPLY_MAX);
+		return why;
+	}
+	if ((w = strstr(text, "{{")) != NULL) {
+		size_t k = strcspn(w, "}\n");
+
+		if (w[k] == '}' && w[k + 1] == '}')
+			k += 2;
+		snprintf(why, size, "a placeholder is left unrendered: "
+		    "\"%.*s\"", (int)(k > 60 ? 60 : k), w);
+		return why;
+	}
+	tkt_spans_reset(&A->spans);
+	if (A->policy != NULL &&
+	    (w = policy_verdict(A, text, len, j->locale)) != NULL) {
+		snprintf(why, size, "the reply %s", w);
+		return why;
+	}
+	return NULL;
+}
+
+/* e: the text edited, checked; 0 when the job has it now. */
+static int
+edit(struct actor *A, struct job *j)
+{
+	const struct tkt_rec *tk = j->seen.nnodes > 0 ? &j->seen :
+	    j->rec.nnodes > 0 ? &j->rec : NULL;
+	char why[512];
+	const char *no;
+	char *t;
+
+	if ((t = run_editor(A, j->draft ? j->draft : j->text)) == NULL)
+		return -1;
+	if (tkt_sig_caught())
+		return free(t), -1;
+	if (strcmp(t, j->text) == 0) {
+		fputs("the text is unchanged\n", A->ttyout);
+		free(j->draft);
+		j->draft = NULL;
+		free(t);
+		return -1;
+	}
+	if ((no = edit_refused(A, j, t, why, sizeof(why))) != NULL) {
+		fputs("refused: ", A->ttyout);
+		tkt_esc_put(A->ttyout, no, strlen(no), 0);
+		fputs("\n(e edits it again; the text to send is still the one "
+		    "before)\n", A->ttyout);
+		free(j->draft);
+		j->draft = t;
+		return -1;
+	}
+	free(j->draft);
+	j->draft = NULL;
+	free(j->text);
+	j->text = t;
+	j->edited = 1;
+	tkt_text_hash(t, strlen(t), j->hash);
+	if (tk != NULL) {
+		const char *w = answered_since(tk, t);
+
+		j->nprior = count_ours(tk, t);
+		free(j->waiting);
+		j->waiting = w ? xstrdup(w) : NULL;
+	}
+	/* The journal is asked about the new text (a re-run that sent it). */
+	for (int i = 0; i < j->nsteps; i++)
+		if (j->steps[i].act == TKT_ACT_REPLY && !j->steps[i].ok)
+			j->steps[i].skipped = 0;
+	check_journal(A, j);
+	return 0;
+}
+
+/* q: this job and every one not sent yet come out unsent. */
+static void
+quit_reviews(struct actor *A, struct job *j)
+{
+	struct job *k;
+
+	A->quit = 1;
+	skip_job(A, j, 1);
+	while ((k = next_review(A)) != NULL)
+		skip_job(A, k, 1);
+}
+
+/* One job's review: 0 when answered, -1 when the run stopped meanwhile. */
+static int
+ask(struct actor *A, struct job *j)
+{
+	char line[256];
+	ssize_t n;
+
+	show(A, j);
+	for (;;) {
+		fputs("send, edit, skip, quit? [s/e/k/q] ", A->ttyout);
+		fflush(A->ttyout);
+		n = answer(A, line, sizeof(line));
+		use_store(A, j);	/* the engine ran other jobs */
+		if (n < 0) {
+			fputc('\n', A->ttyout);
+			fflush(A->ttyout);
+			tkt_http_stop(A->http);
+			return -1;
+		}
+		if (n == 0) {
+			fputs("\n(the terminal's input ended: quit)\n", A->ttyout);
+			quit_reviews(A, j);
+			break;
+		}
+		switch (line[strspn(line, " \t")]) {
+		case 's':
+			j->phase = PH_NONE;
+			advance(A, j);
+			return 0;
+		case 'k':
+			skip_job(A, j, 0);
+			return 0;
+		case 'q':
+			quit_reviews(A, j);
+			return 0;
+		case 'e':
+			if (edit(A, j) == 0)
+				show(A, j);
+			if (tkt_sig_caught()) {
+				tkt_http_stop(A->http);
+				return -1;
+			}
+			break;
+		default:
+			fputs("s sends it, e edits it, k skips it (not sent), q "
+			    "quits (nothing more is sent)\n", A->ttyout);
+		}
+	}
+	fflush(A->ttyout);
+	return 0;
+}
+
+/* Asks about each reply waiting for its review, in input order. */
+static void
+reviews(struct actor *A)
+{
+	struct job *j;
+
+	if (A->tty < 0 || A->inreview)
+		return;
+	A->inreview = 1;
+	while (!tkt_http_stopped(A->http) && (j = next_review(A)) != NULL) {
+		use_store(A, j);
+		if (ask(A, j) == -1)
+			break;
+		pump(A, 0);
+	}
+	fflush(A->ttyout);
+	A->inreview = 0;
 }
 
 /*
@@ -2277,11 +2758,16 @@ take(struct tkt_rec *r, void *arg)
 	int rc = 1;
 
 	pump(A, 0);
-	while (A->count == A->njobs && rc == 1 && !tkt_http_stopped(A->http)) {
+	reviews(A);
+	while (A->count == A->njobs && !tkt_http_stopped(A->http)) {
 		A->waiting = 1;
 		rc = tkt_http_run(A->http);
 		A->waiting = 0;
 		pump(A, 0);
+		/* Room may wait on a person's answer (-i). */
+		if (rc == 0 && (A->tty < 0 || next_review(A) == NULL))
+			break;
+		reviews(A);
 	}
 	if (tkt_http_stopped(A->http))
 		return -1;
@@ -2294,6 +2780,14 @@ take(struct tkt_rec *r, void *arg)
 	A->count++;
 	start(A, &A->jobs[(A->head + A->count - 1) % A->njobs], r);
 	pump(A, 0);	/* what finished at once is out before the next line is read */
+	/* -i: its question is asked before the next line is read. */
+	if (A->tty >= 0) {
+		reviews(A);
+		pump(A, 0);
+		/* Stopped at a question: no line more is read. */
+		if (tkt_http_stopped(A->http))
+			return -1;
+	}
 	return TKT_EXIT_OK;
 }
 
@@ -2416,7 +2910,7 @@ static void
 summary(struct actor *A)
 {
 	long long bad = (long long)tkt_loop_nbad(A->rd);
-	long long failed = A->failed - A->nstopped + bad;
+	long long failed = A->failed - A->nstopped - A->declined + bad;
 	struct tkt_buf b;
 	size_t i;
 
@@ -2431,7 +2925,7 @@ summary(struct actor *A)
 	if (tkt_sig_caught() == SIGPIPE)
 		return;		/* nobody reads on: the journal tells */
 	if (!isatty(STDERR_FILENO) && !A->o->summary && failed == 0 &&
-	    !A->stopped)
+	    !A->stopped && A->declined == 0)
 		return;
 	/* A plan on the terminal has summed it up, failures in it. */
 	if (A->plan != NULL && !A->o->summary && !A->stopped)
@@ -2468,6 +2962,8 @@ summary(struct actor *A)
 		if (other > 0)
 			tkt_buf_printf(&b, ", %lld other", other);
 	}
+	if (A->declined > 0)
+		tkt_buf_printf(&b, "; %lld skipped at review", A->declined);
 	if (A->unsent + A->unknown > 0 || tkt_loop_cut(A->rd))
 		tkt_buf_printf(&b, "; %lld record%s read but not sent, %lld with "
 		    "an unknown outcome", A->unsent, A->unsent == 1 ? "" : "s",
@@ -2528,6 +3024,18 @@ setup(struct actor *A)
 	struct tkt_error e;
 
 	tkt_error_clear(&e);
+	/* -i asks on the terminal; the records come on stdin. */
+	if (o->interactive) {
+		int fd;
+
+		if ((A->tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1 ||
+		    (fd = dup(A->tty)) == -1 ||
+		    (A->ttyout = fdopen(fd, "w")) == NULL) {
+			tkt_warnx("-i asks about each reply on the terminal, "
+			    "and there is none: /dev/tty: %s", strerror(errno));
+			return TKT_EXIT_USAGE;
+		}
+	}
 	if (tkt_config_load(&A->cfg, &e) == -1 ||
 	    (A->dflt = A->store = tkt_config_store(&A->cfg, o->store, &e)) == NULL)
 		goto usage;
@@ -2619,6 +3127,7 @@ tkt_action_main(struct tkt_action_opts *o)
 
 	memset(&A, 0, sizeof(A));
 	A.o = o;
+	A.tty = -1;
 	tkt_rec_init(&A.env);
 	tkt_rec_init(&A.view);
 	tkt_buf_init(&A.tmp);
@@ -2630,7 +3139,8 @@ tkt_action_main(struct tkt_action_opts *o)
 		A.rd = tkt_loop_new(o->operands, o->noperands,
 		    TKT_RD_TREE | TKT_RD_BAREID);
 		tkt_loop_hint(A.rd, "ticket records or ids");
-		A.progress = isatty(STDERR_FILENO) && !o->verbose;
+		A.progress = isatty(STDERR_FILENO) && !o->verbose &&
+		    A.tty < 0;
 		/* A plan on the terminal ends with its own sum. */
 		if ((A.plan = tkt_plan_new(o)) != NULL)
 			A.progress = 0;
@@ -2638,8 +3148,15 @@ tkt_action_main(struct tkt_action_opts *o)
 		A.njobs = WINDOW;
 		A.jobs = xcalloc((size_t)A.njobs, sizeof(*A.jobs));
 		tkt_loop_run(A.rd, take, &A);
-		while (tkt_http_run(A.http) == 1)
-			;
+		for (;;) {
+			reviews(&A);
+			if (tkt_http_run(A.http) == 1)
+				continue;
+			/* Idle: done, unless a reply waits for its review. */
+			if (tkt_http_stopped(A.http) || A.tty < 0 ||
+			    next_review(&A) == NULL)
+				break;
+		}
 		if (tkt_http_stopped(A.http))
 			drain(&A);
 		else
@@ -2676,6 +3193,10 @@ tkt_action_main(struct tkt_action_opts *o)
 	tkt_buf_free(&A.tmp);
 	tkt_buf_free(&A.out);
 	tkt_buf_free(&A.res);
+	if (A.ttyout != NULL)
+		fclose(A.ttyout);
+	if (A.tty >= 0)
+		close(A.tty);
 	return rc;
 }
 

@@ -120,6 +120,8 @@ tkt_ekind_name(int kind)
 		return "pending";
 	case TKT_E_INTERRUPTED:
 		return "interrupted";
+	case TKT_E_SKIPPED:
+		return "skipped";
 	default:
 		return "none";
 	}

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,6 +59,7 @@ struct tkt_http {
 	struct pacer		 pc;			/* the server's limit */
 	int			 stopped;
 	int			 yielding;	/* run returns after the next tick */
+	int			 watch;		/* fd + 1 that ends a run when readable; 0: none */
 	int			 fired;			/* a timer ran */
 	uint64_t		 rng;
 	struct tkt_http_stats	 st;
@@ -854,8 +856,23 @@ tkt_http_run(struct tkt_http *h)
 			wait = ct;
 		if (wait < 0 || wait > 1000)
 			wait = 1000;
-		curl_multi_poll(h->multi, NULL, 0, (int)wait, &numfds);
+		if (h->watch > 0) {
+			struct curl_waitfd w = { h->watch - 1, CURL_WAIT_POLLIN, 0 };
+			struct pollfd p = { h->watch - 1, POLLIN, 0 };
+
+			curl_multi_poll(h->multi, &w, 1, (int)wait, &numfds);
+			/* revents is not filled by every libcurl: asked again. */
+			if (poll(&p, 1, 0) > 0)
+				h->yielding = 1;	/* returns after the tick */
+		} else
+			curl_multi_poll(h->multi, NULL, 0, (int)wait, &numfds);
 	}
+}
+
+void
+tkt_http_watch(struct tkt_http *h, int fd)
+{
+	h->watch = fd >= 0 ? fd + 1 : 0;
 }
 
 char *

@@ -52,7 +52,8 @@ enum tkt_ekind {
 	TKT_E_NETWORK,		/* no usable answer */
 	TKT_E_USAGE,		/* configuration or usage */
 	TKT_E_PENDING,		/* a write accepted, its outcome not known yet */
-	TKT_E_INTERRUPTED	/* a signal stopped the run first */
+	TKT_E_INTERRUPTED,	/* a signal stopped the run first */
+	TKT_E_SKIPPED		/* not sent: skipped at review (-i) */
 };
 
 struct tkt_error {

@@ -86,6 +86,7 @@ struct tkt_action_opts {
 	const char	*now;		/* --now */
 	int		 summary;	/* --summary: the summary line always */
 	int		 strict;	/* --strict: -t must match the ticket */
+	int		 interactive;	/* -i: each reply reviewed on /dev/tty */
 };
 
 const char	*tkt_act_name(int act);

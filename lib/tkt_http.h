@@ -95,6 +95,11 @@ int		 tkt_http_retry(struct tkt_http *, struct tkt_http_req *);
 int		 tkt_http_run(struct tkt_http *);
 /* From a tick or a done(): tkt_http_run returns after the next tick. */
 void		 tkt_http_yield(struct tkt_http *);
+/*
+ * While fd >= 0: tkt_http_run also wakes when fd is readable (a person's
+ * answer on a terminal) and returns 1 after the next tick.  -1: none.
+ */
+void		 tkt_http_watch(struct tkt_http *, int fd);
 /* Stops: queued requests are dropped, in-flight ones abandoned. */
 void		 tkt_http_stop(struct tkt_http *);
 int		 tkt_http_stopped(const struct tkt_http *);

@@ -748,7 +748,7 @@ tkt-reply: 0 sent, 0 already done, 1 failed: not awaiting the merchant" ]
 
 @test "-h prints the usage on stdout and exits 0; --version prints the version" {
 	run -0 tkt-reply -h
-	[[ "$output" == "usage: tkt-reply [-hnv] [-m text | -t name [--strict]] [--resolve]"* ]]
+	[[ "$output" == "usage: tkt-reply [-hinv] [-m text | -t name [--strict]] [--resolve]"* ]]
 	run -0 tkt-reply --version
 	[[ "$output" == "tkt-reply (tkt) "[0-9]* ]]
 }
@@ -969,4 +969,143 @@ tkt-reply: 0 would be sent, 0 already done, 1 failed: template change-size-color
 	# A template without match rules is for -t alone: no warning.
 	run -0 --separate-stderr tkt-reply -n -t polite-close <<<"$o"
 	[ -z "$stderr" ]
+}
+
+# -i: each reply reviewed on the terminal (tkt-reply(1), Reviewing).
+
+# on_tty_feed ANSWERS COMMAND: runs the shell command COMMAND on a terminal
+# (script(1), as on_tty) and types ANSWERS on it, each word a line, half a
+# second apart, so that each answers its own question; the terminal's
+# input ends after the last.  Bounded like on_tty.
+on_tty_feed() {
+	local answers=$1 a
+	{
+		for a in $answers; do
+			sleep 0.5
+			printf '%s\n' "$a"
+		done
+		sleep 0.5
+	} | SHELL=/bin/sh timeout -k 5 60 script -qec "$2" /dev/null
+}
+
+# asked OUTPUT ID: the terminal showed ticket ID's review; not_asked: it did not.
+asked() {
+	[[ "$1" == *"ticket $2 "* ]]
+}
+not_asked() {
+	[[ "$1" != *"ticket $2 "* ]]
+}
+
+@test "-i: s sends, k skips (kind skipped, not journalled), q skips this and every later record; exit 1; a re-run asks again" {
+	local ids out="$BATS_TEST_TMPDIR/out"
+	awaiting 4 >"$BATS_TEST_TMPDIR/in"
+	ids=($(jq -r .id "$BATS_TEST_TMPDIR/in"))
+	run -1 on_tty_feed "s k q" "tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/in' >'$out'"
+	asked "$output" "${ids[0]}"
+	asked "$output" "${ids[1]}"
+	asked "$output" "${ids[2]}"
+	not_asked "$output" "${ids[3]}"
+	[[ "$output" == *"send, edit, skip, quit? [s/e/k/q] "* ]]
+	[[ "$output" == *"    $TEXT"* ]]
+	[[ "$output" == *"tkt-reply: 1 sent, 0 already done, 0 failed; 3 skipped at review"* ]]
+	diff <(printf '%s\n' "${ids[@]}") <(jq -r .id "$out")
+	jq -e -s '.[0].result.ok == true and
+	    all(.[1:][]; .result.ok == false and .result.error.kind == "skipped") and
+	    .[1].result.error.message == "not sent: skipped at review" and
+	    all(.[2:][]; .result.error.message == "not sent: the review was quit")' "$out"
+	[ "$(ours "${ids[0]}")" -eq 1 ]
+	for id in "${ids[@]:1}"; do [ "$(ours "$id")" -eq 0 ]; done
+	# Only the reply sent is journalled; nothing is left open.
+	[ "$(jdone)" -eq 1 ]
+	[ "$(jopen)" -eq 0 ]
+	# Again: the one sent is the journal's (not asked), the rest asked again.
+	run -0 on_tty_feed "s s s" "tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/in' >'$out'"
+	not_asked "$output" "${ids[0]}"
+	for id in "${ids[@]:1}"; do asked "$output" "$id"; done
+	jq -e -s '.[0].result.skipped == true and all(.[]; .result.ok)' "$out"
+	answered "$BATS_TEST_TMPDIR/in" AWAITING_USER
+}
+
+@test "-i: e edits the text in \$EDITOR; it is sent as edited, the record's reply.text replaced and its spans dropped" {
+	tmpl_dir
+	awaiting 1 | tkt-template render -t hi >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	jq -e '(.reply.spans | length) > 0' "$BATS_TEST_TMPDIR/in"
+	was=$(jq -r .reply.text "$BATS_TEST_TMPDIR/in")
+	now=${was/Hello/Hi}
+	printf '#!/bin/sh\nsed -i s/Hello/Hi/ "$1"\n' >"$BATS_TEST_TMPDIR/ed"
+	chmod +x "$BATS_TEST_TMPDIR/ed"
+	run -0 on_tty_feed "e s" "VISUAL= EDITOR='$BATS_TEST_TMPDIR/ed' tkt-reply -i <'$BATS_TEST_TMPDIR/in' >'$BATS_TEST_TMPDIR/out'"
+	[[ "$output" == *"  template  hi"* ]]
+	[[ "$output" == *"  text (edited)"*"    $now"* ]]
+	[ "$(ours "$id" "$now")" -eq 1 ]
+	[ "$(ours "$id" "$was")" -eq 0 ]
+	jq -e --arg t "$now" '.result.ok and .reply.text == $t and .reply.edited and
+	    (.reply | has("spans") | not) and .reply.template == "hi"' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "-i: an edited text the policy refuses is shown refused and asked about again; e mends the draft; VISUAL wins over EDITOR" {
+	awaiting 1 >"$BATS_TEST_TMPDIR/in"
+	id=$(jq -r .id "$BATS_TEST_TMPDIR/in")
+	# The first edit adds a link; the second, on that draft, takes it out.
+	cat >"$BATS_TEST_TMPDIR/ed" <<'SH'
+#!/bin/sh
+if grep -q example-shop "$1"; then
+	sed -i 's/ See www.example-shop.com./ See our shop./' "$1"
+else
+	sed -i 's/$/ See www.example-shop.com./' "$1"
+fi
+SH
+	chmod +x "$BATS_TEST_TMPDIR/ed"
+	run -0 on_tty_feed "e e s" "VISUAL='$BATS_TEST_TMPDIR/ed' EDITOR=false tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/in' >'$BATS_TEST_TMPDIR/out'"
+	[[ "$output" == *'refused: the reply sends the buyer off the marketplace: "www.example-shop.com"'* ]]
+	[ "$(ours "$id" "$TEXT See our shop.")" -eq 1 ]
+	[ "$(ours "$id" "$TEXT See www.example-shop.com.")" -eq 0 ]
+	jq -e --arg t "$TEXT See our shop." '.result.ok and .reply.text == $t' "$BATS_TEST_TMPDIR/out"
+	# A placeholder left in an edit is refused too; q sends nothing.
+	printf '#!/bin/sh\nsed -i "s/$/ {{buyer.name}}/" "$1"\n' >"$BATS_TEST_TMPDIR/ed2"
+	chmod +x "$BATS_TEST_TMPDIR/ed2"
+	awaiting 2 | tail -n 1 >"$BATS_TEST_TMPDIR/in2"
+	run -1 on_tty_feed "e q" "EDITOR='$BATS_TEST_TMPDIR/ed2' tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/in2' >/dev/null"
+	[[ "$output" == *'refused: a placeholder is left unrendered: "{{buyer.name}}"'* ]]
+	[ "$(ours "$(jq -r .id "$BATS_TEST_TMPDIR/in2")")" -eq 0 ]
+}
+
+@test "-i without a terminal is a usage error (exit 2), as is -i with -n; nothing is sent" {
+	id=$(awaiting 1 | jq -r .id)
+	run -2 --separate-stderr setsid -w tkt-reply -i -m "$TEXT" <<<"$id"
+	[ -z "$output" ]
+	[[ "$stderr" == "tkt-reply: -i asks about each reply on the terminal, and there is none: /dev/tty: "* ]]
+	run -2 --separate-stderr tkt-reply -i -n -m "$TEXT" <<<"$id"
+	[ "$stderr" = "tkt-reply: -i and -n exclude each other: a dry run sends nothing to review" ]
+	[ "$(ours "$id")" -eq 0 ]
+}
+
+@test "-i: bare ids are asked about once their tickets are read; SIGINT at a question stops the run (kind interrupted, exit 130)" {
+	local ids out="$BATS_TEST_TMPDIR/out"
+	awaiting 3 | jq -r .id >"$BATS_TEST_TMPDIR/ids"
+	ids=($(cat "$BATS_TEST_TMPDIR/ids"))
+	run -130 bash -c "{ sleep 0.5; printf 's\n'; sleep 0.5; printf '\003'; sleep 1; } |
+	    SHELL=/bin/sh timeout -k 5 60 script -qec \"exec tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/ids' >'$out'\" /dev/null"
+	asked "$output" "${ids[0]}"
+	asked "$output" "${ids[1]}"
+	[[ "$output" == *"tkt-reply: stopped (interrupted by SIGINT): 1 sent"* ]]
+	jq -e -s '.[0].result.ok and .[1].result.ok == false and
+	    .[1].result.error.kind == "interrupted"' "$out"
+	[ "$(ours "${ids[0]}")" -eq 1 ]
+	[ "$(ours "${ids[1]}")" -eq 0 ]
+	[ "$(jopen)" -eq 0 ]
+}
+
+@test "-i: a reply answered s is sent, and its record written, while the next question waits" {
+	local ids out="$BATS_TEST_TMPDIR/out" early="$BATS_TEST_TMPDIR/early"
+	awaiting 2 >"$BATS_TEST_TMPDIR/in"
+	ids=($(jq -r .id "$BATS_TEST_TMPDIR/in"))
+	# Each reply takes 300 ms at the server; the second question waits 2 s.
+	stop_sandbox
+	start_sandbox -d "$STORE" --now "$TEST_NOW" --faults "slow=300@$(at reply)"
+	run -0 bash -c "{ sleep 0.5; printf 's\n'; sleep 2; jq -r .id '$out' >'$early'; printf 's\n'; sleep 0.5; } |
+	    SHELL=/bin/sh timeout -k 5 60 script -qec \"tkt-reply -i -m '$TEXT' <'$BATS_TEST_TMPDIR/in' >'$out'\" /dev/null"
+	[ "$(cat "$early")" = "${ids[0]}" ]
+	answered "$BATS_TEST_TMPDIR/in"
 }
