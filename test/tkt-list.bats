@@ -1491,6 +1491,27 @@ files_fetched() {
 	[ "$(jq -r '.replies[].images[]' <<<"$output" | grep -vc "^$SANDBOX_URL/files/")" -eq 0 ]
 }
 
+@test "tkt-list(1)'s --save-files line for cron runs as written: photos kept, records appended, nothing fetched twice" {
+	local ex n
+	ex=$(awk '/records naming them, from cron every half hour:/ { want = 1; next }
+	    want && /^\.Bd/ { on = 1; next } on { print; exit }' "$TKT_ROOT/man/tkt-list.1")
+	[ "$ex" = "tkt-list --save-files ~/tkt-files >>~/tkt-records.jsonl" ]
+	start_sandbox --seed 11 --tickets 60 --now "$TEST_NOW" --files
+	FHOST=${SANDBOX_URL#http://}
+	allow_files
+	run -0 --separate-stderr bash -c "$ex"
+	[ -z "$stderr" ] || { echo "$stderr"; return 1; }
+	n=$(jq -r '.replies[].files[]?.path' "$HOME/tkt-records.jsonl" | wc -l)
+	[ "$n" -gt 0 ]
+	[ "$(files_fetched)" -eq "$n" ]
+	jq -r '.replies[].files[]?.path' "$HOME/tkt-records.jsonl" |
+	    while read -r f; do [ -s "$HOME/tkt-files/$f" ]; done
+	# Half an hour later: the same photos, fresh links, none fetched again.
+	run -0 --separate-stderr bash -c "$ex"
+	[ "$(files_fetched)" -eq "$n" ]
+	[ "$(wc -l <"$HOME/tkt-records.jsonl")" -eq $((2 * $(tkt-list | wc -l))) ]
+}
+
 @test "--save-files: SHA-256 of files with known content (FIPS 180-4 vectors)" {
 	local dir="$BATS_TEST_TMPDIR/files"
 	files_ticket text-.txt text-abc.txt text-abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq.txt

@@ -1026,6 +1026,27 @@ not_asked() {
 	answered "$BATS_TEST_TMPDIR/in" AWAITING_USER
 }
 
+@test "tkt-reply(1)'s -i example runs as written on a terminal: a quit at the first question sends nothing, every record out skipped" {
+	local ex
+	# The line after the man page's "not run" mark: it needs a terminal,
+	# which on_tty_feed gives it, with the answer typed.
+	ex=$(awk '/^\.\\" not run: needs a person at a terminal/ { getline; sub(/^\.Dl /, ""); print; exit }' \
+	    "$TKT_ROOT/man/tkt-reply.1")
+	[ "$ex" = "tkt-list | tkt-template render --auto | tkt-reply -i >sent.jsonl" ]
+	export TKT_NOW="$TEST_NOW"
+	cd "$BATS_TEST_TMPDIR"
+	run -1 on_tty_feed "q" "$ex"
+	[[ "$output" == *"send, edit, skip, quit? [s/e/k/q] "* ]]
+	[ "$(wc -l <sent.jsonl)" -gt 0 ]
+	jq -e -s 'all(.[]; .result.ok == false)' sent.jsonl
+	# Those render left without a reply fail first; every other is skipped.
+	jq -e -s 'all(.[]; .result.error.kind == "skipped" or
+	    (.result.error.kind == "local" and .reply.error != null))' sent.jsonl
+	[ "$(jq -c 'select(.result.error.kind == "skipped")' sent.jsonl | wc -l)" -gt 0 ]
+	[ "$(jq -c 'select(.result.error.message == "not sent: the review was quit")' sent.jsonl | wc -l)" -gt 0 ]
+	[ "$(jdone)" -eq 0 ]
+}
+
 @test "-i: e edits the text in \$EDITOR; it is sent as edited, the record's reply.text replaced and its spans dropped" {
 	tmpl_dir
 	awaiting 1 | tkt-template render -t hi >"$BATS_TEST_TMPDIR/in"
