@@ -890,7 +890,7 @@ record_spans(struct actor *A, struct job *j, const struct tkt_rec *rec,
 	}
 	for (x = tkt_rec_child(rec, arr); x != NULL; x = tkt_rec_next(rec, x)) {
 		const struct tkt_jnode *fn, *sn, *en;
-		long long v[2];
+		long long v[2] = { 0, 0 };
 		const char *f = NULL, *why = NULL;
 		size_t flen = 0, bs, be;
 
