@@ -2087,10 +2087,12 @@ job_skipped(const struct job *j)
 static void
 url_host(const char *url, char *h, size_t size)
 {
-	const char *p = url ? strstr(url, "://") : NULL;
+	struct tkt_url u;
 
-	p = p ? p + 3 : url ? url : "";
-	snprintf(h, size, "%.*s", (int)strcspn(p, "/?#"), p);
+	if (url != NULL && tkt_url_parse(url, &u) == 0)
+		snprintf(h, size, "%.*s", (int)u.hostlen, u.host);
+	else
+		snprintf(h, size, "%s", url ? url : "");
 }
 
 /* msg with each copy of id taken out (id empty: msg as it is). */

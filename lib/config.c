@@ -977,3 +977,43 @@ tkt_vars_free(struct tkt_vars *v)
 	v->v = NULL;
 	v->n = 0;
 }
+
+/* tkt.h: the parts of an http or https URL. */
+int
+tkt_url_parse(const char *u, struct tkt_url *p)
+{
+	const char *s, *q;
+
+	memset(p, 0, sizeof(*p));
+	if (strncasecmp(u, "https://", 8) == 0) {
+		p->https = 1;
+		s = u + 8;
+	} else if (strncasecmp(u, "http://", 7) == 0)
+		s = u + 7;
+	else
+		return -1;
+	p->host = s;
+	while (*s != '\0' && *s != '/' && *s != '?' && *s != '#')
+		s++;
+	p->hostlen = (size_t)(s - p->host);
+	if (p->hostlen == 0 || memchr(p->host, '@', p->hostlen) != NULL)
+		return -1;
+	p->hlen = p->hostlen;
+	if (p->host[0] == '[') {
+		q = memchr(p->host, ']', p->hostlen);
+		if (q == NULL)
+			return -1;
+		p->hlen = (size_t)(q + 1 - p->host);
+	} else if ((q = memchr(p->host, ':', p->hostlen)) != NULL)
+		p->hlen = (size_t)(q - p->host);
+	p->path = *s == '/' ? s : "/";
+	q = s;
+	while (*q != '\0' && *q != '?' && *q != '#')
+		q++;
+	p->pathlen = *s == '/' ? (size_t)(q - s) : 1;
+	p->name = p->path + p->pathlen;
+	while (p->name > p->path && p->name[-1] != '/')
+		p->name--;
+	p->namelen = (size_t)(p->path + p->pathlen - p->name);
+	return 0;
+}

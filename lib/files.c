@@ -168,59 +168,9 @@ tkt_files_free(struct tkt_files *F)
 	free(F);
 }
 
-/* The URL's parts: is it https, where its host[:port] ends, its path. */
-struct url {
-	int		 https;
-	const char	*host;		/* host[:port] */
-	size_t		 hostlen, namelen;
-	const char	*path;		/* from its "/" to the query */
-	size_t		 pathlen;
-	const char	*name;		/* the path's last part */
-	size_t		 hlen;		/* the host alone, without :port */
-};
-
-static int
-url_parse(const char *u, struct url *p)
-{
-	const char *s, *q;
-
-	memset(p, 0, sizeof(*p));
-	if (strncasecmp(u, "https://", 8) == 0) {
-		p->https = 1;
-		s = u + 8;
-	} else if (strncasecmp(u, "http://", 7) == 0)
-		s = u + 7;
-	else
-		return -1;
-	p->host = s;
-	while (*s != '\0' && *s != '/' && *s != '?' && *s != '#')
-		s++;
-	p->hostlen = (size_t)(s - p->host);
-	if (p->hostlen == 0 || memchr(p->host, '@', p->hostlen) != NULL)
-		return -1;
-	p->hlen = p->hostlen;
-	if (p->host[0] == '[') {
-		q = memchr(p->host, ']', p->hostlen);
-		if (q == NULL)
-			return -1;
-		p->hlen = (size_t)(q + 1 - p->host);
-	} else if ((q = memchr(p->host, ':', p->hostlen)) != NULL)
-		p->hlen = (size_t)(q - p->host);
-	p->path = *s == '/' ? s : "/";
-	q = s;
-	while (*q != '\0' && *q != '?' && *q != '#')
-		q++;
-	p->pathlen = *s == '/' ? (size_t)(q - s) : 1;
-	p->name = p->path + p->pathlen;
-	while (p->name > p->path && p->name[-1] != '/')
-		p->name--;
-	p->namelen = (size_t)(p->path + p->pathlen - p->name);
-	return 0;
-}
-
 /* Does the store's file_hosts allow the URL? */
 static int
-allowed(const struct tkt_store *st, const struct url *p)
+allowed(const struct tkt_store *st, const struct tkt_url *p)
 {
 	for (size_t i = 0; i < st->nfile_hosts; i++) {
 		const char *e = st->file_hosts[i], *slash = strchr(e, '/');
@@ -235,7 +185,7 @@ allowed(const struct tkt_store *st, const struct url *p)
 
 /* The file's extension, "" or ".jpg" (1 to 8 letters and digits). */
 static void
-extension(const struct url *p, char ext[10])
+extension(const struct tkt_url *p, char ext[10])
 {
 	const char *dot = NULL;
 	size_t n;
@@ -428,11 +378,11 @@ one(struct tkt_files *F, const struct tkt_store *st, const char *ticket,
 {
 	const struct fentry *e;
 	struct tkt_http_req r;
-	struct url p;
+	struct tkt_url p;
 	struct fentry ne;
 	char name[256], ext[10], sha[65], rel[80], reason[300];
 
-	if (url_parse(url, &p) == -1) {
+	if (tkt_url_parse(url, &p) == -1) {
 		tkt_warnx("ticket %s: reply at %s: not saving '%.200s': not an "
 		    "http or https URL", ticket, at, url);
 		*status = tkt_exit_merge(*status, TKT_EXIT_NO);

@@ -391,6 +391,21 @@ char		*tkt_secret_file(const char *path, const char *what,
  * localhost, [::1], or a dotted-quad in 127.0.0.0/8 (tkt-config(5))?
  */
 int		 tkt_host_loopback(const char *host, size_t n);
+/*
+ * The parts of an http or https URL, pointing into it: -1 for another
+ * scheme, no host, or a user (@) in it.  path is "/" when it has none.
+ */
+struct tkt_url {
+	int		 https;
+	const char	*host;		/* host[:port] */
+	size_t		 hostlen;
+	size_t		 hlen;		/* the host alone, without :port */
+	const char	*path;		/* from its "/" to the query */
+	size_t		 pathlen;
+	const char	*name;		/* the path's last part */
+	size_t		 namelen;
+};
+int		 tkt_url_parse(const char *u, struct tkt_url *);
 /* Checks an origin: http(s), no path; plain http only to loopback. */
 int		 tkt_origin_check(const char *url, struct tkt_error *);
 /* Does url have exactly this origin (scheme, host, port)? */
